@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources, so a stale dist/ can never hide a bug.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@sslsocket\/suites$/, replacement: src('suites') },
+      { find: /^@sslsocket\/record$/, replacement: src('record') },
+      { find: /^@sslsocket\/pkix$/, replacement: src('pkix') },
+      { find: /^@sslsocket\/provider-node$/, replacement: src('provider-node') },
+      { find: /^@sslsocket\/handshake$/, replacement: src('handshake') },
+      { find: /^@sslsocket\/transport$/, replacement: src('transport') },
+      { find: /^sslsocket$/, replacement: src('sslsocket') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'interop/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
