@@ -83,9 +83,7 @@ export class TlsAlert extends Error {
     const name = alertName(code) as TlsAlert['description'];
     const sentByUs = options?.sentByUs ?? true;
     super(
-      message === undefined
-        ? `${sentByUs ? '' : 'peer sent '}${name}`
-        : `${name}: ${message}`,
+      message === undefined ? `${sentByUs ? '' : 'peer sent '}${name}` : `${name}: ${message}`,
       options?.cause === undefined ? undefined : { cause: options.cause },
     );
     this.description = name;

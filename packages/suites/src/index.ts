@@ -1,2 +1,4 @@
 export * from './alerts.js';
+export * from './ffdhe.js';
+export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble/index.js';
 export * from './provider.js';

@@ -87,7 +87,7 @@ export type EcCurve = 'P-256' | 'P-384' | 'P-521';
  * providers may cache an imported native form keyed on the object identity.
  */
 export type PublicKey =
-  | { readonly kind: 'ec'; readonly curve: EcCurve; /** uncompressed SEC1 point */ readonly point: Uint8Array }
+  | { readonly kind: 'ec'; readonly curve: EcCurve /** uncompressed SEC1 point */; readonly point: Uint8Array }
   | { readonly kind: 'rsa'; readonly n: bigint; readonly e: bigint }
   | {
       readonly kind: 'rsa-pss';
@@ -236,7 +236,12 @@ export interface CryptoProvider {
   /** Signs `message` (the whole message, not a digest) with `scheme`. */
   sign(scheme: SignatureSchemeName, key: PrivateKey, message: Uint8Array): MaybePromise<Uint8Array>;
   /** Verifies; false for a wrong signature, throws CryptoError for a malformed key. */
-  verify(scheme: SignatureSchemeName, key: PublicKey, message: Uint8Array, signature: Uint8Array): MaybePromise<boolean>;
+  verify(
+    scheme: SignatureSchemeName,
+    key: PublicKey,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): MaybePromise<boolean>;
 
   /** RSAES-PKCS1-v1_5 encryption (TLS 1.2 static RSA key exchange, client side). */
   rsaEncrypt(key: PublicKey, data: Uint8Array): MaybePromise<Uint8Array>;

@@ -1,0 +1,4 @@
+import { nobleProvider } from '@sslsocket/suites';
+import { defineProviderConformance } from './provider-conformance.js';
+
+defineProviderConformance('noble', nobleProvider);
