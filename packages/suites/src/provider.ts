@@ -125,7 +125,8 @@ export interface DhParameters {
 
 /**
  * An AEAD key prepared once per traffic key. `seal` and `open` work in place on a caller's buffer so
- * the record layer can encrypt straight into its output buffer.
+ * the record layer can encrypt straight into its output buffer. Implementations read (or copy)
+ * `nonce` and `aad` before returning, even when they return a Promise: callers reuse those buffers.
  */
 export interface AeadKey {
   readonly algorithm: AeadAlgorithm;

@@ -1,0 +1,116 @@
+import { isPromiseLike, type MaybePromise } from '@sslsocket/suites';
+import { MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './content-type.js';
+import { NullProtection } from './protection/null-protection.js';
+import type { RecordProtection } from './protection/record-protection.js';
+
+/** Options for {@link RecordWriter}. */
+export interface RecordWriterOptions {
+  /** Largest plaintext per record (2^14, or the peer's record_size_limit / max_fragment_length). */
+  readonly maxFragment?: number;
+  readonly initialCapacity?: number;
+}
+
+/**
+ * Fragments and protects outgoing data into one output buffer per flight: each fragment is copied
+ * once into the buffer and sealed where it lies (RFC 8446 §5.1-5.2, RFC 5246 §6.2).
+ *
+ * @example
+ * writer.writeRecords(ContentType.application_data, data);
+ * transport.write(writer.takeOutput());
+ */
+export class RecordWriter {
+  private buffer: Uint8Array;
+  private length = 0;
+  private protection: RecordProtection = new NullProtection();
+  private inFlight: Promise<unknown>[] = [];
+  maxFragment: number;
+
+  constructor(options: RecordWriterOptions = {}) {
+    this.buffer = new Uint8Array(options.initialCapacity ?? 17 * 1024);
+    this.maxFragment = options.maxFragment ?? MAX_PLAINTEXT;
+  }
+
+  /** The current write epoch. */
+  get currentProtection(): RecordProtection {
+    return this.protection;
+  }
+
+  /** Switches to a new write epoch; records already written keep their old protection. */
+  setProtection(protection: RecordProtection): void {
+    this.protection = protection;
+  }
+
+  /** Bytes waiting in the output buffer. */
+  get pendingBytes(): number {
+    return this.length;
+  }
+
+  /**
+   * Writes `data` as records of `contentType`, at most `maxFragment` plaintext bytes each. Returns a
+   * Promise only when the provider seals asynchronously (records are then sealed concurrently).
+   */
+  writeRecords(contentType: number, data: Uint8Array): MaybePromise<void> {
+    const protection = this.protection;
+    const fragment = Math.max(1, this.maxFragment);
+    const count = Math.max(1, Math.ceil(data.length / fragment));
+    // Reserve room for every record up front, so asynchronous seals never see the buffer move.
+    const perRecord = RECORD_HEADER_LENGTH + protection.prefixLength + protection.maxSuffixLength(fragment);
+    this.ensureCapacity(data.length + count * perRecord);
+    let pending: Promise<unknown>[] | undefined;
+    for (let offset = 0, i = 0; i < count; i++, offset += fragment) {
+      const chunk = Math.min(fragment, data.length - offset);
+      const at = this.length;
+      this.buffer.set(data.subarray(offset, offset + chunk), at + RECORD_HEADER_LENGTH + protection.prefixLength);
+      const sealed = protection.seal(contentType, this.buffer, at, chunk);
+      if (isPromiseLike(sealed)) {
+        // The record's size is known before sealing finishes: header + prefix + chunk + suffix.
+        this.length = at + RECORD_HEADER_LENGTH + protection.prefixLength + chunk + protection.maxSuffixLength(chunk);
+        (pending ??= []).push(sealed.then((total) => this.checkAsyncSize(at, total)));
+      } else {
+        this.length = at + sealed;
+      }
+    }
+    if (pending === undefined) return;
+    const all = Promise.all(pending).then(() => undefined);
+    this.inFlight.push(all);
+    return all;
+  }
+
+  private checkAsyncSize(at: number, total: number): void {
+    const recorded = RECORD_HEADER_LENGTH + (((this.buffer[at + 3] as number) << 8) | (this.buffer[at + 4] as number));
+    if (recorded !== total) throw new Error('RecordWriter: asynchronous seal produced an unexpected record size');
+  }
+
+  /**
+   * Takes everything written so far (the caller owns the returned bytes) and empties the buffer. A
+   * large flight is handed over without copying and the writer starts a fresh buffer; a small one is
+   * copied, which is cheaper than allocating a full-size buffer per small write.
+   */
+  takeOutput(): Uint8Array {
+    if (this.inFlight.length > 0)
+      throw new Error('RecordWriter.takeOutput() while records are still being sealed; await them');
+    const length = this.length;
+    this.length = 0;
+    if (length < 4096) return this.buffer.slice(0, length);
+    const out = this.buffer.subarray(0, length);
+    this.buffer = new Uint8Array(this.buffer.length);
+    return out;
+  }
+
+  /** Waits for asynchronous seals to finish (a no-op for synchronous providers). */
+  async settle(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(inFlight);
+  }
+
+  private ensureCapacity(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.buffer.length) return;
+    let capacity = this.buffer.length;
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+}
