@@ -56,7 +56,7 @@ export class RecordWriter {
     // Reserve room for every record up front, so asynchronous seals never see the buffer move.
     const perRecord = RECORD_HEADER_LENGTH + protection.prefixLength + protection.maxSuffixLength(fragment);
     this.ensureCapacity(data.length + count * perRecord);
-    let pending: Promise<unknown>[] | undefined;
+    const pending: Promise<unknown>[] = [];
     for (let offset = 0, i = 0; i < count; i++, offset += fragment) {
       const chunk = Math.min(fragment, data.length - offset);
       const at = this.length;
@@ -65,12 +65,12 @@ export class RecordWriter {
       if (isPromiseLike(sealed)) {
         // The record's size is known before sealing finishes: header + prefix + chunk + suffix.
         this.length = at + RECORD_HEADER_LENGTH + protection.prefixLength + chunk + protection.maxSuffixLength(chunk);
-        (pending ??= []).push(sealed.then((total) => this.checkAsyncSize(at, total)));
+        pending.push(sealed.then((total) => this.checkAsyncSize(at, total)));
       } else {
         this.length = at + sealed;
       }
     }
-    if (pending === undefined) return;
+    if (pending.length === 0) return;
     const all = Promise.all(pending).then(() => undefined);
     this.inFlight.push(all);
     return all;
