@@ -1,5 +1,51 @@
 #!/usr/bin/env node
-// Until the full command set lands, the CLI prints the registry's suite table (what `npm start` shows).
+/**
+ * The `sslsocket` command: `sslsocket <command> [options]`, with OpenSSL's flag spellings.
+ * Exit codes: 0 success, 1 failure (e.g. a handshake), 2 usage error.
+ */
 import { formatSuiteTable } from '@sslsocket/suites';
+import { runCiphers } from './commands/ciphers.js';
+import { type CommandIo, ExitCode, processIo } from './io.js';
 
-process.stdout.write(`${formatSuiteTable()}\n`);
+type Command = (argv: readonly string[], io: CommandIo) => number | Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  ciphers: { run: runCiphers, summary: 'list cipher suites, like openssl ciphers' },
+  // The full demo (server, client, openssl) arrives with the socket API; until then it shows the registry.
+  demo: {
+    run: (_argv, io) => {
+      io.stdout(`${formatSuiteTable()}\n`);
+      return ExitCode.ok;
+    },
+    summary: 'what `npm start` runs',
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`);
+  return `usage: sslsocket <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'sslsocket <command> --help' for a command's options.\n`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    processIo.stdout(usage());
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    processIo.stderr(`error: unknown command '${name}'\n${usage()}`);
+    return ExitCode.usage;
+  }
+  return command.run(rest, processIo);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = ExitCode.failure;
+  },
+);
