@@ -1,0 +1,224 @@
+import * as net from 'node:net';
+import { ChunkQueue } from './chunk-queue.js';
+import { newStats, type Transport, type TransportAddress, TransportError, type TransportStats } from './transport.js';
+
+/** Options for node adapters. */
+export interface NodeTransportOptions {
+  /** Pause reading once this many unread bytes are buffered (default 1 MiB). */
+  readonly readHighWaterMark?: number;
+  /** TCP_NODELAY (default true: TLS writes whole flights, Nagle would only delay them). */
+  readonly noDelay?: boolean;
+}
+
+function address(
+  host: string | undefined,
+  port: number | undefined,
+  family: string | undefined,
+): TransportAddress | undefined {
+  return host === undefined || port === undefined ? undefined : { address: host, port, family: family ?? 'IPv4' };
+}
+
+function toTransportError(error: Error & { code?: string }): TransportError {
+  return error instanceof TransportError
+    ? error
+    : new TransportError(error.code ?? 'EIO', error.message, { cause: error });
+}
+
+class NodeSocketTransport implements Transport {
+  readonly stats: TransportStats = newStats();
+  readonly closed: Promise<void>;
+  private readonly queue: ChunkQueue;
+  private readonly highWater: number;
+  private writeEnded = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    options: NodeTransportOptions,
+  ) {
+    this.highWater = options.readHighWaterMark ?? 1024 * 1024;
+    this.queue = new ChunkQueue(() => {
+      if (this.queue.bytes < this.highWater && socket.isPaused()) socket.resume();
+    });
+    socket.setNoDelay(options.noDelay ?? true);
+    socket.on('data', (chunk: Buffer) => {
+      this.stats.bytesRead += chunk.length;
+      this.stats.reads++;
+      this.queue.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      if (this.queue.bytes >= this.highWater) socket.pause();
+    });
+    socket.on('end', () => this.queue.end());
+    socket.on('error', (error) => this.queue.fail(toTransportError(error)));
+    this.closed = new Promise((resolve) => {
+      socket.once('close', () => {
+        this.queue.end();
+        resolve();
+      });
+    });
+  }
+
+  get remoteAddress(): TransportAddress | undefined {
+    return address(this.socket.remoteAddress, this.socket.remotePort, this.socket.remoteFamily);
+  }
+
+  get localAddress(): TransportAddress | undefined {
+    return address(this.socket.localAddress, this.socket.localPort, this.socket.localFamily);
+  }
+
+  read(): Promise<Uint8Array | null> {
+    return this.queue.read();
+  }
+
+  write(data: Uint8Array): boolean {
+    if (this.writeEnded || this.socket.destroyed) throw new TransportError('EPIPE', 'write after close');
+    this.stats.bytesWritten += data.length;
+    this.stats.writes++;
+    const below = this.socket.write(data);
+    this.stats.pendingWrite = this.socket.writableLength;
+    return below;
+  }
+
+  drained(): Promise<void> {
+    if (!this.socket.writableNeedDrain || this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        this.stats.pendingWrite = this.socket.writableLength;
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  closeWrite(): Promise<void> {
+    if (this.writeEnded) return Promise.resolve();
+    this.writeEnded = true;
+    return new Promise((resolve) => this.socket.end(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.closeWrite();
+    this.socket.destroySoon();
+    // A peer that never closes its side must not keep us open forever.
+    const timer = setTimeout(() => this.socket.destroy(), 2000);
+    await this.closed;
+    clearTimeout(timer);
+  }
+
+  destroy(error?: Error): void {
+    if (error !== undefined) this.queue.fail(toTransportError(error));
+    this.socket.destroy();
+  }
+
+  setNoDelay(enabled: boolean): void {
+    this.socket.setNoDelay(enabled);
+  }
+}
+
+/**
+ * Wraps a connected `net.Socket`.
+ *
+ * @example
+ * const transport = fromNodeSocket(net.connect(443, 'example.com'));
+ */
+export function fromNodeSocket(socket: net.Socket, options: NodeTransportOptions = {}): Transport {
+  return new NodeSocketTransport(socket, options);
+}
+
+/** Connects over TCP; rejects with a TransportError (ECONNREFUSED, ETIMEDOUT, ...). */
+export function connectNode(
+  host: string,
+  port: number,
+  options: NodeTransportOptions & { timeoutMs?: number } = {},
+): Promise<Transport> {
+  return new Promise((resolve, reject) => {
+    // allowHalfOpen: TLS close_notify and TCP half-close are independent; node would end our side on FIN.
+    const socket = net.connect({ host, port, allowHalfOpen: true });
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new TransportError('ETIMEDOUT', `connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(fromNodeSocket(socket, options));
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(toTransportError(error));
+    });
+  });
+}
+
+/** A TCP listener whose connections are taken with `accept()`. */
+export interface TransportListener {
+  accept(): Promise<Transport>;
+  readonly address: TransportAddress;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on TCP (port 0 picks a free one).
+ *
+ * @example
+ * const listener = await listenNode(0, { host: '127.0.0.1' });
+ * const transport = await listener.accept();
+ */
+export function listenNode(
+  port: number,
+  options: NodeTransportOptions & { host?: string; backlog?: number } = {},
+): Promise<TransportListener> {
+  return new Promise((resolve, reject) => {
+    const pending = new ChunkQueueOf<net.Socket>();
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => pending.push(socket));
+    server.once('error', (error) => reject(toTransportError(error)));
+    server.listen({ port, host: options.host ?? '127.0.0.1', backlog: options.backlog ?? 511 }, () => {
+      const info = server.address() as net.AddressInfo;
+      resolve({
+        address: { address: info.address, port: info.port, family: info.family },
+        accept: async () => {
+          const socket = await pending.take();
+          if (socket === null) throw new TransportError('CLOSED', 'listener closed');
+          return fromNodeSocket(socket, options);
+        },
+        close: () =>
+          new Promise((done) => {
+            pending.end();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** A small FIFO with one waiting taker, for accepted sockets. */
+class ChunkQueueOf<T> {
+  private readonly items: T[] = [];
+  private waiter: ((item: T | null) => void) | undefined;
+  private ended = false;
+
+  push(item: T): void {
+    if (this.waiter !== undefined) {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter(item);
+    } else this.items.push(item);
+  }
+
+  end(): void {
+    this.ended = true;
+    this.waiter?.(null);
+    this.waiter = undefined;
+  }
+
+  take(): Promise<T | null> {
+    const item = this.items.shift();
+    if (item !== undefined) return Promise.resolve(item);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+}
