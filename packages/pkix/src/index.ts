@@ -1,1 +1,25 @@
-export {};
+/**
+ * `@sslsocket/pkix`: PEM/DER loading, X.509 parsing, RFC 5280 path validation, RFC 6125 hostname
+ * checks and certificate generation. Every signature goes through a CryptoProvider.
+ * @module
+ */
+export { type CertificateExtension, type ParsedCertificate, parseCertificate } from './certificate.js';
+export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';
+export {
+  encodeEcPrivateKey,
+  type GeneratedCertificate,
+  type GenerateOptions,
+  generateCaChain,
+  generateSelfSigned,
+} from './generate.js';
+export { type HostnameMatchFun, hostnameMatches } from './hostname.js';
+export { parsePrivateKey, publicKeyFromSpki } from './keys.js';
+export { decodePem, encodePem, type PemBlock, pemOrDer } from './pem.js';
+export {
+  type VerifiedChain,
+  type VerifyChainOptions,
+  type VerifyDecision,
+  type VerifyEvent,
+  type VerifyFun,
+  verifyChain,
+} from './verify.js';

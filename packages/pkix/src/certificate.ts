@@ -1,0 +1,188 @@
+import type { PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import type * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { CertificateError } from './errors.js';
+import { bytesOf, publicKeyFromSpki } from './keys.js';
+import { HASH_OIDS, OID, SIGNATURE_ALGORITHMS } from './oids.js';
+
+/** An extension as found in the certificate. */
+export interface CertificateExtension {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly value: Uint8Array;
+}
+
+/** The parts of an X.509 certificate (RFC 5280 §4) that validation and TLS need. */
+export interface ParsedCertificate {
+  readonly der: Uint8Array;
+  readonly tbs: Uint8Array;
+  readonly serialNumber: string;
+  /** DER of the subject and issuer Names, for exact comparison (RFC 5280 §7.1). */
+  readonly subjectDer: Uint8Array;
+  readonly issuerDer: Uint8Array;
+  /** Readable forms such as `CN=example.com, O=Example`. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly commonName: string | undefined;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly publicKey: PublicKey;
+  /** The scheme that verifies this certificate's own signature, or undefined when unsupported. */
+  readonly signatureScheme: SignatureSchemeName | undefined;
+  readonly signatureAlgorithmOid: string;
+  readonly signature: Uint8Array;
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+  readonly emails: readonly string[];
+  readonly basicConstraints: { readonly ca: boolean; readonly pathLength: number | undefined } | undefined;
+  /** KeyUsage bits by name (digitalSignature, keyCertSign, cRLSign, ...), undefined when absent. */
+  readonly keyUsage: ReadonlySet<string> | undefined;
+  readonly extendedKeyUsage: readonly string[] | undefined;
+  readonly subjectKeyId: Uint8Array | undefined;
+  readonly authorityKeyId: Uint8Array | undefined;
+  readonly extensions: readonly CertificateExtension[];
+  /** The pkijs structure, for what this summary does not cover. */
+  readonly raw: pkijs.Certificate;
+}
+
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
+
+const ATTRIBUTE_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+export function nameToString(name: pkijs.RelativeDistinguishedNames): string {
+  return name.typesAndValues
+    .map(
+      (attribute) => `${ATTRIBUTE_NAMES[attribute.type] ?? attribute.type}=${String(attribute.value.valueBlock.value)}`,
+    )
+    .join(', ');
+}
+
+export function ipToString(bytes: Uint8Array): string {
+  if (bytes.length === 4) return [...bytes].join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < bytes.length; i += 2)
+    groups.push((((bytes[i] as number) << 8) | (bytes[i + 1] as number)).toString(16));
+  return groups.join(':');
+}
+
+function keyUsageOf(extension: pkijs.Extension): Set<string> {
+  const bits = (extension.parsedValue as asn1js.BitString).valueBlock;
+  const bytes = bits.valueHexView;
+  const set = new Set<string>();
+  KEY_USAGE_BITS.forEach((name, index) => {
+    const byte = bytes[index >> 3] ?? 0;
+    if (byte & (0x80 >> (index & 7))) set.add(name);
+  });
+  return set;
+}
+
+/** The scheme for a certificate signature, reading RSASSA-PSS parameters (RFC 4055 §3.1). */
+function signatureSchemeOf(algorithm: pkijs.AlgorithmIdentifier): SignatureSchemeName | undefined {
+  const direct = SIGNATURE_ALGORITHMS[algorithm.algorithmId];
+  if (direct !== undefined) return direct;
+  if (algorithm.algorithmId !== OID.rsassaPss) return undefined;
+  const params = new pkijs.RSASSAPSSParams({ schema: algorithm.algorithmParams });
+  const hash = HASH_OIDS[params.hashAlgorithm.algorithmId];
+  return hash === 'SHA-256'
+    ? 'rsa_pss_rsae_sha256'
+    : hash === 'SHA-384'
+      ? 'rsa_pss_rsae_sha384'
+      : hash === 'SHA-512'
+        ? 'rsa_pss_rsae_sha512'
+        : undefined;
+}
+
+/**
+ * Parses a DER certificate. Malformed input is a CertificateError('malformed_certificate').
+ *
+ * @example
+ * const cert = parseCertificate(der);
+ * cert.dnsNames; // ['example.com']
+ */
+export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  let cert: pkijs.Certificate;
+  try {
+    cert = pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>);
+  } catch (cause) {
+    throw new CertificateError(
+      'malformed_certificate',
+      (cause as Error).message ?? 'cannot parse certificate',
+      undefined,
+      { cause },
+    );
+  }
+  const extensions = cert.extensions ?? [];
+  const find = (oid: string) => extensions.find((extension) => extension.extnID === oid);
+  const dnsNames: string[] = [];
+  const ipAddresses: string[] = [];
+  const emails: string[] = [];
+  const san = find(OID.subjectAltName)?.parsedValue as pkijs.AltName | undefined;
+  for (const name of san?.altNames ?? []) {
+    if (name.type === 2) dnsNames.push(String(name.value));
+    else if (name.type === 1) emails.push(String(name.value));
+    else if (name.type === 7)
+      ipAddresses.push(ipToString(bytesOf((name.value as asn1js.OctetString).valueBlock.valueHexView)));
+  }
+  const bc = find(OID.basicConstraints)?.parsedValue as pkijs.BasicConstraints | undefined;
+  const ku = find(OID.keyUsage);
+  const eku = find(OID.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
+  const ski = find(OID.subjectKeyIdentifier)?.parsedValue as asn1js.OctetString | undefined;
+  const aki = find(OID.authorityKeyIdentifier)?.parsedValue as pkijs.AuthorityKeyIdentifier | undefined;
+  const cn = cert.subject.typesAndValues.find((attribute) => attribute.type === OID.commonName);
+  let publicKey: PublicKey;
+  try {
+    publicKey = publicKeyFromSpki(cert.subjectPublicKeyInfo);
+  } catch (cause) {
+    throw new CertificateError('unsupported_signature_algorithm', (cause as Error).message, undefined, { cause });
+  }
+  const pathLength = bc?.pathLenConstraint;
+  return {
+    der: der.slice(),
+    tbs: bytesOf(cert.tbsView),
+    serialNumber: [...cert.serialNumber.valueBlock.valueHexView].map((b) => b.toString(16).padStart(2, '0')).join(''),
+    subjectDer: bytesOf(cert.subject.toSchema().toBER()),
+    issuerDer: bytesOf(cert.issuer.toSchema().toBER()),
+    subject: nameToString(cert.subject),
+    issuer: nameToString(cert.issuer),
+    commonName: cn === undefined ? undefined : String(cn.value.valueBlock.value),
+    notBefore: cert.notBefore.value,
+    notAfter: cert.notAfter.value,
+    publicKey,
+    signatureScheme: signatureSchemeOf(cert.signatureAlgorithm),
+    signatureAlgorithmOid: cert.signatureAlgorithm.algorithmId,
+    signature: bytesOf(cert.signatureValue.valueBlock.valueHexView),
+    dnsNames,
+    ipAddresses,
+    emails,
+    basicConstraints:
+      bc === undefined ? undefined : { ca: bc.cA, pathLength: typeof pathLength === 'number' ? pathLength : undefined },
+    keyUsage: ku === undefined ? undefined : keyUsageOf(ku),
+    extendedKeyUsage: eku?.keyPurposes,
+    subjectKeyId: ski === undefined ? undefined : bytesOf(ski.valueBlock.valueHexView),
+    authorityKeyId: aki?.keyIdentifier === undefined ? undefined : bytesOf(aki.keyIdentifier.valueBlock.valueHexView),
+    extensions: extensions.map((extension) => ({
+      oid: extension.extnID,
+      critical: extension.critical,
+      value: bytesOf(extension.extnValue.valueBlock.valueHexView),
+    })),
+    raw: cert,
+  };
+}

@@ -1,0 +1,258 @@
+import { type CryptoProvider, nobleProvider, type PrivateKey } from '@sslsocket/suites';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { CURVE_OIDS, OID } from './oids.js';
+import { encodePem } from './pem.js';
+
+/** A generated certificate with its key, in every form callers want. */
+export interface GeneratedCertificate {
+  readonly certificateDer: Uint8Array;
+  readonly certificatePem: string;
+  readonly privateKey: PrivateKey;
+  readonly keyPem: string;
+}
+
+/** Options for {@link generateSelfSigned}. */
+export interface GenerateOptions {
+  /** Subject CN (default "localhost"). */
+  readonly commonName?: string;
+  /** Extra DNS names or IP literals for the SAN, besides localhost, 127.0.0.1 and ::1. */
+  readonly altNames?: readonly string[];
+  readonly provider?: CryptoProvider;
+  /** Validity start (default now minus one hour, for clock skew). */
+  readonly notBefore?: Date;
+  /** Validity in days (default 365). */
+  readonly days?: number;
+}
+
+function bytesToBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+function ipBytes(text: string): Uint8Array | undefined {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) return new Uint8Array(text.split('.').map(Number));
+  if (!text.includes(':')) return undefined;
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  const out = new Uint8Array(16);
+  groups.forEach((group, i) => {
+    const value = Number.parseInt(group, 16);
+    out[i * 2] = value >> 8;
+    out[i * 2 + 1] = value & 0xff;
+  });
+  return out;
+}
+
+function name(commonName: string): pkijs.RelativeDistinguishedNames {
+  return new pkijs.RelativeDistinguishedNames({
+    typesAndValues: [
+      new pkijs.AttributeTypeAndValue({ type: OID.commonName, value: new asn1js.Utf8String({ value: commonName }) }),
+    ],
+  });
+}
+
+function ecKeyPair(provider: CryptoProvider): PrivateKey {
+  // An ECDH share on P-256 is a valid ECDSA key pair: scalar + uncompressed point.
+  const d = provider.randomBytes(32);
+  d[0] = (d[0] as number) & 0x7f; // below the group order without a retry loop
+  const share = provider.keyShare('secp256r1', d);
+  if (share instanceof Promise) throw new Error('certificate generation needs a synchronous provider');
+  return { kind: 'ec', curve: 'P-256', d, point: share.publicKey };
+}
+
+function spki(point: Uint8Array): pkijs.PublicKeyInfo {
+  return new pkijs.PublicKeyInfo({
+    algorithm: new pkijs.AlgorithmIdentifier({
+      algorithmId: OID.ecPublicKey,
+      algorithmParams: new asn1js.ObjectIdentifier({ value: CURVE_OIDS['P-256'] }),
+    }),
+    subjectPublicKey: new asn1js.BitString({ valueHex: bytesToBuffer(point) }),
+  });
+}
+
+/** PKCS#8 for a P-256 key (RFC 5915 ECPrivateKey inside RFC 5208 PrivateKeyInfo). */
+export function encodeEcPrivateKey(key: Extract<PrivateKey, { kind: 'ec' }>): Uint8Array {
+  const inner = new asn1js.Sequence({
+    value: [
+      new asn1js.Integer({ value: 1 }),
+      new asn1js.OctetString({ valueHex: bytesToBuffer(key.d) }),
+      new asn1js.Constructed({
+        idBlock: { tagClass: 3, tagNumber: 1 },
+        value: [new asn1js.BitString({ valueHex: bytesToBuffer(key.point) })],
+      }),
+    ],
+  });
+  const info = new asn1js.Sequence({
+    value: [
+      new asn1js.Integer({ value: 0 }),
+      new asn1js.Sequence({
+        value: [
+          new asn1js.ObjectIdentifier({ value: OID.ecPublicKey }),
+          new asn1js.ObjectIdentifier({ value: CURVE_OIDS[key.curve] }),
+        ],
+      }),
+      new asn1js.OctetString({ valueHex: inner.toBER() }),
+    ],
+  });
+  return new Uint8Array(info.toBER());
+}
+
+interface IssueOptions {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly publicPoint: Uint8Array;
+  readonly signingKey: PrivateKey;
+  readonly ca: boolean;
+  readonly pathLength?: number;
+  readonly altNames: readonly string[];
+  readonly notBefore: Date;
+  readonly days: number;
+  readonly provider: CryptoProvider;
+}
+
+async function issue(options: IssueOptions): Promise<Uint8Array> {
+  const cert = new pkijs.Certificate();
+  cert.version = 2;
+  const serial = options.provider.randomBytes(16);
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x01; // positive, never zero (RFC 5280 §4.1.2.2)
+  cert.serialNumber = new asn1js.Integer({ valueHex: bytesToBuffer(serial) });
+  cert.issuer = name(options.issuer);
+  cert.subject = name(options.subject);
+  cert.notBefore.value = options.notBefore;
+  cert.notAfter.value = new Date(options.notBefore.getTime() + options.days * 86_400_000);
+  cert.subjectPublicKeyInfo = spki(options.publicPoint);
+  const extensions: pkijs.Extension[] = [
+    new pkijs.Extension({
+      extnID: OID.basicConstraints,
+      critical: true,
+      extnValue: new pkijs.BasicConstraints(
+        options.ca
+          ? { cA: true, ...(options.pathLength === undefined ? {} : { pathLenConstraint: options.pathLength }) }
+          : {},
+      )
+        .toSchema()
+        .toBER(),
+    }),
+    new pkijs.Extension({
+      extnID: OID.keyUsage,
+      critical: true,
+      // digitalSignature (bit 0) for leaves; keyCertSign (5) and cRLSign (6) for CAs.
+      extnValue: new asn1js.BitString({
+        valueHex: new Uint8Array([options.ca ? 0x06 : 0x80]).buffer,
+        unusedBits: options.ca ? 1 : 7,
+      }).toBER(),
+    }),
+  ];
+  if (!options.ca) {
+    extensions.push(
+      new pkijs.Extension({
+        extnID: OID.extKeyUsage,
+        extnValue: new pkijs.ExtKeyUsage({ keyPurposes: [OID.serverAuth, OID.clientAuth] }).toSchema().toBER(),
+      }),
+    );
+    const altNames = options.altNames.map((value) => {
+      const ip = ipBytes(value);
+      return ip === undefined
+        ? new pkijs.GeneralName({ type: 2, value })
+        : new pkijs.GeneralName({ type: 7, value: new asn1js.OctetString({ valueHex: bytesToBuffer(ip) }) });
+    });
+    extensions.push(
+      new pkijs.Extension({
+        extnID: OID.subjectAltName,
+        extnValue: new pkijs.AltName({ altNames }).toSchema().toBER(),
+      }),
+    );
+  }
+  cert.extensions = extensions;
+  const algorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 });
+  cert.signature = algorithm;
+  cert.signatureAlgorithm = algorithm;
+  const tbs = new Uint8Array(cert.encodeTBS().toBER());
+  const signature = await options.provider.sign('ecdsa_secp256r1_sha256', options.signingKey, tbs);
+  cert.signatureValue = new asn1js.BitString({ valueHex: bytesToBuffer(signature) });
+  return new Uint8Array(cert.toSchema(true).toBER());
+}
+
+/**
+ * A self-signed ECDSA P-256 certificate whose SAN covers localhost, 127.0.0.1, ::1 and the given
+ * names: the embedded default for servers started without a certificate, and for tests.
+ *
+ * @example
+ * const { certificatePem, keyPem } = await generateSelfSigned({ altNames: ['myhost.local'] });
+ */
+export async function generateSelfSigned(options: GenerateOptions = {}): Promise<GeneratedCertificate> {
+  const provider = options.provider ?? nobleProvider;
+  const key = ecKeyPair(provider);
+  const commonName = options.commonName ?? 'localhost';
+  const altNames = [
+    ...new Set([
+      'localhost',
+      '127.0.0.1',
+      '::1',
+      ...(options.altNames ?? []),
+      ...(commonName === 'localhost' ? [] : [commonName]),
+    ]),
+  ];
+  const der = await issue({
+    subject: commonName,
+    issuer: commonName,
+    publicPoint: (key as Extract<PrivateKey, { kind: 'ec' }>).point,
+    signingKey: key,
+    ca: false,
+    altNames,
+    notBefore: options.notBefore ?? new Date(Date.now() - 3_600_000),
+    days: options.days ?? 365,
+    provider,
+  });
+  return {
+    certificateDer: der,
+    certificatePem: encodePem('CERTIFICATE', der),
+    privateKey: key,
+    keyPem: encodePem('PRIVATE KEY', encodeEcPrivateKey(key as Extract<PrivateKey, { kind: 'ec' }>)),
+  };
+}
+
+/** A small CA and a leaf it issued (P-256 throughout), for tests and demos. */
+export async function generateCaChain(
+  options: GenerateOptions = {},
+): Promise<{ ca: GeneratedCertificate; leaf: GeneratedCertificate }> {
+  const provider = options.provider ?? nobleProvider;
+  const notBefore = options.notBefore ?? new Date(Date.now() - 3_600_000);
+  const days = options.days ?? 365;
+  const caKey = ecKeyPair(provider) as Extract<PrivateKey, { kind: 'ec' }>;
+  const caDer = await issue({
+    subject: 'sslsocket test CA',
+    issuer: 'sslsocket test CA',
+    publicPoint: caKey.point,
+    signingKey: caKey,
+    ca: true,
+    pathLength: 0,
+    altNames: [],
+    notBefore,
+    days,
+    provider,
+  });
+  const leafKey = ecKeyPair(provider) as Extract<PrivateKey, { kind: 'ec' }>;
+  const commonName = options.commonName ?? 'localhost';
+  const altNames = [...new Set(['localhost', '127.0.0.1', '::1', ...(options.altNames ?? [])])];
+  const leafDer = await issue({
+    subject: commonName,
+    issuer: 'sslsocket test CA',
+    publicPoint: leafKey.point,
+    signingKey: caKey,
+    ca: false,
+    altNames,
+    notBefore,
+    days,
+    provider,
+  });
+  const wrap = (der: Uint8Array, key: Extract<PrivateKey, { kind: 'ec' }>): GeneratedCertificate => ({
+    certificateDer: der,
+    certificatePem: encodePem('CERTIFICATE', der),
+    privateKey: key,
+    keyPem: encodePem('PRIVATE KEY', encodeEcPrivateKey(key)),
+  });
+  return { ca: wrap(caDer, caKey), leaf: wrap(leafDer, leafKey) };
+}
