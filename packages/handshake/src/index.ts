@@ -1,1 +1,12 @@
-export {};
+/**
+ * `@sslsocket/handshake`: the sans-IO TLS 1.3 engine (ClientConnection, ServerConnection), the
+ * handshake message and extension codecs, and the TLS 1.3 key schedule.
+ * @module
+ */
+export * from './config.js';
+export * from './connection.js';
+export type { ConnectionEvent, NegotiatedParameters } from './events.js';
+export * as keySchedule13 from './keySchedule13.js';
+export * from './messages/index.js';
+export type { TicketState } from './tickets.js';
+export { Transcript } from './transcript.js';

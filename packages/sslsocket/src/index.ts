@@ -1,1 +1,32 @@
-export {};
+/**
+ * `sslsocket`: TLS 1.3 over any reliable byte stream, with the Erlang/OTP `ssl` API in TypeScript.
+ *
+ * @example
+ * import { connect } from 'sslsocket';
+ * const socket = await connect('127.0.0.1', 8443, { verify: 'verify_none' });
+ * await socket.send('hello');
+ * console.log(new TextDecoder().decode(await socket.recv()));
+ * await socket.close();
+ *
+ * @module
+ */
+export { generateCaChain, generateSelfSigned, parseCertificate, verifyChain } from '@sslsocket/pkix';
+export {
+  appendCipherSuites,
+  cipherSuites,
+  eccs,
+  filterCipherSuites,
+  prependCipherSuites,
+  signatureAlgs,
+  strToSuite,
+  suiteToOpensslStr,
+  suiteToStr,
+  TlsAlert,
+  versions,
+} from '@sslsocket/suites';
+export { connect, handshake, listen, SslListenSocket } from './api.js';
+export { toDuplex } from './duplex.js';
+export { clearPemCache, resolveProvider } from './engine-config.js';
+export { formatError, SocketStateError, TimeoutError } from './errors.js';
+export * from './socket-options.js';
+export { type ConnectionInformation, SslSocket, type SslSocketEvents } from './ssl-socket.js';

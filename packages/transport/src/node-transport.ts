@@ -183,11 +183,12 @@ export function listenNode(
           if (socket === null) throw new TransportError('CLOSED', 'listener closed');
           return fromNodeSocket(socket, options);
         },
-        close: () =>
-          new Promise((done) => {
-            pending.end();
-            server.close(() => done());
-          }),
+        // Like Erlang's close(ListenSocket): stop listening now; accepted connections live on
+        // (node's close callback would wait for every one of them to end).
+        close: async () => {
+          pending.end();
+          server.close();
+        },
       });
     });
   });

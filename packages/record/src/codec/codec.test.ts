@@ -37,6 +37,17 @@ describe('Reader/Writer round trip', () => {
     expect(() => sub.u24()).toThrow(DecodeError);
   });
 
+  it('grows the buffer under every kind of write', () => {
+    const w = new Writer(1);
+    w.u8(1);
+    w.bytes(new Uint8Array(300).fill(2));
+    w.zeros(500);
+    w.u8(3);
+    const out = w.finish();
+    expect(out.length).toBe(802);
+    expect([out[0], out[1], out[300], out[301], out[801]]).toEqual([1, 2, 2, 0, 3]);
+  });
+
   it('rejects out-of-range writes and unbalanced vectors', () => {
     expect(() => new Writer().u8(256)).toThrow(RangeError);
     expect(() => new Writer().u16(-1)).toThrow(RangeError);

@@ -40,7 +40,9 @@ export class Writer {
 
   u8(value: number): this {
     this.checkRange(value, 0xff, 'u8');
-    this.buffer[this.reserve(1)] = value;
+    // reserve() may replace the buffer, so it must run before `this.buffer` is read.
+    const at = this.reserve(1);
+    this.buffer[at] = value;
     return this;
   }
 
@@ -79,13 +81,15 @@ export class Writer {
   }
 
   bytes(data: Uint8Array): this {
-    this.buffer.set(data, this.reserve(data.length));
+    const at = this.reserve(data.length);
+    this.buffer.set(data, at);
     return this;
   }
 
   /** Writes `count` zero bytes (padding). */
   zeros(count: number): this {
-    this.buffer.fill(0, this.reserve(count), this.length);
+    const at = this.reserve(count);
+    this.buffer.fill(0, at, this.length);
     return this;
   }
 

@@ -1,0 +1,14 @@
+// Types for cases.mjs (plain JS so the runner can execute it on the built dist without a compiler).
+export interface InteropEnv {
+  lib: { ClientConnection: unknown; ServerConnection: unknown };
+  provider: unknown;
+  creds: unknown;
+  ticketKey: Uint8Array;
+}
+export interface InteropCase {
+  name: string;
+  run(env: InteropEnv): Promise<void>;
+}
+export function matrixCases(): InteropCase[];
+export function featureCases(): InteropCase[];
+export function setupCredentials(make: unknown): { dirs: unknown[] } & Record<string, unknown>;

@@ -1,0 +1,42 @@
+// `npm run interop`: every case against openssl, on the built dist. Prints one line per case and
+// ends with `interop: N passed, M failed`.
+import { ClientConnection, ServerConnection } from '../packages/handshake/dist/index.js';
+import { nobleProvider } from '../packages/suites/dist/index.js';
+import { featureCases, matrixCases, setupCredentials } from './cases.mjs';
+import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
+
+const CASE_TIMEOUT = 30000;
+const filter = process.argv[2];
+const creds = setupCredentials(makeCredentials);
+const env = {
+  lib: { ClientConnection, ServerConnection },
+  provider: nobleProvider,
+  creds,
+  ticketKey: nobleProvider.randomBytes(32),
+};
+let passed = 0;
+let failed = 0;
+const cases = [...matrixCases(), ...featureCases()].filter((c) => filter === undefined || c.name.includes(filter));
+for (const c of cases) {
+  const start = Date.now();
+  let timer;
+  try {
+    await Promise.race([
+      c.run(env),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('case timeout')), CASE_TIMEOUT);
+      }),
+    ]);
+    passed++;
+    console.log(`ok   ${c.name} (${Date.now() - start} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${c.name}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    clearTimeout(timer);
+    killAll();
+  }
+}
+for (const d of creds.dirs) removeCredentials(d);
+console.log(`interop: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,55 @@
+// A short interop smoke run inside `npm test`: a few cases against a real openssl process.
+import { execFileSync } from 'node:child_process';
+import { ClientConnection, ServerConnection } from '@sslsocket/handshake';
+import { nobleProvider } from '@sslsocket/suites';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { featureCases, type InteropEnv, matrixCases, setupCredentials } from './cases.mjs';
+import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
+
+const hasOpenssl = (() => {
+  try {
+    return execFileSync('openssl', ['version'], { encoding: 'utf8' }).startsWith('OpenSSL 3');
+  } catch {
+    return false;
+  }
+})();
+
+const SMOKE = [
+  'client suite TLS_AES_128_GCM_SHA256',
+  'server suite TLS_CHACHA20_POLY1305_SHA256',
+  'client scheme rsa_pss_rsae_sha256',
+  'server scheme ed25519',
+  'client HelloRetryRequest',
+  'server client certificate required',
+  'client resumption with a ticket',
+];
+
+describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
+  let env: InteropEnv;
+  let creds: ReturnType<typeof setupCredentials>;
+  beforeAll(() => {
+    creds = setupCredentials(makeCredentials);
+    env = {
+      lib: { ClientConnection, ServerConnection },
+      provider: nobleProvider,
+      creds,
+      ticketKey: new Uint8Array(32).fill(7),
+    };
+  });
+  afterAll(() => {
+    killAll();
+    for (const d of creds.dirs) removeCredentials(d);
+  });
+  const all = [...matrixCases(), ...featureCases()];
+  for (const name of SMOKE) {
+    it(name, { timeout: 15000 }, async () => {
+      const c = all.find((x) => x.name === name);
+      expect(c).toBeDefined();
+      try {
+        await c?.run(env);
+      } finally {
+        killAll();
+      }
+    });
+  }
+});

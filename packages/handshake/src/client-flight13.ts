@@ -1,0 +1,104 @@
+/**
+ * The client's second flight (RFC 8446 §4.4: [Certificate, CertificateVerify,] Finished), the switch
+ * to application keys, and answers to post-handshake CertificateRequests (§4.6.2).
+ * @module
+ */
+import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { type ClientHandshake, switchToHandshakeWrite } from './client13.js';
+import {
+  chooseScheme,
+  type MessageSink,
+  mainSink,
+  postHandshakeSink,
+  schemeCodes,
+  sendCertificateVerify,
+  sendFinished,
+} from './common13.js';
+import { andThen, type ConnectionCore } from './core.js';
+import { deriveSecret } from './keySchedule13.js';
+import { Certificate, CertificateRequest } from './messages/certificate.js';
+import { decodeSignatureSchemeList } from './messages/extension-bodies.js';
+import { Extensions, ExtensionType } from './messages/extensions.js';
+import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
+import type { Transcript } from './transcript.js';
+
+/** Secrets the client keeps after the handshake. */
+export class ClientFlightContext {
+  resumptionMasterSecret: Uint8Array = new Uint8Array(0);
+  /** Transcript through the client Finished: the base of post-handshake authentication. */
+  handshakeTranscript: Transcript | undefined;
+
+  constructor(
+    readonly core: ConnectionCore,
+    readonly hs: ClientHandshake,
+  ) {}
+}
+
+/** Certificate (+ CertificateVerify when we have a key) in answer to a CertificateRequest. */
+function sendClientCertificate(core: ConnectionCore, cr: CertificateRequest, sink: MessageSink): MaybePromise<void> {
+  const config = core.config;
+  const chain = config.certificateChain ?? [];
+  const key = config.privateKey;
+  const peerSchemes = decodeSignatureSchemeList(cr.extensions.get(ExtensionType.signature_algorithms) as Uint8Array);
+  let scheme: ReturnType<typeof chooseScheme> | undefined;
+  if (chain.length > 0 && key !== undefined) {
+    try {
+      scheme = chooseScheme(key, peerSchemes, schemeCodes(config.signatureAlgs));
+    } catch {
+      // RFC 8446 §4.4.2: no suitable certificate means an empty Certificate message.
+      scheme = undefined;
+    }
+  }
+  const entries = scheme === undefined ? [] : chain.map((certData) => ({ certData, extensions: new Extensions() }));
+  sink.send(frameHandshake(HandshakeType.certificate, new Certificate(cr.certificateRequestContext, entries)));
+  if (scheme === undefined || key === undefined) return;
+  return sendCertificateVerify(core, key, scheme, sink);
+}
+
+export function sendClientSecondFlight(flight: ClientFlightContext): MaybePromise<void> {
+  const { core, hs } = flight;
+  const p = core.provider;
+  const h = core.hash;
+  const th = core.transcript.current();
+  const clientApp = deriveSecret(p, h, hs.masterSecret, 'c ap traffic', th);
+  const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th);
+  core.exporterMasterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th);
+  core.keylog('CLIENT_TRAFFIC_SECRET_0', clientApp);
+  core.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
+  core.keylog('EXPORTER_SECRET', core.exporterMasterSecret);
+  core.setReadSecret(serverApp);
+  // RFC 8446 §4.5: EndOfEarlyData, under the early traffic keys, ends accepted 0-RTT data.
+  if (hs.earlyAccepted) core.queueHandshake(frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0)));
+  switchToHandshakeWrite(core, hs);
+  const cert =
+    hs.certificateRequest === undefined
+      ? undefined
+      : sendClientCertificate(core, hs.certificateRequest, mainSink(core));
+  return andThen(cert, () => {
+    sendFinished(core, hs.clientHandshakeSecret);
+    core.setWriteSecret(clientApp);
+    flight.resumptionMasterSecret = deriveSecret(p, h, hs.masterSecret, 'res master', core.transcript.current());
+    flight.handshakeTranscript = core.transcript.fork();
+    core.completeHandshake();
+  });
+}
+
+/** RFC 8446 §4.6.2: Certificate, CertificateVerify, Finished under application keys. */
+export function buildPostHandshakeAuthResponse(
+  flight: ClientFlightContext,
+  message: HandshakeMessageBytes,
+): MaybePromise<void> {
+  const core = flight.core;
+  const cr = CertificateRequest.decode(new Reader(message.body));
+  if (cr.certificateRequestContext.length === 0)
+    throw new TlsAlert('illegal_parameter', 'empty post-handshake context');
+  if (!cr.extensions.has(ExtensionType.signature_algorithms))
+    throw new TlsAlert('missing_extension', 'signature_algorithms');
+  const transcript = (flight.handshakeTranscript as Transcript).fork();
+  transcript.update(message.raw);
+  const sink = postHandshakeSink(core, transcript);
+  return andThen(sendClientCertificate(core, cr, sink), () => {
+    sendFinished(core, core.writeSecret as Uint8Array, sink);
+  });
+}

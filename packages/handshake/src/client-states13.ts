@@ -1,0 +1,279 @@
+/**
+ * TLS 1.3 client states after the ServerHello (RFC 8446 §4.3-§4.6, App. A.1).
+ * @module
+ */
+import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight13.js';
+import type { ClientHandshake } from './client13.js';
+import {
+  checkCertificateVerify,
+  checkFinished,
+  groupName,
+  leafPublicKey,
+  schemeCodes,
+  verifyPeerChain,
+} from './common13.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
+import type { NegotiatedParameters } from './events.js';
+import { receiveKeyUpdate } from './key-update.js';
+import { resumptionPsk } from './keySchedule13.js';
+import { Certificate, CertificateRequest } from './messages/certificate.js';
+import {
+  decodeAlpn,
+  decodeCertificateStatus,
+  decodeEmpty,
+  decodeRecordSizeLimit,
+  decodeSignatureSchemeList,
+  decodeU32,
+} from './messages/extension-bodies.js';
+import { ExtensionType } from './messages/extensions.js';
+import { HandshakeType } from './messages/handshake-type.js';
+import { EncryptedExtensions, NewSessionTicket } from './messages/simple.js';
+
+function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
+  return read(new Reader(body));
+}
+
+/** Extensions a server may put in EncryptedExtensions (RFC 8446 §4.2 table). */
+const EE_ALLOWED: readonly number[] = [
+  ExtensionType.server_name,
+  ExtensionType.max_fragment_length,
+  ExtensionType.supported_groups,
+  ExtensionType.application_layer_protocol_negotiation,
+  ExtensionType.record_size_limit,
+  ExtensionType.early_data,
+  14, // use_srtp
+  15, // heartbeat
+  19, // client_certificate_type
+  20, // server_certificate_type
+];
+
+export class ExpectEncryptedExtensions implements HandshakeState {
+  readonly name = 'ExpectEncryptedExtensions';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ClientHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): HandshakeState {
+    expectType(message, HandshakeType.encrypted_extensions, this.name);
+    const ee = decode(message.body, EncryptedExtensions.decode);
+    const offered = this.hs.hello.hello.extensions;
+    for (const t of ee.extensions.types()) {
+      if (!EE_ALLOWED.includes(t)) throw new TlsAlert('illegal_parameter', `extension ${t} in EncryptedExtensions`);
+      // RFC 8446 §4.2: responses to extensions we did not send are unsupported_extension.
+      if (!offered.has(t)) throw new TlsAlert('unsupported_extension', `unsolicited extension ${t}`);
+    }
+    const sni = ee.extensions.get(ExtensionType.server_name);
+    if (sni !== undefined) decodeEmpty(sni, 'server_name');
+    const alpn = ee.extensions.get(ExtensionType.application_layer_protocol_negotiation);
+    if (alpn !== undefined) {
+      const list = decodeAlpn(alpn);
+      const chosen = new TextDecoder().decode(list[0]);
+      // RFC 7301 §3.1: exactly one protocol, one we offered.
+      if (list.length !== 1 || !(this.core.config.alpn ?? []).includes(chosen)) {
+        throw new TlsAlert('illegal_parameter', 'server chose an ALPN protocol we did not offer');
+      }
+      this.hs.alpn = chosen;
+    }
+    const limit = ee.extensions.get(ExtensionType.record_size_limit);
+    if (limit !== undefined) {
+      // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
+      this.hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
+      this.core.writer.maxFragment = Math.min(16384, this.hs.peerRecordSizeLimit - 1);
+      // The server supports the extension, so our own advertised limit now binds it too.
+      const ours = this.core.config.recordSizeLimit;
+      if (ours !== undefined) this.core.reader.maxPlaintext = Math.min(16384, ours - 1);
+    }
+    const early = ee.extensions.get(ExtensionType.early_data);
+    if (early !== undefined) {
+      decodeEmpty(early, 'early_data');
+      // RFC 8446 §4.2.10: the server may accept only if we sent early data with the first PSK.
+      if (!this.hs.earlySent || !this.hs.pskAccepted || this.hs.helloRetry) {
+        throw new TlsAlert('illegal_parameter', 'server accepted early data we did not send');
+      }
+      this.hs.earlyAccepted = true;
+    }
+    if (this.hs.earlySent) this.core.emit({ type: 'earlyData', accepted: this.hs.earlyAccepted });
+    this.core.transcript.update(message.raw);
+    if (this.hs.pskAccepted) return new ExpectFinished(this.core, this.hs);
+    return new ExpectCertificateOrCertificateRequest(this.core, this.hs);
+  }
+}
+
+export class ExpectCertificateOrCertificateRequest implements HandshakeState {
+  readonly name = 'ExpectCertificateOrCertificateRequest';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ClientHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    if (message.type === HandshakeType.certificate_request) {
+      const cr = decode(message.body, CertificateRequest.decode);
+      // RFC 8446 §4.3.2: the context is empty during the handshake; signature_algorithms is required.
+      if (cr.certificateRequestContext.length !== 0)
+        throw new TlsAlert('illegal_parameter', 'non-empty request context');
+      const sigs = cr.extensions.get(ExtensionType.signature_algorithms);
+      if (sigs === undefined)
+        throw new TlsAlert('missing_extension', 'CertificateRequest without signature_algorithms');
+      decodeSignatureSchemeList(sigs);
+      this.hs.certificateRequest = cr;
+      this.core.transcript.update(message.raw);
+      return new ExpectCertificate(this.core, this.hs);
+    }
+    return new ExpectCertificate(this.core, this.hs).handle(message);
+  }
+}
+
+export class ExpectCertificate implements HandshakeState {
+  readonly name = 'ExpectCertificate';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ClientHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.certificate, this.name);
+    const cert = decode(message.body, Certificate.decode);
+    if (cert.certificateRequestContext.length !== 0)
+      throw new TlsAlert('illegal_parameter', 'non-empty certificate context');
+    // RFC 8446 §4.4.2.4: a server must send a certificate.
+    if (cert.entries.length === 0) throw new TlsAlert('decode_error', 'empty server Certificate');
+    const offered = this.hs.hello.hello.extensions;
+    cert.entries.forEach((entry, i) => {
+      for (const t of entry.extensions.types()) {
+        if (
+          !offered.has(t) ||
+          (t !== ExtensionType.status_request && t !== ExtensionType.signed_certificate_timestamp)
+        ) {
+          throw new TlsAlert('unsupported_extension', `extension ${t} in CertificateEntry`);
+        }
+        if (t === ExtensionType.status_request && i === 0) {
+          this.hs.ocspResponse = decodeCertificateStatus(entry.extensions.get(t) as Uint8Array);
+        }
+      }
+    });
+    this.hs.peerChain = cert.chain;
+    const config = this.core.config;
+    const key =
+      config.verifyPeer === false
+        ? leafPublicKey(cert.chain[0] as Uint8Array)
+        : verifyPeerChain(config, cert.chain, {
+            role: 'client',
+            serverName: config.serverName === false ? undefined : config.serverName,
+            ocspResponse: this.hs.ocspResponse,
+          });
+    return andThen(key, (k) => {
+      this.hs.peerKey = k;
+      this.core.transcript.update(message.raw);
+      return new ExpectCertificateVerify(this.core, this.hs);
+    });
+  }
+}
+
+export class ExpectCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectCertificateVerify';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ClientHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.certificate_verify, this.name);
+    const offered = schemeCodes(this.core.config.signatureAlgs);
+    return andThen(checkCertificateVerify(this.core, message, this.hs.peerKey as PublicKey, offered), (scheme) => {
+      this.hs.peerScheme = scheme;
+      return new ExpectFinished(this.core, this.hs);
+    });
+  }
+}
+
+export class ExpectFinished implements HandshakeState {
+  readonly name = 'ExpectFinished';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ClientHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.finished, this.name);
+    checkFinished(this.core, message, this.hs.serverHandshakeSecret);
+    const flight = new ClientFlightContext(this.core, this.hs);
+    return andThen(sendClientSecondFlight(flight), () => {
+      this.core.emit({ type: 'handshakeComplete', parameters: negotiated(this.core, this.hs) });
+      return new ClientConnected(this.core, this.hs, flight);
+    });
+  }
+}
+
+export function negotiated(core: ConnectionCore, hs: ClientHandshake): NegotiatedParameters {
+  const suite = hs.suite as CipherSuite;
+  const config = core.config;
+  return {
+    version: 'tlsv1.3',
+    cipherSuite: suite.name,
+    cipherSuiteCode: suite.code,
+    group: hs.group === undefined ? undefined : groupName(hs.group),
+    signatureScheme: hs.peerScheme,
+    alpn: hs.alpn,
+    serverName: config.serverName === false ? undefined : config.serverName,
+    resumed: hs.pskAccepted,
+    helloRetry: hs.helloRetry,
+    peerCertificates: hs.peerChain,
+    peerPublicKey: hs.peerKey,
+    peerRecordSizeLimit: hs.peerRecordSizeLimit,
+  };
+}
+
+/** After the handshake: NewSessionTicket, KeyUpdate and post-handshake CertificateRequest. */
+export class ClientConnected implements HandshakeState {
+  readonly name = 'ClientConnected';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ClientHandshake,
+    private readonly flight: ClientFlightContext,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    const core = this.core;
+    switch (message.type) {
+      case HandshakeType.new_session_ticket: {
+        const nst = decode(message.body, NewSessionTicket.decode);
+        for (const t of nst.extensions.types()) {
+          if (t === ExtensionType.early_data) continue;
+          // Unknown NewSessionTicket extensions are ignored (RFC 8446 §4.6.1).
+        }
+        const early = nst.extensions.get(ExtensionType.early_data);
+        const suite = this.hs.suite as CipherSuite;
+        core.emit({
+          type: 'newSessionTicket',
+          session: {
+            cipherSuite: suite.code,
+            psk: resumptionPsk(core.provider, suite.prfHash, this.flight.resumptionMasterSecret, nst.ticketNonce),
+            ticket: nst.ticket,
+            ticketAgeAdd: nst.ticketAgeAdd,
+            lifetime: nst.ticketLifetime,
+            receivedAt: core.now(),
+            maxEarlyDataSize: early === undefined ? 0 : decodeU32(early),
+            alpn: this.hs.alpn,
+            serverName: core.config.serverName === false ? undefined : core.config.serverName,
+          },
+        });
+        return this;
+      }
+      case HandshakeType.key_update:
+        receiveKeyUpdate(core, message);
+        return this;
+      case HandshakeType.certificate_request: {
+        // RFC 8446 §4.6.2: only if we offered post_handshake_auth.
+        if (core.config.postHandshakeAuth !== true)
+          throw new TlsAlert('unexpected_message', 'unsolicited CertificateRequest');
+        return andThen(buildPostHandshakeAuthResponse(this.flight, message), () => this);
+      }
+      default:
+        throw new TlsAlert('unexpected_message', `handshake type ${message.type} after the handshake`);
+    }
+  }
+}

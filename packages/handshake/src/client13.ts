@@ -1,0 +1,258 @@
+/**
+ * The TLS 1.3 client handshake (RFC 8446 §2, §4, App. A.1): one state class per expected message.
+ * Every message that does not fit the current state is unexpected_message.
+ * @module
+ */
+import { type HandshakeMessageBytes, NullProtection, Reader } from '@sslsocket/record';
+import {
+  type CipherSuite,
+  isPromiseLike,
+  type MaybePromise,
+  type PublicKey,
+  type SignatureSchemeName,
+  TlsAlert,
+} from '@sslsocket/suites';
+import { equalBytes } from './bytes.js';
+import { type ClientHelloState, frameClientHello, helloExtensions, makeKeyShares } from './client-hello13.js';
+import { ExpectEncryptedExtensions } from './client-states13.js';
+import { groupName, TLS13 } from './common13.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
+import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './keySchedule13.js';
+import type { CertificateRequest } from './messages/certificate.js';
+import { decodeCookie, decodeKeyShareServer, decodeU16 } from './messages/extension-bodies.js';
+import { ExtensionType } from './messages/extensions.js';
+import { HandshakeType } from './messages/handshake-type.js';
+import { ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, ServerHello } from './messages/hello.js';
+
+/** What the client learns during the handshake; shared by its states. */
+export class ClientHandshake {
+  hello: ClientHelloState;
+  suite: CipherSuite | undefined;
+  helloRetry = false;
+  pskAccepted = false;
+  group: number | undefined;
+  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
+  serverHandshakeSecret: Uint8Array = new Uint8Array(0);
+  masterSecret: Uint8Array = new Uint8Array(0);
+  alpn: string | undefined;
+  peerRecordSizeLimit: number | undefined;
+  certificateRequest: CertificateRequest | undefined;
+  peerChain: Uint8Array[] = [];
+  peerKey: PublicKey | undefined;
+  peerScheme: SignatureSchemeName | undefined;
+  ocspResponse: Uint8Array | undefined;
+  ccsSent = false;
+  /** 0-RTT data went out with the ClientHello; `earlyAccepted` once EncryptedExtensions confirms. */
+  earlySent = false;
+  earlyAccepted = false;
+  handshakeWriteInstalled = false;
+
+  constructor(hello: ClientHelloState) {
+    this.hello = hello;
+  }
+}
+
+/**
+ * RFC 8446 §2.3, §4.2.10: 0-RTT. The early traffic secret comes from the PSK and the ClientHello;
+ * compatibility mode puts its CCS before the first protected record (App. D.4).
+ */
+export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
+  const psk = hs.hello.psk;
+  const data = core.config.earlyData;
+  if (psk?.suite === undefined || data === undefined) return;
+  const p = core.provider;
+  const h = psk.suiteHash;
+  const early = earlySecret(p, h, psk.key);
+  const secret = deriveSecret(p, h, early, 'c e traffic', p.digest(h, hs.hello.raw));
+  core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
+  if (hs.hello.hello.legacySessionId.length > 0) {
+    core.sendChangeCipherSpec();
+    hs.ccsSent = true;
+  }
+  core.suite = psk.suite;
+  core.hash = h;
+  core.setWriteSecret(secret);
+  core.writeEarlyData(data);
+  hs.earlySent = true;
+}
+
+/** Installs the client handshake write key, after the compatibility-mode CCS (App. D.4). */
+export function switchToHandshakeWrite(core: ConnectionCore, hs: ClientHandshake): void {
+  if (hs.handshakeWriteInstalled) return;
+  if (hs.hello.hello.legacySessionId.length > 0 && !hs.ccsSent) {
+    core.sendChangeCipherSpec();
+    hs.ccsSent = true;
+  }
+  core.setWriteSecret(hs.clientHandshakeSecret);
+  hs.handshakeWriteInstalled = true;
+}
+
+function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
+  return read(new Reader(body));
+}
+
+/** RFC 8446 §4.1.3-§4.1.4 checks shared by ServerHello and HelloRetryRequest. */
+function checkServerHelloCommon(hs: ClientHandshake, sh: ServerHello, allowed: readonly number[]): CipherSuite {
+  const versions = sh.extensions.get(ExtensionType.supported_versions);
+  if (versions === undefined) {
+    // A TLS 1.2 answer: a TLS 1.3 server downgrading to us sets the sentinel (RFC 8446 §4.1.3).
+    const tail = sh.random.subarray(24);
+    if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11)) {
+      throw new TlsAlert('illegal_parameter', 'downgrade sentinel in ServerHello.random');
+    }
+    throw new TlsAlert('protocol_version', 'server did not negotiate TLS 1.3');
+  }
+  if (decodeU16(versions) !== TLS13)
+    throw new TlsAlert('illegal_parameter', 'server selected a version we did not offer');
+  if (sh.legacyVersion !== 0x0303) throw new TlsAlert('illegal_parameter', 'legacy_version must be 0x0303');
+  if (!equalBytes(sh.legacySessionIdEcho, hs.hello.hello.legacySessionId)) {
+    throw new TlsAlert('illegal_parameter', 'legacy_session_id_echo does not match');
+  }
+  if (sh.compressionMethod !== 0) throw new TlsAlert('illegal_parameter', 'compression method must be null');
+  const suite = hs.hello.suites.find((s) => s.code === sh.cipherSuite);
+  if (suite === undefined) throw new TlsAlert('illegal_parameter', 'server selected a cipher suite we did not offer');
+  for (const t of sh.extensions.types()) {
+    if (!allowed.includes(t)) throw new TlsAlert('unsupported_extension', `extension ${t} in ServerHello`);
+  }
+  return suite;
+}
+
+export class ExpectServerHello implements HandshakeState {
+  readonly name = 'ExpectServerHello';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ClientHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.server_hello, this.name);
+    const sh = decode(message.body, ServerHello.decode);
+    if (sh.isHelloRetryRequest) return this.helloRetry(sh, message);
+    const paused = this.core.helloPause({ type: 'hello', message: 'ServerHello', extensions: sh.extensions });
+    if (paused !== undefined) return paused.then(() => this.afterHello(sh, message));
+    return this.afterHello(sh, message);
+  }
+
+  private afterHello(sh: ServerHello, message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    const hs = this.hs;
+    const core = this.core;
+    const suite = checkServerHelloCommon(hs, sh, [
+      ExtensionType.key_share,
+      ExtensionType.pre_shared_key,
+      ExtensionType.supported_versions,
+    ]);
+    // RFC 8446 §4.1.4: after a HelloRetryRequest the suite must not change.
+    if (hs.suite !== undefined && hs.suite.code !== suite.code)
+      throw new TlsAlert('illegal_parameter', 'suite changed after HRR');
+    hs.suite = suite;
+    core.suite = suite;
+    core.hash = suite.prfHash;
+    let psk: Uint8Array | undefined;
+    const pskExt = sh.extensions.get(ExtensionType.pre_shared_key);
+    if (pskExt !== undefined) {
+      const offered = hs.hello.psk;
+      if (offered === undefined || decodeU16(pskExt) !== 0)
+        throw new TlsAlert('illegal_parameter', 'bad selected_identity');
+      if (offered.suiteHash !== suite.prfHash)
+        throw new TlsAlert('illegal_parameter', 'PSK hash does not match the suite');
+      psk = offered.key;
+      hs.pskAccepted = true;
+    }
+    const shareExt = sh.extensions.get(ExtensionType.key_share);
+    let shared: MaybePromise<Uint8Array | undefined>;
+    if (shareExt !== undefined) {
+      const entry = decodeKeyShareServer(shareExt);
+      const mine = hs.hello.keyShares.get(entry.group);
+      if (mine === undefined) throw new TlsAlert('illegal_parameter', 'key share for a group we did not send');
+      hs.group = entry.group;
+      try {
+        shared = mine.complete(entry.keyExchange);
+      } catch (e) {
+        throw new TlsAlert('illegal_parameter', 'invalid server key share', { cause: e });
+      }
+    } else if (psk === undefined || !(core.config.pskModes ?? []).includes('psk_ke')) {
+      throw new TlsAlert('missing_extension', 'ServerHello without key_share');
+    }
+    core.transcript.start(suite.prfHash);
+    core.transcript.update(message.raw);
+    const finish = (secret: Uint8Array | undefined): HandshakeState => {
+      const p = core.provider;
+      const h = suite.prfHash;
+      const hsSecret = handshakeSecret(p, h, earlySecret(p, h, psk), secret);
+      const th = core.transcript.current();
+      hs.clientHandshakeSecret = deriveSecret(p, h, hsSecret, 'c hs traffic', th);
+      hs.serverHandshakeSecret = deriveSecret(p, h, hsSecret, 's hs traffic', th);
+      hs.masterSecret = masterSecret(p, h, hsSecret);
+      core.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
+      core.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.serverHandshakeSecret);
+      core.setReadSecret(hs.serverHandshakeSecret);
+      // Switch our write side now (unless 0-RTT still needs the early keys for EndOfEarlyData), so
+      // an alert about the server's encrypted flight is protected and the server can read it.
+      if (!hs.earlySent) switchToHandshakeWrite(core, hs);
+      return new ExpectEncryptedExtensions(core, hs);
+    };
+    if (isPromiseLike(shared)) {
+      return shared.then(finish, (e: unknown) => {
+        throw new TlsAlert('illegal_parameter', 'invalid server key share', { cause: e });
+      });
+    }
+    return finish(shared);
+  }
+
+  /** RFC 8446 §4.1.4: answer a HelloRetryRequest with a second ClientHello. */
+  private helloRetry(hrr: ServerHello, message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    const hs = this.hs;
+    const core = this.core;
+    if (hs.helloRetry) throw new TlsAlert('unexpected_message', 'second HelloRetryRequest');
+    hs.helloRetry = true;
+    const suite = checkServerHelloCommon(hs, hrr, [
+      ExtensionType.key_share,
+      ExtensionType.cookie,
+      ExtensionType.supported_versions,
+    ]);
+    hs.suite = suite;
+    const shareExt = hrr.extensions.get(ExtensionType.key_share);
+    const cookieExt = hrr.extensions.get(ExtensionType.cookie);
+    let newShare: string | undefined;
+    if (shareExt !== undefined) {
+      const group = decodeU16(shareExt);
+      const name = groupName(group);
+      const offered = name !== undefined && (core.config.groups ?? ['x25519', 'secp256r1', 'secp384r1']).includes(name);
+      // The selected group must be one we support and one we did not already send a share for.
+      if (!offered || hs.hello.keyShares.has(group))
+        throw new TlsAlert('illegal_parameter', 'HRR selected a bad group');
+      newShare = name;
+    }
+    const cookie = cookieExt === undefined ? undefined : decodeCookie(cookieExt);
+    if (shareExt === undefined && cookie === undefined) {
+      throw new TlsAlert('illegal_parameter', 'HelloRetryRequest would not change the ClientHello');
+    }
+    // RFC 8446 §4.1.4: early data is rejected after a HelloRetryRequest; the retry is plaintext.
+    if (hs.earlySent) core.writer.setProtection(new NullProtection(0x0303));
+    core.transcript.start(suite.prfHash);
+    core.transcript.replaceWithMessageHash();
+    core.transcript.update(message.raw);
+    const shares = newShare === undefined ? hs.hello.keyShares : makeKeyShares(core, [newShare as never]);
+    return andThen(shares, (keyShares) => {
+      const psk = hs.hello.psk?.suiteHash === suite.prfHash ? hs.hello.psk : undefined;
+      const first = hs.hello.hello;
+      const hello = new ClientHello(
+        first.legacyVersion,
+        first.random,
+        first.legacySessionId,
+        first.cipherSuites,
+        first.compressionMethods,
+        helloExtensions(core, keyShares, psk, cookie, hs.hello.grease),
+      );
+      const raw = frameClientHello(core, hello, psk, (t) => core.transcript.currentWith(t));
+      hs.hello = { hello, raw, keyShares, suites: hs.hello.suites, psk, grease: hs.hello.grease };
+      // RFC 8446 App. D.4: in compatibility mode the dummy CCS goes before the second flight.
+      if (first.legacySessionId.length > 0 && !hs.ccsSent) {
+        core.sendChangeCipherSpec();
+        hs.ccsSent = true;
+      }
+      core.queueHandshake(raw);
+      return this;
+    });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Connection configuration: what both sides of the TLS 1.3 engine accept. Names follow Erlang `ssl`
+ * options (camelCased). Every source of randomness and time is injectable so traces replay exactly.
+ * @module
+ */
+import type {
+  CryptoProvider,
+  GroupName,
+  HashAlgorithm,
+  MaybePromise,
+  PrivateKey,
+  PublicKey,
+  SignatureSchemeName,
+} from '@sslsocket/suites';
+import type { Extension } from './messages/extensions.js';
+import type { TicketState } from './tickets.js';
+
+/** A certificate chain (DER, leaf first) with its private key. */
+export interface CertifiedKey {
+  readonly certificateChain: readonly Uint8Array[];
+  readonly privateKey: PrivateKey;
+}
+
+/** What the certificate verification hook learns about the handshake. */
+export interface VerifyContext {
+  readonly role: 'client' | 'server';
+  /** The server name the client asked for (SNI), if any. */
+  readonly serverName: string | undefined;
+  /** OCSP response stapled to the leaf (status_request), if any. */
+  readonly ocspResponse: Uint8Array | undefined;
+}
+
+/**
+ * Verifies a peer chain and returns the leaf's public key; throws/rejects with a TlsAlert (or an
+ * error with an `alert` property naming one) to refuse it.
+ */
+export type VerifyCertificate = (chain: readonly Uint8Array[], ctx: VerifyContext) => MaybePromise<PublicKey>;
+
+/** A resumable TLS 1.3 session (from a NewSessionTicket), kept by the client. */
+export interface Session13 {
+  readonly cipherSuite: number;
+  readonly psk: Uint8Array;
+  readonly ticket: Uint8Array;
+  readonly ticketAgeAdd: number;
+  /** Lifetime in seconds from the server. */
+  readonly lifetime: number;
+  /** clock.now() when received (ms). */
+  readonly receivedAt: number;
+  readonly maxEarlyDataSize: number;
+  readonly alpn: string | undefined;
+  readonly serverName: string | undefined;
+}
+
+/** An external PSK (RFC 8446 §2.2, §4.2.11). */
+export interface ExternalPsk {
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+  /** The hash the PSK is bound to (default SHA-256). */
+  readonly hash?: HashAlgorithm;
+}
+
+export interface ConnectionConfig {
+  readonly provider: CryptoProvider;
+  /** Random bytes for randoms, session ids, ticket nonces (default provider.randomBytes). */
+  readonly random?: (length: number) => Uint8Array;
+  readonly clock?: { now(): number };
+  /** Only 'tlsv1.3' is handled by this engine. */
+  readonly versions?: readonly string[];
+  /** TLS 1.3 suites, by IANA name or code, in preference order. */
+  readonly cipherSuites?: readonly (string | number)[];
+  readonly groups?: readonly GroupName[];
+  /** Client: groups that get a key share in the first ClientHello (default: the first group). */
+  readonly keyShareGroups?: readonly GroupName[];
+  /** Signature schemes by name or raw code (raw codes are sent as-is, e.g. legacy DSA codes). */
+  readonly signatureAlgs?: readonly (SignatureSchemeName | number)[];
+  readonly signatureAlgsCert?: readonly (SignatureSchemeName | number)[];
+  /** Client: SNI host name; false disables SNI. Server: ignored. */
+  readonly serverName?: string | false;
+  /** Client: offered protocols. Server: supported protocols in preference order. */
+  readonly alpn?: readonly string[];
+  readonly certificateChain?: readonly Uint8Array[];
+  readonly privateKey?: PrivateKey;
+  /** Server: choose the certificate from the ClientHello's SNI. */
+  readonly sniFun?: (serverName: string | undefined) => MaybePromise<CertifiedKey | undefined>;
+  readonly sniHosts?: Readonly<Record<string, CertifiedKey>>;
+  /** verify_peer (default true for clients, false for servers). */
+  readonly verifyPeer?: boolean;
+  /** Server: abort with certificate_required when the client sends no certificate. */
+  readonly failIfNoPeerCert?: boolean;
+  readonly verifyCertificate?: VerifyCertificate;
+  /** Accept the peer iff its leaf equals this DER (used when no verifyCertificate hook is given). */
+  readonly pinnedCertificate?: Uint8Array;
+  /** Client: offer post_handshake_auth. Server: allow requesting it. */
+  readonly postHandshakeAuth?: boolean;
+  /** Server: issue stateless tickets sealed with the first key; any key opens (rotation). */
+  readonly ticketKeys?: readonly Uint8Array[];
+  /**
+   * Server: a custom ticket store (e.g. stateful tickets in a database) used instead of ticketKeys:
+   * `seal` returns the ticket bytes for a state, `open` finds the state again (or undefined).
+   */
+  readonly ticketStore?: {
+    seal(state: TicketState): Uint8Array;
+    open(ticket: Uint8Array): TicketState | undefined;
+  };
+  /** Server: early_data size advertised in tickets (RFC 8446 §4.2.10; default 0 = no 0-RTT). */
+  readonly maxEarlyDataSize?: number;
+  /** Server: tickets issued after the handshake (default 1 when ticketKeys is set). */
+  readonly ticketCount?: number;
+  /** Ticket lifetime in seconds (default 7200). */
+  readonly ticketLifetime?: number;
+  /** psk_key_exchange_modes, preferred first (default ['psk_dhe_ke']). */
+  readonly pskModes?: readonly ('psk_dhe_ke' | 'psk_ke')[];
+  /** Client: a session to resume. */
+  readonly session?: Session13;
+  /**
+   * Client: 0-RTT data sent with the ClientHello when resuming a session that allows early data
+   * (RFC 8446 §4.2.10). Replayable by an attacker: only for idempotent requests.
+   */
+  readonly earlyData?: Uint8Array;
+  /**
+   * Server: shared record of tickets whose early data was accepted; a ticket seen again gets its
+   * early data rejected (single-use tickets for 0-RTT, RFC 8446 §8.1).
+   */
+  readonly earlyDataReplay?: Set<string>;
+  /** Server: accepted difference between the client's and our ticket age, ms (default 10000). */
+  readonly earlyDataAgeWindow?: number;
+  /** Client: an external PSK to offer. */
+  readonly externalPsk?: ExternalPsk;
+  /** Server: external PSK lookup (Erlang user_lookup_fun). */
+  readonly userLookupFun?: (identity: Uint8Array) => MaybePromise<Uint8Array | undefined>;
+  /** Client: RFC 8446 App. D.4 middlebox compatibility (default true). */
+  readonly middleboxCompat?: boolean;
+  /** Client: pad ClientHellos of 256-511 bytes to 512 (RFC 7685; default true). */
+  readonly padding?: boolean;
+  /** Client: send RFC 8701 GREASE values (default false). */
+  readonly grease?: boolean;
+  /** RFC 8449 record_size_limit we advertise (default: not sent). */
+  readonly recordSizeLimit?: number;
+  /** Largest handshake message accepted (default 256 KiB). */
+  readonly maxHandshakeSize?: number;
+  /** Server: choose the suite by our order, not the client's (default true). */
+  readonly honorCipherOrder?: boolean;
+  /**
+   * Server group choice: true = strictly our first mutual group (HelloRetryRequest if the client sent
+   * no share for it); false = the client's order; default = a group the client already sent a share
+   * for, in our order, to save a round trip.
+   */
+  readonly honorEccOrder?: boolean;
+  /**
+   * Server: put a cookie in every HelloRetryRequest (RFC 8446 §4.2.2): random bytes, or what the
+   * function returns for the first ClientHello.
+   */
+  readonly helloRetryCookie?: boolean | ((clientHello: Uint8Array) => Uint8Array);
+  /** Server: always answer the first ClientHello with a HelloRetryRequest (with a cookie). */
+  readonly helloRetryAlways?: boolean;
+  /** Client: request an OCSP staple (status_request). Server: the staple to send. */
+  readonly ocspStapling?: boolean;
+  readonly ocspResponse?: Uint8Array;
+  /** Server: send certificate_authorities in CertificateRequest. */
+  readonly certificateAuthorities?: readonly Uint8Array[];
+  /** KeyUpdate requests we accept without the peer answering (default 4). */
+  readonly maxUnansweredKeyUpdates?: number;
+  /**
+   * Erlang `handshake: hello`: stop after the peer's hello (ClientHello on a server, ServerHello on
+   * a client), emit a `hello` event with its extensions, and wait for `continue()` or `cancel()`.
+   */
+  readonly handshake?: 'full' | 'hello';
+  /** Receives SSLKEYLOGFILE lines. */
+  readonly keylog?: (line: string) => void;
+  /** Test hook: fixed ephemeral secret per group (RFC 8448 replays). */
+  readonly keyShareSecret?: (group: GroupName) => Uint8Array | undefined;
+  /** Test hook: extra ClientHello extensions, placed by code in `extensionOrder` if given. */
+  readonly extraExtensions?: readonly Extension[];
+  /** Test hook: order of ClientHello / EncryptedExtensions extensions by code. */
+  readonly extensionOrder?: readonly number[];
+}

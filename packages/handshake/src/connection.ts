@@ -1,0 +1,231 @@
+/**
+ * The public sans-IO engine: {@link ClientConnection} and {@link ServerConnection}. Feed received
+ * bytes to `receive()`, send what `takeOutput()` returns, and read `takeEvents()` (or listen with
+ * `on()`). Nothing here touches a socket or a clock.
+ * @module
+ */
+import { NullProtection } from '@sslsocket/record';
+import { isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { buildClientHello } from './client-hello13.js';
+import { ClientHandshake, ExpectServerHello, sendEarlyData } from './client13.js';
+import type { ConnectionConfig } from './config.js';
+import { ConnectionCore, type HandshakeState } from './core.js';
+import type { ConnectionEvent } from './events.js';
+import { sendKeyUpdate } from './key-update.js';
+import { exportKeyingMaterial } from './keySchedule13.js';
+import { ExtensionType } from './messages/extensions.js';
+import { ServerConnected } from './server-post13.js';
+import { ExpectClientHello, ServerHandshake } from './server13.js';
+
+/** A placeholder state until the client has built its ClientHello. */
+class NotStarted implements HandshakeState {
+  readonly name = 'NotStarted';
+  handle(): HandshakeState {
+    throw new TlsAlert('unexpected_message', 'message before the ClientHello was sent');
+  }
+}
+
+/** What both sides offer. */
+export abstract class Connection {
+  protected readonly core: ConnectionCore;
+
+  protected constructor(core: ConnectionCore) {
+    this.core = core;
+  }
+
+  /**
+   * Feeds bytes received from the peer. Never throws: protocol failures queue a fatal alert in the
+   * output and an `error` event. Returns a Promise only while an asynchronous provider or hook runs.
+   */
+  receive(bytes: Uint8Array): MaybePromise<void> {
+    return this.core.receive(bytes);
+  }
+
+  /** Queues application data (buffered until the handshake completes). Throws after close/failure. */
+  write(data: Uint8Array): void {
+    this.core.write(data);
+  }
+
+  /** Sends close_notify; the peer may keep sending until it closes too (half-close). */
+  close(): void {
+    this.core.close();
+  }
+
+  /** Sends a KeyUpdate; `requestPeer` asks the peer to update its keys too (RFC 8446 §4.6.3). */
+  keyUpdate(requestPeer: boolean): void {
+    try {
+      sendKeyUpdate(this.core, requestPeer);
+    } catch (e) {
+      if (e instanceof TlsAlert && e.description === 'internal_error') throw e;
+      this.core.fail(e);
+    }
+  }
+
+  /** Bytes to send to the peer, or null when there is nothing (or sealing is still running). */
+  takeOutput(): Uint8Array | null {
+    return this.core.takeOutput();
+  }
+
+  /** Waits for asynchronous record sealing (a no-op with synchronous providers). */
+  settle(): Promise<void> {
+    return this.core.settle();
+  }
+
+  /** Events since the last call, oldest first. */
+  takeEvents(): ConnectionEvent[] {
+    return this.core.takeEvents();
+  }
+
+  /** Also delivers every event to `listener` as it happens. */
+  on(listener: (event: ConnectionEvent) => void): void {
+    this.core.on(listener);
+  }
+
+  /**
+   * `handshake: 'hello'`: resumes after the `hello` event, with extra options merged into the
+   * configuration (e.g. a certificate chosen from the ClientHello).
+   *
+   * @example
+   * conn.on((e) => { if (e.type === 'hello') conn.continue({ alpn: ['h2'] }); });
+   */
+  continue(extra: Partial<ConnectionConfig> = {}): void {
+    this.core.continueHandshake(extra);
+  }
+
+  /** `handshake: 'hello'`: abandons the handshake with user_canceled + close_notify. */
+  cancel(): void {
+    this.core.cancelHandshake();
+  }
+
+  get handshakeComplete(): boolean {
+    return this.core.handshakeComplete;
+  }
+
+  /** The fatal alert that ended the connection, if any. */
+  get error(): TlsAlert | undefined {
+    return this.core.failed;
+  }
+
+  /** True once close_notify was received. */
+  get readClosed(): boolean {
+    return this.core.readClosed;
+  }
+
+  /** True once we sent close_notify or a fatal alert. */
+  get writeClosed(): boolean {
+    return this.core.writeClosed;
+  }
+
+  /** The name of the current handshake state (for tests and diagnostics). */
+  get stateName(): string {
+    return this.core.state.name;
+  }
+
+  /**
+   * RFC 8446 §7.5 / RFC 5705 exporter.
+   *
+   * @example
+   * const key = conn.exportKeyingMaterial('EXPORTER-my-proto', new Uint8Array(0), 32);
+   */
+  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
+    const secret = this.core.exporterMasterSecret;
+    if (secret === undefined) throw new TlsAlert('internal_error', 'exporter before the handshake');
+    return exportKeyingMaterial(this.core.provider, this.core.hash, secret, label, context, length);
+  }
+}
+
+/**
+ * The client side. Call `start()` once, then pump bytes.
+ *
+ * @example
+ * const conn = new ClientConnection({ provider: nobleProvider, serverName: 'example.com', verifyCertificate });
+ * conn.start();
+ * socket.write(conn.takeOutput());
+ */
+export class ClientConnection extends Connection {
+  private started = false;
+
+  constructor(config: ConnectionConfig) {
+    super(new ConnectionCore(config, 'client', new NotStarted()));
+  }
+
+  /** Builds and queues the ClientHello. Never throws; failures become an `error` event. */
+  start(): MaybePromise<void> {
+    if (this.started) return;
+    this.started = true;
+    const core = this.core;
+    try {
+      const built = buildClientHello(core);
+      const go = (hello: Awaited<typeof built>): void => {
+        // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for
+        // compatibility; every later record uses 0x0303.
+        core.writer.setProtection(new NullProtection(0x0301));
+        core.queueHandshake(hello.raw);
+        core.flush();
+        core.writer.setProtection(new NullProtection(0x0303));
+        const hs = new ClientHandshake(hello);
+        if (hello.psk?.earlyData === true) sendEarlyData(core, hs);
+        core.state = new ExpectServerHello(core, hs);
+      };
+      if (isPromiseLike(built)) return built.then(go, (e: unknown) => core.fail(e));
+      go(built);
+    } catch (e) {
+      core.fail(e);
+    }
+  }
+}
+
+/**
+ * The server side.
+ *
+ * @example
+ * const conn = new ServerConnection({ provider, certificateChain: [der], privateKey });
+ * conn.receive(clientBytes);
+ */
+export class ServerConnection extends Connection {
+  private clientOfferedPostHandshakeAuth = false;
+
+  constructor(config: ConnectionConfig) {
+    const hs = new ServerHandshake();
+    super(new ConnectionCore(config, 'server', new NotStarted()));
+    this.core.state = new ExpectClientHello(this.core, hs);
+    const original = this.core.state;
+    // Remember whether the client offered post_handshake_auth, for requestClientCertificate().
+    this.core.state = {
+      name: original.name,
+      handle: (message) => {
+        if (message.type === 1) this.clientOfferedPostHandshakeAuth = hasPha(message.body);
+        return original.handle(message);
+      },
+    };
+  }
+
+  /** RFC 8446 §4.6.2: request a client certificate after the handshake. */
+  requestClientCertificate(): void {
+    const state = this.core.state;
+    if (!(state instanceof ServerConnected)) throw new TlsAlert('internal_error', 'handshake not complete');
+    state.requestCertificate(this.clientOfferedPostHandshakeAuth);
+  }
+}
+
+function hasPha(body: Uint8Array): boolean {
+  // A light scan; the full decode happens in the state. Errors are left to it.
+  try {
+    // Skip version(2) random(32) session_id cipher_suites compression, then walk extensions.
+    let at = 34;
+    at += 1 + (body[at] as number);
+    at += 2 + (((body[at] as number) << 8) | (body[at + 1] as number));
+    at += 1 + (body[at] as number);
+    const end = at + 2 + (((body[at] as number) << 8) | (body[at + 1] as number));
+    at += 2;
+    while (at + 4 <= end) {
+      const type = ((body[at] as number) << 8) | (body[at + 1] as number);
+      const len = ((body[at + 2] as number) << 8) | (body[at + 3] as number);
+      if (type === ExtensionType.post_handshake_auth) return true;
+      at += 4 + len;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}

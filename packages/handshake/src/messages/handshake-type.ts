@@ -1,0 +1,42 @@
+import { Writer } from '@sslsocket/record';
+
+/** Handshake message types (RFC 8446 §4, RFC 5246 §7.4). */
+export const HandshakeType = {
+  hello_request: 0,
+  client_hello: 1,
+  server_hello: 2,
+  new_session_ticket: 4,
+  end_of_early_data: 5,
+  encrypted_extensions: 8,
+  certificate: 11,
+  server_key_exchange: 12,
+  certificate_request: 13,
+  server_hello_done: 14,
+  certificate_verify: 15,
+  client_key_exchange: 16,
+  finished: 20,
+  certificate_status: 22,
+  key_update: 24,
+  message_hash: 254,
+} as const;
+
+/** Anything with a TLS presentation-language body. */
+export interface Encodable {
+  encode(w: Writer): void;
+}
+
+/**
+ * Frames a message body as a Handshake struct: type (1) + length (3) + body (RFC 8446 §4).
+ *
+ * @example
+ * const raw = frameHandshake(HandshakeType.finished, new Finished(verifyData));
+ */
+export function frameHandshake(type: number, body: Encodable | Uint8Array): Uint8Array {
+  const w = new Writer(512);
+  w.u8(type);
+  const h = w.begin24();
+  if (body instanceof Uint8Array) w.bytes(body);
+  else body.encode(w);
+  w.end(h);
+  return w.finish().slice();
+}

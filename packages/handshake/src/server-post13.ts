@@ -1,0 +1,142 @@
+/**
+ * The server after its handshake: NewSessionTickets (RFC 8446 §4.6.1), KeyUpdate (§4.6.3) and
+ * post-handshake client authentication (§4.6.2).
+ * @module
+ */
+import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import { type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { checkCertificateVerify, checkFinished, schemeCodes, verifyPeerChain } from './common13.js';
+import { andThen, type ConnectionCore, type HandshakeState } from './core.js';
+import { receiveKeyUpdate } from './key-update.js';
+import { resumptionPsk } from './keySchedule13.js';
+import { Certificate, CertificateRequest } from './messages/certificate.js';
+import { encodeSignatureSchemeList, encodeU32 } from './messages/extension-bodies.js';
+import { Extensions, ExtensionType } from './messages/extensions.js';
+import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
+import { NewSessionTicket } from './messages/simple.js';
+import type { ServerHandshake } from './server13.js';
+import { sealTicket, type TicketState } from './tickets.js';
+import type { Transcript } from './transcript.js';
+
+/** Sends config.ticketCount tickets (default 1 when ticket keys or a ticket store are configured). */
+export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 0): MaybePromise<void> {
+  const config = core.config;
+  const keys = config.ticketKeys ?? [];
+  const store = config.ticketStore;
+  const suite = hs.suite;
+  if ((keys.length === 0 && store === undefined) || suite === undefined || index >= (config.ticketCount ?? 1)) return;
+  const maxEarly = config.maxEarlyDataSize ?? 0;
+  const lifetime = config.ticketLifetime ?? 7200;
+  // RFC 8446 §4.6.1: a distinct nonce per ticket on this connection; a fresh random age_add.
+  const nonce = Uint8Array.of(index >> 8, index & 0xff);
+  const a = core.random(4);
+  const ticketAgeAdd =
+    ((a[0] as number) * 0x1000000 + (((a[1] as number) << 16) | ((a[2] as number) << 8) | (a[3] as number))) >>> 0;
+  const state: TicketState = {
+    cipherSuite: suite.code,
+    psk: resumptionPsk(core.provider, suite.prfHash, hs.resumptionMasterSecret, nonce),
+    ticketAgeAdd,
+    lifetime,
+    issuedAt: core.now(),
+    alpn: hs.alpn ?? '',
+    maxEarlyDataSize: maxEarly,
+  };
+  const sealed: MaybePromise<Uint8Array> =
+    store !== undefined ? store.seal(state) : sealTicket(core.provider, keys[0] as Uint8Array, core.random(12), state);
+  return andThen<Uint8Array, void>(sealed, (ticket) => {
+    const exts = new Extensions();
+    if (maxEarly > 0) exts.set(ExtensionType.early_data, encodeU32(maxEarly));
+    const nst = new NewSessionTicket(lifetime, ticketAgeAdd, nonce, ticket, exts);
+    core.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.new_session_ticket, nst));
+    return issueTickets(core, hs, index + 1);
+  });
+}
+
+/** A post-handshake CertificateRequest in flight. */
+interface PendingAuth {
+  readonly context: Uint8Array;
+  readonly transcript: Transcript;
+  step: 'certificate' | 'verify' | 'finished';
+  peerKey: PublicKey | undefined;
+  chain: Uint8Array[];
+}
+
+export class ServerConnected implements HandshakeState {
+  readonly name = 'ServerConnected';
+  private pending: PendingAuth | undefined;
+
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake,
+    private readonly handshakeTranscript: Transcript,
+  ) {}
+
+  /**
+   * RFC 8446 §4.6.2: asks for a client certificate after the handshake (client must have offered
+   * post_handshake_auth).
+   */
+  requestCertificate(clientOffered: boolean): void {
+    if (!clientOffered) throw new TlsAlert('internal_error', 'client did not offer post_handshake_auth');
+    if (this.pending !== undefined) throw new TlsAlert('internal_error', 'a certificate request is in flight');
+    const context = this.core.random(16);
+    const exts = new Extensions().set(
+      ExtensionType.signature_algorithms,
+      encodeSignatureSchemeList(schemeCodes(this.core.config.signatureAlgs)),
+    );
+    const raw = frameHandshake(HandshakeType.certificate_request, new CertificateRequest(context, exts));
+    const transcript = this.handshakeTranscript.fork();
+    transcript.update(raw);
+    this.core.writeHandshakeOutsideTranscript(raw);
+    this.pending = { context, transcript, step: 'certificate', peerKey: undefined, chain: [] };
+  }
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    if (message.type === HandshakeType.key_update) {
+      receiveKeyUpdate(this.core, message);
+      return this;
+    }
+    const auth = this.pending;
+    if (auth === undefined)
+      throw new TlsAlert('unexpected_message', `handshake type ${message.type} after the handshake`);
+    const core = this.core;
+    if (auth.step === 'certificate' && message.type === HandshakeType.certificate) {
+      const cert = Certificate.decode(new Reader(message.body));
+      if (cert.certificateRequestContext.join() !== auth.context.join()) {
+        throw new TlsAlert('illegal_parameter', 'certificate_request_context mismatch');
+      }
+      if (cert.entries.length === 0) {
+        if (core.config.failIfNoPeerCert === true)
+          throw new TlsAlert('certificate_required', 'client sent no certificate');
+        auth.transcript.update(message.raw);
+        auth.step = 'finished';
+        return this;
+      }
+      const key = verifyPeerChain(core.config, cert.chain, {
+        role: 'server',
+        serverName: this.hs.serverName,
+        ocspResponse: undefined,
+      });
+      return andThen(key, (k) => {
+        auth.peerKey = k;
+        auth.chain = cert.chain;
+        auth.transcript.update(message.raw);
+        auth.step = 'verify';
+        return this;
+      });
+    }
+    if (auth.step === 'verify' && message.type === HandshakeType.certificate_verify) {
+      const offered = schemeCodes(core.config.signatureAlgs);
+      return andThen(checkCertificateVerify(core, message, auth.peerKey as PublicKey, offered, auth.transcript), () => {
+        auth.step = 'finished';
+        return this;
+      });
+    }
+    if (auth.step === 'finished' && message.type === HandshakeType.finished) {
+      checkFinished(core, message, core.readSecret as Uint8Array, auth.transcript);
+      this.pending = undefined;
+      core.emit({ type: 'peerCertificate', chain: auth.chain });
+      return this;
+    }
+    throw new TlsAlert('unexpected_message', `handshake type ${message.type} during post-handshake authentication`);
+  }
+}

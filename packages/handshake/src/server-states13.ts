@@ -1,0 +1,135 @@
+/**
+ * TLS 1.3 server states after its flight (RFC 8446 §4.4-§4.5, App. A.2).
+ * @module
+ */
+import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { checkCertificateVerify, checkFinished, groupName, schemeCodes, verifyPeerChain } from './common13.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
+import type { NegotiatedParameters } from './events.js';
+import { deriveSecret } from './keySchedule13.js';
+import { Certificate } from './messages/certificate.js';
+import { HandshakeType } from './messages/handshake-type.js';
+import { issueTickets, ServerConnected } from './server-post13.js';
+import type { ServerHandshake } from './server13.js';
+
+function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
+  return read(new Reader(body));
+}
+
+/** RFC 8446 §4.5: accepted 0-RTT data ends with EndOfEarlyData under the early keys. */
+export class ExpectEndOfEarlyData implements HandshakeState {
+  readonly name = 'ExpectEndOfEarlyData';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): HandshakeState {
+    expectType(message, HandshakeType.end_of_early_data, this.name);
+    if (message.body.length !== 0) throw new TlsAlert('decode_error', 'EndOfEarlyData has a body');
+    this.core.transcript.update(message.raw);
+    this.core.earlyDataRemaining = -1;
+    this.core.setReadSecret(this.hs.clientHandshakeSecret);
+    return new ExpectClientFinished(this.core, this.hs);
+  }
+}
+
+export class ExpectClientCertificate implements HandshakeState {
+  readonly name = 'ExpectClientCertificate';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.certificate, this.name);
+    const cert = decode(message.body, Certificate.decode);
+    if (cert.certificateRequestContext.length !== 0)
+      throw new TlsAlert('illegal_parameter', 'non-empty certificate context');
+    for (const e of cert.entries) {
+      if (e.extensions.size > 0) throw new TlsAlert('unsupported_extension', 'unsolicited CertificateEntry extension');
+    }
+    const core = this.core;
+    if (cert.entries.length === 0) {
+      // RFC 8446 §4.4.2.4: without a certificate the server may continue or abort.
+      if (core.config.failIfNoPeerCert === true)
+        throw new TlsAlert('certificate_required', 'client sent no certificate');
+      core.transcript.update(message.raw);
+      return new ExpectClientFinished(core, this.hs);
+    }
+    const key = verifyPeerChain(core.config, cert.chain, {
+      role: 'server',
+      serverName: this.hs.serverName,
+      ocspResponse: undefined,
+    });
+    return andThen(key, (k) => {
+      this.hs.peerChain = cert.chain;
+      this.hs.peerKey = k;
+      core.transcript.update(message.raw);
+      return new ExpectClientCertificateVerify(core, this.hs);
+    });
+  }
+}
+
+export class ExpectClientCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectClientCertificateVerify';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.certificate_verify, this.name);
+    const offered = schemeCodes(this.core.config.signatureAlgs);
+    return andThen(checkCertificateVerify(this.core, message, this.hs.peerKey as PublicKey, offered), (scheme) => {
+      this.hs.peerScheme = scheme;
+      return new ExpectClientFinished(this.core, this.hs);
+    });
+  }
+}
+
+export class ExpectClientFinished implements HandshakeState {
+  readonly name = 'ExpectClientFinished';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.finished, this.name);
+    const core = this.core;
+    const hs = this.hs;
+    checkFinished(core, message, hs.clientHandshakeSecret);
+    core.setReadSecret(hs.clientAppSecret);
+    hs.resumptionMasterSecret = deriveSecret(
+      core.provider,
+      core.hash,
+      hs.masterSecret,
+      'res master',
+      core.transcript.current(),
+    );
+    const handshakeTranscript = core.transcript.fork();
+    core.completeHandshake();
+    core.emit({ type: 'handshakeComplete', parameters: serverNegotiated(hs) });
+    return andThen(issueTickets(core, hs), () => new ServerConnected(core, hs, handshakeTranscript));
+  }
+}
+
+export function serverNegotiated(hs: ServerHandshake): NegotiatedParameters {
+  const suite = hs.suite as CipherSuite;
+  return {
+    version: 'tlsv1.3',
+    cipherSuite: suite.name,
+    cipherSuiteCode: suite.code,
+    group: hs.group === undefined ? undefined : groupName(hs.group),
+    signatureScheme: hs.peerScheme,
+    alpn: hs.alpn,
+    serverName: hs.serverName,
+    resumed: hs.psk !== undefined,
+    helloRetry: hs.helloRetry,
+    peerCertificates: hs.peerChain,
+    peerPublicKey: hs.peerKey,
+    peerRecordSizeLimit: hs.peerRecordSizeLimit,
+  };
+}

@@ -1,0 +1,399 @@
+/**
+ * The TLS 1.3 server handshake (RFC 8446 §2, §4, App. A.2): one state class per expected message.
+ * @module
+ */
+import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import {
+  type CipherSuite,
+  isPromiseLike,
+  type KeyShareResponse,
+  type MaybePromise,
+  type PublicKey,
+  type SignatureSchemeName,
+  TlsAlert,
+} from '@sslsocket/suites';
+import { equalBytes, toHex, utf8 } from './bytes.js';
+import {
+  chooseScheme,
+  configuredGroups,
+  groupCode,
+  groupName,
+  schemeCodes,
+  sendCertificateVerify,
+  sendFinished,
+  TLS13,
+} from './common13.js';
+import type { CertifiedKey } from './config.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
+import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './keySchedule13.js';
+import { Certificate, CertificateRequest } from './messages/certificate.js';
+import {
+  decodeAlpn,
+  decodeCookie,
+  decodeRecordSizeLimit,
+  decodeSignatureSchemeList,
+  encodeAlpn,
+  encodeCertificateAuthorities,
+  encodeCertificateStatus,
+  encodeCookie,
+  encodeKeyShareServer,
+  encodeNamedGroupList,
+  encodeSignatureSchemeList,
+  encodeU16,
+} from './messages/extension-bodies.js';
+import { Extensions, ExtensionType } from './messages/extensions.js';
+import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
+import { ClientHello, HELLO_RETRY_REQUEST_RANDOM, ServerHello } from './messages/hello.js';
+import { EncryptedExtensions } from './messages/simple.js';
+import {
+  type AcceptedPsk,
+  checkVersions,
+  clientServerName,
+  findPsk,
+  groupOffer,
+  selectCertificate,
+  selectGroup,
+  selectSuite,
+} from './server-hello13.js';
+import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states13.js';
+
+/** What the server learns during the handshake; shared by its states. */
+export class ServerHandshake {
+  firstHello: ClientHello | undefined;
+  helloRetry = false;
+  cookie: Uint8Array | undefined;
+  retryGroup: number | undefined;
+  suite: CipherSuite | undefined;
+  group: number | undefined;
+  psk: AcceptedPsk | undefined;
+  certified: CertifiedKey | undefined;
+  scheme: SignatureSchemeName | undefined;
+  serverName: string | undefined;
+  alpn: string | undefined;
+  peerRecordSizeLimit: number | undefined;
+  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
+  masterSecret: Uint8Array = new Uint8Array(0);
+  clientAppSecret: Uint8Array = new Uint8Array(0);
+  resumptionMasterSecret: Uint8Array = new Uint8Array(0);
+  certificateRequested = false;
+  peerChain: Uint8Array[] = [];
+  peerKey: PublicKey | undefined;
+  peerScheme: SignatureSchemeName | undefined;
+  ccsSent = false;
+  /** 0-RTT accepted (RFC 8446 §4.2.10). */
+  earlyAccepted = false;
+  clientEarlySecret: Uint8Array | undefined;
+}
+
+/** RFC 8446 §4.2.10, §8: whether to accept the client's 0-RTT data. */
+function acceptEarlyData(core: ConnectionCore, hs: ServerHandshake): boolean {
+  const psk = hs.psk;
+  const ticket = psk?.ticket;
+  const config = core.config;
+  if (psk === undefined || ticket === undefined || hs.helloRetry || psk.index !== 0) return false;
+  if ((config.maxEarlyDataSize ?? 0) === 0 || ticket.maxEarlyDataSize === 0) return false;
+  // The same suite, the same ALPN, and a fresh ticket age.
+  if (hs.suite?.code !== ticket.cipherSuite || (hs.alpn ?? '') !== ticket.alpn) return false;
+  if (Math.abs(psk.ageSkew) > (config.earlyDataAgeWindow ?? 10000)) return false;
+  const replay = config.earlyDataReplay;
+  if (replay !== undefined) {
+    const id = toHex(psk.identity);
+    if (replay.has(id)) return false;
+    replay.add(id);
+  }
+  return true;
+}
+
+function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
+  return read(new Reader(body));
+}
+
+/** RFC 8446 §4.1.2: the second ClientHello must repeat the first except for the retry changes. */
+function checkSecondHello(first: ClientHello, second: ClientHello): void {
+  const changeable: number[] = [
+    ExtensionType.key_share,
+    ExtensionType.cookie,
+    ExtensionType.early_data,
+    ExtensionType.pre_shared_key,
+    ExtensionType.padding,
+  ];
+  const same =
+    equalBytes(first.random, second.random) &&
+    equalBytes(first.legacySessionId, second.legacySessionId) &&
+    first.cipherSuites.join() === second.cipherSuites.join();
+  if (!same) throw new TlsAlert('illegal_parameter', 'second ClientHello changed');
+  for (const e of first.extensions.list) {
+    if (changeable.includes(e.type)) continue;
+    const again = second.extensions.get(e.type);
+    if (again === undefined || !equalBytes(again, e.data))
+      throw new TlsAlert('illegal_parameter', `extension ${e.type} changed`);
+  }
+}
+
+export class ExpectClientHello implements HandshakeState {
+  readonly name = 'ExpectClientHello';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.client_hello, this.name);
+    const core = this.core;
+    const ch = decode(message.body, ClientHello.decode);
+    const paused = core.helloPause({ type: 'hello', message: 'ClientHello', extensions: ch.extensions });
+    if (paused !== undefined) return paused.then(() => this.afterHello(message, ch));
+    return this.afterHello(message, ch);
+  }
+
+  private afterHello(message: HandshakeMessageBytes, ch: ClientHello): MaybePromise<HandshakeState> {
+    const core = this.core;
+    const hs = this.hs;
+    const config = core.config;
+    checkVersions(ch);
+    core.clientRandom = ch.random;
+    if (hs.firstHello !== undefined) {
+      checkSecondHello(hs.firstHello, ch);
+      const cookie = ch.extensions.get(ExtensionType.cookie);
+      if (hs.cookie !== undefined && (cookie === undefined || !equalBytes(decodeCookie(cookie), hs.cookie))) {
+        throw new TlsAlert('illegal_parameter', 'cookie does not match');
+      }
+    }
+    const offer = groupOffer(ch);
+    const prefixHash = (truncated: Uint8Array, h: CipherSuite['prfHash']): Uint8Array =>
+      hs.helloRetry ? core.transcript.currentWith(truncated) : core.provider.digest(h, truncated);
+    return andThen(findPsk(core, ch, message.raw, prefixHash), (psk) => {
+      const suite = psk?.suite ?? selectSuite(config, ch);
+      if (suite === undefined) throw new TlsAlert('handshake_failure', 'no cipher suite in common');
+      if (hs.suite !== undefined && hs.suite.code !== suite.code)
+        throw new TlsAlert('illegal_parameter', 'suite changed');
+      hs.suite = suite;
+      hs.psk = psk;
+      const needDhe = psk === undefined || psk.mode === 1;
+      const choice = needDhe ? selectGroup(config, offer) : undefined;
+      if (needDhe && choice === undefined) throw new TlsAlert('handshake_failure', 'no group in common');
+      if (hs.helloRetry && choice !== undefined && choice.share === undefined) {
+        throw new TlsAlert('illegal_parameter', 'second ClientHello lacks the requested key share');
+      }
+      if (hs.helloRetry && hs.retryGroup !== undefined && choice?.group !== hs.retryGroup) {
+        throw new TlsAlert('illegal_parameter', 'second ClientHello did not use the requested group');
+      }
+      const forced = config.helloRetryAlways === true && !hs.helloRetry;
+      if (!hs.helloRetry && ((choice !== undefined && choice.share === undefined) || forced)) {
+        const withCookie = forced || (config.helloRetryCookie !== undefined && config.helloRetryCookie !== false);
+        return this.sendHelloRetryRequest(
+          ch,
+          message.raw,
+          suite,
+          choice?.share === undefined ? choice?.group : undefined,
+          withCookie,
+        );
+      }
+      if (!hs.helloRetry) {
+        core.transcript.start(suite.prfHash);
+        core.transcript.update(message.raw);
+      } else {
+        core.transcript.update(message.raw);
+      }
+      this.negotiateExtensions(ch);
+      if (ch.extensions.has(ExtensionType.early_data)) {
+        hs.earlyAccepted = acceptEarlyData(core, hs);
+        if (hs.earlyAccepted) {
+          const p = core.provider;
+          const h = suite.prfHash;
+          hs.clientEarlySecret = deriveSecret(
+            p,
+            h,
+            earlySecret(p, h, psk?.key),
+            'c e traffic',
+            core.transcript.current(),
+          );
+          core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', hs.clientEarlySecret);
+        } else {
+          core.skipEarlyDataBytes = Math.max(config.maxEarlyDataSize ?? 0, 16384) + 256 * 64;
+        }
+      }
+      const certificate =
+        psk === undefined ? selectCertificate(config, hs.serverName) : (undefined as CertifiedKey | undefined);
+      return andThen(certificate, (certified) => {
+        if (psk === undefined) {
+          const sigs = ch.extensions.get(ExtensionType.signature_algorithms);
+          if (sigs === undefined) throw new TlsAlert('missing_extension', 'signature_algorithms is required');
+          if (certified === undefined) throw new TlsAlert('unrecognized_name', 'no certificate for this server name');
+          hs.certified = certified;
+          hs.scheme = chooseScheme(
+            certified.privateKey,
+            decodeSignatureSchemeList(sigs),
+            schemeCodes(config.signatureAlgs),
+          );
+        }
+        hs.group = choice?.group;
+        const response =
+          choice?.share === undefined
+            ? undefined
+            : core.provider.acceptKeyShare(
+                groupName(choice.group) as never,
+                choice.share.keyExchange,
+                core.config.keyShareSecret?.(groupName(choice.group) as never),
+              );
+        return andThen(guardShare(response), (r) => this.sendServerFlight(ch, r));
+      });
+    });
+  }
+
+  /** SNI, ALPN and record_size_limit (RFC 6066 §3, RFC 7301 §3.2, RFC 8449 §4). */
+  private negotiateExtensions(ch: ClientHello): void {
+    const hs = this.hs;
+    const config = this.core.config;
+    hs.serverName = clientServerName(ch);
+    const alpn = ch.extensions.get(ExtensionType.application_layer_protocol_negotiation);
+    if (alpn !== undefined && config.alpn !== undefined && config.alpn.length > 0) {
+      const offered = decodeAlpn(alpn).map((p) => new TextDecoder().decode(p));
+      const chosen = config.alpn.find((p) => offered.includes(p));
+      if (chosen === undefined) throw new TlsAlert('no_application_protocol', 'no ALPN protocol in common');
+      hs.alpn = chosen;
+    }
+    const limit = ch.extensions.get(ExtensionType.record_size_limit);
+    if (limit !== undefined) hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
+  }
+
+  private sendHelloRetryRequest(
+    ch: ClientHello,
+    raw: Uint8Array,
+    suite: CipherSuite,
+    group: number | undefined,
+    withCookie: boolean,
+  ): HandshakeState {
+    const core = this.core;
+    const hs = this.hs;
+    hs.helloRetry = true;
+    hs.firstHello = ch;
+    hs.retryGroup = group;
+    const exts = new Extensions();
+    if (group !== undefined) exts.set(ExtensionType.key_share, encodeU16(group));
+    if (withCookie) {
+      const make = core.config.helloRetryCookie;
+      hs.cookie = typeof make === 'function' ? make(raw) : core.random(32);
+      exts.set(ExtensionType.cookie, encodeCookie(hs.cookie));
+    }
+    exts.set(ExtensionType.supported_versions, encodeU16(TLS13));
+    const hrr = new ServerHello(0x0303, HELLO_RETRY_REQUEST_RANDOM, ch.legacySessionId, suite.code, 0, exts);
+    core.transcript.start(suite.prfHash);
+    core.transcript.update(raw);
+    core.transcript.replaceWithMessageHash();
+    core.queueHandshake(frameHandshake(HandshakeType.server_hello, hrr));
+    // RFC 8446 §4.2.10: 0-RTT sent with the first ClientHello is dropped after a retry.
+    if (ch.extensions.has(ExtensionType.early_data)) core.ignoreEarlyDataRecords = true;
+    // RFC 8446 App. D.4: a compatibility-mode server sends CCS right after its first message.
+    if (ch.legacySessionId.length > 0) {
+      core.sendChangeCipherSpec();
+      hs.ccsSent = true;
+    }
+    return this;
+  }
+
+  private sendServerFlight(ch: ClientHello, share: KeyShareResponse | undefined): MaybePromise<HandshakeState> {
+    const core = this.core;
+    const hs = this.hs;
+    const config = core.config;
+    const suite = hs.suite as CipherSuite;
+    core.suite = suite;
+    core.hash = suite.prfHash;
+    const p = core.provider;
+    const h = suite.prfHash;
+    const exts = new Extensions();
+    if (hs.psk !== undefined) exts.set(ExtensionType.pre_shared_key, encodeU16(0));
+    if (share !== undefined) {
+      exts.set(
+        ExtensionType.key_share,
+        encodeKeyShareServer({ group: hs.group as number, keyExchange: share.publicKey }),
+      );
+    }
+    exts.set(ExtensionType.supported_versions, encodeU16(TLS13));
+    const sh = new ServerHello(0x0303, core.random(32), ch.legacySessionId, suite.code, 0, exts);
+    core.queueHandshake(frameHandshake(HandshakeType.server_hello, sh));
+    if (ch.legacySessionId.length > 0 && !hs.ccsSent) {
+      core.sendChangeCipherSpec();
+      hs.ccsSent = true;
+    }
+    const hsSecret = handshakeSecret(p, h, earlySecret(p, h, hs.psk?.key), share?.sharedSecret);
+    const th = core.transcript.current();
+    hs.clientHandshakeSecret = deriveSecret(p, h, hsSecret, 'c hs traffic', th);
+    const serverHs = deriveSecret(p, h, hsSecret, 's hs traffic', th);
+    hs.masterSecret = masterSecret(p, h, hsSecret);
+    core.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
+    core.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
+    core.setWriteSecret(serverHs);
+    if (hs.earlyAccepted) {
+      core.setReadSecret(hs.clientEarlySecret as Uint8Array);
+      core.earlyDataRemaining = Math.min(config.maxEarlyDataSize ?? 0, hs.psk?.ticket?.maxEarlyDataSize ?? 0);
+    } else {
+      core.setReadSecret(hs.clientHandshakeSecret);
+    }
+    // EncryptedExtensions (RFC 8446 §4.3.1), in the order RFC 8448 shows.
+    const ee = new Extensions();
+    if (ch.extensions.has(ExtensionType.supported_groups)) {
+      ee.set(ExtensionType.supported_groups, encodeNamedGroupList(configuredGroups(config).map(groupCode)));
+    }
+    if (config.recordSizeLimit !== undefined && hs.peerRecordSizeLimit !== undefined) {
+      ee.set(ExtensionType.record_size_limit, encodeU16(config.recordSizeLimit));
+      // RFC 8449 §4: in TLS 1.3 the limit includes the content type byte.
+      core.reader.maxPlaintext = Math.min(16384, config.recordSizeLimit - 1);
+    }
+    if (hs.peerRecordSizeLimit !== undefined) core.writer.maxFragment = Math.min(16384, hs.peerRecordSizeLimit - 1);
+    if (hs.serverName !== undefined) ee.set(ExtensionType.server_name, new Uint8Array(0));
+    if (hs.alpn !== undefined)
+      ee.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn([utf8(hs.alpn)]));
+    if (hs.earlyAccepted) ee.set(ExtensionType.early_data, new Uint8Array(0));
+    core.queueHandshake(frameHandshake(HandshakeType.encrypted_extensions, new EncryptedExtensions(ee)));
+    let signed: MaybePromise<void> | undefined;
+    if (hs.psk === undefined) {
+      if (config.verifyPeer === true) {
+        // RFC 8446 §4.3.2: CertificateRequest with an empty context during the handshake.
+        const cr = new Extensions().set(
+          ExtensionType.signature_algorithms,
+          encodeSignatureSchemeList(schemeCodes(config.signatureAlgs)),
+        );
+        if (config.certificateAuthorities !== undefined && config.certificateAuthorities.length > 0) {
+          cr.set(ExtensionType.certificate_authorities, encodeCertificateAuthorities(config.certificateAuthorities));
+        }
+        core.queueHandshake(
+          frameHandshake(HandshakeType.certificate_request, new CertificateRequest(new Uint8Array(0), cr)),
+        );
+        hs.certificateRequested = true;
+      }
+      const certified = hs.certified as CertifiedKey;
+      const stapled = ch.extensions.has(ExtensionType.status_request) ? config.ocspResponse : undefined;
+      const entries = certified.certificateChain.map((certData, i) => ({
+        certData,
+        extensions:
+          i === 0 && stapled !== undefined
+            ? new Extensions().set(ExtensionType.status_request, encodeCertificateStatus(stapled))
+            : new Extensions(),
+      }));
+      core.queueHandshake(frameHandshake(HandshakeType.certificate, new Certificate(new Uint8Array(0), entries)));
+      signed = sendCertificateVerify(core, certified.privateKey, hs.scheme as SignatureSchemeName);
+    }
+    return andThen(signed, () => {
+      sendFinished(core, serverHs);
+      const th2 = core.transcript.current();
+      hs.clientAppSecret = deriveSecret(p, h, hs.masterSecret, 'c ap traffic', th2);
+      const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th2);
+      core.exporterMasterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th2);
+      core.keylog('CLIENT_TRAFFIC_SECRET_0', hs.clientAppSecret);
+      core.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
+      core.keylog('EXPORTER_SECRET', core.exporterMasterSecret);
+      core.setWriteSecret(serverApp);
+      if (hs.earlyAccepted) return new ExpectEndOfEarlyData(core, hs);
+      return hs.certificateRequested ? new ExpectClientCertificate(core, hs) : new ExpectClientFinished(core, hs);
+    });
+  }
+}
+
+function guardShare(r: MaybePromise<KeyShareResponse> | undefined): MaybePromise<KeyShareResponse | undefined> {
+  const fail = (e: unknown): never => {
+    throw new TlsAlert('illegal_parameter', 'invalid client key share', { cause: e });
+  };
+  if (r === undefined) return undefined;
+  return isPromiseLike(r) ? r.then(undefined, fail) : r;
+}

@@ -1,0 +1,107 @@
+import { ClientConnection, ServerConnection } from '@sslsocket/handshake';
+import { connectNode, listenNode, type Transport, type TransportAddress, type TransportListener } from '@sslsocket/transport';
+import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
+import { TimeoutError } from './errors.js';
+import { type ClientOptions, type ServerOptions, validateClientOptions, validateServerOptions } from './socket-options.js';
+import { SslSocket } from './ssl-socket.js';
+
+async function withTimeout(socket: SslSocket, timeoutMs: number | undefined): Promise<SslSocket> {
+  const limit = timeoutMs ?? 30_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`TLS handshake did not finish within ${limit} ms`)), limit);
+  });
+  try {
+    await Promise.race([socket.handshakeDone, timeout]);
+    return socket;
+  } catch (error) {
+    socket.transport.destroy();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Erlang `ssl:connect/3,4` and `connect/2`: opens TCP to host:port (or upgrades an existing
+ * transport) and completes the TLS handshake.
+ *
+ * @example
+ * const socket = await connect('example.com', 443, { cacertfile: '/etc/ssl/certs/ca-certificates.crt' });
+ * await socket.send('GET / HTTP/1.0\r\n\r\n');
+ */
+export async function connect(host: string, port: number, options?: ClientOptions): Promise<SslSocket>;
+export async function connect(transport: Transport, options?: ClientOptions & { host?: string }): Promise<SslSocket>;
+export async function connect(
+  target: string | Transport,
+  portOrOptions?: number | (ClientOptions & { host?: string }),
+  maybeOptions: ClientOptions = {},
+): Promise<SslSocket> {
+  const upgrading = typeof target !== 'string';
+  const options = (upgrading ? (portOrOptions as ClientOptions & { host?: string } | undefined) ?? {} : maybeOptions) as ClientOptions & { host?: string };
+  const { host: explicitHost, ...clientOptions } = options;
+  validateClientOptions(clientOptions);
+  const host = upgrading ? explicitHost : target;
+  const config = await clientEngineConfig(clientOptions, host);
+  const transport = upgrading ? target : await connectNode(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
+  const socket = new SslSocket(transport, new ClientConnection(config), 'client', clientOptions);
+  await socket.start();
+  return withTimeout(socket, clientOptions.handshakeTimeoutMs);
+}
+
+/** A listening socket (Erlang's ListenSocket); `transportAccept()` takes connections. */
+export class SslListenSocket {
+  constructor(
+    private readonly listener: TransportListener,
+    readonly options: ServerOptions,
+  ) {}
+
+  get address(): TransportAddress {
+    return this.listener.address;
+  }
+
+  /**
+   * Erlang `transport_accept/1,2`: the next TCP connection, before its handshake; call
+   * `handshake()` on it.
+   */
+  async transportAccept(): Promise<Transport> {
+    return this.listener.accept();
+  }
+
+  /** Accepts and handshakes the next connection in one call. */
+  async accept(extra?: ServerOptions): Promise<SslSocket> {
+    return handshake(await this.transportAccept(), { ...this.options, ...extra });
+  }
+
+  close(): Promise<void> {
+    return this.listener.close();
+  }
+}
+
+/**
+ * Erlang `ssl:listen/2`.
+ *
+ * @example
+ * const server = await listen(8443, { certfile: 'cert.pem', keyfile: 'key.pem' });
+ * const socket = await server.accept();
+ */
+export async function listen(port: number, options: ServerOptions & { host?: string }): Promise<SslListenSocket> {
+  const { host, ...serverOptions } = options;
+  validateServerOptions(serverOptions);
+  // Load certificates now so a bad file fails listen(), not the first client.
+  await serverEngineConfig(serverOptions);
+  const listener = await listenNode(port, host === undefined ? {} : { host });
+  return new SslListenSocket(listener, serverOptions);
+}
+
+/**
+ * Erlang `ssl:handshake/2,3`: runs the server handshake on an accepted transport (or upgrades any
+ * transport to TLS on the server side).
+ */
+export async function handshake(transport: Transport, options: ServerOptions): Promise<SslSocket> {
+  validateServerOptions(options);
+  const config = await serverEngineConfig(options);
+  const socket = new SslSocket(transport, new ServerConnection(config), 'server', options);
+  await socket.start();
+  return withTimeout(socket, options.handshakeTimeoutMs);
+}

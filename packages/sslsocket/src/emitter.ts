@@ -1,0 +1,40 @@
+type Handler = (...args: unknown[]) => void;
+
+/** A minimal typed event emitter (Node's and the DOM's differ; this works in both worlds). */
+export class Emitter<Events extends Record<string, unknown[]>> {
+  private readonly handlers = new Map<keyof Events, Set<Handler>>();
+
+  on<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
+    let set = this.handlers.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(event, set);
+    }
+    set.add(handler as unknown as Handler);
+    return this;
+  }
+
+  off<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
+    this.handlers.get(event)?.delete(handler as unknown as Handler);
+    return this;
+  }
+
+  once<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
+    const wrapper = (...args: Events[K]): void => {
+      this.off(event, wrapper);
+      handler(...args);
+    };
+    return this.on(event, wrapper);
+  }
+
+  protected emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
+    const set = this.handlers.get(event);
+    if (set === undefined || set.size === 0) return false;
+    for (const handler of [...set]) handler(...(args as unknown[]));
+    return true;
+  }
+
+  listenerCount(event: keyof Events): number {
+    return this.handlers.get(event)?.size ?? 0;
+  }
+}

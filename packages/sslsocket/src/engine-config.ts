@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import type { CertifiedKey, ConnectionConfig, VerifyCertificate } from '@sslsocket/handshake';
+import { CertificateError, decodePem, parseCertificate, parsePrivateKey, verifyChain } from '@sslsocket/pkix';
+import {
+  type CipherSuite,
+  type CryptoProvider,
+  nobleProvider,
+  type PrivateKey,
+  parseCipherString,
+  strToSuite,
+} from '@sslsocket/suites';
+import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
+import { OptionError } from './socket-options.js';
+
+const pemCache = new Map<string, string>();
+
+/** Erlang `ssl:clear_pem_cache/0`: forget the contents of certificate and key files read so far. */
+export function clearPemCache(): void {
+  pemCache.clear();
+}
+
+async function readCached(path: string, option: string): Promise<string> {
+  const cached = pemCache.get(path);
+  if (cached !== undefined) return cached;
+  try {
+    const text = await readFile(path, 'utf8');
+    pemCache.set(path, text);
+    return text;
+  } catch (cause) {
+    throw new OptionError(option, `cannot read ${path}: ${(cause as Error).message}`);
+  }
+}
+
+function certificatesFrom(value: Uint8Array | readonly Uint8Array[] | string, option: string): Uint8Array[] {
+  if (typeof value === 'string') {
+    const blocks = decodePem(value).filter((block) => block.label === 'CERTIFICATE');
+    if (blocks.length === 0) throw new OptionError(option, 'no CERTIFICATE block found');
+    return blocks.map((block) => block.der);
+  }
+  return value instanceof Uint8Array ? [value] : [...value];
+}
+
+/** Resolves the provider option; 'node' falls back to noble where node:crypto is missing. */
+export async function resolveProvider(option: CommonOptions['provider']): Promise<CryptoProvider> {
+  if (option === undefined || option === 'noble') return nobleProvider;
+  if (typeof option === 'object') return option;
+  if (option === 'webcrypto') {
+    const suites = (await import('@sslsocket/suites')) as { webcryptoProvider?: CryptoProvider };
+    if (suites.webcryptoProvider === undefined) throw new OptionError('provider', 'webcrypto provider is not available in this build');
+    return suites.webcryptoProvider;
+  }
+  try {
+    const module = (await import('@sslsocket/provider-node')) as { nodeProvider?: CryptoProvider };
+    return module.nodeProvider ?? nobleProvider;
+  } catch {
+    return nobleProvider;
+  }
+}
+
+async function loadCertKey(options: CertKeyOptions, label: string): Promise<CertifiedKey | undefined> {
+  const certText = options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : options.cert;
+  const keySource = options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : options.key;
+  if (certText === undefined || keySource === undefined) return undefined;
+  const chain = certificatesFrom(certText, `${label}cert`);
+  let privateKey: PrivateKey;
+  try {
+    privateKey = typeof keySource === 'object' && !(keySource instanceof Uint8Array) ? keySource : parsePrivateKey(keySource, options.password);
+  } catch (cause) {
+    throw new OptionError(`${label}key`, (cause as Error).message);
+  }
+  return { certificateChain: chain, privateKey };
+}
+
+async function loadRoots(options: CommonOptions): Promise<Uint8Array[]> {
+  const roots: Uint8Array[] = [];
+  for (const entry of options.cacerts ?? []) roots.push(...certificatesFrom(entry, 'cacerts'));
+  if (options.cacertfile !== undefined) roots.push(...certificatesFrom(await readCached(options.cacertfile, 'cacertfile'), 'cacertfile'));
+  return roots;
+}
+
+function suitesFrom(ciphers: CommonOptions['ciphers']): number[] | undefined {
+  if (ciphers === undefined) return undefined;
+  try {
+    const list: CipherSuite[] =
+      typeof ciphers === 'string'
+        ? // An OpenSSL string selects TLS 1.2 suites; TLS 1.3 names may be listed directly.
+          ciphers.split(':').every((name) => name.startsWith('TLS_'))
+          ? ciphers.split(':').map((name) => strToSuite(name))
+          : parseCipherString(ciphers)
+        : ciphers.map((entry) => (typeof entry === 'string' ? strToSuite(entry) : entry));
+    return list.map((suite) => suite.code);
+  } catch (cause) {
+    throw new OptionError('ciphers', (cause as Error).message);
+  }
+}
+
+/** The verification hook the engine calls with the peer's chain. */
+function verifier(options: CommonOptions, roots: Uint8Array[], provider: CryptoProvider, hostname: string | undefined, purpose: 'sslserver' | 'sslclient'): VerifyCertificate {
+  if ((options.verify ?? (purpose === 'sslserver' ? 'verify_peer' : 'verify_none')) === 'verify_none') {
+    return (chain) => parseCertificate(chain[0] as Uint8Array).publicKey;
+  }
+  return async (chain) => {
+    const isIp = hostname !== undefined && (/^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.includes(':'));
+    const result = await verifyChain(chain, {
+      roots,
+      provider,
+      purpose,
+      ...(hostname === undefined ? {} : isIp ? { ip: hostname } : { hostname }),
+      ...(options.depth === undefined ? {} : { maxDepth: options.depth }),
+      ...(options.partialChain === undefined ? {} : { partialChain: options.partialChain }),
+      ...(options.verifyFun === undefined ? {} : { verifyFun: options.verifyFun }),
+      ...(options.customizeHostnameCheck === undefined ? {} : { customizeHostnameCheck: options.customizeHostnameCheck }),
+    });
+    return result.publicKey;
+  };
+}
+
+function commonConfig(options: CommonOptions, provider: CryptoProvider): Partial<Record<keyof ConnectionConfig, unknown>> {
+  const suites = suitesFrom(options.ciphers);
+  return {
+    provider,
+    ...(options.versions === undefined ? {} : { versions: options.versions }),
+    ...(suites === undefined ? {} : { cipherSuites: suites }),
+    ...(options.eccs === undefined ? {} : { groups: options.eccs }),
+    ...(options.signatureAlgs === undefined ? {} : { signatureAlgs: options.signatureAlgs }),
+    ...(options.signatureAlgsCert === undefined ? {} : { signatureAlgsCert: options.signatureAlgsCert }),
+    ...(options.keylog === undefined ? {} : { keylog: options.keylog }),
+    ...(options.maxHandshakeSize === undefined ? {} : { maxHandshakeSize: options.maxHandshakeSize }),
+    ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
+  };
+}
+
+/** Builds the engine configuration for a client connecting to `host`. */
+export async function clientEngineConfig(options: ClientOptions, host: string | undefined): Promise<ConnectionConfig> {
+  const provider = await resolveProvider(options.provider);
+  const roots = await loadRoots(options);
+  const sni = options.serverNameIndication ?? host;
+  const serverName = sni === 'disable' ? undefined : sni;
+  const certified = await loadCertKey(options, '');
+  if (options.verify === undefined && roots.length === 0 && options.verifyFun === undefined) {
+    throw new OptionError('verify', "verify_peer needs cacerts or cacertfile (or set verify: 'verify_none')");
+  }
+  const config = {
+    ...commonConfig(options, provider),
+    serverName: serverName === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(serverName) || serverName.includes(':') ? false : serverName,
+    verifyCertificate: verifier(options, roots, provider, serverName, 'sslserver'),
+    ...(options.alpnAdvertisedProtocols === undefined ? {} : { alpn: options.alpnAdvertisedProtocols }),
+    ...(certified === undefined ? {} : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
+    ...(options.middleboxCompMode === undefined ? {} : { middleboxCompat: options.middleboxCompMode }),
+    ...(options.reuseSession !== undefined && typeof options.reuseSession === 'object' ? { session: options.reuseSession } : {}),
+  };
+  return config as ConnectionConfig;
+}
+
+/** Builds the engine configuration for a server. */
+export async function serverEngineConfig(options: ServerOptions): Promise<ConnectionConfig> {
+  const provider = await resolveProvider(options.provider);
+  const roots = await loadRoots(options);
+  const certified = await loadCertKey(options, '');
+  const sniHosts: Record<string, CertifiedKey> = {};
+  for (const [name, entry] of Object.entries(options.sniHosts ?? {})) {
+    const loaded = await loadCertKey(entry, `sniHosts.${name}.`);
+    if (loaded !== undefined) sniHosts[name.toLowerCase()] = loaded;
+  }
+  if (certified === undefined && options.sniFun === undefined && Object.keys(sniHosts).length === 0) {
+    throw new OptionError('cert', 'a server needs cert and key (or certfile and keyfile, sniHosts or sniFun)');
+  }
+  const sniFun = options.sniFun;
+  const ticketKeys = options.sessionTickets === 'disabled' ? undefined : (options.ticketKeys ?? [provider.randomBytes(32)]);
+  const config = {
+    ...commonConfig(options, provider),
+    ...(certified === undefined ? {} : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
+    ...(Object.keys(sniHosts).length === 0 ? {} : { sniHosts }),
+    ...(sniFun === undefined ? {} : { sniFun: async (name: string | undefined) => {
+      const entry = await sniFun(name);
+      return entry === undefined ? undefined : loadCertKey(entry, 'sniFun.');
+    } }),
+    ...(options.alpnPreferredProtocols === undefined ? {} : { alpn: options.alpnPreferredProtocols }),
+    verifyPeer: options.verify === 'verify_peer',
+    failIfNoPeerCert: options.failIfNoPeerCert === true,
+    verifyCertificate: verifier(options, roots, provider, undefined, 'sslclient'),
+    ...(options.honorCipherOrder === undefined ? {} : { honorCipherOrder: options.honorCipherOrder }),
+    ...(options.honorEccOrder === undefined ? {} : { honorEccOrder: options.honorEccOrder }),
+    ...(ticketKeys === undefined ? {} : { ticketKeys }),
+    ...(options.ticketLifetime === undefined ? {} : { ticketLifetime: options.ticketLifetime }),
+  };
+  return config as ConnectionConfig;
+}
+
+export { CertificateError };

@@ -1,0 +1,32 @@
+import { TlsAlert } from '@sslsocket/suites';
+
+/** The operation did not finish in time (handshake, recv, close). */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** The socket is closed, or an operation does not fit its state (e.g. recv in active mode). */
+export class SocketStateError extends Error {
+  override readonly name = 'SocketStateError';
+  constructor(
+    /** Erlang-like reason: 'closed', 'einval', 'not_connected'. */
+    readonly reason: 'closed' | 'einval' | 'not_connected',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Erlang `ssl:format_error/1`: a readable sentence for any error sslsocket produces.
+ *
+ * @example
+ * formatError(error); // 'TLS alert handshake_failure (sent by us): no cipher suite in common'
+ */
+export function formatError(error: unknown): string {
+  if (error instanceof TlsAlert) {
+    return `TLS alert ${error.description} (${error.sentByUs ? 'sent by us' : 'received from the peer'}): ${error.message}`;
+  }
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
