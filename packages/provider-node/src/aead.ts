@@ -1,0 +1,85 @@
+/**
+ * AEAD record protection on node:crypto (RFC 5116 interface; TLS 1.3 §5.2, TLS 1.2 RFC 5288/6655/7905).
+ *
+ * Node has no "seal into this buffer" call: each record needs its own cipher object (the nonce is
+ * fixed at construction) and `update()` returns a fresh Buffer. The key is imported once as a
+ * KeyObject, the caller's nonce is passed straight through (node copies it into the native context),
+ * and the output lands in the caller's buffer with a single `set` for the body and one for the tag.
+ *
+ * @module
+ */
+
+import * as crypto from 'node:crypto';
+import type { AeadAlgorithm, AeadKey } from '@sslsocket/suites';
+import { CryptoError } from '@sslsocket/suites';
+import { AEAD_PARAMS, cipherTakesKeyObject } from './features.js';
+
+/** TLS AEAD nonces are always 12 bytes (RFC 8446 §5.3, RFC 5288 §3, RFC 6655 §3, RFC 7905 §2). */
+const NONCE_LENGTH = 12;
+
+// node's typings overload createCipheriv per mode; one CCM-typed alias covers all three modes here
+// because every call passes authTagLength and the AAD options CCM requires.
+type AnyAeadCipher = crypto.CipherCCM;
+type AnyAeadDecipher = crypto.DecipherCCM;
+
+class NodeAeadKey implements AeadKey {
+  readonly algorithm: AeadAlgorithm;
+  readonly tagLength: number;
+  readonly #cipher: crypto.CipherCCMTypes;
+  readonly #key: crypto.KeyObject | Uint8Array;
+  readonly #options: crypto.CipherCCMOptions;
+
+  constructor(algorithm: AeadAlgorithm, key: Uint8Array) {
+    const params = AEAD_PARAMS[algorithm];
+    if (key.length !== params.keyLength) {
+      throw new CryptoError(`${algorithm} needs a ${params.keyLength}-byte key, got ${key.length}`);
+    }
+    this.algorithm = algorithm;
+    this.tagLength = params.tagLength;
+    this.#cipher = params.cipher as crypto.CipherCCMTypes;
+    // Imported once per traffic key; a copy is kept when the runtime only takes raw bytes so later
+    // changes to the caller's array cannot alter the key.
+    this.#key = cipherTakesKeyObject ? crypto.createSecretKey(key) : new Uint8Array(key);
+    this.#options = { authTagLength: params.tagLength };
+  }
+
+  seal(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): void {
+    checkNonce(nonce);
+    const cipher = crypto.createCipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadCipher;
+    // CCM must know the plaintext length before the AAD (RFC 3610 §2.2); GCM and ChaCha20 ignore it.
+    cipher.setAAD(aad, { plaintextLength: length });
+    const body = cipher.update(buffer.subarray(offset, offset + length));
+    cipher.final();
+    buffer.set(body, offset);
+    buffer.set(cipher.getAuthTag(), offset + length);
+  }
+
+  open(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): boolean {
+    checkNonce(nonce);
+    const textLength = length - this.tagLength;
+    if (textLength < 0) return false;
+    const decipher = crypto.createDecipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadDecipher;
+    // CCM needs the tag before any data; setting it first is valid for every mode.
+    decipher.setAuthTag(buffer.subarray(offset + textLength, offset + length));
+    decipher.setAAD(aad, { plaintextLength: textLength });
+    let plain: Uint8Array;
+    try {
+      plain = decipher.update(buffer.subarray(offset, offset + textLength));
+      decipher.final();
+    } catch {
+      // Authentication failure: the unverified plaintext never reaches the caller's buffer.
+      return false;
+    }
+    buffer.set(plain, offset);
+    return true;
+  }
+}
+
+function checkNonce(nonce: Uint8Array): void {
+  if (nonce.length !== NONCE_LENGTH) throw new CryptoError(`AEAD nonce must be ${NONCE_LENGTH} bytes`);
+}
+
+/** Prepares an AEAD key on node:crypto (the caller has checked the runtime supports `algorithm`). */
+export function createAeadKey(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
+  return new NodeAeadKey(algorithm, key);
+}
