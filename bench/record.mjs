@@ -100,7 +100,9 @@ for (const provider of providers) {
 }
 
 const header = ['provider', 'aead', 'record', 'raw seal', 'record seal', 'raw open', 'record open', 'ratio'];
-const table = rows.map((row) => row.map((cell, i) => (i >= 3 && i <= 6 ? cell.toFixed(1) : i === 7 ? cell.toFixed(3) : String(cell))));
+const table = rows.map((row) =>
+  row.map((cell, i) => (i >= 3 && i <= 6 ? cell.toFixed(1) : i === 7 ? cell.toFixed(3) : String(cell))),
+);
 const widths = header.map((title, i) => Math.max(title.length, ...table.map((row) => row[i].length)));
 const line = (cells) => cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
 console.log('MB/s, AEAD seal/open alone (raw) and through the record layer (record)');

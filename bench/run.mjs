@@ -21,7 +21,9 @@ for (const name of requested) {
     continue;
   }
   console.log(`\n== bench ${name} ==`);
-  const result = spawnSync(process.execPath, [`${here}${name}.mjs`, ...passThrough], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', `${here}${name}.mjs`, ...passThrough], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) failed++;
 }
 if (failed > 0) process.exitCode = 1;

@@ -111,13 +111,50 @@ function signatureSchemeOf(algorithm: pkijs.AlgorithmIdentifier): SignatureSchem
 }
 
 /**
- * Parses a DER certificate. Malformed input is a CertificateError('malformed_certificate').
+ * Parsed certificates by content. Servers present the same chain on every handshake and roots are
+ * checked over and over: reusing the parse (and with it the same `publicKey` object, which providers
+ * cache their imported key on) saves the ASN.1 work that otherwise dominates a handshake's CPU time.
+ */
+const parsedCache = new Map<number, ParsedCertificate[]>();
+let cachedCount = 0;
+const CACHE_LIMIT = 512;
+
+function fingerprint(der: Uint8Array): number {
+  // FNV-1a: a cheap bucket key; entries are compared byte for byte before reuse.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < der.length; i++) hash = Math.imul(hash ^ (der[i] as number), 0x01000193);
+  return hash >>> 0;
+}
+
+function sameDer(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Parses a DER certificate (cached by content). Malformed input is a CertificateError('malformed_certificate').
  *
  * @example
  * const cert = parseCertificate(der);
  * cert.dnsNames; // ['example.com']
  */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  const key = fingerprint(der);
+  const bucket = parsedCache.get(key);
+  const hit = bucket?.find((entry) => sameDer(entry.der, der));
+  if (hit !== undefined) return hit;
+  const parsed = parseUncached(der);
+  if (cachedCount >= CACHE_LIMIT) {
+    parsedCache.clear();
+    cachedCount = 0;
+  }
+  parsedCache.set(key, [...(bucket ?? []), parsed]);
+  cachedCount++;
+  return parsed;
+}
+
+function parseUncached(der: Uint8Array): ParsedCertificate {
   let cert: pkijs.Certificate;
   try {
     cert = pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>);

@@ -43,7 +43,8 @@ export class RecordReader {
   maxPlaintext: number;
 
   constructor(options: RecordReaderOptions = {}) {
-    this.buffer = new Uint8Array(options.initialCapacity ?? 32 * 1024);
+    // Small to start: idle connections stay cheap, and a bulk stream grows it once to a record pair.
+    this.buffer = new Uint8Array(options.initialCapacity ?? 2048);
     this.maxPlaintext = options.maxPlaintext ?? MAX_PLAINTEXT;
   }
 

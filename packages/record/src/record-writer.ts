@@ -26,7 +26,7 @@ export class RecordWriter {
   maxFragment: number;
 
   constructor(options: RecordWriterOptions = {}) {
-    this.buffer = new Uint8Array(options.initialCapacity ?? 17 * 1024);
+    this.buffer = new Uint8Array(options.initialCapacity ?? 2048);
     this.maxFragment = options.maxFragment ?? MAX_PLAINTEXT;
   }
 

@@ -1,8 +1,19 @@
-import { ClientConnection, ServerConnection } from '@sslsocket/handshake';
-import { connectNode, listenNode, type Transport, type TransportAddress, type TransportListener } from '@sslsocket/transport';
+import { ClientConnection, type ConnectionConfig, ServerConnection } from '@sslsocket/handshake';
+import {
+  connectNode,
+  listenNode,
+  type Transport,
+  type TransportAddress,
+  type TransportListener,
+} from '@sslsocket/transport';
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
-import { type ClientOptions, type ServerOptions, validateClientOptions, validateServerOptions } from './socket-options.js';
+import {
+  type ClientOptions,
+  type ServerOptions,
+  validateClientOptions,
+  validateServerOptions,
+} from './socket-options.js';
 import { SslSocket } from './ssl-socket.js';
 
 async function withTimeout(socket: SslSocket, timeoutMs: number | undefined): Promise<SslSocket> {
@@ -38,12 +49,16 @@ export async function connect(
   maybeOptions: ClientOptions = {},
 ): Promise<SslSocket> {
   const upgrading = typeof target !== 'string';
-  const options = (upgrading ? (portOrOptions as ClientOptions & { host?: string } | undefined) ?? {} : maybeOptions) as ClientOptions & { host?: string };
+  const options = (
+    upgrading ? ((portOrOptions as (ClientOptions & { host?: string }) | undefined) ?? {}) : maybeOptions
+  ) as ClientOptions & { host?: string };
   const { host: explicitHost, ...clientOptions } = options;
   validateClientOptions(clientOptions);
   const host = upgrading ? explicitHost : target;
   const config = await clientEngineConfig(clientOptions, host);
-  const transport = upgrading ? target : await connectNode(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
+  const transport = upgrading
+    ? target
+    : await connectNode(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
   const socket = new SslSocket(transport, new ClientConnection(config), 'client', clientOptions);
   await socket.start();
   return withTimeout(socket, clientOptions.handshakeTimeoutMs);
@@ -54,6 +69,8 @@ export class SslListenSocket {
   constructor(
     private readonly listener: TransportListener,
     readonly options: ServerOptions,
+    /** Loaded once at listen(): certificates, keys and ticket keys are not re-read per connection. */
+    private readonly config: ConnectionConfig,
   ) {}
 
   get address(): TransportAddress {
@@ -70,7 +87,9 @@ export class SslListenSocket {
 
   /** Accepts and handshakes the next connection in one call. */
   async accept(extra?: ServerOptions): Promise<SslSocket> {
-    return handshake(await this.transportAccept(), { ...this.options, ...extra });
+    const transport = await this.transportAccept();
+    if (extra !== undefined) return handshake(transport, { ...this.options, ...extra });
+    return serverHandshake(transport, this.config, this.options);
   }
 
   close(): Promise<void> {
@@ -89,9 +108,9 @@ export async function listen(port: number, options: ServerOptions & { host?: str
   const { host, ...serverOptions } = options;
   validateServerOptions(serverOptions);
   // Load certificates now so a bad file fails listen(), not the first client.
-  await serverEngineConfig(serverOptions);
+  const config = await serverEngineConfig(serverOptions);
   const listener = await listenNode(port, host === undefined ? {} : { host });
-  return new SslListenSocket(listener, serverOptions);
+  return new SslListenSocket(listener, serverOptions, config);
 }
 
 /**
@@ -100,7 +119,14 @@ export async function listen(port: number, options: ServerOptions & { host?: str
  */
 export async function handshake(transport: Transport, options: ServerOptions): Promise<SslSocket> {
   validateServerOptions(options);
-  const config = await serverEngineConfig(options);
+  return serverHandshake(transport, await serverEngineConfig(options), options);
+}
+
+async function serverHandshake(
+  transport: Transport,
+  config: ConnectionConfig,
+  options: ServerOptions,
+): Promise<SslSocket> {
   const socket = new SslSocket(transport, new ServerConnection(config), 'server', options);
   await socket.start();
   return withTimeout(socket, options.handshakeTimeoutMs);

@@ -46,7 +46,8 @@ export async function resolveProvider(option: CommonOptions['provider']): Promis
   if (typeof option === 'object') return option;
   if (option === 'webcrypto') {
     const suites = (await import('@sslsocket/suites')) as { webcryptoProvider?: CryptoProvider };
-    if (suites.webcryptoProvider === undefined) throw new OptionError('provider', 'webcrypto provider is not available in this build');
+    if (suites.webcryptoProvider === undefined)
+      throw new OptionError('provider', 'webcrypto provider is not available in this build');
     return suites.webcryptoProvider;
   }
   try {
@@ -58,13 +59,17 @@ export async function resolveProvider(option: CommonOptions['provider']): Promis
 }
 
 async function loadCertKey(options: CertKeyOptions, label: string): Promise<CertifiedKey | undefined> {
-  const certText = options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : options.cert;
+  const certText =
+    options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : options.cert;
   const keySource = options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : options.key;
   if (certText === undefined || keySource === undefined) return undefined;
   const chain = certificatesFrom(certText, `${label}cert`);
   let privateKey: PrivateKey;
   try {
-    privateKey = typeof keySource === 'object' && !(keySource instanceof Uint8Array) ? keySource : parsePrivateKey(keySource, options.password);
+    privateKey =
+      typeof keySource === 'object' && !(keySource instanceof Uint8Array)
+        ? keySource
+        : parsePrivateKey(keySource, options.password);
   } catch (cause) {
     throw new OptionError(`${label}key`, (cause as Error).message);
   }
@@ -74,7 +79,8 @@ async function loadCertKey(options: CertKeyOptions, label: string): Promise<Cert
 async function loadRoots(options: CommonOptions): Promise<Uint8Array[]> {
   const roots: Uint8Array[] = [];
   for (const entry of options.cacerts ?? []) roots.push(...certificatesFrom(entry, 'cacerts'));
-  if (options.cacertfile !== undefined) roots.push(...certificatesFrom(await readCached(options.cacertfile, 'cacertfile'), 'cacertfile'));
+  if (options.cacertfile !== undefined)
+    roots.push(...certificatesFrom(await readCached(options.cacertfile, 'cacertfile'), 'cacertfile'));
   return roots;
 }
 
@@ -95,7 +101,13 @@ function suitesFrom(ciphers: CommonOptions['ciphers']): number[] | undefined {
 }
 
 /** The verification hook the engine calls with the peer's chain. */
-function verifier(options: CommonOptions, roots: Uint8Array[], provider: CryptoProvider, hostname: string | undefined, purpose: 'sslserver' | 'sslclient'): VerifyCertificate {
+function verifier(
+  options: CommonOptions,
+  roots: Uint8Array[],
+  provider: CryptoProvider,
+  hostname: string | undefined,
+  purpose: 'sslserver' | 'sslclient',
+): VerifyCertificate {
   if ((options.verify ?? (purpose === 'sslserver' ? 'verify_peer' : 'verify_none')) === 'verify_none') {
     return (chain) => parseCertificate(chain[0] as Uint8Array).publicKey;
   }
@@ -109,13 +121,18 @@ function verifier(options: CommonOptions, roots: Uint8Array[], provider: CryptoP
       ...(options.depth === undefined ? {} : { maxDepth: options.depth }),
       ...(options.partialChain === undefined ? {} : { partialChain: options.partialChain }),
       ...(options.verifyFun === undefined ? {} : { verifyFun: options.verifyFun }),
-      ...(options.customizeHostnameCheck === undefined ? {} : { customizeHostnameCheck: options.customizeHostnameCheck }),
+      ...(options.customizeHostnameCheck === undefined
+        ? {}
+        : { customizeHostnameCheck: options.customizeHostnameCheck }),
     });
     return result.publicKey;
   };
 }
 
-function commonConfig(options: CommonOptions, provider: CryptoProvider): Partial<Record<keyof ConnectionConfig, unknown>> {
+function commonConfig(
+  options: CommonOptions,
+  provider: CryptoProvider,
+): Partial<Record<keyof ConnectionConfig, unknown>> {
   const suites = suitesFrom(options.ciphers);
   return {
     provider,
@@ -142,12 +159,19 @@ export async function clientEngineConfig(options: ClientOptions, host: string | 
   }
   const config = {
     ...commonConfig(options, provider),
-    serverName: serverName === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(serverName) || serverName.includes(':') ? false : serverName,
+    serverName:
+      serverName === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(serverName) || serverName.includes(':')
+        ? false
+        : serverName,
     verifyCertificate: verifier(options, roots, provider, serverName, 'sslserver'),
     ...(options.alpnAdvertisedProtocols === undefined ? {} : { alpn: options.alpnAdvertisedProtocols }),
-    ...(certified === undefined ? {} : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
+    ...(certified === undefined
+      ? {}
+      : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
     ...(options.middleboxCompMode === undefined ? {} : { middleboxCompat: options.middleboxCompMode }),
-    ...(options.reuseSession !== undefined && typeof options.reuseSession === 'object' ? { session: options.reuseSession } : {}),
+    ...(options.reuseSession !== undefined && typeof options.reuseSession === 'object'
+      ? { session: options.reuseSession }
+      : {}),
   };
   return config as ConnectionConfig;
 }
@@ -166,15 +190,22 @@ export async function serverEngineConfig(options: ServerOptions): Promise<Connec
     throw new OptionError('cert', 'a server needs cert and key (or certfile and keyfile, sniHosts or sniFun)');
   }
   const sniFun = options.sniFun;
-  const ticketKeys = options.sessionTickets === 'disabled' ? undefined : (options.ticketKeys ?? [provider.randomBytes(32)]);
+  const ticketKeys =
+    options.sessionTickets === 'disabled' ? undefined : (options.ticketKeys ?? [provider.randomBytes(32)]);
   const config = {
     ...commonConfig(options, provider),
-    ...(certified === undefined ? {} : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
+    ...(certified === undefined
+      ? {}
+      : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
     ...(Object.keys(sniHosts).length === 0 ? {} : { sniHosts }),
-    ...(sniFun === undefined ? {} : { sniFun: async (name: string | undefined) => {
-      const entry = await sniFun(name);
-      return entry === undefined ? undefined : loadCertKey(entry, 'sniFun.');
-    } }),
+    ...(sniFun === undefined
+      ? {}
+      : {
+          sniFun: async (name: string | undefined) => {
+            const entry = await sniFun(name);
+            return entry === undefined ? undefined : loadCertKey(entry, 'sniFun.');
+          },
+        }),
     ...(options.alpnPreferredProtocols === undefined ? {} : { alpn: options.alpnPreferredProtocols }),
     verifyPeer: options.verify === 'verify_peer',
     failIfNoPeerCert: options.failIfNoPeerCert === true,

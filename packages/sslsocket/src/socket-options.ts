@@ -1,5 +1,5 @@
-import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { HostnameMatchFun, VerifyFun } from '@sslsocket/pkix';
+import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
 
 /** Erlang's active modes: deliver data as events (`true`), once, N times, or only through recv (`false`). */
 export type ActiveMode = boolean | 'once' | number;
@@ -71,7 +71,9 @@ export interface ServerOptions extends CommonOptions {
   readonly alpnPreferredProtocols?: readonly string[];
   readonly failIfNoPeerCert?: boolean;
   readonly sniHosts?: Readonly<Record<string, CertKeyOptions>>;
-  readonly sniFun?: (serverName: string | undefined) => CertKeyOptions | undefined | Promise<CertKeyOptions | undefined>;
+  readonly sniFun?: (
+    serverName: string | undefined,
+  ) => CertKeyOptions | undefined | Promise<CertKeyOptions | undefined>;
   readonly honorCipherOrder?: boolean;
   readonly honorEccOrder?: boolean;
   /** 'stateless' sends RFC 8446 tickets sealed with rotating keys (default); 'disabled' sends none. */
@@ -93,14 +95,49 @@ export class OptionError extends Error {
 }
 
 const COMMON_KEYS = [
-  'provider', 'versions', 'ciphers', 'eccs', 'signatureAlgs', 'signatureAlgsCert', 'verify', 'cacerts', 'cacertfile', 'cert',
-  'certfile', 'key', 'keyfile', 'password', 'depth', 'partialChain', 'verifyFun', 'customizeHostnameCheck', 'active', 'keylog',
-  'handshakeTimeoutMs', 'maxHandshakeSize', 'recordSizeLimit', 'highWaterMark',
+  'provider',
+  'versions',
+  'ciphers',
+  'eccs',
+  'signatureAlgs',
+  'signatureAlgsCert',
+  'verify',
+  'cacerts',
+  'cacertfile',
+  'cert',
+  'certfile',
+  'key',
+  'keyfile',
+  'password',
+  'depth',
+  'partialChain',
+  'verifyFun',
+  'customizeHostnameCheck',
+  'active',
+  'keylog',
+  'handshakeTimeoutMs',
+  'maxHandshakeSize',
+  'recordSizeLimit',
+  'highWaterMark',
 ];
-const CLIENT_KEYS = new Set([...COMMON_KEYS, 'serverNameIndication', 'alpnAdvertisedProtocols', 'reuseSession', 'reuseSessions', 'middleboxCompMode']);
+const CLIENT_KEYS = new Set([
+  ...COMMON_KEYS,
+  'serverNameIndication',
+  'alpnAdvertisedProtocols',
+  'reuseSession',
+  'reuseSessions',
+  'middleboxCompMode',
+]);
 const SERVER_KEYS = new Set([
   ...COMMON_KEYS,
-  'alpnPreferredProtocols', 'failIfNoPeerCert', 'sniHosts', 'sniFun', 'honorCipherOrder', 'honorEccOrder', 'sessionTickets', 'ticketKeys',
+  'alpnPreferredProtocols',
+  'failIfNoPeerCert',
+  'sniHosts',
+  'sniFun',
+  'honorCipherOrder',
+  'honorEccOrder',
+  'sessionTickets',
+  'ticketKeys',
   'ticketLifetime',
 ]);
 
@@ -109,7 +146,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -119,17 +160,24 @@ function editDistance(a: string, b: string): number {
 function checkKnown(options: object, known: Set<string>, side: string): void {
   for (const key of Object.keys(options)) {
     if (known.has(key)) continue;
-    const suggestion = [...known].sort((a, b) => editDistance(key.toLowerCase(), a.toLowerCase()) - editDistance(key.toLowerCase(), b.toLowerCase()))[0];
-    throw new OptionError(key, `unknown ${side} option${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`);
+    const suggestion = [...known].sort(
+      (a, b) => editDistance(key.toLowerCase(), a.toLowerCase()) - editDistance(key.toLowerCase(), b.toLowerCase()),
+    )[0];
+    throw new OptionError(
+      key,
+      `unknown ${side} option${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
+    );
   }
 }
 
 function checkAlpn(name: string, list: unknown): void {
   if (list === undefined) return;
-  if (!Array.isArray(list) || list.length === 0) throw new OptionError(name, 'must be a non-empty list of protocol names');
+  if (!Array.isArray(list) || list.length === 0)
+    throw new OptionError(name, 'must be a non-empty list of protocol names');
   for (const protocol of list) {
     const length = typeof protocol === 'string' ? new TextEncoder().encode(protocol).length : 0;
-    if (length === 0 || length > 255) throw new OptionError(name, `protocol names must be 1 to 255 bytes, got ${JSON.stringify(protocol)}`);
+    if (length === 0 || length > 255)
+      throw new OptionError(name, `protocol names must be 1 to 255 bytes, got ${JSON.stringify(protocol)}`);
   }
 }
 
@@ -138,24 +186,44 @@ function checkCommon(options: CommonOptions): void {
     throw new OptionError('verify', "must be 'verify_none' or 'verify_peer'");
   }
   if (options.versions !== undefined) {
-    if (!Array.isArray(options.versions) || options.versions.length === 0) throw new OptionError('versions', 'must be a non-empty list');
+    if (!Array.isArray(options.versions) || options.versions.length === 0)
+      throw new OptionError('versions', 'must be a non-empty list');
     for (const version of options.versions) {
-      if (version !== 'tlsv1.3' && version !== 'tlsv1.2') throw new OptionError('versions', `unsupported version ${String(version)} (TLS 1.2 and 1.3 only)`);
+      if (version !== 'tlsv1.3' && version !== 'tlsv1.2')
+        throw new OptionError('versions', `unsupported version ${String(version)} (TLS 1.2 and 1.3 only)`);
     }
   }
   const active = options.active;
-  if (active !== undefined && typeof active !== 'boolean' && active !== 'once' && !(Number.isInteger(active) && (active as number) >= -32768 && (active as number) <= 32767)) {
+  if (
+    active !== undefined &&
+    typeof active !== 'boolean' &&
+    active !== 'once' &&
+    !(Number.isInteger(active) && (active as number) >= -32768 && (active as number) <= 32767)
+  ) {
     throw new OptionError('active', "must be true, false, 'once' or an integer");
   }
-  for (const numeric of ['depth', 'handshakeTimeoutMs', 'maxHandshakeSize', 'recordSizeLimit', 'highWaterMark'] as const) {
+  for (const numeric of [
+    'depth',
+    'handshakeTimeoutMs',
+    'maxHandshakeSize',
+    'recordSizeLimit',
+    'highWaterMark',
+  ] as const) {
     const value = options[numeric];
-    if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) throw new OptionError(numeric, 'must be a non-negative number');
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0)))
+      throw new OptionError(numeric, 'must be a non-negative number');
   }
   if (options.recordSizeLimit !== undefined && (options.recordSizeLimit < 64 || options.recordSizeLimit > 16385)) {
     throw new OptionError('recordSizeLimit', 'must be between 64 and 16385 (RFC 8449)');
   }
-  if ((options.cert !== undefined || options.certfile !== undefined) !== (options.key !== undefined || options.keyfile !== undefined)) {
-    throw new OptionError(options.cert !== undefined || options.certfile !== undefined ? 'key' : 'cert', 'cert and key go together');
+  if (
+    (options.cert !== undefined || options.certfile !== undefined) !==
+    (options.key !== undefined || options.keyfile !== undefined)
+  ) {
+    throw new OptionError(
+      options.cert !== undefined || options.certfile !== undefined ? 'key' : 'cert',
+      'cert and key go together',
+    );
   }
 }
 
@@ -171,8 +239,16 @@ export function validateClientOptions(options: ClientOptions): ClientOptions {
   checkCommon(options);
   checkAlpn('alpnAdvertisedProtocols', options.alpnAdvertisedProtocols);
   const verify = options.verify ?? 'verify_peer';
-  if (verify === 'verify_peer' && options.cacerts === undefined && options.cacertfile === undefined && options.verifyFun === undefined) {
-    throw new OptionError('verify', "verify_peer needs cacerts, cacertfile or verifyFun (or set verify: 'verify_none')");
+  if (
+    verify === 'verify_peer' &&
+    options.cacerts === undefined &&
+    options.cacertfile === undefined &&
+    options.verifyFun === undefined
+  ) {
+    throw new OptionError(
+      'verify',
+      "verify_peer needs cacerts, cacertfile or verifyFun (or set verify: 'verify_none')",
+    );
   }
   return options;
 }
@@ -183,11 +259,17 @@ export function validateServerOptions(options: ServerOptions): ServerOptions {
   checkKnown(options, SERVER_KEYS, 'server');
   checkCommon(options);
   checkAlpn('alpnPreferredProtocols', options.alpnPreferredProtocols);
-  if (options.sniHosts !== undefined && options.sniFun !== undefined) throw new OptionError('sniFun', 'sniHosts and sniFun are exclusive');
+  if (options.sniHosts !== undefined && options.sniFun !== undefined)
+    throw new OptionError('sniFun', 'sniHosts and sniFun are exclusive');
   if (options.failIfNoPeerCert === true && options.verify !== 'verify_peer') {
     throw new OptionError('failIfNoPeerCert', "needs verify: 'verify_peer'");
   }
-  if (options.verify === 'verify_peer' && options.cacerts === undefined && options.cacertfile === undefined && options.verifyFun === undefined) {
+  if (
+    options.verify === 'verify_peer' &&
+    options.cacerts === undefined &&
+    options.cacertfile === undefined &&
+    options.verifyFun === undefined
+  ) {
     throw new OptionError('verify', 'verify_peer needs cacerts, cacertfile or verifyFun');
   }
   return options;

@@ -1,5 +1,11 @@
-import type { ClientConnection, ConnectionEvent, NegotiatedParameters, ServerConnection, Session13 } from '@sslsocket/handshake';
-import { parseCertificate, type ParsedCertificate } from '@sslsocket/pkix';
+import type {
+  ClientConnection,
+  ConnectionEvent,
+  NegotiatedParameters,
+  ServerConnection,
+  Session13,
+} from '@sslsocket/handshake';
+import { type ParsedCertificate, parseCertificate } from '@sslsocket/pkix';
 import { suiteByCode, TlsAlert } from '@sslsocket/suites';
 import type { Transport, TransportAddress, TransportStats } from '@sslsocket/transport';
 import { Emitter } from './emitter.js';
@@ -277,9 +283,12 @@ export class SslSocket extends Emitter<SslSocketEvents> {
    * const reply = await socket.recv(0, 5000);
    */
   recv(length = 0, timeoutMs?: number): Promise<Uint8Array> {
-    if (this.isActive) return Promise.reject(new SocketStateError('einval', 'recv() is for passive mode (active: false)'));
-    if (this.recvWaiter !== undefined) return Promise.reject(new SocketStateError('einval', 'another recv() is pending'));
-    if (!Number.isInteger(length) || length < 0) return Promise.reject(new SocketStateError('einval', 'length must be a non-negative integer'));
+    if (this.isActive)
+      return Promise.reject(new SocketStateError('einval', 'recv() is for passive mode (active: false)'));
+    if (this.recvWaiter !== undefined)
+      return Promise.reject(new SocketStateError('einval', 'another recv() is pending'));
+    if (!Number.isInteger(length) || length < 0)
+      return Promise.reject(new SocketStateError('einval', 'length must be a non-negative integer'));
     const enough = length === 0 ? this.inboxBytes > 0 : this.inboxBytes >= length;
     if (enough) return Promise.resolve(this.take(length));
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -309,7 +318,8 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   setopts(options: { active?: ActiveMode }): void {
     if (options.active === undefined) return;
     const previous = this.activeMode;
-    this.activeMode = typeof options.active === 'number' && typeof previous === 'number' ? previous + options.active : options.active;
+    this.activeMode =
+      typeof options.active === 'number' && typeof previous === 'number' ? previous + options.active : options.active;
     while (this.isActive && this.inboxBytes > 0) {
       const data = this.take(0);
       this.deliver(data);
@@ -440,7 +450,8 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   /** Erlang `renegotiate/1`: not defined for TLS 1.3 (use updateKeys). */
   async renegotiate(): Promise<void> {
     const p = this.requireParameters();
-    if (p.version === 'tlsv1.3') throw new TlsAlert('protocol_version', 'TLS 1.3 has no renegotiation; use updateKeys()');
+    if (p.version === 'tlsv1.3')
+      throw new TlsAlert('protocol_version', 'TLS 1.3 has no renegotiation; use updateKeys()');
   }
 
   /** Sessions received from the server (for `reuseSession`). */

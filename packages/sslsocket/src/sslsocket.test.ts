@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { generateCaChain, generateSelfSigned } from '@sslsocket/pkix';
 import { memoryPair } from '@sslsocket/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, handshake, listen, OptionError, SocketStateError, type SslSocket, TimeoutError, toDuplex } from './index.js';
+import {
+  connect,
+  handshake,
+  listen,
+  OptionError,
+  SocketStateError,
+  type SslSocket,
+  TimeoutError,
+  toDuplex,
+} from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sslsocket-'));
 const children: ChildProcess[] = [];
@@ -74,7 +83,9 @@ describe('sslsocket over an in-memory transport', () => {
     await server.send(new Uint8Array(100_000).fill(1));
     expect((await client.recv(100_000)).length).toBe(100_000);
     const label = 'EXPERIMENTAL sslsocket';
-    expect(client.exportKeyingMaterial(label, new Uint8Array(0), 32)).toEqual(server.exportKeyingMaterial(label, new Uint8Array(0), 32));
+    expect(client.exportKeyingMaterial(label, new Uint8Array(0), 32)).toEqual(
+      server.exportKeyingMaterial(label, new Uint8Array(0), 32),
+    );
     await client.close({ timeoutMs: 200 });
     await expect(server.recv(0)).rejects.toBeInstanceOf(SocketStateError);
   });
@@ -106,7 +117,9 @@ describe('sslsocket over an in-memory transport', () => {
 
   it('validates options up front with the option name', async () => {
     const [clientEnd] = memoryPair();
-    await expect(connect(clientEnd, { verfy: 'verify_none' } as never)).rejects.toThrow(/option verfy: unknown client option \(did you mean verify\?\)/);
+    await expect(connect(clientEnd, { verfy: 'verify_none' } as never)).rejects.toThrow(
+      /option verfy: unknown client option \(did you mean verify\?\)/,
+    );
     await expect(connect(clientEnd, { alpnAdvertisedProtocols: [''] })).rejects.toBeInstanceOf(OptionError);
     await expect(connect(clientEnd, {})).rejects.toThrow(/verify_peer needs cacerts/);
   });
@@ -117,15 +130,33 @@ describe('sslsocket over an in-memory transport', () => {
     clientEnd.write(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n'));
     await expect(server).rejects.toMatchObject({ name: 'TlsAlert' });
     const [, silentEnd] = memoryPair();
-    await expect(handshake(silentEnd, { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem, handshakeTimeoutMs: 50 })).rejects.toBeInstanceOf(TimeoutError);
+    await expect(
+      handshake(silentEnd, { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem, handshakeTimeoutMs: 50 }),
+    ).rejects.toBeInstanceOf(TimeoutError);
   });
 });
 
 describe('sslsocket against openssl', () => {
   it('our client fetches the page of openssl s_server -www', async () => {
     const port = await freePort();
-    await startOpenssl(['s_server', '-accept', String(port), '-cert', join(dir, 'leaf.pem'), '-key', join(dir, 'leaf.key'), '-www', '-tls1_3'], 'ACCEPT');
-    const socket = await connect('127.0.0.1', port, { cacerts: [ca.ca.certificatePem], serverNameIndication: 'server.test' });
+    await startOpenssl(
+      [
+        's_server',
+        '-accept',
+        String(port),
+        '-cert',
+        join(dir, 'leaf.pem'),
+        '-key',
+        join(dir, 'leaf.key'),
+        '-www',
+        '-tls1_3',
+      ],
+      'ACCEPT',
+    );
+    const socket = await connect('127.0.0.1', port, {
+      cacerts: [ca.ca.certificatePem],
+      serverNameIndication: 'server.test',
+    });
     await socket.send('GET / HTTP/1.0\r\n\r\n');
     let page = '';
     for await (const chunk of socket) page += new TextDecoder().decode(chunk);
@@ -141,9 +172,23 @@ describe('sslsocket against openssl', () => {
       await socket.send(new TextDecoder().decode(line).toUpperCase());
       await socket.close({ timeoutMs: 500 });
     })();
-    const client = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${server.address.port}`, '-CAfile', join(dir, 'ca.pem'), '-verify_return_error', '-quiet', '-servername', 'server.test'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const client = spawn(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${server.address.port}`,
+        '-CAfile',
+        join(dir, 'ca.pem'),
+        '-verify_return_error',
+        '-quiet',
+        '-servername',
+        'server.test',
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     children.push(client);
     let output = '';
     client.stdout.on('data', (chunk: Buffer) => {
@@ -158,16 +203,25 @@ describe('sslsocket against openssl', () => {
 
   it('Node https runs over sslsocket through toDuplex', async () => {
     const port = await freePort();
-    await startOpenssl(['s_server', '-accept', String(port), '-cert', join(dir, 'leaf.pem'), '-key', join(dir, 'leaf.key'), '-www'], 'ACCEPT');
-    const socket = await connect('127.0.0.1', port, { cacerts: [ca.ca.certificatePem], serverNameIndication: 'server.test' });
+    await startOpenssl(
+      ['s_server', '-accept', String(port), '-cert', join(dir, 'leaf.pem'), '-key', join(dir, 'leaf.key'), '-www'],
+      'ACCEPT',
+    );
+    const socket = await connect('127.0.0.1', port, {
+      cacerts: [ca.ca.certificatePem],
+      serverNameIndication: 'server.test',
+    });
     const body = await new Promise<string>((resolve, reject) => {
-      const request = https.request({ host: '127.0.0.1', port, path: '/', createConnection: () => toDuplex(socket) as never }, (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        response.on('end', () => resolve(text));
-      });
+      const request = https.request(
+        { host: '127.0.0.1', port, path: '/', createConnection: () => toDuplex(socket) as never },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          response.on('end', () => resolve(text));
+        },
+      );
       request.on('error', reject);
       request.end();
     });
@@ -178,7 +232,10 @@ describe('sslsocket against openssl', () => {
     const app = http.createServer((_request, response) => response.end('served by node over sslsocket'));
     const listener = await listen(0, { certfile: join(dir, 'leaf.pem'), keyfile: join(dir, 'leaf.key') });
     void listener.accept().then((tls) => app.emit('connection', toDuplex(tls)));
-    const client = await connect('127.0.0.1', listener.address.port, { cacerts: [ca.ca.certificatePem], serverNameIndication: 'server.test' });
+    const client = await connect('127.0.0.1', listener.address.port, {
+      cacerts: [ca.ca.certificatePem],
+      serverNameIndication: 'server.test',
+    });
     await client.send('GET / HTTP/1.1\r\nHost: server.test\r\nConnection: close\r\n\r\n');
     let reply = '';
     for await (const chunk of client) reply += new TextDecoder().decode(chunk);
