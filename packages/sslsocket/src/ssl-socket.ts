@@ -239,6 +239,15 @@ export class SslSocket extends Emitter<SslSocketEvents> {
 
   /** Takes up to `length` bytes (0 = everything buffered) from the inbox. */
   private take(length: number): Uint8Array {
+    const head = this.inbox[0];
+    // Fast path: hand over a whole buffered chunk instead of copying it (the engine already copied
+    // it out of the record buffer, so nobody else holds it).
+    if (head !== undefined && (length === 0 || length === head.length) && (length !== 0 || this.inbox.length === 1)) {
+      this.inbox.shift();
+      this.inboxBytes -= head.length;
+      this.wakeProducer();
+      return head;
+    }
     const wanted = length === 0 ? this.inboxBytes : length;
     const out = new Uint8Array(wanted);
     let filled = 0;
@@ -251,12 +260,15 @@ export class SslSocket extends Emitter<SslSocketEvents> {
       else this.inbox[0] = head.subarray(part);
     }
     this.inboxBytes -= wanted;
-    if (this.inboxBytes < this.highWaterMark) {
-      const waiter = this.consumerWaiter;
-      this.consumerWaiter = undefined;
-      waiter?.();
-    }
+    this.wakeProducer();
     return out;
+  }
+
+  private wakeProducer(): void {
+    if (this.inboxBytes >= this.highWaterMark) return;
+    const waiter = this.consumerWaiter;
+    this.consumerWaiter = undefined;
+    waiter?.();
   }
 
   private serveRecv(): void {
