@@ -1,0 +1,18 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+// The Deno suite runs the built dist/ under a real Deno (the npm package `deno`, fetched by npx):
+// sslsocket over Deno.Conn, the in-memory pair, and nodeProvider on Deno's node:crypto layer.
+it('the Deno suite passes under Deno', async () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const output = await new Promise<string>((resolve) => {
+    execFile(
+      'npx',
+      ['--yes', 'deno@2.9.6', 'test', '--no-check', '--allow-net', '--allow-read', '--allow-env', '--allow-sys', 'test/deno/sslsocket_test.ts'],
+      { cwd: root, timeout: 170_000, env: { ...process.env, NO_COLOR: '1' } },
+      (_error, stdout, stderr) => resolve(`${stdout}\n${stderr}`),
+    );
+  });
+  expect(output).toMatch(/ok \| 3 passed \| 0 failed/);
+}, 180_000);
