@@ -148,6 +148,9 @@ export class SslSocket extends Emitter<SslSocketEvents> {
       this.resolvePeerClose();
       this.deliverClosed();
     }
+    // The peer is gone: release the transport once our own close_notify (if any) has left, as
+    // Erlang closes the socket on ssl_closed. Data already received stays readable.
+    void this.transport.close().catch(() => undefined);
   }
 
   /** Sends whatever the engine produced; transport failures end the socket, never escape. */

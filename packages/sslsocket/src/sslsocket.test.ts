@@ -5,6 +5,8 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { generateCaChain, generateSelfSigned } from '@sslsocket/pkix';
 import { memoryPair } from '@sslsocket/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +22,8 @@ import {
 } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sslsocket-'));
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
 const children: ChildProcess[] = [];
 let ca: Awaited<ReturnType<typeof generateCaChain>>;
 
@@ -162,6 +166,7 @@ describe('sslsocket against openssl', () => {
     for await (const chunk of socket) page += new TextDecoder().decode(chunk);
     expect(page).toContain('HTTP/1.0 200 ok');
     expect(page).toContain('TLSv1.3');
+    await socket.close({ timeoutMs: 500 });
   });
 
   it('openssl s_client talks to our server', async () => {
@@ -242,5 +247,63 @@ describe('sslsocket against openssl', () => {
     expect(reply).toContain('served by node over sslsocket');
     await listener.close();
     app.close();
+  });
+});
+
+describe('sslsocket resource and failure behaviour', () => {
+  it('a peer that vanishes mid-handshake fails connect() with a closed error', async () => {
+    const server = net.createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await expect(connect('127.0.0.1', port, { verify: 'verify_none' })).rejects.toMatchObject({ reason: 'closed' });
+    server.close();
+  });
+
+  it('a 256 MiB transfer to a slow reader stays within 64 MiB of buffers', async () => {
+    const listener = await listen(0, { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem, provider: 'node' });
+    const total = 256 * 1024 * 1024;
+    const chunk = new Uint8Array(1024 * 1024).fill(7);
+    const sending = (async () => {
+      const socket = await listener.accept();
+      for (let sent = 0; sent < total; sent += chunk.length) await socket.send(chunk);
+      await socket.close({ timeoutMs: 2000 });
+    })();
+    const client = await connect('127.0.0.1', listener.address.port, {
+      cacerts: [ca.ca.certificatePem],
+      serverNameIndication: 'server.test',
+      provider: 'node',
+    });
+    let received = 0;
+    let peak = 0;
+    let reads = 0;
+    for await (const data of client) {
+      received += data.length;
+      if (++reads % 512 === 0) {
+        // Live memory, not garbage waiting for the collector: what backpressure must bound.
+        collectGarbage();
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
+    await sending;
+    await listener.close();
+    expect(received).toBe(total);
+    expect(peak).toBeLessThan(64 * 1024 * 1024);
+  }, 60_000);
+
+  it('leaves no TCP handles open once sockets are closed', async () => {
+    const listener = await listen(0, { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem });
+    const accepted = listener.accept();
+    const client = await connect('127.0.0.1', listener.address.port, {
+      cacerts: [ca.ca.certificatePem],
+      serverNameIndication: 'server.test',
+    });
+    const server = await accepted;
+    await Promise.all([client.close({ timeoutMs: 500 }), server.close({ timeoutMs: 500 })]);
+    await listener.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const tcp = process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap' || name === 'TCPServerWrap');
+    // openssl children's pipes are not TCP; every TCP handle of this file must be gone.
+    expect(tcp).toEqual([]);
   });
 });
