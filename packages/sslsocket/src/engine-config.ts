@@ -129,10 +129,18 @@ function verifier(
   };
 }
 
+/** The engine speaks TLS 1.3 today; a configuration without it must fail rather than silently use 1.3. */
+function checkVersions(options: CommonOptions): void {
+  if (options.versions !== undefined && !options.versions.includes('tlsv1.3')) {
+    throw new OptionError('versions', 'TLS 1.2 alone is not available yet (issue #5); include tlsv1.3');
+  }
+}
+
 function commonConfig(
   options: CommonOptions,
   provider: CryptoProvider,
 ): Partial<Record<keyof ConnectionConfig, unknown>> {
+  checkVersions(options);
   const suites = suitesFrom(options.ciphers);
   return {
     provider,
