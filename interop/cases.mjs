@@ -206,6 +206,25 @@ export function matrixCases() {
   return cases;
 }
 
+/**
+ * The full product suite × group × signature scheme, both directions, for the elliptic-curve groups;
+ * the finite-field groups (slow to compute in pure TypeScript) are covered one at a time above.
+ */
+export function productCases() {
+  const cases = [];
+  const ecGroups = GROUPS.filter((group) => !group.startsWith('ffdhe'));
+  for (const suite of SUITES) {
+    for (const group of ecGroups) {
+      for (const [scheme, keyType] of Object.entries(SCHEMES)) {
+        const label = `${suite} × ${group} × ${scheme}`;
+        cases.push(clientCase(label, { suite, group, scheme, keyType }));
+        cases.push(serverCase(label, { suite, group, scheme, keyType }));
+      }
+    }
+  }
+  return cases;
+}
+
 export function featureCases() {
   return [
     clientCase('HelloRetryRequest', {

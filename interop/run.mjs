@@ -2,7 +2,7 @@
 // ends with `interop: N passed, M failed`.
 import { ClientConnection, ServerConnection } from '../packages/handshake/dist/index.js';
 import { nobleProvider } from '../packages/suites/dist/index.js';
-import { featureCases, matrixCases, setupCredentials } from './cases.mjs';
+import { featureCases, matrixCases, productCases, setupCredentials } from './cases.mjs';
 import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
 
 const CASE_TIMEOUT = 30000;
@@ -16,7 +16,7 @@ const env = {
 };
 let passed = 0;
 let failed = 0;
-const cases = [...matrixCases(), ...featureCases()].filter((c) => filter === undefined || c.name.includes(filter));
+const cases = [...matrixCases(), ...featureCases(), ...productCases()].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();
   let timer;
