@@ -16,7 +16,9 @@ const env = {
 };
 let passed = 0;
 let failed = 0;
-const cases = [...matrixCases(), ...featureCases(), ...productCases()].filter((c) => filter === undefined || c.name.includes(filter));
+const cases = [...matrixCases(), ...featureCases(), ...productCases()].filter(
+  (c) => filter === undefined || c.name.includes(filter),
+);
 for (const c of cases) {
   const start = Date.now();
   let timer;

@@ -85,16 +85,12 @@ export function signatureAlgs(
   kind: 'default' | 'all' | 'exclusive',
   version: ProtocolVersionName,
 ): SignatureSchemeName[] {
-  const selected = SIGNATURE_SCHEMES.filter((scheme) => {
-    switch (kind) {
-      case 'default':
-        return scheme.isDefault;
-      case 'all':
-        return true;
-      case 'exclusive':
-        // Schemes only one of the versions uses for handshake signatures.
-        return version === 'tlsv1.3' ? scheme.tls13 : !scheme.tls13;
-    }
-  });
+  const wanted = (scheme: SignatureScheme): boolean => {
+    if (kind === 'default') return scheme.isDefault;
+    if (kind === 'all') return true;
+    // 'exclusive': schemes only one of the versions uses for handshake signatures.
+    return version === 'tlsv1.3' ? scheme.tls13 : !scheme.tls13;
+  };
+  const selected = SIGNATURE_SCHEMES.filter(wanted);
   return selected.map((scheme) => scheme.name);
 }
