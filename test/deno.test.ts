@@ -15,7 +15,17 @@ it('the Deno suite passes under Deno', async () => {
   const output = await new Promise<string>((resolve) => {
     execFile(
       'npx',
-      ['--yes', 'deno@2.9.6', 'test', '--no-check', '--allow-net', '--allow-read', '--allow-env', '--allow-sys', 'test/deno/sslsocket_test.ts'],
+      [
+        '--yes',
+        'deno@2.9.6',
+        'test',
+        '--no-check',
+        '--allow-net',
+        '--allow-read',
+        '--allow-env',
+        '--allow-sys',
+        'test/deno/sslsocket_test.ts',
+      ],
       { cwd: root, timeout: 170_000, env: { ...withoutForceColor(process.env), NO_COLOR: '1' } },
       (_error, stdout, stderr) => resolve(`${stdout}\n${stderr}`),
     );

@@ -41,7 +41,10 @@ Deno.test('connect and listen over Deno.Conn with the node:crypto provider', asy
   const client = await connect(transport, { host: 'server.test', ...clientOptions, provider: nodeProvider });
   await client.send('ping');
   const reply = await client.recv(4);
-  assert(new TextDecoder().decode(reply) === 'PING', `echo came back upper-cased, got ${new TextDecoder().decode(reply)}`);
+  assert(
+    new TextDecoder().decode(reply) === 'PING',
+    `echo came back upper-cased, got ${new TextDecoder().decode(reply)}`,
+  );
   await serving;
   await client.close({ timeoutMs: 200 });
   listener.close();
@@ -56,10 +59,16 @@ Deno.test('nodeProvider agrees with nobleProvider under Deno', async () => {
     buffer.set(new TextEncoder().encode('0123456789abcdef0123456789abcdef'));
     await provider.aead('AES-128-GCM', key).seal(nonce, aad, buffer, 0, 32);
     const other = provider === nodeProvider ? nobleProvider : nodeProvider;
-    assert(await other.aead('AES-128-GCM', key).open(nonce, aad, buffer, 0, 48), `${provider.name} output opens with ${other.name}`);
+    assert(
+      await other.aead('AES-128-GCM', key).open(nonce, aad, buffer, 0, 48),
+      `${provider.name} output opens with ${other.name}`,
+    );
   }
   const share = await nodeProvider.keyShare('x25519');
   const response = await nobleProvider.acceptKeyShare('x25519', share.publicKey);
   const secret = await share.complete(response.publicKey);
-  assert(secret.every((byte, i) => byte === response.sharedSecret[i]), 'x25519 agreement across providers');
+  assert(
+    secret.every((byte, i) => byte === response.sharedSecret[i]),
+    'x25519 agreement across providers',
+  );
 });

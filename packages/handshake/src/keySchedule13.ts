@@ -5,9 +5,9 @@
  * @module
  */
 
+import { Writer } from '@sslsocket/record';
 import type { CryptoProvider, HashAlgorithm } from '@sslsocket/suites';
 import { utf8 } from './bytes.js';
-import { Writer } from '@sslsocket/record';
 
 export function hashLength(hash: HashAlgorithm): number {
   return hash === 'SHA-384' ? 48 : hash === 'SHA-512' ? 64 : hash === 'SHA-1' ? 20 : 32;
