@@ -54,6 +54,32 @@ class NodeAeadKey implements AeadKey {
     buffer.set(cipher.getAuthTag(), offset + length);
   }
 
+  sealTo(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    input: Uint8Array,
+    trailer: Uint8Array | undefined,
+    output: Uint8Array,
+    outputOffset: number,
+  ): void {
+    checkNonce(nonce);
+    const length = input.length + (trailer?.length ?? 0);
+    const cipher = crypto.createCipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadCipher;
+    cipher.setAAD(aad, { plaintextLength: length });
+    // The cipher reads the application data where it lies: its output is the only copy made.
+    const body = cipher.update(input);
+    output.set(body, outputOffset);
+    let at = outputOffset + body.length;
+    if (trailer !== undefined && trailer.length > 0) {
+      const tail = cipher.update(trailer);
+      output.set(tail, at);
+      at += tail.length;
+    }
+    const rest = cipher.final();
+    if (rest.length > 0) output.set(rest, at);
+    output.set(cipher.getAuthTag(), outputOffset + length);
+  }
+
   open(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): boolean {
     checkNonce(nonce);
     const textLength = length - this.tagLength;

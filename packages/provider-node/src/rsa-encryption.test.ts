@@ -63,7 +63,9 @@ describe('nodeProvider RSAES-PKCS1-v1_5', () => {
   });
 
   it('returns null for every kind of bad padding', () => {
-    const m = nodeProvider.randomBytes(48);
+    // No zero byte in the message: with the separator removed, a zero inside the message would
+    // otherwise act as one and make the encoding valid again.
+    const m = nodeProvider.randomBytes(48).map((byte) => byte || 1);
     const good = encode(m);
     const variants: Uint8Array[] = [];
     const firstByte = good.slice();

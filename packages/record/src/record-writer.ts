@@ -3,6 +3,8 @@ import { MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './content-type.js';
 import { NullProtection } from './protection/null-protection.js';
 import type { RecordProtection } from './protection/record-protection.js';
 
+const EMPTY = new Uint8Array(0);
+
 /** Options for {@link RecordWriter}. */
 export interface RecordWriterOptions {
   /** Largest plaintext per record (2^14, or the peer's record_size_limit / max_fragment_length). */
@@ -60,8 +62,12 @@ export class RecordWriter {
     for (let offset = 0, i = 0; i < count; i++, offset += fragment) {
       const chunk = Math.min(fragment, data.length - offset);
       const at = this.length;
-      this.buffer.set(data.subarray(offset, offset + chunk), at + RECORD_HEADER_LENGTH + protection.prefixLength);
-      const sealed = protection.seal(contentType, this.buffer, at, chunk);
+      const piece = data.subarray(offset, offset + chunk);
+      let sealed = protection.sealFrom?.(contentType, piece, this.buffer, at);
+      if (sealed === undefined) {
+        this.buffer.set(piece, at + RECORD_HEADER_LENGTH + protection.prefixLength);
+        sealed = protection.seal(contentType, this.buffer, at, chunk);
+      }
       if (isPromiseLike(sealed)) {
         // The record's size is known before sealing finishes: header + prefix + chunk + suffix.
         this.length = at + RECORD_HEADER_LENGTH + protection.prefixLength + chunk + protection.maxSuffixLength(chunk);
@@ -93,7 +99,8 @@ export class RecordWriter {
     this.length = 0;
     if (length < 4096) return this.buffer.slice(0, length);
     const out = this.buffer.subarray(0, length);
-    this.buffer = new Uint8Array(this.buffer.length);
+    // The next flight allocates exactly what it needs, when it comes.
+    this.buffer = EMPTY;
     return out;
   }
 
@@ -107,8 +114,9 @@ export class RecordWriter {
   private ensureCapacity(extra: number): void {
     const needed = this.length + extra;
     if (needed <= this.buffer.length) return;
-    let capacity = this.buffer.length;
+    let capacity = Math.max(this.buffer.length, 1024);
     while (capacity < needed) capacity *= 2;
+    if (this.length === 0) capacity = Math.max(needed, 1024);
     const grown = new Uint8Array(capacity);
     grown.set(this.buffer.subarray(0, this.length));
     this.buffer = grown;

@@ -138,6 +138,19 @@ export interface AeadKey {
    */
   seal(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): MaybePromise<void>;
   /**
+   * Optional fast path for the record layer: encrypts `input` followed by `trailer` (TLS 1.3's inner
+   * content type and padding) into `output` at `outputOffset`, tag after, without the caller first
+   * copying the plaintext into `output`. Same result as copying and calling `seal`.
+   */
+  sealTo?(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    input: Uint8Array,
+    trailer: Uint8Array | undefined,
+    output: Uint8Array,
+    outputOffset: number,
+  ): MaybePromise<void>;
+  /**
    * Decrypts `buffer[offset, offset + length)` (ciphertext followed by the tag) in place, leaving
    * `length - tagLength` plaintext bytes at `offset`. Returns false when authentication fails; the
    * buffer content is then unspecified.

@@ -30,6 +30,11 @@ export interface RecordProtection {
    * at `out[at]`. Returns the total record length (header included).
    */
   seal(contentType: number, out: Uint8Array, at: number, length: number): MaybePromise<number>;
+  /**
+   * Optional: seals `data` straight from where it lies into `out` at `at` (header included), saving
+   * the copy into the output buffer when the AEAD can encrypt from one buffer into another.
+   */
+  sealFrom?(contentType: number, data: Uint8Array, out: Uint8Array, at: number): MaybePromise<number> | undefined;
   /** Opens `buffer[offset, offset + length)` in place; throws TlsAlert on any failure. */
   open(
     contentType: number,
