@@ -25,6 +25,7 @@ export class RecordWriter {
   private length = 0;
   private protection: RecordProtection = new NullProtection();
   private inFlight: Promise<unknown>[] = [];
+  private readonly pool: ArrayBuffer[] = [];
   maxFragment: number;
 
   constructor(options: RecordWriterOptions = {}) {
@@ -77,7 +78,10 @@ export class RecordWriter {
       }
     }
     if (pending.length === 0) return;
-    const all = Promise.all(pending).then(() => undefined);
+    const all: Promise<void> = Promise.all(pending).then(() => {
+      // Once sealed, the records are ordinary output: takeOutput() may hand them over.
+      this.inFlight = this.inFlight.filter((entry) => entry !== all);
+    });
     this.inFlight.push(all);
     return all;
   }
@@ -104,6 +108,18 @@ export class RecordWriter {
     return out;
   }
 
+  /**
+   * Gives back an output returned by {@link takeOutput} once the transport is done with it, so the
+   * next flight is sealed into memory that is already allocated and warm in cache instead of a
+   * fresh buffer. Optional: outputs that are never recycled are simply garbage-collected.
+   */
+  recycle(output: Uint8Array): void {
+    const backing = output.buffer;
+    if (!(backing instanceof ArrayBuffer) || backing.byteLength < 4096 || this.pool.length >= 4) return;
+    if (this.pool.includes(backing)) return;
+    this.pool.push(backing);
+  }
+
   /** Waits for asynchronous seals to finish (a no-op for synchronous providers). */
   async settle(): Promise<void> {
     const inFlight = this.inFlight;
@@ -116,7 +132,14 @@ export class RecordWriter {
     if (needed <= this.buffer.length) return;
     let capacity = Math.max(this.buffer.length, 1024);
     while (capacity < needed) capacity *= 2;
-    if (this.length === 0) capacity = Math.max(needed, 1024);
+    if (this.length === 0) {
+      const pooled = this.pool.findIndex((backing) => backing.byteLength >= needed);
+      if (pooled !== -1) {
+        this.buffer = new Uint8Array(this.pool.splice(pooled, 1)[0] as ArrayBuffer);
+        return;
+      }
+      capacity = Math.max(needed, 1024);
+    }
     const grown = new Uint8Array(capacity);
     grown.set(this.buffer.subarray(0, this.length));
     this.buffer = grown;

@@ -63,6 +63,32 @@ class SubtleGcmKey implements AeadKey {
     buffer.set(new Uint8Array(sealed), offset);
   }
 
+  /** Encrypts from the caller's data straight into `output` (WebCrypto copies its input anyway). */
+  async sealTo(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    input: Uint8Array,
+    trailer: Uint8Array | undefined,
+    output: Uint8Array,
+    outputOffset: number,
+  ): Promise<void> {
+    const iv = copy(nonce);
+    const additionalData = copy(aad);
+    let plaintext: Uint8Array<ArrayBuffer>;
+    if (trailer === undefined || trailer.length === 0) plaintext = copy(input);
+    else {
+      plaintext = new Uint8Array(input.length + trailer.length);
+      plaintext.set(input);
+      plaintext.set(trailer, input.length);
+    }
+    const sealed = await requireSubtle().encrypt(
+      { name: 'AES-GCM', iv, additionalData, tagLength: 128 },
+      await this.cryptoKey(),
+      plaintext,
+    );
+    output.set(new Uint8Array(sealed), outputOffset);
+  }
+
   async open(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): Promise<boolean> {
     const iv = copy(nonce);
     const additionalData = copy(aad);
