@@ -5,12 +5,14 @@
  */
 import { runCiphers } from './commands/ciphers.js';
 import { runDemoCommand } from './commands/demo.js';
+import { runVerifyCommand } from './commands/verify.js';
 import { type CommandIo, ExitCode, processIo } from './io.js';
 
 type Command = (argv: readonly string[], io: CommandIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   ciphers: { run: runCiphers, summary: 'list cipher suites, like openssl ciphers' },
+  verify: { run: runVerifyCommand, summary: 'verify a certificate chain, like openssl verify (--batch: JSON lines)' },
   demo: {
     run: runDemoCommand,
     summary: 'server + clients + openssl on loopback, a table of what was negotiated (npm start)',

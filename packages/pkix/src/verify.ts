@@ -333,7 +333,10 @@ export async function verifyChain(chain: readonly Uint8Array[], options: VerifyC
   const roots = options.roots.map((der) => parseCertificate(der));
   const validator = new ChainValidator(options);
   const maxDepth = options.maxDepth ?? 10;
-  let path = await validator.buildPath([leaf], pool, roots, maxDepth + 1);
+  // Trust anchors are self-signed roots (RFC 5280 §6.1 with OpenSSL's default); Erlang's
+  // partial_chain (OpenSSL -partial_chain) lets any listed certificate anchor the path.
+  const anchors = options.partialChain === true ? roots : roots.filter(isSelfIssued);
+  let path = await validator.buildPath([leaf], pool, anchors, maxDepth + 1);
   if (path === undefined && options.partialChain !== undefined && options.partialChain !== false) {
     // Erlang partial_chain: an intermediate from the chain may be declared trusted.
     const anchor =

@@ -1,0 +1,257 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerifyCommand } from './verify.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'verify-'));
+const path = (name: string): string => join(dir, name);
+
+function openssl(args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+}
+
+/** A key and a certificate signed by `issuer` (or self-signed), with extensions from a config snippet. */
+function issue(
+  name: string,
+  subject: string,
+  issuer: string | undefined,
+  extensions: string,
+  days = 30,
+  startDaysAgo = 1,
+): void {
+  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path(`${name}.key`)]);
+  writeFileSync(path(`${name}.ext`), `[ext]\n${extensions}\n`);
+  openssl(['req', '-new', '-key', path(`${name}.key`), '-subj', subject, '-out', path(`${name}.csr`)]);
+  const start = new Date(Date.now() - startDaysAgo * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+  const end =
+    new Date(Date.now() + (days - startDaysAgo) * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+  const signer =
+    issuer === undefined
+      ? ['-selfsign', '-keyfile', path(`${name}.key`)]
+      : ['-cert', path(`${issuer}.pem`), '-keyfile', path(`${issuer}.key`)];
+  writeFileSync(path('index.txt'), '');
+  writeFileSync(
+    path('ca.cnf'),
+    `[ca]\ndefault_ca=d\n[d]\ndatabase=${path('index.txt')}\nnew_certs_dir=${dir}\nserial=${path('serial')}\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n`,
+  );
+  writeFileSync(
+    path('serial'),
+    `${Math.floor(Math.random() * 1e12)
+      .toString(16)
+      .padStart(16, '0')}\n`,
+  );
+  openssl([
+    'ca',
+    '-batch',
+    '-config',
+    path('ca.cnf'),
+    '-in',
+    path(`${name}.csr`),
+    '-out',
+    path(`${name}.pem`),
+    '-notext',
+    '-startdate',
+    start,
+    '-enddate',
+    end,
+    '-extfile',
+    path(`${name}.ext`),
+    '-extensions',
+    'ext',
+    ...signer,
+  ]);
+}
+
+const CA = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign';
+const LEAF =
+  'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:good.test,IP:10.1.2.3';
+
+beforeAll(() => {
+  issue('root', '/CN=Test Root', undefined, CA, 3650, 10);
+  issue('inter', '/CN=Test Intermediate', 'root', `${CA}\nbasicConstraints=critical,CA:TRUE,pathlen:0`, 3650, 10);
+  issue('leaf', '/CN=good.test', 'inter', LEAF);
+  issue('expired', '/CN=expired.test', 'inter', LEAF, 2, 5);
+  issue(
+    'client',
+    '/CN=client.test',
+    'inter',
+    'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:client.test',
+  );
+  issue('notca', '/CN=Not A CA', 'root', 'basicConstraints=critical,CA:FALSE');
+  issue('undernotca', '/CN=under.test', 'notca', LEAF);
+  issue('inter2', '/CN=Second Level', 'inter', CA, 3650);
+  issue('deep', '/CN=deep.test', 'inter2', LEAF);
+  issue('other', '/CN=Other Root', undefined, CA, 3650);
+  issue('self', '/CN=self.test', undefined, LEAF);
+  writeFileSync(path('chain.pem'), readFileSync(path('inter.pem')));
+  writeFileSync(
+    path('chain2.pem'),
+    `${readFileSync(path('inter.pem'), 'utf8')}${readFileSync(path('inter2.pem'), 'utf8')}`,
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CASES: { name: string; args: string[]; ok: boolean; reason?: string }[] = [
+  { name: 'valid chain', args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', 'leaf.pem'], ok: true },
+  {
+    name: 'valid for purpose and hostname',
+    args: [
+      '-CAfile',
+      'root.pem',
+      '-untrusted',
+      'chain.pem',
+      '-purpose',
+      'sslserver',
+      '-verify_hostname',
+      'good.test',
+      'leaf.pem',
+    ],
+    ok: true,
+  },
+  {
+    name: 'valid for an IP',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', '-verify_ip', '10.1.2.3', 'leaf.pem'],
+    ok: true,
+  },
+  {
+    name: 'wrong hostname',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', '-verify_hostname', 'bad.test', 'leaf.pem'],
+    ok: false,
+    reason: 'hostname_check_failed',
+  },
+  {
+    name: 'wrong IP',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', '-verify_ip', '10.1.2.4', 'leaf.pem'],
+    ok: false,
+    reason: 'hostname_check_failed',
+  },
+  { name: 'missing intermediate', args: ['-CAfile', 'root.pem', 'leaf.pem'], ok: false, reason: 'unknown_ca' },
+  {
+    name: 'wrong root',
+    args: ['-CAfile', 'other.pem', '-untrusted', 'chain.pem', 'leaf.pem'],
+    ok: false,
+    reason: 'unknown_ca',
+  },
+  {
+    name: 'expired leaf',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', 'expired.pem'],
+    ok: false,
+    reason: 'cert_expired',
+  },
+  {
+    name: 'expired at a past -attime it was valid',
+    args: [
+      '-CAfile',
+      'root.pem',
+      '-untrusted',
+      'chain.pem',
+      '-attime',
+      String(Math.floor(Date.now() / 1000) - 4 * 86400),
+      'expired.pem',
+    ],
+    ok: true,
+  },
+  {
+    name: 'clientAuth leaf used as a server',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', '-purpose', 'sslserver', 'client.pem'],
+    ok: false,
+    reason: 'invalid_ext_key_usage',
+  },
+  {
+    name: 'clientAuth leaf used as a client',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', '-purpose', 'sslclient', 'client.pem'],
+    ok: true,
+  },
+  {
+    name: 'issuer is not a CA',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'notca.pem', 'undernotca.pem'],
+    ok: false,
+    reason: 'missing_basic_constraint',
+  },
+  {
+    name: 'pathlen exceeded',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain2.pem', 'deep.pem'],
+    ok: false,
+    reason: 'max_path_length_reached',
+  },
+  {
+    name: 'self-signed leaf not trusted',
+    args: ['-CAfile', 'root.pem', 'self.pem'],
+    ok: false,
+    reason: 'selfsigned_peer',
+  },
+  { name: 'self-signed leaf trusted', args: ['-CAfile', 'self.pem', 'self.pem'], ok: true },
+  {
+    name: 'intermediate as anchor needs -partial_chain',
+    args: ['-CAfile', 'inter.pem', 'leaf.pem'],
+    ok: false,
+    reason: 'unknown_ca',
+  },
+  {
+    name: 'intermediate as anchor with -partial_chain',
+    args: ['-CAfile', 'inter.pem', '-partial_chain', 'leaf.pem'],
+    ok: true,
+  },
+  {
+    name: 'depth 0 refuses one intermediate',
+    args: ['-CAfile', 'root.pem', '-untrusted', 'chain.pem', '-verify_depth', '0', 'leaf.pem'],
+    ok: false,
+    reason: 'chain_too_long',
+  },
+];
+
+async function ours(args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const withPaths = args.map((arg) => (arg.endsWith('.pem') ? path(arg) : arg));
+  const code = await runVerifyCommand(withPaths, { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+  return { code, out: out.trim() };
+}
+
+describe('sslsocket verify agrees with openssl verify', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const theirs = spawnSync('openssl', ['verify', ...c.args], { cwd: dir, encoding: 'utf8' });
+      expect(theirs.status === 0, `openssl: ${theirs.stdout}${theirs.stderr}`).toBe(c.ok);
+      const result = await ours(c.args);
+      expect(result.code).toBe(c.ok ? 0 : 2);
+      expect(result.out).toBe(c.ok ? 'OK' : `error: ${c.reason}`);
+    });
+  }
+
+  it('--batch answers one JSON line per case', async () => {
+    const pem = (name: string) => readFileSync(path(name), 'utf8');
+    const lines = [
+      JSON.stringify({
+        roots: [pem('root.pem')],
+        untrusted: [pem('inter.pem')],
+        leaf: pem('leaf.pem'),
+        hostname: 'good.test',
+        purpose: 'sslserver',
+      }),
+      JSON.stringify({ roots: [pem('other.pem')], untrusted: [pem('inter.pem')], leaf: pem('leaf.pem') }),
+      '{not json',
+    ];
+    async function* input() {
+      yield `${lines.join('\n')}\n`;
+    }
+    let out = '';
+    const code = await runVerifyCommand(['--batch'], { stdout: (t) => (out += t), stderr: (t) => (out += t) }, input());
+    expect(code).toBe(0);
+    const results = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(results[0]).toEqual({ ok: true });
+    expect(results[1]).toEqual({ ok: false, error: 'unknown_ca' });
+    expect(results[2].ok).toBe(false);
+    expect(results[2].error).toMatch(/bad JSON/);
+  });
+
+  it('reports usage errors with exit 2', async () => {
+    expect((await ours(['leaf.pem'])).out).toBe('error: -CAfile is required');
+    expect((await ours(['-CAfile', 'missing.pem', 'leaf.pem'])).out).toMatch(/error: cannot read/);
+  });
+});
