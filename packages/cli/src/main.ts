@@ -5,6 +5,8 @@
  */
 import { runCiphers } from './commands/ciphers.js';
 import { runDemoCommand } from './commands/demo.js';
+import { runSClient } from './commands/s-client.js';
+import { runSServer } from './commands/s-server.js';
 import { runVerifyCommand } from './commands/verify.js';
 import { type CommandIo, ExitCode, processIo } from './io.js';
 
@@ -12,6 +14,8 @@ type Command = (argv: readonly string[], io: CommandIo) => number | Promise<numb
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   ciphers: { run: runCiphers, summary: 'list cipher suites, like openssl ciphers' },
+  s_client: { run: runSClient, summary: 'connect to a TLS server, like openssl s_client' },
+  s_server: { run: runSServer, summary: 'serve TLS connections, like openssl s_server (-www)' },
   verify: { run: runVerifyCommand, summary: 'verify a certificate chain, like openssl verify (--batch: JSON lines)' },
   demo: {
     run: runDemoCommand,
@@ -42,7 +46,7 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Long-running commands end their own work; a stray handle must not keep a finished command alive.
-    if (process.argv[2] === 'demo') setTimeout(() => process.exit(code), 100).unref();
+    if (process.argv[2] === 'demo' || process.argv[2] === 's_client') setTimeout(() => process.exit(code), 100).unref();
   },
   (error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

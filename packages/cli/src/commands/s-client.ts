@@ -1,0 +1,146 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
+import { booleanFlag, type FlagSpec, formatHelp, parseArgs, stringFlag, UsageError } from '../args.js';
+import { type CommandIo, ExitCode } from '../io.js';
+import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, readPem } from './tls-flags.js';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'connect', value: 'HOST:PORT', help: 'where to connect (default localhost:4433)' },
+  { name: 'servername', value: 'NAME', help: 'SNI name, and the name the certificate must match' },
+  { name: 'noservername', help: 'send no SNI' },
+  { name: 'verify_return_error', help: 'abort when the server certificate does not verify' },
+  { name: 'verify_hostname', value: 'NAME', help: 'check the certificate against this name' },
+  { name: 'sess_out', value: 'FILE', help: 'save the session for resumption' },
+  { name: 'sess_in', value: 'FILE', help: 'resume the saved session' },
+  { name: 'brief', help: 'print the summary only' },
+  ...COMMON_TLS_FLAGS,
+];
+
+const USAGE = 'sslsocket s_client -connect HOST:PORT [options]';
+const EXAMPLES = [
+  'sslsocket s_client -connect example.com:443 -CAfile /etc/ssl/certs/ca-certificates.crt',
+  'echo hello | sslsocket s_client -connect 127.0.0.1:4433 -CAfile ca.pem -servername localhost -quiet',
+];
+
+/** Sessions are saved as JSON with byte fields in hex. */
+function encodeSession(session: object): string {
+  return JSON.stringify(session, (_key, value: unknown) =>
+    value instanceof Uint8Array ? { hex: Buffer.from(value).toString('hex') } : value,
+  );
+}
+
+function decodeSession(text: string): object {
+  return JSON.parse(text, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && 'hex' in value
+      ? new Uint8Array(Buffer.from(String((value as { hex: string }).hex), 'hex'))
+      : value,
+  ) as object;
+}
+
+function summary(socket: SslSocket, verify: string): string {
+  const info = socket.connectionInformation();
+  const protocol = info.protocol === 'tlsv1.3' ? 'TLSv1.3' : 'TLSv1.2';
+  return [
+    `Protocol: ${protocol}`,
+    `Cipher: ${info.selectedCipherSuite}`,
+    `Group: ${info.negotiatedGroup ?? 'none'}`,
+    `Signature: ${info.signatureScheme ?? 'none'}`,
+    `ALPN: ${info.alpn ?? 'none'}`,
+    `Resumed: ${info.sessionResumption ? 'yes' : 'no'}`,
+    `Verify: ${verify}`,
+    'EarlyData: none',
+  ].join('\n');
+}
+
+/**
+ * `sslsocket s_client`: connects, prints the negotiated parameters to stderr, then copies stdin to
+ * the connection and the connection to stdout. Exit 0 on a clean close, 1 on a handshake failure.
+ */
+export async function runSClient(
+  argv: readonly string[],
+  io: CommandIo,
+  stdin: AsyncIterable<Uint8Array | string> = process.stdin,
+): Promise<number> {
+  let options: ClientOptions;
+  let target: { host: string; port: number };
+  let verifyFailure: string | undefined;
+  const args = (() => {
+    try {
+      return parseArgs(argv, FLAGS);
+    } catch (error) {
+      io.stderr(`error: ${(error as Error).message}\n`);
+      return undefined;
+    }
+  })();
+  if (args === undefined) return ExitCode.usage;
+  if (args.help) {
+    io.stdout(
+      `${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 clean close, 1 handshake or connection failure, 2 usage\n`,
+    );
+    return ExitCode.ok;
+  }
+  try {
+    for (const unsupported of ['reconnect', 'early_data', 'psk', 'psk_identity']) {
+      if (args.flags.has(unsupported)) throw new UsageError(`-${unsupported} is not supported yet`);
+    }
+    target = hostPort(stringFlag(args, 'connect') ?? 'localhost:4433', 'localhost');
+    const caFile = stringFlag(args, 'CAfile');
+    const enforce = booleanFlag(args, 'verify_return_error');
+    const name = booleanFlag(args, 'noservername') ? 'disable' : (stringFlag(args, 'servername') ?? target.host);
+    const sessIn = stringFlag(args, 'sess_in');
+    const alpn = alpnList(args);
+    options = {
+      ...(await commonOptions(args)),
+      cacerts: caFile === undefined ? [] : [await readPem(caFile)],
+      serverNameIndication: name,
+      ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
+      ...(sessIn === undefined ? {} : { reuseSession: decodeSession(await readFile(sessIn, 'utf8')) }),
+      // Like openssl: without -verify_return_error a failed verification is reported, not fatal.
+      ...(enforce
+        ? {}
+        : {
+            verifyFun: (_certificate, event) => {
+              if (event.type === 'bad_cert') verifyFailure ??= event.reason;
+              return event.type === 'bad_cert' ? 'valid' : 'unknown';
+            },
+          }),
+    };
+  } catch (error) {
+    io.stderr(`error: ${(error as Error).message}\n`);
+    return ExitCode.usage;
+  }
+  let socket: SslSocket;
+  try {
+    socket = await connect(target.host, target.port, options);
+  } catch (error) {
+    io.stderr(`error: ${formatError(error)}\n`);
+    return ExitCode.failure;
+  }
+  const sessOut = stringFlag(args, 'sess_out');
+  if (sessOut !== undefined) socket.on('session', (session) => void writeFile(sessOut, encodeSession(session)));
+  io.stderr(`${summary(socket, verifyFailure ?? 'OK')}\n`);
+  if (booleanFlag(args, 'brief')) {
+    await socket.close({ timeoutMs: 500 }).catch(() => undefined);
+    return ExitCode.ok;
+  }
+  const reading = (async () => {
+    for await (const chunk of socket) io.stdout(new TextDecoder().decode(chunk));
+  })();
+  void (async () => {
+    try {
+      for await (const chunk of stdin) await socket.send(typeof chunk === 'string' ? chunk : new Uint8Array(chunk));
+      // End of input: half-close like openssl does on EOF, and keep reading the answer.
+      await socket.shutdown('write');
+    } catch {
+      // The connection ended first; the reader reports it.
+    }
+  })();
+  try {
+    await reading;
+    await socket.close({ timeoutMs: 200 }).catch(() => undefined);
+    return ExitCode.ok;
+  } catch (error) {
+    io.stderr(`error: ${formatError(error)}\n`);
+    return ExitCode.failure;
+  }
+}

@@ -1,0 +1,172 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatError, generateSelfSigned, listen, type ServerOptions, type SslSocket } from 'sslsocket';
+import { booleanFlag, type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { type CommandIo, ExitCode } from '../io.js';
+import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, readPem } from './tls-flags.js';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'accept', value: '[HOST:]PORT', help: 'where to listen (default 4433 on 127.0.0.1)' },
+  { name: 'verify', value: 'N', help: 'ask for a client certificate' },
+  { name: 'Verify', value: 'N', help: 'require a client certificate' },
+  { name: 'servername', value: 'NAME', help: 'serve -cert2/-key2 to clients asking for NAME' },
+  { name: 'cert2', value: 'FILE', help: 'second certificate, chosen by SNI' },
+  { name: 'key2', value: 'FILE', help: 'second key' },
+  { name: 'no_ticket', help: 'send no session tickets' },
+  { name: 'naccept', value: 'N', help: 'exit after N connections' },
+  { name: 'www', help: 'answer GET / with an HTTP page describing the session' },
+  ...COMMON_TLS_FLAGS,
+];
+
+const USAGE = 'sslsocket s_server -accept [HOST:]PORT [-cert FILE -key FILE] [options]';
+const EXAMPLES = [
+  'sslsocket s_server -accept 4433 -www',
+  'sslsocket s_server -accept 127.0.0.1:8443 -cert cert.pem -key key.pem -naccept 1',
+];
+
+/** The embedded default certificate, generated once and cached between runs. */
+async function defaultCredentials(): Promise<{ cert: string; key: string }> {
+  const dir = join(tmpdir(), `sslsocket-${process.getuid?.() ?? 'user'}`);
+  const certPath = join(dir, 'default-cert.pem');
+  const keyPath = join(dir, 'default-key.pem');
+  if (existsSync(certPath) && existsSync(keyPath))
+    return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+  const generated = await generateSelfSigned();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(certPath, generated.certificatePem);
+  writeFileSync(keyPath, generated.keyPem, { mode: 0o600 });
+  return { cert: generated.certificatePem, key: generated.keyPem };
+}
+
+function wwwPage(socket: SslSocket): string {
+  const info = socket.connectionInformation();
+  const body = [
+    '<HTML><BODY BGCOLOR="#ffffff">',
+    '<pre>',
+    'sslsocket s_server -www',
+    `Protocol  : ${info.protocol === 'tlsv1.3' ? 'TLSv1.3' : 'TLSv1.2'}`,
+    `Cipher    : ${info.selectedCipherSuite}`,
+    `Group     : ${info.negotiatedGroup ?? 'none'}`,
+    `ALPN      : ${info.alpn ?? 'none'}`,
+    `SNI       : ${info.sniHostname ?? 'none'}`,
+    `Resumed   : ${info.sessionResumption ? 'yes' : 'no'}`,
+    '</pre>',
+    '</BODY></HTML>',
+    '',
+  ].join('\r\n');
+  return `HTTP/1.0 200 ok\r\nContent-type: text/html\r\n\r\n${body}`;
+}
+
+async function serveWww(socket: SslSocket): Promise<void> {
+  let request = '';
+  for await (const chunk of socket) {
+    request += new TextDecoder().decode(chunk);
+    if (request.includes('\r\n\r\n') || request.includes('\n\n')) break;
+  }
+  await socket.send(wwwPage(socket));
+  await socket.close({ timeoutMs: 500 });
+}
+
+async function serveEcho(socket: SslSocket, io: CommandIo): Promise<void> {
+  for await (const chunk of socket) io.stdout(new TextDecoder().decode(chunk));
+  await socket.close({ timeoutMs: 500 });
+}
+
+/**
+ * `sslsocket s_server`: serves TLS connections until killed or `-naccept` is reached; prints `ACCEPT`
+ * once listening. One bad client never stops the server.
+ */
+export async function runSServer(argv: readonly string[], io: CommandIo): Promise<number> {
+  let options: ServerOptions;
+  let where: { host: string; port: number };
+  let naccept: number | undefined;
+  let www = false;
+  try {
+    const args = parseArgs(argv, FLAGS);
+    if (args.help) {
+      io.stdout(`${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 done (-naccept), 1 cannot listen, 2 usage\n`);
+      return ExitCode.ok;
+    }
+    for (const unsupported of ['psk', 'psk_identity', 'psk_hint', 'early_data', 'dhparam']) {
+      if (args.flags.has(unsupported)) throw new UsageError(`-${unsupported} is not supported yet`);
+    }
+    where = hostPort(stringFlag(args, 'accept') ?? '4433', '127.0.0.1');
+    naccept = integerFlag(args, 'naccept', 1, 1_000_000);
+    www = booleanFlag(args, 'www');
+    const common = await commonOptions(args);
+    const credentials = common.certfile === undefined ? await defaultCredentials() : undefined;
+    const caFile = stringFlag(args, 'CAfile');
+    const requestCert = args.flags.has('verify') || args.flags.has('Verify');
+    const servername = stringFlag(args, 'servername');
+    const cert2 = stringFlag(args, 'cert2');
+    const key2 = stringFlag(args, 'key2');
+    const alpn = alpnList(args);
+    const primary =
+      credentials === undefined
+        ? { certfile: common.certfile as string, keyfile: common.keyfile as string }
+        : credentials;
+    options = {
+      ...common,
+      ...(credentials === undefined ? {} : { cert: credentials.cert, key: credentials.key }),
+      ...(alpn === undefined ? {} : { alpnPreferredProtocols: alpn }),
+      ...(requestCert
+        ? {
+            verify: 'verify_peer' as const,
+            cacerts: caFile === undefined ? [] : [await readPem(caFile)],
+            failIfNoPeerCert: args.flags.has('Verify'),
+          }
+        : {}),
+      ...(booleanFlag(args, 'no_ticket') ? { sessionTickets: 'disabled' as const } : {}),
+      ...(servername !== undefined && cert2 !== undefined && key2 !== undefined
+        ? { sniHosts: { [servername]: { certfile: cert2, keyfile: key2 }, '': primary } }
+        : {}),
+    };
+    if (options.sniHosts !== undefined) {
+      // sniHosts and a default certificate: names not listed get the primary one.
+      const { sniHosts, cert: _c, key: _k, certfile: _cf, keyfile: _kf, ...rest } = options;
+      const hosts = sniHosts;
+      options = {
+        ...rest,
+        sniFun: (name) => (name !== undefined && hosts[name] !== undefined ? hosts[name] : primary),
+      };
+    }
+  } catch (error) {
+    io.stderr(`error: ${(error as Error).message}\n`);
+    return ExitCode.usage;
+  }
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(where.port, { ...options, host: where.host });
+  } catch (error) {
+    io.stderr(`error: ${formatError(error)}\n`);
+    return ExitCode.failure;
+  }
+  io.stdout(`ACCEPT\n`);
+  let served = 0;
+  const running: Promise<void>[] = [];
+  while (naccept === undefined || served < naccept) {
+    let transport: Awaited<ReturnType<typeof server.transportAccept>>;
+    try {
+      transport = await server.transportAccept();
+    } catch {
+      break;
+    }
+    served++;
+    running.push(
+      (async () => {
+        try {
+          const { handshake } = await import('sslsocket');
+          const socket = await handshake(transport, options);
+          if (www) await serveWww(socket);
+          else await serveEcho(socket, io);
+        } catch (error) {
+          io.stderr(`connection ${served}: ${formatError(error)}\n`);
+        }
+      })(),
+    );
+  }
+  await Promise.all(running);
+  await server.close();
+  return ExitCode.ok;
+}
