@@ -26,6 +26,15 @@ const vectors = JSON.parse(
   hmac: ({ key: string; data: string } & Partial<Record<HashAlgorithm, string>>)[];
   ed25519: { secret: string; public: string; message: string; signature: string }[];
   prf12: { hash: HashAlgorithm; secret: string; label: string; seed: string; output: string }[];
+  aead: {
+    algorithm: AeadAlgorithm;
+    key: string;
+    nonce: string;
+    aad: string;
+    plaintext: string;
+    ciphertext: string;
+    tag: string;
+  }[];
 };
 
 interface WycheproofCase {
@@ -166,6 +175,18 @@ export function defineProviderConformance(name: string, provider: CryptoProvider
         expect(toHex(provider.prf12(v.hash, hex(v.secret), hex(v.label), hex(v.seed), v.output.length / 2))).toBe(
           v.output,
         );
+      }
+    });
+
+    it('AES-GCM and AES-CCM reproduce the NIST samples', async () => {
+      for (const v of vectors.aead) {
+        const key = provider.aead(v.algorithm, hex(v.key));
+        const buffer = new Uint8Array(v.plaintext.length / 2 + key.tagLength);
+        buffer.set(hex(v.plaintext));
+        await settle(key.seal(hex(v.nonce), hex(v.aad), buffer, 0, v.plaintext.length / 2));
+        expect(toHex(buffer), v.algorithm).toBe(`${v.ciphertext}${v.tag}`);
+        expect(await settle(key.open(hex(v.nonce), hex(v.aad), buffer, 0, buffer.length))).toBe(true);
+        expect(toHex(buffer.subarray(0, v.plaintext.length / 2))).toBe(v.plaintext);
       }
     });
 
