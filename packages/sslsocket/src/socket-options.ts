@@ -6,7 +6,7 @@ export type ActiveMode = boolean | 'once' | number;
 
 /** Options shared by clients and servers (Erlang common options, camelCased). */
 export interface CommonOptions {
-  /** Crypto implementation (default 'noble'; 'node' uses @sslsocket/provider-node where available). */
+  /** Crypto implementation (default 'node' where node:crypto exists, else 'noble'). */
   readonly provider?: 'noble' | 'webcrypto' | 'node' | CryptoProvider;
   readonly versions?: readonly ('tlsv1.2' | 'tlsv1.3')[];
   /** Suites: an OpenSSL cipher string, or a list of names or suite objects (Erlang `ciphers`). */
