@@ -78,10 +78,13 @@ export class RecordWriter {
       }
     }
     if (pending.length === 0) return;
-    const all: Promise<void> = Promise.all(pending).then(() => {
-      // Once sealed, the records are ordinary output: takeOutput() may hand them over.
-      this.inFlight = this.inFlight.filter((entry) => entry !== all);
-    });
+    // One record (the common case for bulk writes) needs no Promise.all around it.
+    const all: Promise<void> = (pending.length === 1 ? (pending[0] as Promise<unknown>) : Promise.all(pending)).then(
+      () => {
+        // Once sealed, the records are ordinary output: takeOutput() may hand them over.
+        this.inFlight = this.inFlight.filter((entry) => entry !== all);
+      },
+    );
     this.inFlight.push(all);
     return all;
   }
