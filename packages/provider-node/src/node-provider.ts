@@ -25,7 +25,7 @@ import type {
   PublicKey,
   SignatureSchemeName,
 } from '@sslsocket/suites';
-import { CryptoError, ffdhePrime, isFfdheGroup } from '@sslsocket/suites';
+import { CryptoError, ffdhePrime, isFfdheGroup, schemeParameters } from '@sslsocket/suites';
 import { createAeadKey } from './aead.js';
 import { createCbcKey } from './cbc.js';
 import { defaultFallback } from './fallback.js';
@@ -41,7 +41,7 @@ import {
 import * as hashes from './hash.js';
 import { ecdhShare, ffdhShare, hybridAccept, hybridShare, montgomeryShare, type SyncKeyShare } from './key-exchange.js';
 import { rawRsaAvailable, rsaDecrypt, rsaEncrypt } from './rsa-encryption.js';
-import { SCHEMES, sign, verify } from './signature.js';
+import { sign, verify } from './signature.js';
 
 /** Options for {@link createNodeProvider}. */
 export interface NodeProviderOptions {
@@ -67,8 +67,8 @@ function signatureKind(
   scheme: SignatureSchemeName,
   key: PublicKey | PrivateKey,
 ): 'ed25519' | 'ed448' | EcCurve | 'rsa' {
-  const info = SCHEMES[scheme];
-  if (info !== undefined && (info.type === 'ed25519' || info.type === 'ed448')) return info.type;
+  const family = schemeParameters(scheme).family;
+  if (family === 'ed25519' || family === 'ed448') return family;
   return key.kind === 'ec' ? key.curve : 'rsa';
 }
 

@@ -7,43 +7,11 @@
  */
 
 import * as crypto from 'node:crypto';
-import type { EcCurve, HashAlgorithm, PrivateKey, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
-import { CryptoError } from '@sslsocket/suites';
+import type { HashAlgorithm, PrivateKey, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import { CryptoError, schemeParameters } from '@sslsocket/suites';
 import { toU8 } from './bytes.js';
 import { HASH_LENGTHS, HASH_NAMES } from './features.js';
 import { privateKeyObject, publicKeyObject } from './keys.js';
-
-type SchemeInfo =
-  | { readonly type: 'rsa-pkcs1'; readonly hash: HashAlgorithm }
-  | { readonly type: 'rsa-pss'; readonly hash: HashAlgorithm; readonly pssKey: boolean }
-  | { readonly type: 'ecdsa'; readonly hash: HashAlgorithm; readonly curve?: EcCurve }
-  | { readonly type: 'ed25519' | 'ed448' };
-
-/** What each scheme means (RFC 8446 §4.2.3; the legacy certificate-only ones from RFC 5758/3279). */
-export const SCHEMES: Readonly<Record<SignatureSchemeName, SchemeInfo>> = {
-  rsa_pkcs1_md5: { type: 'rsa-pkcs1', hash: 'MD5' },
-  rsa_pkcs1_sha1: { type: 'rsa-pkcs1', hash: 'SHA-1' },
-  rsa_pkcs1_sha224: { type: 'rsa-pkcs1', hash: 'SHA-224' },
-  rsa_pkcs1_sha256: { type: 'rsa-pkcs1', hash: 'SHA-256' },
-  rsa_pkcs1_sha384: { type: 'rsa-pkcs1', hash: 'SHA-384' },
-  rsa_pkcs1_sha512: { type: 'rsa-pkcs1', hash: 'SHA-512' },
-  rsa_pss_rsae_sha256: { type: 'rsa-pss', hash: 'SHA-256', pssKey: false },
-  rsa_pss_rsae_sha384: { type: 'rsa-pss', hash: 'SHA-384', pssKey: false },
-  rsa_pss_rsae_sha512: { type: 'rsa-pss', hash: 'SHA-512', pssKey: false },
-  rsa_pss_pss_sha256: { type: 'rsa-pss', hash: 'SHA-256', pssKey: true },
-  rsa_pss_pss_sha384: { type: 'rsa-pss', hash: 'SHA-384', pssKey: true },
-  rsa_pss_pss_sha512: { type: 'rsa-pss', hash: 'SHA-512', pssKey: true },
-  ecdsa_sha1: { type: 'ecdsa', hash: 'SHA-1' },
-  ecdsa_sha224: { type: 'ecdsa', hash: 'SHA-224' },
-  ecdsa_sha256: { type: 'ecdsa', hash: 'SHA-256' },
-  ecdsa_sha384: { type: 'ecdsa', hash: 'SHA-384' },
-  ecdsa_sha512: { type: 'ecdsa', hash: 'SHA-512' },
-  ecdsa_secp256r1_sha256: { type: 'ecdsa', hash: 'SHA-256', curve: 'P-256' },
-  ecdsa_secp384r1_sha384: { type: 'ecdsa', hash: 'SHA-384', curve: 'P-384' },
-  ecdsa_secp521r1_sha512: { type: 'ecdsa', hash: 'SHA-512', curve: 'P-521' },
-  ed25519: { type: 'ed25519' },
-  ed448: { type: 'ed448' },
-};
 
 type AnyKey = PublicKey | PrivateKey;
 
@@ -55,8 +23,13 @@ function options(
   scheme: SignatureSchemeName,
   key: AnyKey,
 ): { hash: string | null; padding?: number; saltLength?: number; dsaEncoding?: 'der' } {
-  const info = SCHEMES[scheme];
-  if (info === undefined) throw new CryptoError(`unknown signature scheme ${scheme}`);
+  const parameters = schemeParameters(scheme);
+  const info = {
+    type:
+      parameters.family === 'rsa_pkcs1' ? 'rsa-pkcs1' : parameters.family === 'rsa_pss' ? 'rsa-pss' : parameters.family,
+    hash: parameters.hash as HashAlgorithm,
+    curve: parameters.curve,
+  } as const;
   const mismatch = (): CryptoError => new CryptoError(`a ${key.kind} key cannot be used with ${scheme}`);
   switch (info.type) {
     case 'rsa-pkcs1':
