@@ -16,14 +16,63 @@ import {
 } from './socket-options.js';
 import { SslSocket } from './ssl-socket.js';
 
-async function withTimeout(socket: SslSocket, timeoutMs: number | undefined): Promise<SslSocket> {
+/** Options of sockets paused by `handshake: 'hello'`, for handshakeContinue. */
+const paused = new WeakMap<
+  SslSocket,
+  { role: 'client' | 'server'; options: ClientOptions | ServerOptions; host?: string }
+>();
+
+/** Waits for the handshake, or with `handshake: 'hello'` for the peer's hello. */
+function settled(socket: SslSocket, options: ClientOptions | ServerOptions, host?: string): Promise<SslSocket> {
+  if (options.handshake !== 'hello') return withTimeout(socket, options.handshakeTimeoutMs);
+  paused.set(socket, { role: socket.role, options, ...(host === undefined ? {} : { host }) });
+  return withTimeout(socket, options.handshakeTimeoutMs, socket.helloReceived);
+}
+
+/**
+ * Erlang `handshake_continue/2,3`: completes a handshake paused with `handshake: 'hello'`, with
+ * options chosen from the hello (`socket.helloReceived` has its extensions).
+ *
+ * @example
+ * const socket = await handshake(transport, { ...options, handshake: 'hello' });
+ * const extensions = await socket.helloReceived;
+ * await handshakeContinue(socket, { cert, key });
+ */
+export async function handshakeContinue(
+  socket: SslSocket,
+  extra: ClientOptions | ServerOptions = {},
+): Promise<SslSocket> {
+  const state = paused.get(socket);
+  if (state === undefined) throw new TypeError('handshakeContinue: the socket was not paused with handshake: hello');
+  paused.delete(socket);
+  const options = { ...state.options, ...extra, handshake: 'full' as const };
+  const config =
+    state.role === 'server'
+      ? await serverEngineConfig(options as ServerOptions)
+      : await clientEngineConfig(options as ClientOptions, state.host);
+  const { handshake: _pause, ...rest } = config as ConnectionConfig & { handshake?: unknown };
+  await socket.continueHandshake(rest);
+  return withTimeout(socket, options.handshakeTimeoutMs);
+}
+
+/** Erlang `handshake_cancel/1`: aborts a paused handshake (user_canceled) and closes the transport. */
+export async function handshakeCancel(socket: SslSocket): Promise<void> {
+  paused.delete(socket);
+  await socket.cancelHandshake();
+}
+
+async function withTimeout(
+  socket: SslSocket,
+  timeoutMs: number | undefined,
+  until: Promise<unknown> = socket.handshakeDone,
+): Promise<SslSocket> {
   const limit = timeoutMs ?? 30_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`TLS handshake did not finish within ${limit} ms`)), limit);
   });
   try {
-    await Promise.race([socket.handshakeDone, timeout]);
+    await Promise.race([until, socket.handshakeDone.then(() => undefined), timeout]);
     return socket;
   } catch (error) {
     socket.transport.destroy();
@@ -61,7 +110,7 @@ export async function connect(
     : await connectNode(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
   const socket = new SslSocket(transport, new ClientConnection(config), 'client', clientOptions);
   await socket.start();
-  return withTimeout(socket, clientOptions.handshakeTimeoutMs);
+  return settled(socket, clientOptions, host);
 }
 
 /** A listening socket (Erlang's ListenSocket); `transportAccept()` takes connections. */
@@ -129,5 +178,5 @@ async function serverHandshake(
 ): Promise<SslSocket> {
   const socket = new SslSocket(transport, new ServerConnection(config), 'server', options);
   await socket.start();
-  return withTimeout(socket, options.handshakeTimeoutMs);
+  return settled(socket, options);
 }

@@ -152,6 +152,7 @@ function commonConfig(
     ...(options.keylog === undefined ? {} : { keylog: options.keylog }),
     ...(options.maxHandshakeSize === undefined ? {} : { maxHandshakeSize: options.maxHandshakeSize }),
     ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
+    ...(options.handshake === 'hello' ? { handshake: 'hello' } : {}),
   };
 }
 

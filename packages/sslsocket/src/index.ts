@@ -24,9 +24,9 @@ export {
   TlsAlert,
   versions,
 } from '@sslsocket/suites';
-export { connect, handshake, listen, SslListenSocket } from './api.js';
+export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslListenSocket } from './api.js';
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
 export * from './socket-options.js';
-export { type ConnectionInformation, SslSocket, type SslSocketEvents } from './ssl-socket.js';
+export { type ConnectionInformation, type HelloExtensions, SslSocket, type SslSocketEvents } from './ssl-socket.js';

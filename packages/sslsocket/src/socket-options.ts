@@ -43,6 +43,8 @@ export interface CommonOptions {
   readonly recordSizeLimit?: number;
   /** Unread bytes buffered before reading from the transport pauses (default 1 MiB). */
   readonly highWaterMark?: number;
+  /** Erlang `handshake`: 'hello' pauses after the peer's hello; see handshakeContinue / handshakeCancel. */
+  readonly handshake?: 'hello' | 'full';
 }
 
 /** Client options (Erlang client options). */
@@ -119,6 +121,7 @@ const COMMON_KEYS = [
   'maxHandshakeSize',
   'recordSizeLimit',
   'highWaterMark',
+  'handshake',
 ];
 const CLIENT_KEYS = new Set([
   ...COMMON_KEYS,

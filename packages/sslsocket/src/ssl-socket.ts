@@ -1,5 +1,6 @@
 import type {
   ClientConnection,
+  ConnectionConfig,
   ConnectionEvent,
   NegotiatedParameters,
   ServerConnection,
@@ -11,6 +12,9 @@ import type { Transport, TransportAddress, TransportStats } from '@sslsocket/tra
 import { Emitter } from './emitter.js';
 import { SocketStateError, TimeoutError } from './errors.js';
 import type { ActiveMode } from './socket-options.js';
+
+/** The hello's extensions, as the engine reports them with `handshake: 'hello'`. */
+export type HelloExtensions = Extract<ConnectionEvent, { type: 'hello' }>['extensions'];
 
 /** Events of an {@link SslSocket} (Erlang's active-mode messages). */
 export type SslSocketEvents = {
@@ -71,6 +75,9 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   /** Resolves when the handshake completes; rejects with the alert or transport error. */
   readonly handshakeDone: Promise<void>;
   private readonly sessions: Session13[] = [];
+  private resolveHello: ((extensions: HelloExtensions) => void) | undefined;
+  /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
+  readonly helloReceived: Promise<HelloExtensions>;
   private readonly highWaterMark: number;
 
   constructor(
@@ -90,6 +97,14 @@ export class SslSocket extends Emitter<SslSocketEvents> {
     this.handshakeDone.catch(() => undefined);
     this.peerClose = new Promise((resolve) => {
       this.resolvePeerClose = resolve;
+    });
+    this.helloReceived = new Promise((resolve) => {
+      this.resolveHello = resolve;
+    });
+    // The engine's receive() stays pending while paused at the hello, so the pause is observed as
+    // it happens rather than from the event queue after receive() returns.
+    connection.on((event) => {
+      if (event.type === 'hello') this.resolveHello?.(event.extensions);
     });
   }
 
@@ -186,6 +201,13 @@ export class SslSocket extends Emitter<SslSocketEvents> {
         break;
       case 'error':
         this.fail(event.error);
+        break;
+      case 'hello':
+        this.resolveHello?.(event.extensions);
+        break;
+      case 'alertReceived':
+        // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete.
+        if (!this.handshakeSettled && event.alert.description !== 'close_notify') this.fail(event.alert);
         break;
       case 'newSessionTicket':
         this.sessions.push(event.session);
@@ -453,6 +475,24 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
     this.requireParameters();
     return this.connection.exportKeyingMaterial(label, context, length);
+  }
+
+  /**
+   * Erlang `handshake_continue/2,3`: resumes a handshake paused by `handshake: 'hello'`, with extra
+   * engine settings chosen from the hello (e.g. a certificate for the requested name).
+   */
+  async continueHandshake(extra: Partial<ConnectionConfig>): Promise<void> {
+    this.connection.continue(extra);
+    await this.flushOutput();
+    this.dispatchEvents();
+  }
+
+  /** Erlang `handshake_cancel/1`: aborts a paused handshake with user_canceled. */
+  async cancelHandshake(): Promise<void> {
+    this.connection.cancel();
+    await this.flushOutput();
+    this.dispatchEvents();
+    this.transport.destroy();
   }
 
   /** Erlang `update_keys/2`: 'write' updates our keys, 'readWrite' asks the peer to update too. */

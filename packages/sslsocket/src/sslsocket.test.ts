@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connect,
   handshake,
+  handshakeCancel,
+  handshakeContinue,
   listen,
   OptionError,
   SocketStateError,
@@ -247,6 +249,35 @@ describe('sslsocket against openssl', () => {
     expect(reply).toContain('served by node over sslsocket');
     await listener.close();
     app.close();
+  });
+});
+
+describe('handshake: hello', () => {
+  it('pauses the server after the ClientHello, then continues with options chosen from it', async () => {
+    const other = await generateSelfSigned({ commonName: 'other.test' });
+    const [clientEnd, serverEnd] = memoryPair();
+    // Starts with an unrelated certificate; the one for the requested name is chosen from the hello.
+    const paused = handshake(serverEnd, { cert: other.certificatePem, key: other.keyPem, handshake: 'hello' });
+    const client = connect(clientEnd, { host: 'server.test', cacerts: [ca.ca.certificatePem] });
+    const server = await paused;
+    const extensions = await server.helloReceived;
+    expect(extensions.has(0)).toBe(true); // server_name
+    await handshakeContinue(server, { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem });
+    const socket = await client;
+    expect(socket.peerCertificate()?.dnsNames).toContain('server.test');
+    await socket.send('after hello');
+    expect(new TextDecoder().decode(await server.recv(11))).toBe('after hello');
+  });
+
+  it('handshakeCancel aborts with user_canceled', async () => {
+    const [clientEnd, serverEnd] = memoryPair();
+    const paused = handshake(serverEnd, { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem, handshake: 'hello' });
+    const client = connect(clientEnd, { host: 'server.test', cacerts: [ca.ca.certificatePem] });
+    client.catch(() => undefined);
+    const server = await paused;
+    await server.helloReceived;
+    await handshakeCancel(server);
+    await expect(client).rejects.toMatchObject({ description: 'user_canceled' });
   });
 });
 
