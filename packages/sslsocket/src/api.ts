@@ -8,6 +8,7 @@ import {
 } from '@sslsocket/transport';
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
+import { saveSession, sessionKey, takeSession } from './session-store.js';
 import {
   type ClientOptions,
   type ServerOptions,
@@ -104,11 +105,22 @@ export async function connect(
   const { host: explicitHost, ...clientOptions } = options;
   validateClientOptions(clientOptions);
   const host = upgrading ? explicitHost : target;
-  const config = await clientEngineConfig(clientOptions, host);
+  const port = upgrading ? undefined : (portOrOptions as number);
+  const sni = clientOptions.serverNameIndication === 'disable' ? undefined : clientOptions.serverNameIndication;
+  const storeKey = sessionKey(host, port, sni);
+  // Erlang reuse_sessions (default true): resume with a saved session unless one was given.
+  const reuse = clientOptions.reuseSessions ?? true;
+  const saved =
+    reuse === true && clientOptions.reuseSession === undefined ? takeSession(storeKey, Date.now()) : undefined;
+  const config = await clientEngineConfig(
+    saved === undefined ? clientOptions : { ...clientOptions, reuseSession: saved },
+    host,
+  );
   const transport = upgrading
     ? target
     : await connectNode(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
   const socket = new SslSocket(transport, new ClientConnection(config), 'client', clientOptions);
+  if (reuse !== false) socket.on('session', (session) => saveSession(storeKey, session));
   await socket.start();
   return settled(socket, clientOptions, host);
 }

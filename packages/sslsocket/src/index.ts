@@ -28,5 +28,6 @@ export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslList
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
+export { clearSessions } from './session-store.js';
 export * from './socket-options.js';
 export { type ConnectionInformation, type HelloExtensions, SslSocket, type SslSocketEvents } from './ssl-socket.js';

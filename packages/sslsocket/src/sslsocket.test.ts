@@ -252,6 +252,31 @@ describe('sslsocket against openssl', () => {
   });
 });
 
+describe('session reuse', () => {
+  it('a second connection to the same server resumes with a saved ticket', async () => {
+    const listener = await listen(0, { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem });
+    const accepting = (async () => {
+      for (let i = 0; i < 3; i++) {
+        const socket = await listener.accept();
+        for await (const chunk of socket) await socket.send(chunk);
+        await socket.close({ timeoutMs: 200 });
+      }
+    })();
+    const options = { cacerts: [ca.ca.certificatePem], serverNameIndication: 'server.test' };
+    const resumed: boolean[] = [];
+    for (const extra of [{}, {}, { reuseSessions: false }] as const) {
+      const client = await connect('127.0.0.1', listener.address.port, { ...options, ...extra });
+      await client.send('x');
+      await client.recv(1); // the ticket arrives with the first data
+      resumed.push(client.connectionInformation().sessionResumption);
+      await client.close({ timeoutMs: 200 });
+    }
+    await accepting;
+    await listener.close();
+    expect(resumed).toEqual([false, true, false]);
+  });
+});
+
 describe('handshake: hello', () => {
   it('pauses the server after the ClientHello, then continues with options chosen from it', async () => {
     const other = await generateSelfSigned({ commonName: 'other.test' });

@@ -93,6 +93,8 @@ export async function runSClient(
       ...(await commonOptions(args)),
       cacerts: caFile === undefined ? [] : [await readPem(caFile)],
       serverNameIndication: name,
+      // Like openssl s_client: resume only what -sess_in names.
+      reuseSessions: false,
       ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
       ...(sessIn === undefined ? {} : { reuseSession: decodeSession(await readFile(sessIn, 'utf8')) }),
       // Like openssl: without -verify_return_error a failed verification is reported, not fatal.
