@@ -8,9 +8,16 @@ import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
 const CASE_TIMEOUT = 30000;
 const filter = process.argv[2];
 const creds = setupCredentials(makeCredentials);
+let productProvider;
+try {
+  ({ nodeProvider: productProvider } = await import('../packages/provider-node/dist/index.js'));
+} catch {
+  productProvider = undefined;
+}
 const env = {
   lib: { ClientConnection, ServerConnection },
   provider: nobleProvider,
+  productProvider,
   creds,
   ticketKey: nobleProvider.randomBytes(32),
 };
