@@ -1,8 +1,9 @@
 // `npm run interop`: every case against openssl, on the built dist. Prints one line per case and
 // ends with `interop: N passed, M failed`.
-import { ClientConnection, ServerConnection } from '../packages/handshake/dist/index.js';
-import { nobleProvider } from '../packages/suites/dist/index.js';
+import { ClientConnection, ServerConnection, ServerSessionCache } from '../packages/handshake/dist/index.js';
+import { ALL_CIPHER_SUITES, nobleProvider } from '../packages/suites/dist/index.js';
 import { featureCases, matrixCases, productCases, setupCredentials } from './cases.mjs';
+import { featureCases12, matrixCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
 
 const CASE_TIMEOUT = 30000;
@@ -15,7 +16,7 @@ try {
   productProvider = undefined;
 }
 const env = {
-  lib: { ClientConnection, ServerConnection },
+  lib: { ClientConnection, ServerConnection, ServerSessionCache },
   provider: nobleProvider,
   productProvider,
   creds,
@@ -23,9 +24,13 @@ const env = {
 };
 let passed = 0;
 let failed = 0;
-const cases = [...matrixCases(), ...featureCases(), ...productCases()].filter(
-  (c) => filter === undefined || c.name.includes(filter),
-);
+const cases = [
+  ...matrixCases(),
+  ...featureCases(),
+  ...matrixCases12(ALL_CIPHER_SUITES),
+  ...featureCases12(),
+  ...productCases(),
+].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();
   let timer;

@@ -3,7 +3,15 @@
  * the PSK offer and its binder (§4.2.11.2). The retry after a HelloRetryRequest reuses this.
  * @module
  */
-import { type CipherSuite, type GroupName, isPromiseLike, type KeyShare, type MaybePromise } from '@sslsocket/suites';
+import {
+  type CipherSuite,
+  type GroupName,
+  groupByName,
+  isPromiseLike,
+  type KeyShare,
+  type MaybePromise,
+  TlsAlert,
+} from '@sslsocket/suites';
 import { utf8 } from './bytes.js';
 import { configuredGroups, configuredSuites, groupCode, schemeCodes, TLS13 } from './common13.js';
 import type { ConnectionConfig } from './config.js';
@@ -25,6 +33,8 @@ import {
 import { Extensions, ExtensionType } from './messages/extensions.js';
 import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
 import { ClientHello } from './messages/hello.js';
+import { addTls12Extensions, makeTls12Offer, type Tls12Offer } from './tls12/client-hello12.js';
+import { configuredVersions, hasTls13Suites, schemeCodes12, TLS12 } from './tls12/negotiate12.js';
 
 /** A PSK the client offers: from a resumption ticket or configured externally. */
 export interface OfferedPsk {
@@ -43,9 +53,12 @@ export interface ClientHelloState {
   readonly hello: ClientHello;
   readonly raw: Uint8Array;
   readonly keyShares: Map<number, KeyShare>;
+  /** The TLS 1.3 suites offered (empty when TLS 1.3 is not offered). */
   readonly suites: CipherSuite[];
   readonly psk: OfferedPsk | undefined;
   readonly grease: number;
+  /** What was offered for TLS 1.2 (undefined when TLS 1.2 is not offered). */
+  readonly offer12: Tls12Offer | undefined;
 }
 
 /** A GREASE value derived from random bytes: 0x?A?A (RFC 8701 §2). */
@@ -61,7 +74,7 @@ export function pskModeCodes(config: ConnectionConfig): number[] {
 /** The PSK to offer, if any: a live session whose suite we still allow, or an external PSK. */
 export function choosePsk(core: ConnectionCore, suites: CipherSuite[]): OfferedPsk | undefined {
   const session = core.config.session;
-  if (session !== undefined) {
+  if (session !== undefined && session.version !== 'tlsv1.2') {
     const suite = suites.find((s) => s.code === session.cipherSuite);
     const age = core.now() - session.receivedAt;
     if (suite !== undefined && age >= 0 && age <= session.lifetime * 1000) {
@@ -118,6 +131,8 @@ export function helloExtensions(
   psk: OfferedPsk | undefined,
   cookie: Uint8Array | undefined,
   grease: number,
+  offer12?: Tls12Offer,
+  offer13 = true,
 ): Extensions {
   const config = core.config;
   const exts = new Extensions();
@@ -125,17 +140,27 @@ export function helloExtensions(
   if (config.serverName !== false && config.serverName !== undefined) {
     exts.set(ExtensionType.server_name, encodeServerName(config.serverName));
   }
-  const groups = configuredGroups(config).map(groupCode);
+  const groups = configuredGroups(config)
+    .filter((g) => offer13 || groupByName(g)?.versions.includes('tlsv1.2') === true)
+    .map(groupCode);
   exts.set(ExtensionType.supported_groups, encodeNamedGroupList(useGrease ? [grease, ...groups] : groups));
-  exts.set(ExtensionType.signature_algorithms, encodeSignatureSchemeList(schemeCodes(config.signatureAlgs)));
+  const schemes = offer12 !== undefined ? schemeCodes12(config.signatureAlgs) : schemeCodes(config.signatureAlgs);
+  exts.set(ExtensionType.signature_algorithms, encodeSignatureSchemeList(schemes));
   if (config.signatureAlgsCert !== undefined) {
     exts.set(ExtensionType.signature_algorithms_cert, encodeSignatureSchemeList(schemeCodes(config.signatureAlgsCert)));
   }
-  exts.set(ExtensionType.supported_versions, encodeSupportedVersionsClient(useGrease ? [grease, TLS13] : [TLS13]));
-  const shares = [...keyShares].map(([group, s]) => ({ group, keyExchange: s.publicKey }));
-  if (useGrease) shares.unshift({ group: grease, keyExchange: Uint8Array.of(0) });
-  exts.set(ExtensionType.key_share, encodeKeyShareClient(shares));
-  exts.set(ExtensionType.psk_key_exchange_modes, encodePskModes(pskModeCodes(config)));
+  if (offer13) {
+    const versions = offer12 !== undefined ? [TLS13, TLS12] : [TLS13];
+    exts.set(
+      ExtensionType.supported_versions,
+      encodeSupportedVersionsClient(useGrease ? [grease, ...versions] : versions),
+    );
+    const shares = [...keyShares].map(([group, s]) => ({ group, keyExchange: s.publicKey }));
+    if (useGrease) shares.unshift({ group: grease, keyExchange: Uint8Array.of(0) });
+    exts.set(ExtensionType.key_share, encodeKeyShareClient(shares));
+    exts.set(ExtensionType.psk_key_exchange_modes, encodePskModes(pskModeCodes(config)));
+  }
+  if (offer12 !== undefined) addTls12Extensions(exts, config, offer12);
   if (config.alpn !== undefined && config.alpn.length > 0) {
     exts.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn(config.alpn.map(utf8)));
   }
@@ -212,30 +237,37 @@ function patchedPsk(hello: ClientHello, binder: Uint8Array): Uint8Array {
   return data;
 }
 
-/** Builds and frames the first ClientHello. */
+/** Builds and frames the first ClientHello: TLS 1.3, TLS 1.2 or both, as configured. */
 export function buildClientHello(core: ConnectionCore): MaybePromise<ClientHelloState> {
   const config = core.config;
-  const suites = configuredSuites(config);
+  const versions = configuredVersions(config);
+  const offer13 = versions.includes('tlsv1.3') && hasTls13Suites(config);
+  const offer12 = versions.includes('tlsv1.2') ? makeTls12Offer(core) : undefined;
+  if (!offer13 && offer12 === undefined)
+    throw new TlsAlert('internal_error', 'no cipher suite for any configured version');
+  const suites = offer13 ? configuredSuites(config) : [];
   const groups = configuredGroups(config);
-  const shareGroups = config.keyShareGroups ?? groups.slice(0, 1);
+  const shareGroups = offer13 ? (config.keyShareGroups ?? groups.slice(0, 1)) : [];
   const random = core.random(32);
   core.clientRandom = random;
-  // RFC 8446 App. D.4: a non-empty legacy_session_id turns on middlebox compatibility mode.
-  const sessionId = config.middleboxCompat === false ? new Uint8Array(0) : core.random(32);
+  // A TLS 1.2 session id to resume goes in legacy_session_id; otherwise RFC 8446 App. D.4: a
+  // non-empty legacy_session_id turns on middlebox compatibility mode.
+  const sessionId =
+    offer12?.sessionId ?? (config.middleboxCompat === false || !offer13 ? new Uint8Array(0) : core.random(32));
   const grease = greaseValue(config.grease === true ? (core.random(1)[0] as number) : 0);
-  const psk = choosePsk(core, suites);
+  const psk = offer13 ? choosePsk(core, suites) : undefined;
   return thenShares(makeKeyShares(core, shareGroups), (keyShares) => {
-    const suiteCodes = suites.map((s) => s.code);
+    const suiteCodes = [...suites.map((s) => s.code), ...(offer12?.suiteCodes ?? [])];
     const hello = new ClientHello(
       0x0303,
       random,
       sessionId,
       config.grease === true ? [grease, ...suiteCodes] : suiteCodes,
       Uint8Array.of(0),
-      helloExtensions(core, keyShares, psk, undefined, grease),
+      helloExtensions(core, keyShares, psk, undefined, grease, offer12, offer13),
     );
     const raw = frameClientHello(core, hello, psk, (t) => core.provider.digest(psk?.suiteHash ?? 'SHA-256', t));
-    return { hello, raw, keyShares, suites, psk, grease };
+    return { hello, raw, keyShares, suites, psk, grease, offer12 };
   });
 }
 

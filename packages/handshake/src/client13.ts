@@ -15,7 +15,7 @@ import {
 import { equalBytes } from './bytes.js';
 import { type ClientHelloState, frameClientHello, helloExtensions, makeKeyShares } from './client-hello13.js';
 import { ExpectEncryptedExtensions } from './client-states13.js';
-import { groupName, TLS13 } from './common13.js';
+import { configuredGroups, groupName, TLS13 } from './common13.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './keySchedule13.js';
 import type { CertificateRequest } from './messages/certificate.js';
@@ -23,6 +23,7 @@ import { decodeCookie, decodeKeyShareServer, decodeU16 } from './messages/extens
 import { ExtensionType } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
 import { ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, ServerHello } from './messages/hello.js';
+import { handleServerHello12 } from './tls12/client12.js';
 
 /** What the client learns during the handshake; shared by its states. */
 export class ClientHandshake {
@@ -102,7 +103,7 @@ function checkServerHelloCommon(hs: ClientHandshake, sh: ServerHello, allowed: r
     }
     throw new TlsAlert('protocol_version', 'server did not negotiate TLS 1.3');
   }
-  if (decodeU16(versions) !== TLS13)
+  if (decodeU16(versions) !== TLS13 || hs.hello.suites.length === 0)
     throw new TlsAlert('illegal_parameter', 'server selected a version we did not offer');
   if (sh.legacyVersion !== 0x0303) throw new TlsAlert('illegal_parameter', 'legacy_version must be 0x0303');
   if (!equalBytes(sh.legacySessionIdEcho, hs.hello.hello.legacySessionId)) {
@@ -136,6 +137,11 @@ export class ExpectServerHello implements HandshakeState {
   private afterHello(sh: ServerHello, message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     const hs = this.hs;
     const core = this.core;
+    const offer12 = hs.hello.offer12;
+    if (!sh.extensions.has(ExtensionType.supported_versions) && offer12 !== undefined && !hs.helloRetry) {
+      const offer = { hello: hs.hello.hello, raw: hs.hello.raw, offer: offer12, offered13: hs.hello.suites.length > 0 };
+      return handleServerHello12(core, offer, sh, message, undefined);
+    }
     const suite = checkServerHelloCommon(hs, sh, [
       ExtensionType.key_share,
       ExtensionType.pre_shared_key,
@@ -147,6 +153,7 @@ export class ExpectServerHello implements HandshakeState {
     hs.suite = suite;
     core.suite = suite;
     core.hash = suite.prfHash;
+    core.version = 'tlsv1.3';
     let psk: Uint8Array | undefined;
     const pskExt = sh.extensions.get(ExtensionType.pre_shared_key);
     if (pskExt !== undefined) {
@@ -217,7 +224,7 @@ export class ExpectServerHello implements HandshakeState {
     if (shareExt !== undefined) {
       const group = decodeU16(shareExt);
       const name = groupName(group);
-      const offered = name !== undefined && (core.config.groups ?? ['x25519', 'secp256r1', 'secp384r1']).includes(name);
+      const offered = name !== undefined && configuredGroups(core.config).includes(name);
       // The selected group must be one we support and one we did not already send a share for.
       if (!offered || hs.hello.keyShares.has(group))
         throw new TlsAlert('illegal_parameter', 'HRR selected a bad group');
@@ -242,10 +249,18 @@ export class ExpectServerHello implements HandshakeState {
         first.legacySessionId,
         first.cipherSuites,
         first.compressionMethods,
-        helloExtensions(core, keyShares, psk, cookie, hs.hello.grease),
+        helloExtensions(core, keyShares, psk, cookie, hs.hello.grease, hs.hello.offer12),
       );
       const raw = frameClientHello(core, hello, psk, (t) => core.transcript.currentWith(t));
-      hs.hello = { hello, raw, keyShares, suites: hs.hello.suites, psk, grease: hs.hello.grease };
+      hs.hello = {
+        hello,
+        raw,
+        keyShares,
+        suites: hs.hello.suites,
+        psk,
+        grease: hs.hello.grease,
+        offer12: hs.hello.offer12,
+      };
       // RFC 8446 App. D.4: in compatibility mode the dummy CCS goes before the second flight.
       if (first.legacySessionId.length > 0 && !hs.ccsSent) {
         core.sendChangeCipherSpec();

@@ -48,8 +48,19 @@ export function configuredSuites(config: ConnectionConfig): CipherSuite[] {
   return out;
 }
 
+/** Default groups: every EC group and the two smaller RFC 7919 groups (TLS 1.2 DHE needs them named). */
+const DEFAULT_GROUPS: readonly GroupName[] = [
+  'x25519',
+  'secp256r1',
+  'x448',
+  'secp384r1',
+  'secp521r1',
+  'ffdhe2048',
+  'ffdhe3072',
+];
+
 export function configuredGroups(config: ConnectionConfig): GroupName[] {
-  return [...(config.groups ?? ['x25519', 'secp256r1', 'secp384r1'])];
+  return [...(config.groups ?? DEFAULT_GROUPS)];
 }
 
 export function groupCode(name: GroupName): number {

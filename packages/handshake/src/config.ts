@@ -5,6 +5,7 @@
  */
 import type {
   CryptoProvider,
+  DhParameters,
   GroupName,
   HashAlgorithm,
   MaybePromise,
@@ -14,6 +15,9 @@ import type {
 } from '@sslsocket/suites';
 import type { Extension } from './messages/extensions.js';
 import type { TicketState } from './tickets.js';
+import type { ServerSessionCache, Session12 } from './tls12/session12.js';
+
+export type { Session12 } from './tls12/session12.js';
 
 /** A certificate chain (DER, leaf first) with its private key. */
 export interface CertifiedKey {
@@ -38,6 +42,7 @@ export type VerifyCertificate = (chain: readonly Uint8Array[], ctx: VerifyContex
 
 /** A resumable TLS 1.3 session (from a NewSessionTicket), kept by the client. */
 export interface Session13 {
+  readonly version?: 'tlsv1.3';
   readonly cipherSuite: number;
   readonly psk: Uint8Array;
   readonly ticket: Uint8Array;
@@ -64,9 +69,9 @@ export interface ConnectionConfig {
   /** Random bytes for randoms, session ids, ticket nonces (default provider.randomBytes). */
   readonly random?: (length: number) => Uint8Array;
   readonly clock?: { now(): number };
-  /** Only 'tlsv1.3' is handled by this engine. */
+  /** Versions to negotiate (default ['tlsv1.3', 'tlsv1.2']). */
   readonly versions?: readonly string[];
-  /** TLS 1.3 suites, by IANA name or code, in preference order. */
+  /** Suites (TLS 1.3 and 1.2), by IANA name or code, in preference order. */
   readonly cipherSuites?: readonly (string | number)[];
   readonly groups?: readonly GroupName[];
   /** Client: groups that get a key share in the first ClientHello (default: the first group). */
@@ -110,8 +115,57 @@ export interface ConnectionConfig {
   readonly ticketLifetime?: number;
   /** psk_key_exchange_modes, preferred first (default ['psk_dhe_ke']). */
   readonly pskModes?: readonly ('psk_dhe_ke' | 'psk_ke')[];
-  /** Client: a session to resume. */
-  readonly session?: Session13;
+  /** Client: a session to resume (a TLS 1.3 ticket or a TLS 1.2 session id / ticket). */
+  readonly session?: Session13 | Session12;
+  /** Client: offer RFC 5077 session tickets in TLS 1.2 (default true). */
+  readonly sessionTickets12?: boolean;
+  /**
+   * Server: the TLS 1.2 session-id cache shared by a listener's connections; without one no
+   * session ids are issued (tickets still work when ticketKeys are set).
+   */
+  readonly sessionCache?: ServerSessionCache;
+  /**
+   * Server: Erlang `reuse_session` policy: whether a TLS 1.2 session found in the cache or a
+   * ticket may be resumed.
+   */
+  readonly reuseSessionPolicy?: (info: {
+    readonly sessionId: Uint8Array;
+    readonly peerCertificates: readonly Uint8Array[];
+    readonly cipherSuite: number;
+  }) => boolean;
+  /** TLS 1.2: require RFC 7627 extended master secret from the peer (default true). */
+  readonly requireExtendedMasterSecret?: boolean;
+  /** TLS 1.2 CBC suites: offer / accept RFC 7366 encrypt-then-MAC (default true). */
+  readonly encryptThenMac?: boolean;
+  /**
+   * TLS 1.2: refuse renegotiation with a peer that lacks RFC 5746 secure renegotiation (default
+   * true, Erlang `secure_renegotiate`).
+   */
+  readonly secureRenegotiate?: boolean;
+  /** Server, TLS 1.2: allow client-initiated renegotiation (default true, Erlang `client_renegotiation`). */
+  readonly clientRenegotiation?: boolean;
+  /** Server, TLS 1.2: client-initiated renegotiations allowed per minute (default 3). */
+  readonly clientRenegotiationLimit?: number;
+  /** Client, TLS 1.2: renegotiate when the server sends HelloRequest (default true). */
+  readonly acceptHelloRequest?: boolean;
+  /**
+   * Server, TLS 1.2 DHE: custom group parameters (Erlang `dh` / `dhfile`), used when the client
+   * names no RFC 7919 group (default ffdhe2048).
+   */
+  readonly dhParameters?: DhParameters;
+  /** Client, TLS 1.2 DHE: smallest prime accepted from the server, in bits (default 1024). */
+  readonly minDhBits?: number;
+  /** Server, TLS 1.2 PSK suites: identity hint in ServerKeyExchange (Erlang `psk_identity`). */
+  readonly pskIdentityHint?: Uint8Array;
+  /**
+   * Client, TLS 1.2 PSK suites without externalPsk: the identity to send; the key comes from
+   * userLookupFun(hint) (Erlang `psk_identity` + `user_lookup_fun`).
+   */
+  readonly pskIdentity?: Uint8Array;
+  /** Client: add TLS_FALLBACK_SCSV (RFC 7507) to a ClientHello that retries with lower versions. */
+  readonly fallback?: boolean;
+  /** Client: RFC 6066 max_fragment_length to request (512, 1024, 2048 or 4096). */
+  readonly maxFragmentLength?: 512 | 1024 | 2048 | 4096;
   /**
    * Client: 0-RTT data sent with the ClientHello when resuming a session that allows early data
    * (RFC 8446 §4.2.10). Replayable by an attacker: only for idempotent requests.
@@ -126,7 +180,7 @@ export interface ConnectionConfig {
   readonly earlyDataAgeWindow?: number;
   /** Client: an external PSK to offer. */
   readonly externalPsk?: ExternalPsk;
-  /** Server: external PSK lookup (Erlang user_lookup_fun). */
+  /** Server: external PSK lookup by identity; client (TLS 1.2): by the server's hint (Erlang user_lookup_fun). */
   readonly userLookupFun?: (identity: Uint8Array) => MaybePromise<Uint8Array | undefined>;
   /** Client: RFC 8446 App. D.4 middlebox compatibility (default true). */
   readonly middleboxCompat?: boolean;

@@ -16,6 +16,8 @@ import { exportKeyingMaterial } from './keySchedule13.js';
 import { ExtensionType } from './messages/extensions.js';
 import { ServerConnected } from './server-post13.js';
 import { ExpectClientHello, ServerHandshake } from './server13.js';
+import { ClientConnected12, ServerConnected12 } from './tls12/connected12.js';
+import { erlangPrf, exportKeyingMaterial12 } from './tls12/keys12.js';
 
 /** A placeholder state until the client has built its ClientHello. */
 class NotStarted implements HandshakeState {
@@ -127,10 +129,64 @@ export abstract class Connection {
    * @example
    * const key = conn.exportKeyingMaterial('EXPORTER-my-proto', new Uint8Array(0), 32);
    */
-  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    if (this.core.version === 'tlsv1.2') {
+      const keys = this.core.keys12;
+      if (keys === undefined) throw new TlsAlert('internal_error', 'exporter before the handshake');
+      return exportKeyingMaterial12(this.core.provider, keys, label, context, length);
+    }
     const secret = this.core.exporterMasterSecret;
     if (secret === undefined) throw new TlsAlert('internal_error', 'exporter before the handshake');
-    return exportKeyingMaterial(this.core.provider, this.core.hash, secret, label, context, length);
+    return exportKeyingMaterial(
+      this.core.provider,
+      this.core.hash,
+      secret,
+      label,
+      context ?? new Uint8Array(0),
+      length,
+    );
+  }
+
+  /** The negotiated protocol version, once known. */
+  get version(): 'tlsv1.3' | 'tlsv1.2' | undefined {
+    return this.core.version;
+  }
+
+  /**
+   * Erlang `ssl:prf/5` (TLS 1.2 only): PRF(master_secret, label, seed, length) where the seed
+   * concatenates literal bytes and the randoms.
+   *
+   * @example
+   * conn.prf(utf8('my label'), ['clientRandom', 'serverRandom'], 32);
+   */
+  prf(label: Uint8Array, seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[], length: number): Uint8Array {
+    const keys = this.core.keys12;
+    if (this.core.version !== 'tlsv1.2' || keys === undefined) {
+      throw new TlsAlert('internal_error', 'prf is defined for TLS 1.2 connections only; use exportKeyingMaterial');
+    }
+    return erlangPrf(this.core.provider, keys, label, seed, length);
+  }
+
+  /**
+   * TLS 1.2 renegotiation (RFC 5746): a client sends a new ClientHello; a server sends HelloRequest.
+   * Data keeps flowing under the current keys until the new handshake completes.
+   */
+  renegotiate(): void {
+    const state = this.core.state;
+    if (state instanceof ClientConnected12) {
+      this.core.state = state.renegotiate();
+      return;
+    }
+    if (state instanceof ServerConnected12) {
+      state.requestRenegotiation();
+      return;
+    }
+    throw new TlsAlert(
+      'internal_error',
+      this.core.version === 'tlsv1.3'
+        ? 'TLS 1.3 has no renegotiation (use keyUpdate)'
+        : 'renegotiation needs a completed TLS 1.2 handshake',
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import {
   ContentType,
   type HandshakeMessageBytes,
   HandshakeReassembler,
+  type RecordProtection,
   RecordReader,
   RecordWriter,
   Tls13Protection,
@@ -25,6 +26,7 @@ import type { ConnectionConfig } from './config.js';
 import type { ConnectionEvent } from './events.js';
 import { trafficKeys } from './keySchedule13.js';
 import { asAlert } from './messages/extensions.js';
+import type { MasterKeys } from './tls12/keys12.js';
 import { Transcript } from './transcript.js';
 
 /** A handshake state: one per expected message (RFC 8446 §A.1, §A.2). */
@@ -86,6 +88,20 @@ export class ConnectionCore {
   ignoreEarlyDataRecords = false;
   /** RFC 8446 §7.5 exporter_master_secret, once the server Finished is known. */
   exporterMasterSecret: Uint8Array | undefined;
+  /** The negotiated version, once the ServerHello is sent or received. */
+  version: 'tlsv1.3' | 'tlsv1.2' | undefined;
+  /** TLS 1.2: the current master secret and randoms (exporters, Erlang prf). */
+  keys12: MasterKeys | undefined;
+  /** TLS 1.2: the read protection the peer's next ChangeCipherSpec installs. */
+  pendingReadProtection: RecordProtection | undefined;
+  /** TLS 1.2: set when a ChangeCipherSpec installed the pending read keys; the Finished state clears it. */
+  changeCipherSpecReceived = false;
+  /** TLS 1.2: a renegotiation handshake is running (application data may interleave). */
+  renegotiating = false;
+  /** TLS 1.2 server: times (ms) of recent client-initiated renegotiations, for the rate limit. */
+  readonly renegotiationTimes: number[] = [];
+  /** TLS 1.2: called for warning alerts (no_renegotiation) so the state machine can react. */
+  onWarningAlert: ((alert: TlsAlert) => void) | undefined;
 
   /** Pending `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
   private pause: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -180,10 +196,20 @@ export class ConnectionCore {
     if (isPromiseLike(r)) this.sealing.push(r.then(() => this.writer.settle()));
   }
 
-  /** Appends a handshake message to the transcript and the current flight. */
-  queueHandshake(raw: Uint8Array): void {
-    this.transcript.update(raw);
+  /** Appends a handshake message to the transcript (the main one unless given) and the current flight. */
+  queueHandshake(raw: Uint8Array, transcript: { update(m: Uint8Array): void } = this.transcript): void {
+    transcript.update(raw);
     this.flight.push(raw);
+  }
+
+  /**
+   * TLS 1.2 (RFC 5246 §7.1): flushes the flight under the old keys, sends ChangeCipherSpec and
+   * switches the write side to `protection`.
+   */
+  changeWriteProtection12(protection: RecordProtection): void {
+    this.flush();
+    this.writeRecords(ContentType.change_cipher_spec, Uint8Array.of(1));
+    this.writer.setProtection(protection);
   }
 
   /** Writes a handshake message that is not part of the transcript (KeyUpdate, NewSessionTicket). */
@@ -403,6 +429,10 @@ export class ConnectionCore {
         this.handleAlert(fragment);
         return;
       case ContentType.change_cipher_spec:
+        if (this.version === 'tlsv1.2') {
+          this.handleChangeCipherSpec12(fragment);
+          return;
+        }
         // RFC 8446 §5: only an unprotected single 0x01 byte, only during the handshake.
         if (isProtected || this.handshakeComplete) throw new TlsAlert('unexpected_message', 'ChangeCipherSpec');
         if (fragment.length !== 1 || fragment[0] !== 1)
@@ -411,6 +441,22 @@ export class ConnectionCore {
       default:
         throw new TlsAlert('unexpected_message', `record type ${type}`);
     }
+  }
+
+  /** RFC 5246 §7.1: ChangeCipherSpec switches the read side to the pending keys, only when expected. */
+  private handleChangeCipherSpec12(fragment: Uint8Array): void {
+    if (fragment.length !== 1 || fragment[0] !== 1) throw new TlsAlert('decode_error', 'bad ChangeCipherSpec');
+    const pending = this.pendingReadProtection;
+    if (pending === undefined || this.changeCipherSpecReceived) {
+      throw new TlsAlert('unexpected_message', 'ChangeCipherSpec not expected here');
+    }
+    // RFC 5246 §7.1: the handshake message before Finished must be complete at the key change.
+    if (this.reassembler.hasPartialMessage) {
+      throw new TlsAlert('unexpected_message', 'ChangeCipherSpec inside a fragmented handshake message');
+    }
+    this.reader.setProtection(pending);
+    this.pendingReadProtection = undefined;
+    this.changeCipherSpecReceived = true;
   }
 
   private handleAlert(fragment: Uint8Array): void {
@@ -427,6 +473,11 @@ export class ConnectionCore {
       return;
     }
     if (code === 90) return; // user_canceled: a warning, followed by close_notify (RFC 8446 §6.1)
+    // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
+    if (this.version === 'tlsv1.2' && level === 1) {
+      this.onWarningAlert?.(alert);
+      return;
+    }
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.
     this.failed = alert;
     this.readClosed = true;

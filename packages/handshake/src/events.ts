@@ -4,12 +4,12 @@
  * @module
  */
 import type { GroupName, PublicKey, SignatureSchemeName, TlsAlert } from '@sslsocket/suites';
-import type { Session13 } from './config.js';
+import type { Session12, Session13 } from './config.js';
 import type { Extensions } from './messages/extensions.js';
 
 /** The parameters agreed by a completed handshake. */
 export interface NegotiatedParameters {
-  readonly version: 'tlsv1.3';
+  readonly version: 'tlsv1.3' | 'tlsv1.2';
   readonly cipherSuite: string;
   readonly cipherSuiteCode: number;
   /** undefined for psk_ke resumption. */
@@ -24,6 +24,16 @@ export interface NegotiatedParameters {
   readonly peerPublicKey: PublicKey | undefined;
   /** Peer's record_size_limit, if it sent one. */
   readonly peerRecordSizeLimit: number | undefined;
+  /** TLS 1.2: the session id (empty when none); TLS 1.3: empty. */
+  readonly sessionId?: Uint8Array;
+  /** TLS 1.2: RFC 7627 extended master secret in use. */
+  readonly extendedMasterSecret?: boolean;
+  /** TLS 1.2: RFC 7366 encrypt-then-MAC in use (CBC suites). */
+  readonly encryptThenMac?: boolean;
+  /** TLS 1.2: the peer supports RFC 5746 secure renegotiation. */
+  readonly secureRenegotiation?: boolean;
+  /** TLS 1.2: this handshake was a renegotiation. */
+  readonly renegotiated?: boolean;
 }
 
 export type ConnectionEvent =
@@ -35,7 +45,8 @@ export type ConnectionEvent =
   | { readonly type: 'closed' }
   /** The connection failed; `error.sentByUs` says whether we sent the alert. */
   | { readonly type: 'error'; readonly error: TlsAlert }
-  | { readonly type: 'newSessionTicket'; readonly session: Session13 }
+  /** A resumable session: a TLS 1.3 ticket, or a TLS 1.2 session (id and/or RFC 5077 ticket). */
+  | { readonly type: 'newSessionTicket'; readonly session: Session13 | Session12 }
   /** One SSLKEYLOGFILE line (also given to config.keylog). */
   | { readonly type: 'keylog'; readonly line: string }
   | { readonly type: 'keyUpdate'; readonly direction: 'read' | 'write' }

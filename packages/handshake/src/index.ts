@@ -1,5 +1,5 @@
 /**
- * `@sslsocket/handshake`: the sans-IO TLS 1.3 engine (ClientConnection, ServerConnection), the
+ * `@sslsocket/handshake`: the sans-IO TLS 1.3 and 1.2 engine (ClientConnection, ServerConnection), the
  * handshake message and extension codecs, and the TLS 1.3 key schedule.
  * @module
  */
@@ -9,4 +9,5 @@ export type { ConnectionEvent, NegotiatedParameters } from './events.js';
 export * as keySchedule13 from './keySchedule13.js';
 export * from './messages/index.js';
 export type { TicketState } from './tickets.js';
+export { type ServerSession12, ServerSessionCache } from './tls12/session12.js';
 export { Transcript } from './transcript.js';

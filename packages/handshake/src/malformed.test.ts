@@ -226,7 +226,8 @@ describe('illegal messages', () => {
   });
 
   it('a TLS 1.2 ServerHello with the downgrade sentinel is illegal_parameter, without it protocol_version', () => {
-    const target = TARGETS[1] as Target;
+    // A TLS 1.3-only client: a TLS 1.2 answer is a version it does not speak.
+    const target = { ...(TARGETS[1] as Target), client: { ...(TARGETS[1] as Target).client, versions: ['tlsv1.3'] } };
     // Drop the extensions (no supported_versions: a TLS 1.2 answer) and optionally mark a downgrade.
     const as12 = (sentinel: boolean) => (b: Uint8Array) => {
       const sid = b[34] as number;

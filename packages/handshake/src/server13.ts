@@ -56,6 +56,8 @@ import {
   selectSuite,
 } from './server-hello13.js';
 import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states13.js';
+import { negotiateVersion } from './tls12/server-select12.js';
+import { handleClientHello12 } from './tls12/server12.js';
 
 /** What the server learns during the handshake; shared by its states. */
 export class ServerHandshake {
@@ -150,7 +152,11 @@ export class ExpectClientHello implements HandshakeState {
     const core = this.core;
     const hs = this.hs;
     const config = core.config;
+    if (hs.firstHello === undefined && negotiateVersion(config, ch) === 'tlsv1.2') {
+      return handleClientHello12(core, ch, message, undefined);
+    }
     checkVersions(ch);
+    core.version = 'tlsv1.3';
     core.clientRandom = ch.random;
     if (hs.firstHello !== undefined) {
       checkSecondHello(hs.firstHello, ch);

@@ -26,7 +26,48 @@ function aeadFor(key: Uint8Array): 'AES-128-GCM' | 'AES-256-GCM' {
   return key.length === 16 ? 'AES-128-GCM' : 'AES-256-GCM';
 }
 
-/** Seals a ticket: nonce (12) || AES-GCM(state) || tag. A Promise only with an asynchronous AEAD. */
+/**
+ * Seals `plain` under a ticket key: nonce (12) || AES-GCM(plain) || tag. `aad` separates ticket
+ * formats, so a TLS 1.2 ticket never opens as a TLS 1.3 one. A Promise only with an async AEAD.
+ */
+export function sealWithTicketKey(
+  provider: CryptoProvider,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plain: Uint8Array,
+  aad: Uint8Array,
+): MaybePromise<Uint8Array> {
+  const aead = provider.aead(aeadFor(key), key);
+  const out = new Uint8Array(NONCE_LENGTH + plain.length + aead.tagLength);
+  out.set(nonce.subarray(0, NONCE_LENGTH));
+  out.set(plain, NONCE_LENGTH);
+  const sealed = aead.seal(out.subarray(0, NONCE_LENGTH), aad, out, NONCE_LENGTH, plain.length);
+  return isPromiseLike(sealed) ? sealed.then(() => out) : out;
+}
+
+/** Opens a sealed ticket with any of `keys` (tried in order): the plaintext, or undefined. */
+export function openWithTicketKeys(
+  provider: CryptoProvider,
+  keys: readonly Uint8Array[],
+  ticket: Uint8Array,
+  aad: Uint8Array,
+  from = 0,
+): MaybePromise<Uint8Array | undefined> {
+  const key = keys[from];
+  if (key === undefined || ticket.length < NONCE_LENGTH + 16 + 2) return undefined;
+  const aead = provider.aead(aeadFor(key), key);
+  const buffer = ticket.slice();
+  const opened = aead.open(buffer.subarray(0, NONCE_LENGTH), aad, buffer, NONCE_LENGTH, buffer.length - NONCE_LENGTH);
+  const next = (ok: boolean): MaybePromise<Uint8Array | undefined> =>
+    ok
+      ? buffer.subarray(NONCE_LENGTH, buffer.length - aead.tagLength)
+      : openWithTicketKeys(provider, keys, ticket, aad, from + 1);
+  return isPromiseLike(opened) ? opened.then(next) : next(opened);
+}
+
+const NO_AAD = new Uint8Array(0);
+
+/** Seals a TLS 1.3 ticket. */
 export function sealTicket(
   provider: CryptoProvider,
   key: Uint8Array,
@@ -37,18 +78,12 @@ export function sealTicket(
   w.u16(state.cipherSuite).vector8(state.psk).u32(state.ticketAgeAdd).u32(state.lifetime);
   w.u64(BigInt(Math.floor(state.issuedAt)));
   w.vector8(new TextEncoder().encode(state.alpn)).u32(state.maxEarlyDataSize);
-  const plain = w.finish();
-  const aead = provider.aead(aeadFor(key), key);
-  const out = new Uint8Array(NONCE_LENGTH + plain.length + aead.tagLength);
-  out.set(nonce.subarray(0, NONCE_LENGTH));
-  out.set(plain, NONCE_LENGTH);
-  const sealed = aead.seal(out.subarray(0, NONCE_LENGTH), new Uint8Array(0), out, NONCE_LENGTH, plain.length);
-  return isPromiseLike(sealed) ? sealed.then(() => out) : out;
+  return sealWithTicketKey(provider, key, nonce, w.finish(), NO_AAD);
 }
 
-function parseState(buffer: Uint8Array, tagLength: number): TicketState | undefined {
+function parseState(plain: Uint8Array): TicketState | undefined {
   try {
-    const r = new Reader(buffer, NONCE_LENGTH, buffer.length - tagLength);
+    const r = new Reader(plain);
     const state: TicketState = {
       cipherSuite: r.u16(),
       psk: r.vector8().slice(),
@@ -65,25 +100,13 @@ function parseState(buffer: Uint8Array, tagLength: number): TicketState | undefi
   }
 }
 
-/** Opens a ticket with any of `keys` (tried in order); undefined when none authenticates. */
+/** Opens a TLS 1.3 ticket with any of `keys`; undefined when none authenticates. */
 export function openTicket(
   provider: CryptoProvider,
   keys: readonly Uint8Array[],
   ticket: Uint8Array,
-  from = 0,
 ): MaybePromise<TicketState | undefined> {
-  const key = keys[from];
-  if (key === undefined || ticket.length < NONCE_LENGTH + 16 + 2) return undefined;
-  const aead = provider.aead(aeadFor(key), key);
-  const buffer = ticket.slice();
-  const opened = aead.open(
-    buffer.subarray(0, NONCE_LENGTH),
-    new Uint8Array(0),
-    buffer,
-    NONCE_LENGTH,
-    buffer.length - NONCE_LENGTH,
-  );
-  const next = (ok: boolean): MaybePromise<TicketState | undefined> =>
-    ok ? parseState(buffer, aead.tagLength) : openTicket(provider, keys, ticket, from + 1);
-  return isPromiseLike(opened) ? opened.then(next) : next(opened);
+  const plain = openWithTicketKeys(provider, keys, ticket, NO_AAD);
+  const parse = (p: Uint8Array | undefined): TicketState | undefined => (p === undefined ? undefined : parseState(p));
+  return isPromiseLike(plain) ? plain.then(parse) : parse(plain);
 }

@@ -1,18 +1,21 @@
-import type { Session13 } from '@sslsocket/handshake';
+import type { Session12, Session13 } from '@sslsocket/handshake';
+
+/** A saved session of either version. */
+export type SavedSession = Session13 | Session12;
 
 /**
  * Client sessions kept between connections (Erlang `reuse_sessions`), by server name and port.
  * Tickets are single-use in spirit (RFC 8446 §C.4), so a resumption takes the session out; the
  * server's new tickets on that connection refill the store.
  */
-const sessions = new Map<string, Session13[]>();
+const sessions = new Map<string, SavedSession[]>();
 const PER_PEER = 4;
 
 export function sessionKey(host: string | undefined, port: number | undefined, serverName: string | undefined): string {
   return `${serverName ?? host ?? ''}:${port ?? 0}`;
 }
 
-export function saveSession(key: string, session: Session13): void {
+export function saveSession(key: string, session: SavedSession): void {
   const list = sessions.get(key) ?? [];
   list.push(session);
   if (list.length > PER_PEER) list.shift();
@@ -20,10 +23,10 @@ export function saveSession(key: string, session: Session13): void {
 }
 
 /** The newest unexpired session for `key`, removed from the store. */
-export function takeSession(key: string, now: number): Session13 | undefined {
+export function takeSession(key: string, now: number): SavedSession | undefined {
   const list = sessions.get(key);
   while (list !== undefined && list.length > 0) {
-    const session = list.pop() as Session13;
+    const session = list.pop() as SavedSession;
     if (now - session.receivedAt < session.lifetime * 1000) return session;
   }
   return undefined;

@@ -4,6 +4,7 @@ import type {
   ConnectionEvent,
   NegotiatedParameters,
   ServerConnection,
+  Session12,
   Session13,
 } from '@sslsocket/handshake';
 import { type ParsedCertificate, parseCertificate } from '@sslsocket/pkix';
@@ -27,7 +28,7 @@ export type SslSocketEvents = {
   /** `{ssl_passive, Socket}`: an `active: N` count ran out. */
   passive: [];
   /** A session the client may resume later. */
-  session: [Session13];
+  session: [Session13 | Session12];
 };
 
 /** A pending passive-mode recv(). */
@@ -74,7 +75,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   private readonly peerClose: Promise<void>;
   /** Resolves when the handshake completes; rejects with the alert or transport error. */
   readonly handshakeDone: Promise<void>;
-  private readonly sessions: Session13[] = [];
+  private readonly sessions: (Session13 | Session12)[] = [];
   private resolveHello: ((extensions: HelloExtensions) => void) | undefined;
   /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
   readonly helloReceived: Promise<HelloExtensions>;
@@ -510,7 +511,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   }
 
   /** Sessions received from the server (for `reuseSession`). */
-  get savedSessions(): readonly Session13[] {
+  get savedSessions(): readonly (Session13 | Session12)[] {
     return this.sessions;
   }
 

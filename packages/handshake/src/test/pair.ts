@@ -92,6 +92,6 @@ export function mutateOutgoing(
   };
   const queue = core.queueHandshake.bind(core);
   const direct = core.writeHandshakeOutsideTranscript.bind(core);
-  core.queueHandshake = (raw) => queue(frame(raw));
+  core.queueHandshake = (raw, transcript) => queue(frame(raw), transcript);
   core.writeHandshakeOutsideTranscript = (raw) => direct(frame(raw));
 }

@@ -1,0 +1,156 @@
+/**
+ * The TLS 1.2 server after its first flight (RFC 5246 §7.3): the client's Certificate,
+ * ClientKeyExchange, CertificateVerify and Finished, then our [NewSessionTicket], CCS, Finished.
+ * @module
+ */
+import type { HandshakeMessageBytes } from '@sslsocket/record';
+import { type CipherSuite, isPromiseLike, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { verifyPeerChain } from '../common13.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
+import { CertificateVerify } from '../messages/certificate.js';
+import { HandshakeType } from '../messages/handshake-type.js';
+import { installKeys } from './client12.js';
+import { ServerConnected12 } from './connected12.js';
+import { checkFinished12, completeHandshake12, decode12, sendFinished12, verifySignature12 } from './handshake12.js';
+import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange12.js';
+import { deriveMasterSecret, type Protections } from './keys12.js';
+import { Certificate12, decodeClientKeyExchange } from './messages12.js';
+import type { ServerHandshake12 } from './server12.js';
+import { sendTicket, sessionState } from './server12.js';
+
+export class ExpectClientCertificate12 implements HandshakeState {
+  readonly name = 'ExpectClientCertificate12';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake12,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.certificate, this.name);
+    const core = this.core;
+    const hs = this.hs;
+    const cert = decode12(message.body, Certificate12.decode);
+    hs.update(message.raw);
+    if (cert.chain.length === 0) {
+      // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
+      if (core.config.failIfNoPeerCert === true) throw new TlsAlert('handshake_failure', 'client sent no certificate');
+      return new ExpectClientKeyExchange12(core, hs);
+    }
+    hs.peerChain = cert.chain;
+    const key = verifyPeerChain(core.config, cert.chain, {
+      role: 'server',
+      serverName: hs.serverName,
+      ocspResponse: undefined,
+    });
+    return andThen(key, (k) => {
+      hs.peerKey = k;
+      return new ExpectClientKeyExchange12(core, hs);
+    });
+  }
+}
+
+export class ExpectClientKeyExchange12 implements HandshakeState {
+  readonly name = 'ExpectClientKeyExchange12';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake12,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.client_key_exchange, this.name);
+    const core = this.core;
+    const hs = this.hs;
+    const suite = hs.suite as CipherSuite;
+    const psk = isPskExchange(suite);
+    const cke = decode12(message.body, (r) => decodeClientKeyExchange(r, psk, clientExchangeForm(suite)));
+    const secret = serverSecret(
+      core.provider,
+      suite,
+      hs.ephemeral,
+      cke.exchange,
+      hs.certified?.privateKey,
+      core.random,
+    );
+    let key: MaybePromise<Uint8Array | undefined>;
+    if (psk) {
+      const lookup = core.config.userLookupFun;
+      if (lookup === undefined) throw new TlsAlert('internal_error', 'PSK suite without userLookupFun');
+      key = lookup(cke.identity as Uint8Array);
+    }
+    return andThen(secret, (s) =>
+      andThen(key, (k) => {
+        // RFC 4279 §2: an unknown identity is unknown_psk_identity.
+        if (psk && k === undefined) throw new TlsAlert('unknown_psk_identity', 'unknown PSK identity');
+        hs.update(message.raw);
+        const sessionHash = hs.extendedMasterSecret ? hs.transcript.current() : undefined;
+        const masterSecret = deriveMasterSecret(
+          core.provider,
+          suite.prfHash,
+          premasterSecret(suite, s, k),
+          hs.clientRandom,
+          hs.serverRandom,
+          sessionHash,
+        );
+        hs.keys = { hash: suite.prfHash, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom };
+        installKeys(core, hs);
+        if (hs.peerKey !== undefined) return new ExpectClientCertificateVerify12(core, hs);
+        return new ExpectClientFinished12(core, hs);
+      }),
+    );
+  }
+}
+
+export class ExpectClientCertificateVerify12 implements HandshakeState {
+  readonly name = 'ExpectClientCertificateVerify12';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake12,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.certificate_verify, this.name);
+    const hs = this.hs;
+    const cv = decode12(message.body, CertificateVerify.decode);
+    const checked = verifySignature12(
+      this.core,
+      cv.algorithm,
+      hs.requestedSchemes,
+      hs.peerKey as PublicKey,
+      hs.messages(),
+      cv.signature,
+    );
+    return andThen(checked, () => {
+      hs.update(message.raw);
+      return new ExpectClientFinished12(this.core, hs);
+    });
+  }
+}
+
+export class ExpectClientFinished12 implements HandshakeState {
+  readonly name = 'ExpectClientFinished12';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly hs: ServerHandshake12,
+  ) {}
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.finished, this.name);
+    const core = this.core;
+    const hs = this.hs;
+    checkFinished12(core, hs, message);
+    if (hs.resumed) {
+      completeHandshake12(core, hs);
+      return new ServerConnected12(core, hs);
+    }
+    const cache = core.config.sessionCache;
+    if (cache !== undefined && hs.sessionId.length > 0) cache.put(hs.sessionId, sessionState(core, hs));
+    const ticket = hs.issueTicket ? sendTicket(core, hs) : undefined;
+    const finish = (): HandshakeState => {
+      core.changeWriteProtection12((hs.protections as Protections).server);
+      sendFinished12(core, hs);
+      completeHandshake12(core, hs);
+      return new ServerConnected12(core, hs);
+    };
+    return isPromiseLike(ticket) ? ticket.then(finish) : finish();
+  }
+}

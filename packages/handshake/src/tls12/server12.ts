@@ -1,0 +1,342 @@
+/**
+ * The TLS 1.2 server from the ClientHello to its first flight (RFC 5246 §7.3): resumption by session
+ * id or ticket (RFC 5077), otherwise certificate, suite, group and signature choice, the ServerHello
+ * extensions, and Certificate / CertificateStatus / ServerKeyExchange / CertificateRequest /
+ * ServerHelloDone.
+ * @module
+ */
+import type { HandshakeMessageBytes } from '@sslsocket/record';
+import { type CipherSuite, type GroupName, type MaybePromise, suiteByCode, TlsAlert } from '@sslsocket/suites';
+import { equalBytes, utf8 } from '../bytes.js';
+import type { CertifiedKey } from '../config.js';
+import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
+import { decodeAlpn, decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
+import { Extensions, ExtensionType } from '../messages/extensions.js';
+import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
+import { clientServerName, selectCertificate } from '../server-hello13.js';
+import { EMPTY_RENEGOTIATION_INFO_SCSV, MAX_FRAGMENT_CODES } from './client-hello12.js';
+import { installKeys } from './client12.js';
+import { Handshake12, type RenegotiationState, renegotiationInfoBody, send12, sendFinished12 } from './handshake12.js';
+import { type ServerEphemeral, serverSendsKeyExchange } from './key-exchange12.js';
+import type { Protections } from './keys12.js';
+import {
+  Certificate12,
+  CertificateRequest12,
+  CertificateStatus12,
+  ClientCertificateType,
+  NewSessionTicket12,
+} from './messages12.js';
+import {
+  configuredSuites12,
+  configuredVersions,
+  type Scheme12,
+  schemeCodes12,
+  schemeName,
+  TLS12,
+} from './negotiate12.js';
+import { buildServerKeyExchange } from './server-key-exchange12.js';
+import { selectSuite12 } from './server-select12.js';
+import { ExpectClientCertificate12, ExpectClientFinished12, ExpectClientKeyExchange12 } from './server-states12.js';
+import { openTicket12, type ServerSession12, sealTicket12 } from './session12.js';
+
+/** Server-side handshake state. */
+export class ServerHandshake12 extends Handshake12 {
+  certified: CertifiedKey | undefined;
+  ephemeral: ServerEphemeral | undefined;
+  certificateRequested = false;
+  requestedSchemes: number[] = [];
+  issueTicket = false;
+  /** The session id the client sent (echoed when a ticket is accepted). */
+  clientSessionId: Uint8Array = new Uint8Array(0);
+}
+
+const MAX_FRAGMENT_SIZES: Readonly<Record<number, number>> = { 1: 512, 2: 1024, 3: 2048, 4: 4096 };
+
+/** RFC 5746 §3.6-§3.7 for the ClientHello: whether the client supports secure renegotiation. */
+function checkClientRenegotiation(hs: ServerHandshake12, ch: ClientHello): boolean {
+  const ext = ch.extensions.get(ExtensionType.renegotiation_info);
+  const scsv = ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV);
+  if (hs.previous === undefined) {
+    if (ext !== undefined && !equalBytes(ext, Uint8Array.of(0))) {
+      throw new TlsAlert('handshake_failure', 'non-empty renegotiation_info in an initial ClientHello');
+    }
+    return ext !== undefined || scsv;
+  }
+  if (scsv) throw new TlsAlert('handshake_failure', 'renegotiation SCSV in a renegotiation ClientHello');
+  if (hs.previous.secure) {
+    if (ext === undefined || !equalBytes(ext, renegotiationInfoBody(hs, 'client'))) {
+      throw new TlsAlert('handshake_failure', 'renegotiation_info does not match');
+    }
+    return true;
+  }
+  if (ext !== undefined) throw new TlsAlert('handshake_failure', 'renegotiation_info after an insecure handshake');
+  return false;
+}
+
+/** Handles a ClientHello that negotiates TLS 1.2 (initial or renegotiation). */
+export function handleClientHello12(
+  core: ConnectionCore,
+  ch: ClientHello,
+  message: HandshakeMessageBytes,
+  previous: RenegotiationState | undefined,
+): MaybePromise<HandshakeState> {
+  const config = core.config;
+  if (!ch.compressionMethods.includes(0)) throw new TlsAlert('illegal_parameter', 'null compression not offered');
+  core.version = 'tlsv1.2';
+  core.reader.allowPlaintextChangeCipherSpec = false;
+  const hs = new ServerHandshake12(core.provider, previous);
+  hs.clientRandom = ch.random;
+  hs.clientSessionId = ch.legacySessionId;
+  core.clientRandom = ch.random;
+  hs.secureRenegotiation = checkClientRenegotiation(hs, ch);
+  hs.extendedMasterSecret = ch.extensions.has(ExtensionType.extended_master_secret);
+  hs.serverName = clientServerName(ch);
+  return andThen(findSession(core, hs, ch), (session) => {
+    if (session !== undefined) return resume(core, hs, ch, message, session);
+    if (!hs.extendedMasterSecret && config.requireExtendedMasterSecret !== false) {
+      throw new TlsAlert('handshake_failure', 'client does not support extended master secret (RFC 7627)');
+    }
+    const certificate = selectCertificate(config, hs.serverName);
+    return andThen(certificate, (certified) => fullHandshake(core, hs, ch, message, certified));
+  });
+}
+
+/** A session to resume: by ticket (RFC 5077 §3.1) or by id from the cache, if still acceptable. */
+function findSession(
+  core: ConnectionCore,
+  hs: ServerHandshake12,
+  ch: ClientHello,
+): MaybePromise<ServerSession12 | undefined> {
+  const config = core.config;
+  const ticket = ch.extensions.get(ExtensionType.session_ticket);
+  const keys = config.ticketKeys;
+  const usable = (s: ServerSession12 | undefined): ServerSession12 | undefined => {
+    if (s === undefined) return undefined;
+    const suite = suiteByCode(s.cipherSuite);
+    const now = core.now();
+    const lifetime = (config.ticketLifetime ?? 7200) * 1000;
+    if (suite === undefined || !ch.cipherSuites.includes(s.cipherSuite)) return undefined;
+    if (!configuredSuites12(config).some((o) => o.code === s.cipherSuite)) return undefined;
+    // RFC 7627 §5.3: never resume across a change of extended master secret.
+    if (s.extendedMasterSecret !== hs.extendedMasterSecret) return undefined;
+    if ((hs.serverName ?? '') !== s.serverName) return undefined;
+    if (now < s.createdAt || now - s.createdAt > lifetime) return undefined;
+    const policy = config.reuseSessionPolicy;
+    if (
+      policy !== undefined &&
+      !policy({ sessionId: ch.legacySessionId, peerCertificates: s.peerCertificates, cipherSuite: s.cipherSuite })
+    ) {
+      return undefined;
+    }
+    return s;
+  };
+  if (ticket !== undefined && ticket.length > 0 && keys !== undefined && keys.length > 0) {
+    const opened = openTicket12(core.provider, keys, ticket);
+    return andThen(opened, (s) => {
+      const ok = usable(s);
+      if (ok !== undefined) hs.sessionId = ch.legacySessionId;
+      return ok;
+    });
+  }
+  const cache = config.sessionCache;
+  if (ch.legacySessionId.length > 0 && cache !== undefined) {
+    const s = usable(cache.get(ch.legacySessionId, core.now()));
+    if (s !== undefined) hs.sessionId = ch.legacySessionId;
+    return s;
+  }
+  return undefined;
+}
+
+/** Whether to send a ticket: the client asked (RFC 5077 §3.2) and we have ticket keys. */
+function wantsTicket(core: ConnectionCore, ch: ClientHello): boolean {
+  const keys = core.config.ticketKeys;
+  return (
+    ch.extensions.has(ExtensionType.session_ticket) &&
+    keys !== undefined &&
+    keys.length > 0 &&
+    (core.config.ticketCount ?? 1) > 0
+  );
+}
+
+/** ALPN, SNI, record_size_limit and max_fragment_length answers shared by both handshake kinds. */
+function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: ClientHello, exts: Extensions): void {
+  const config = core.config;
+  if (hs.secureRenegotiation) exts.set(ExtensionType.renegotiation_info, renegotiationInfoBody(hs, 'server'));
+  if (hs.extendedMasterSecret) exts.set(ExtensionType.extended_master_secret, new Uint8Array(0));
+  const suite = hs.suite as CipherSuite;
+  if (suite.cbc !== undefined && ch.extensions.has(ExtensionType.encrypt_then_mac) && config.encryptThenMac !== false) {
+    hs.encryptThenMac = true;
+    exts.set(ExtensionType.encrypt_then_mac, new Uint8Array(0));
+  }
+  const alpn = ch.extensions.get(ExtensionType.application_layer_protocol_negotiation);
+  if (alpn !== undefined && config.alpn !== undefined && config.alpn.length > 0) {
+    const offered = decodeAlpn(alpn).map((p) => new TextDecoder().decode(p));
+    const chosen = config.alpn.find((p) => offered.includes(p));
+    if (chosen === undefined) throw new TlsAlert('no_application_protocol', 'no ALPN protocol in common');
+    hs.alpn = chosen;
+    exts.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn([utf8(chosen)]));
+  }
+  const limit = ch.extensions.get(ExtensionType.record_size_limit);
+  if (limit !== undefined) {
+    // RFC 8449 §4: in TLS 1.2 the limit is plaintext bytes.
+    hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
+    core.writer.maxFragment = Math.min(16384, hs.peerRecordSizeLimit);
+    if (config.recordSizeLimit !== undefined) {
+      exts.set(ExtensionType.record_size_limit, encodeU16(config.recordSizeLimit));
+      core.reader.maxPlaintext = Math.min(16384, config.recordSizeLimit);
+    }
+  }
+  const mfl = ch.extensions.get(ExtensionType.max_fragment_length);
+  if (mfl !== undefined && limit === undefined) {
+    const size = mfl.length === 1 ? MAX_FRAGMENT_SIZES[mfl[0] as number] : undefined;
+    if (size === undefined) throw new TlsAlert('illegal_parameter', 'bad max_fragment_length');
+    exts.set(ExtensionType.max_fragment_length, Uint8Array.of(MAX_FRAGMENT_CODES[size] as number));
+    core.writer.maxFragment = Math.min(core.writer.maxFragment, size);
+    core.reader.maxPlaintext = Math.min(core.reader.maxPlaintext, size);
+  }
+}
+
+/** ServerHello.random: 32 random bytes, ending in the RFC 8446 §4.1.3 sentinel when we support 1.3. */
+function serverRandom(core: ConnectionCore): Uint8Array {
+  const random = core.random(32);
+  if (configuredVersions(core.config).includes('tlsv1.3')) random.set(DOWNGRADE_TLS12, 24);
+  return random;
+}
+
+function sendServerHello(
+  core: ConnectionCore,
+  hs: ServerHandshake12,
+  message: HandshakeMessageBytes,
+  exts: Extensions,
+): void {
+  const suite = hs.suite as CipherSuite;
+  hs.serverRandom = serverRandom(core);
+  hs.transcript.start(suite.prfHash);
+  hs.update(message.raw);
+  const sh = new ServerHello(TLS12, hs.serverRandom, hs.sessionId, suite.code, 0, exts);
+  send12(core, hs, frameHandshake(HandshakeType.server_hello, sh));
+}
+
+/** RFC 5246 §7.3 abbreviated handshake: ServerHello, [NewSessionTicket], CCS, Finished. */
+function resume(
+  core: ConnectionCore,
+  hs: ServerHandshake12,
+  ch: ClientHello,
+  message: HandshakeMessageBytes,
+  session: ServerSession12,
+): MaybePromise<HandshakeState> {
+  hs.resumed = true;
+  hs.suite = suiteByCode(session.cipherSuite) as CipherSuite;
+  hs.peerChain = [...session.peerCertificates];
+  const exts = new Extensions();
+  commonExtensions(core, hs, ch, exts);
+  hs.issueTicket = wantsTicket(core, ch) && ch.extensions.get(ExtensionType.session_ticket)?.length !== 0;
+  if (hs.issueTicket) exts.set(ExtensionType.session_ticket, new Uint8Array(0));
+  sendServerHello(core, hs, message, exts);
+  hs.keys = {
+    hash: (hs.suite as CipherSuite).prfHash,
+    masterSecret: session.masterSecret,
+    clientRandom: hs.clientRandom,
+    serverRandom: hs.serverRandom,
+  };
+  installKeys(core, hs);
+  const ticket = hs.issueTicket ? sendTicket(core, hs) : undefined;
+  return andThen(ticket, () => {
+    core.changeWriteProtection12((hs.protections as Protections).server);
+    sendFinished12(core, hs);
+    return new ExpectClientFinished12(core, hs);
+  });
+}
+
+/** Seals the session into a ticket and queues NewSessionTicket (RFC 5077 §3.3). */
+export function sendTicket(core: ConnectionCore, hs: ServerHandshake12): MaybePromise<void> {
+  const config = core.config;
+  const keys = config.ticketKeys as readonly Uint8Array[];
+  const lifetime = config.ticketLifetime ?? 7200;
+  const sealed = sealTicket12(core.provider, keys[0] as Uint8Array, core.random(12), sessionState(core, hs));
+  return andThen(sealed, (ticket) => {
+    send12(core, hs, frameHandshake(HandshakeType.new_session_ticket, new NewSessionTicket12(lifetime, ticket)));
+  });
+}
+
+/** What resumption needs to remember. */
+export function sessionState(core: ConnectionCore, hs: ServerHandshake12): ServerSession12 {
+  return {
+    cipherSuite: (hs.suite as CipherSuite).code,
+    masterSecret: (hs.keys as NonNullable<typeof hs.keys>).masterSecret,
+    extendedMasterSecret: hs.extendedMasterSecret,
+    createdAt: core.now(),
+    serverName: hs.serverName ?? '',
+    alpn: hs.alpn ?? '',
+    peerCertificates: hs.peerChain,
+  };
+}
+
+function fullHandshake(
+  core: ConnectionCore,
+  hs: ServerHandshake12,
+  ch: ClientHello,
+  message: HandshakeMessageBytes,
+  certified: CertifiedKey | undefined,
+): MaybePromise<HandshakeState> {
+  const config = core.config;
+  const selection = selectSuite12(config, ch, certified);
+  if (selection === undefined) throw new TlsAlert('handshake_failure', 'no cipher suite in common');
+  const suite = selection.suite;
+  hs.suite = suite;
+  hs.group = selection.group;
+  hs.certified = certified;
+  hs.signatureScheme = selection.scheme === undefined ? undefined : schemeName(selection.scheme.code);
+  const exts = new Extensions();
+  commonExtensions(core, hs, ch, exts);
+  if (hs.serverName !== undefined) exts.set(ExtensionType.server_name, new Uint8Array(0));
+  if (ch.extensions.has(ExtensionType.ec_point_formats) && suite.keyExchange.startsWith('ecdh')) {
+    exts.set(ExtensionType.ec_point_formats, Uint8Array.of(1, 0));
+  }
+  hs.issueTicket = wantsTicket(core, ch);
+  if (hs.issueTicket) exts.set(ExtensionType.session_ticket, new Uint8Array(0));
+  const staple = ch.extensions.has(ExtensionType.status_request) ? config.ocspResponse : undefined;
+  if (staple !== undefined && certified !== undefined) exts.set(ExtensionType.status_request, new Uint8Array(0));
+  // A session id for the cache; with only tickets an id still lets the client spot resumption.
+  hs.sessionId = config.sessionCache !== undefined || hs.issueTicket ? core.random(32) : new Uint8Array(0);
+  sendServerHello(core, hs, message, exts);
+  const needsCert = certified !== undefined && (suite.authentication === 'ecdsa' || suite.authentication === 'rsa');
+  if (needsCert) {
+    send12(core, hs, frameHandshake(HandshakeType.certificate, new Certificate12([...certified.certificateChain])));
+    if (staple !== undefined)
+      send12(core, hs, frameHandshake(HandshakeType.certificate_status, new CertificateStatus12(staple)));
+  }
+  const hint = config.pskIdentityHint;
+  const ske = serverSendsKeyExchange(suite, hint)
+    ? buildServerKeyExchange(
+        core,
+        suite,
+        { client: hs.clientRandom, server: hs.serverRandom },
+        selection.group as GroupName | undefined,
+        selection.group === undefined ? config.dhParameters : undefined,
+        hint,
+        selection.scheme === undefined
+          ? undefined
+          : { key: (certified as CertifiedKey).privateKey, scheme: selection.scheme as Scheme12 },
+      )
+    : undefined;
+  return andThen(ske, (built) => {
+    if (built !== undefined) {
+      hs.ephemeral = built.ephemeral;
+      send12(core, hs, frameHandshake(HandshakeType.server_key_exchange, built.body));
+    }
+    if (needsCert && config.verifyPeer === true) {
+      hs.certificateRequested = true;
+      hs.requestedSchemes = schemeCodes12(config.signatureAlgs);
+      const request = new CertificateRequest12(
+        [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign],
+        hs.requestedSchemes,
+        [...(config.certificateAuthorities ?? [])],
+      );
+      send12(core, hs, frameHandshake(HandshakeType.certificate_request, request));
+    }
+    send12(core, hs, frameHandshake(HandshakeType.server_hello_done, new Uint8Array(0)));
+    return hs.certificateRequested ? new ExpectClientCertificate12(core, hs) : new ExpectClientKeyExchange12(core, hs);
+  });
+}
