@@ -147,6 +147,13 @@ export abstract class Connection {
     );
   }
 
+  /** TLS 1.2 randoms and master secret (Erlang connection_information secrets), once known. */
+  secrets12(): { clientRandom: Uint8Array; serverRandom: Uint8Array; masterSecret: Uint8Array } | undefined {
+    const keys = this.core.keys12;
+    if (keys === undefined) return undefined;
+    return { clientRandom: keys.clientRandom, serverRandom: keys.serverRandom, masterSecret: keys.masterSecret };
+  }
+
   /** The negotiated protocol version, once known. */
   get version(): 'tlsv1.3' | 'tlsv1.2' | undefined {
     return this.core.version;

@@ -1,6 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import type { CertifiedKey, ConnectionConfig, VerifyCertificate } from '@sslsocket/handshake';
-import { CertificateError, decodePem, parseCertificate, parsePrivateKey, verifyChain } from '@sslsocket/pkix';
+import {
+  type CertifiedKey,
+  type ConnectionConfig,
+  ServerSessionCache,
+  type VerifyCertificate,
+} from '@sslsocket/handshake';
+import {
+  CertificateError,
+  decodePem,
+  parseCertificate,
+  parseDhParameters,
+  parsePrivateKey,
+  verifyChain,
+} from '@sslsocket/pkix';
 import {
   type CipherSuite,
   type CryptoProvider,
@@ -12,6 +24,13 @@ import {
 } from '@sslsocket/suites';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import { OptionError } from './socket-options.js';
+import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
+
+const TLS13_DEFAULT_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+
+function bytesOf(value: string | Uint8Array): Uint8Array {
+  return typeof value === 'string' ? new TextEncoder().encode(value) : value;
+}
 
 const pemCache = new Map<string, string>();
 
@@ -87,12 +106,14 @@ async function loadRoots(options: CommonOptions): Promise<Uint8Array[]> {
 function suitesFrom(ciphers: CommonOptions['ciphers']): number[] | undefined {
   if (ciphers === undefined) return undefined;
   try {
+    if (typeof ciphers === 'string' && !ciphers.split(':').every((name) => name.startsWith('TLS_'))) {
+      // As in OpenSSL, a cipher string selects TLS 1.2 suites and leaves the TLS 1.3 defaults alone.
+      const tls12 = parseCipherString(ciphers).map((suite) => suite.code);
+      return [...TLS13_DEFAULT_SUITES.map((name) => strToSuite(name).code), ...tls12];
+    }
     const list: CipherSuite[] =
       typeof ciphers === 'string'
-        ? // An OpenSSL string selects TLS 1.2 suites; TLS 1.3 names may be listed directly.
-          ciphers.split(':').every((name) => name.startsWith('TLS_'))
-          ? ciphers.split(':').map((name) => strToSuite(name))
-          : parseCipherString(ciphers)
+        ? ciphers.split(':').map((name) => strToSuite(name))
         : ciphers.map((entry) => (typeof entry === 'string' ? strToSuite(entry) : entry));
     return list.map((suite) => suite.code);
   } catch (cause) {
@@ -129,20 +150,24 @@ function verifier(
   };
 }
 
-/** The engine speaks TLS 1.3 today; a configuration without it must fail rather than silently use 1.3. */
-function checkVersions(options: CommonOptions): void {
-  if (options.versions !== undefined && !options.versions.includes('tlsv1.3')) {
-    throw new OptionError('versions', 'TLS 1.2 alone is not available yet (issue #5); include tlsv1.3');
-  }
+function tls12Common(options: Tls12CommonOptions): Partial<Record<keyof ConnectionConfig, unknown>> {
+  return {
+    ...(options.secureRenegotiate === undefined ? {} : { secureRenegotiate: options.secureRenegotiate }),
+    ...(options.requireExtendedMasterSecret === undefined
+      ? {}
+      : { requireExtendedMasterSecret: options.requireExtendedMasterSecret }),
+    ...(options.encryptThenMac === undefined ? {} : { encryptThenMac: options.encryptThenMac }),
+    ...(options.userLookupFun === undefined ? {} : { userLookupFun: options.userLookupFun }),
+  };
 }
 
 function commonConfig(
-  options: CommonOptions,
+  options: CommonOptions & Tls12CommonOptions,
   provider: CryptoProvider,
 ): Partial<Record<keyof ConnectionConfig, unknown>> {
-  checkVersions(options);
   const suites = suitesFrom(options.ciphers);
   return {
+    ...tls12Common(options),
     provider,
     ...(options.versions === undefined ? {} : { versions: options.versions }),
     ...(suites === undefined ? {} : { cipherSuites: suites }),
@@ -157,7 +182,10 @@ function commonConfig(
 }
 
 /** Builds the engine configuration for a client connecting to `host`. */
-export async function clientEngineConfig(options: ClientOptions, host: string | undefined): Promise<ConnectionConfig> {
+export async function clientEngineConfig(
+  options: ClientOptions & Tls12ClientOptions,
+  host: string | undefined,
+): Promise<ConnectionConfig> {
   const provider = await resolveProvider(options.provider);
   const roots = await loadRoots(options);
   const sni = options.serverNameIndication ?? host;
@@ -181,12 +209,55 @@ export async function clientEngineConfig(options: ClientOptions, host: string | 
     ...(options.reuseSession !== undefined && typeof options.reuseSession === 'object'
       ? { session: options.reuseSession }
       : {}),
+    ...(options.pskIdentity === undefined ? {} : { pskIdentity: bytesOf(options.pskIdentity) }),
+    ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
+    ...(options.maxFragmentLength === undefined ? {} : { maxFragmentLength: options.maxFragmentLength }),
   };
   return config as ConnectionConfig;
 }
 
+/** Erlang `dh` / `dhfile`: custom DHE parameters. */
+async function loadDh(options: Tls12ServerOptions): Promise<{ p: bigint; g: bigint } | undefined> {
+  const source = options.dhfile !== undefined ? await readCached(options.dhfile, 'dhfile') : options.dh;
+  if (source === undefined) return undefined;
+  try {
+    const parsed = parseDhParameters(source);
+    return { p: parsed.p, g: parsed.g };
+  } catch (cause) {
+    throw new OptionError(options.dhfile !== undefined ? 'dhfile' : 'dh', (cause as Error).message);
+  }
+}
+
+/** The TLS 1.2 server settings: session cache, renegotiation, DHE parameters, PSK hint. */
+async function tls12Server(options: Tls12ServerOptions): Promise<Partial<Record<keyof ConnectionConfig, unknown>>> {
+  const dh = await loadDh(options);
+  const policy = options.reuseSession;
+  return {
+    ...(options.reuseSessions === false
+      ? {}
+      : {
+          sessionCache: new ServerSessionCache({
+            ...(options.sessionLifetime === undefined ? {} : { lifetimeSeconds: options.sessionLifetime }),
+            ...(options.sessionCacheServerMax === undefined ? {} : { maxEntries: options.sessionCacheServerMax }),
+          }),
+        }),
+    ...(policy === undefined
+      ? {}
+      : {
+          reuseSessionPolicy: (info: {
+            sessionId: Uint8Array;
+            peerCertificates: readonly Uint8Array[];
+            cipherSuite: number;
+          }) => policy(info.sessionId, info.peerCertificates[0], 0, info.cipherSuite),
+        }),
+    ...(options.clientRenegotiation === undefined ? {} : { clientRenegotiation: options.clientRenegotiation }),
+    ...(dh === undefined ? {} : { dhParameters: dh }),
+    ...(options.pskIdentity === undefined ? {} : { pskIdentityHint: bytesOf(options.pskIdentity) }),
+  };
+}
+
 /** Builds the engine configuration for a server. */
-export async function serverEngineConfig(options: ServerOptions): Promise<ConnectionConfig> {
+export async function serverEngineConfig(options: ServerOptions & Tls12ServerOptions): Promise<ConnectionConfig> {
   const provider = await resolveProvider(options.provider);
   const roots = await loadRoots(options);
   const certified = await loadCertKey(options, '');
@@ -223,6 +294,7 @@ export async function serverEngineConfig(options: ServerOptions): Promise<Connec
     ...(options.honorEccOrder === undefined ? {} : { honorEccOrder: options.honorEccOrder }),
     ...(ticketKeys === undefined ? {} : { ticketKeys }),
     ...(options.ticketLifetime === undefined ? {} : { ticketLifetime: options.ticketLifetime }),
+    ...(await tls12Server(options)),
   };
   return config as ConnectionConfig;
 }

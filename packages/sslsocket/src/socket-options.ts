@@ -1,5 +1,6 @@
 import type { HostnameMatchFun, VerifyFun } from '@sslsocket/pkix';
 import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
+import type { Tls12ClientOptions, Tls12ServerOptions } from './tls12-options.js';
 
 /** Erlang's active modes: deliver data as events (`true`), once, N times, or only through recv (`false`). */
 export type ActiveMode = boolean | 'once' | number;
@@ -48,7 +49,7 @@ export interface CommonOptions {
 }
 
 /** Client options (Erlang client options). */
-export interface ClientOptions extends CommonOptions {
+export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
   /** SNI name and the name the certificate must match; 'disable' sends none (Erlang server_name_indication). */
   readonly serverNameIndication?: string | 'disable';
   readonly alpnAdvertisedProtocols?: readonly string[];
@@ -69,7 +70,7 @@ export interface CertKeyOptions {
 }
 
 /** Server options (Erlang server options). */
-export interface ServerOptions extends CommonOptions {
+export interface ServerOptions extends CommonOptions, Tls12ServerOptions {
   readonly alpnPreferredProtocols?: readonly string[];
   readonly failIfNoPeerCert?: boolean;
   readonly sniHosts?: Readonly<Record<string, CertKeyOptions>>;
@@ -122,6 +123,10 @@ const COMMON_KEYS = [
   'recordSizeLimit',
   'highWaterMark',
   'handshake',
+  'secureRenegotiate',
+  'requireExtendedMasterSecret',
+  'encryptThenMac',
+  'userLookupFun',
 ];
 const CLIENT_KEYS = new Set([
   ...COMMON_KEYS,
@@ -130,6 +135,9 @@ const CLIENT_KEYS = new Set([
   'reuseSession',
   'reuseSessions',
   'middleboxCompMode',
+  'pskIdentity',
+  'fallback',
+  'maxFragmentLength',
 ]);
 const SERVER_KEYS = new Set([
   ...COMMON_KEYS,
@@ -142,6 +150,14 @@ const SERVER_KEYS = new Set([
   'sessionTickets',
   'ticketKeys',
   'ticketLifetime',
+  'clientRenegotiation',
+  'dh',
+  'dhfile',
+  'pskIdentity',
+  'reuseSessions',
+  'reuseSession',
+  'sessionLifetime',
+  'sessionCacheServerMax',
 ]);
 
 function editDistance(a: string, b: string): number {

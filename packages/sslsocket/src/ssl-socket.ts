@@ -50,7 +50,20 @@ export interface ConnectionInformation {
   readonly alpn: string | undefined;
   readonly sessionResumption: boolean;
   readonly helloRetry: boolean;
+  /** TLS 1.2: the session id (empty when the server gave none). */
+  readonly sessionId: Uint8Array | undefined;
+  /** TLS 1.2: RFC 7627 extended master secret, RFC 7366 encrypt-then-MAC, RFC 5746 secure renegotiation. */
+  readonly extendedMasterSecret: boolean | undefined;
+  readonly encryptThenMac: boolean | undefined;
+  readonly secureRenegotiation: boolean | undefined;
+  /** Only when asked for by name (Erlang: client_random, server_random, master_secret; TLS 1.2). */
+  readonly clientRandom?: Uint8Array;
+  readonly serverRandom?: Uint8Array;
+  readonly masterSecret?: Uint8Array;
 }
+
+/** Secret items `connectionInformation()` returns only when asked for explicitly. */
+export type SecretInformationItem = 'clientRandom' | 'serverRandom' | 'masterSecret';
 
 /**
  * A TLS connection over any {@link Transport}: Erlang's `sslsocket()`. Created by `connect()`,
@@ -64,6 +77,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   private consumerWaiter: (() => void) | undefined;
   private activeMode: ActiveMode;
   private parameters: NegotiatedParameters | undefined;
+  private renegotiationWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
   private peerClosed = false;
   private closedLocally = false;
@@ -188,6 +202,10 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   private handleEvent(event: ConnectionEvent): void {
     switch (event.type) {
       case 'handshakeComplete':
+        if (event.parameters.renegotiated === true) {
+          this.renegotiationWaiter?.resolve();
+          this.renegotiationWaiter = undefined;
+        }
         this.parameters = event.parameters;
         this.handshakeSettled = true;
         this.resolveHandshake();
@@ -207,6 +225,10 @@ export class SslSocket extends Emitter<SslSocketEvents> {
         this.resolveHello?.(event.extensions);
         break;
       case 'alertReceived':
+        if (event.alert.description === 'no_renegotiation' && this.renegotiationWaiter !== undefined) {
+          this.renegotiationWaiter.reject(new TlsAlert('no_renegotiation', 'the peer declined to renegotiate'));
+          this.renegotiationWaiter = undefined;
+        }
         // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete.
         if (!this.handshakeSettled && event.alert.description !== 'close_notify') this.fail(event.alert);
         break;
@@ -245,6 +267,8 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   private fail(error: Error): void {
     if (this.failure !== undefined) return;
     this.failure = error;
+    this.renegotiationWaiter?.reject(error);
+    this.renegotiationWaiter = undefined;
     if (!this.handshakeSettled) {
       this.handshakeSettled = true;
       this.rejectHandshake(error);
@@ -427,10 +451,26 @@ export class SslSocket extends Emitter<SslSocketEvents> {
     return this.parameters;
   }
 
-  /** Erlang `connection_information/1`. */
-  connectionInformation(): ConnectionInformation {
+  /**
+   * Erlang `connection_information/1,2`. Secrets (`clientRandom`, `serverRandom`, `masterSecret`)
+   * are included only when named in `items`, and only for TLS 1.2.
+   *
+   * @example
+   * socket.connectionInformation(['masterSecret']).masterSecret;
+   */
+  connectionInformation(items: readonly SecretInformationItem[] = []): ConnectionInformation {
     const p = this.requireParameters();
+    const secrets = items.length > 0 ? this.connection.secrets12() : undefined;
+    const pick = (name: SecretInformationItem): Partial<ConnectionInformation> =>
+      items.includes(name) && secrets !== undefined ? { [name]: secrets[name] } : {};
     return {
+      sessionId: p.sessionId,
+      extendedMasterSecret: p.extendedMasterSecret,
+      encryptThenMac: p.encryptThenMac,
+      secureRenegotiation: p.secureRenegotiation,
+      ...pick('clientRandom'),
+      ...pick('serverRandom'),
+      ...pick('masterSecret'),
       protocol: p.version,
       selectedCipherSuite: suiteByCode(p.cipherSuiteCode)?.name ?? p.cipherSuite,
       cipherSuiteCode: p.cipherSuiteCode,
@@ -472,8 +512,8 @@ export class SslSocket extends Emitter<SslSocketEvents> {
     return { ...this.transport.stats };
   }
 
-  /** RFC 8446 §7.5 / RFC 5705 exporter (Erlang `export_key_materials`). */
-  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
+  /** RFC 8446 §7.5 / RFC 5705 exporter (Erlang `export_key_materials`); context may be absent in TLS 1.2. */
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
     this.requireParameters();
     return this.connection.exportKeyingMaterial(label, context, length);
   }
@@ -503,11 +543,38 @@ export class SslSocket extends Emitter<SslSocketEvents> {
     await this.flushOutput();
   }
 
-  /** Erlang `renegotiate/1`: not defined for TLS 1.3 (use updateKeys). */
+  /**
+   * Erlang `prf/5` (TLS 1.2): PRF(master_secret, label, seed, length), the seed made of literal bytes
+   * and `'clientRandom'` / `'serverRandom'`.
+   *
+   * @example
+   * socket.prf('key expansion', ['serverRandom', 'clientRandom'], 40);
+   */
+  prf(label: string | Uint8Array, seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[], length: number): Uint8Array {
+    const p = this.requireParameters();
+    if (p.version !== 'tlsv1.2') throw new TlsAlert('protocol_version', 'prf is defined for TLS 1.2; use exportKeyingMaterial');
+    return this.connection.prf(typeof label === 'string' ? new TextEncoder().encode(label) : label, seed, length);
+  }
+
+  /**
+   * Erlang `renegotiate/1` (TLS 1.2, RFC 5746): resolves when the new handshake completes; rejects
+   * when the peer declines (a no_renegotiation warning) or fails. TLS 1.3 has none: use updateKeys.
+   */
   async renegotiate(): Promise<void> {
     const p = this.requireParameters();
     if (p.version === 'tlsv1.3')
       throw new TlsAlert('protocol_version', 'TLS 1.3 has no renegotiation; use updateKeys()');
+    const done = new Promise<void>((resolve, reject) => {
+      this.renegotiationWaiter = { resolve, reject };
+    });
+    try {
+      this.connection.renegotiate();
+    } catch (e) {
+      this.renegotiationWaiter = undefined;
+      throw e;
+    }
+    await this.flushOutput();
+    return done;
   }
 
   /** Sessions received from the server (for `reuseSession`). */
