@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
 import { booleanFlag, type FlagSpec, formatHelp, parseArgs, stringFlag, UsageError } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
-import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, readPem } from './tls-flags.js';
+import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'connect', value: 'HOST:PORT', help: 'where to connect (default localhost:4433)' },
@@ -13,6 +13,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'sess_out', value: 'FILE', help: 'save the session for resumption' },
   { name: 'sess_in', value: 'FILE', help: 'resume the saved session' },
   { name: 'brief', help: 'print the summary only' },
+  { name: 'reconnect', help: 'after the first handshake, reconnect 5 times resuming its session' },
   ...COMMON_TLS_FLAGS,
 ];
 
@@ -80,9 +81,7 @@ export async function runSClient(
     return ExitCode.ok;
   }
   try {
-    for (const unsupported of ['reconnect', 'early_data', 'psk', 'psk_identity']) {
-      if (args.flags.has(unsupported)) throw new UsageError(`-${unsupported} is not supported yet`);
-    }
+    const psk = pskKey(args);
     target = hostPort(stringFlag(args, 'connect') ?? 'localhost:4433', 'localhost');
     const caFile = stringFlag(args, 'CAfile');
     const enforce = booleanFlag(args, 'verify_return_error');
@@ -91,11 +90,17 @@ export async function runSClient(
     const alpn = alpnList(args);
     options = {
       ...(await commonOptions(args)),
-      cacerts: caFile === undefined ? [] : [await readPem(caFile)],
+      ...(caFile === undefined ? {} : { cacerts: [await readPem(caFile)] }),
       serverNameIndication: name,
       // Like openssl s_client: resume only what -sess_in names.
       reuseSessions: false,
       ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
+      ...(psk === undefined
+        ? {}
+        : {
+            pskIdentity: stringFlag(args, 'psk_identity') ?? 'Client_identity',
+            userLookupFun: () => psk,
+          }),
       ...(sessIn === undefined ? {} : { reuseSession: decodeSession(await readFile(sessIn, 'utf8')) }),
       // Like openssl: without -verify_return_error a failed verification is reported, not fatal.
       ...(enforce
@@ -121,6 +126,7 @@ export async function runSClient(
   const sessOut = stringFlag(args, 'sess_out');
   if (sessOut !== undefined) socket.on('session', (session) => void writeFile(sessOut, encodeSession(session)));
   io.stderr(`${summary(socket, verifyFailure ?? 'OK')}\n`);
+  if (booleanFlag(args, 'reconnect')) return reconnect(socket, target, options, io);
   if (booleanFlag(args, 'brief')) {
     await socket.close({ timeoutMs: 500 }).catch(() => undefined);
     return ExitCode.ok;
@@ -145,4 +151,33 @@ export async function runSClient(
     io.stderr(`error: ${formatError(error)}\n`);
     return ExitCode.failure;
   }
+}
+
+/**
+ * `-reconnect`, as in OpenSSL: close, then connect five more times resuming the latest session,
+ * printing each summary. Exit 1 when a connection fails.
+ */
+async function reconnect(
+  first: SslSocket,
+  target: { host: string; port: number },
+  options: ClientOptions,
+  io: CommandIo,
+): Promise<number> {
+  let socket = first;
+  for (let i = 0; i < 5; i++) {
+    const session = socket.savedSessions.at(-1);
+    await socket.close({ timeoutMs: 500 }).catch(() => undefined);
+    try {
+      socket = await connect(target.host, target.port, {
+        ...options,
+        ...(session === undefined ? {} : { reuseSession: session }),
+      });
+    } catch (error) {
+      io.stderr(`error: ${formatError(error)}\n`);
+      return ExitCode.failure;
+    }
+    io.stderr(`${summary(socket, 'OK')}\n`);
+  }
+  await socket.close({ timeoutMs: 500 }).catch(() => undefined);
+  return ExitCode.ok;
 }

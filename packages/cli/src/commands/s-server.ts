@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { formatError, generateSelfSigned, listen, type ServerOptions, type SslSocket } from 'sslsocket';
 import { booleanFlag, type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
-import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, readPem } from './tls-flags.js';
+import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'accept', value: '[HOST:]PORT', help: 'where to listen (default 4433 on 127.0.0.1)' },
@@ -16,6 +16,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'no_ticket', help: 'send no session tickets' },
   { name: 'naccept', value: 'N', help: 'exit after N connections' },
   { name: 'www', help: 'answer GET / with an HTTP page describing the session' },
+  { name: 'psk_hint', value: 'HINT', help: 'TLS 1.2 PSK identity hint to send' },
+  { name: 'dhparam', value: 'FILE', help: 'TLS 1.2 DHE parameters (PEM), instead of the RFC 7919 groups' },
   ...COMMON_TLS_FLAGS,
 ];
 
@@ -88,9 +90,10 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
       io.stdout(`${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 done (-naccept), 1 cannot listen, 2 usage\n`);
       return ExitCode.ok;
     }
-    for (const unsupported of ['psk', 'psk_identity', 'psk_hint', 'early_data', 'dhparam']) {
-      if (args.flags.has(unsupported)) throw new UsageError(`-${unsupported} is not supported yet`);
-    }
+    const psk = pskKey(args);
+    const expectedIdentity = stringFlag(args, 'psk_identity');
+    const hint = stringFlag(args, 'psk_hint');
+    const dhparam = stringFlag(args, 'dhparam');
     where = hostPort(stringFlag(args, 'accept') ?? '4433', '127.0.0.1');
     naccept = integerFlag(args, 'naccept', 1, 1_000_000);
     www = booleanFlag(args, 'www');
@@ -113,11 +116,21 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
       ...(requestCert
         ? {
             verify: 'verify_peer' as const,
-            cacerts: caFile === undefined ? [] : [await readPem(caFile)],
+            ...(caFile === undefined ? {} : { cacerts: [await readPem(caFile)] }),
             failIfNoPeerCert: args.flags.has('Verify'),
           }
         : {}),
       ...(booleanFlag(args, 'no_ticket') ? { sessionTickets: 'disabled' as const } : {}),
+      ...(dhparam === undefined ? {} : { dhfile: dhparam }),
+      ...(hint === undefined ? {} : { pskIdentity: hint }),
+      ...(psk === undefined
+        ? {}
+        : {
+            userLookupFun: (identity: Uint8Array) =>
+              expectedIdentity === undefined || new TextDecoder().decode(identity) === expectedIdentity
+                ? psk
+                : undefined,
+          }),
       ...(servername !== undefined && cert2 !== undefined && key2 !== undefined
         ? { sniHosts: { [servername]: { certfile: cert2, keyfile: key2 }, '': primary } }
         : {}),

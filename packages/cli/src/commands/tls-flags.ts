@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { cipherSuites, parseCipherString } from '@sslsocket/suites';
 import type { ClientOptions, CommonOptions } from 'sslsocket';
 import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag, stringFlags, UsageError } from '../args.js';
 
@@ -16,6 +17,8 @@ export const COMMON_TLS_FLAGS: FlagSpec[] = [
   { name: 'sigalgs', value: 'LIST', help: 'signature schemes, colon-separated' },
   { name: 'alpn', value: 'LIST', help: 'ALPN protocols, comma-separated' },
   { name: 'keylogfile', value: 'FILE', help: 'append TLS secrets in SSLKEYLOGFILE format' },
+  { name: 'psk', value: 'HEX', help: 'TLS 1.2 pre-shared key in hex (enables the PSK suites)' },
+  { name: 'psk_identity', value: 'ID', help: 'PSK identity (client: to send; server: to expect)' },
   { name: 'provider', value: 'NAME', help: 'crypto provider: node (default), noble or webcrypto' },
   { name: 'quiet', help: 'print less' },
 ];
@@ -35,9 +38,9 @@ export async function commonOptions(args: ParsedArgs): Promise<CommonOptions> {
   const provider = stringFlag(args, 'provider') ?? 'node';
   if (provider !== 'node' && provider !== 'noble' && provider !== 'webcrypto')
     throw new UsageError('-provider must be node, noble or webcrypto');
-  const cipher = stringFlag(args, 'cipher');
-  const suites = stringFlag(args, 'ciphersuites');
-  const ciphers = [suites, cipher].filter((part): part is string => part !== undefined);
+  const psk = stringFlag(args, 'psk');
+  if (psk !== undefined && !/^([0-9a-fA-F]{2})+$/.test(psk)) throw new UsageError('-psk must be hex bytes');
+  const ciphers = suiteList(stringFlag(args, 'ciphersuites'), stringFlag(args, 'cipher'), psk !== undefined);
   const groups = stringFlag(args, 'groups');
   const sigalgs = stringFlag(args, 'sigalgs');
   const keylogFile = stringFlag(args, 'keylogfile');
@@ -49,7 +52,7 @@ export async function commonOptions(args: ParsedArgs): Promise<CommonOptions> {
       : booleanFlag(args, 'tls1_3')
         ? { versions: ['tlsv1.3'] as const }
         : {}),
-    ...(ciphers.length === 0 ? {} : { ciphers: ciphers.join(':') }),
+    ...(ciphers === undefined ? {} : { ciphers }),
     ...(groups === undefined
       ? {}
       : { eccs: groups.split(':').map((g) => GROUP_ALIASES[g] ?? g) as CommonOptions['eccs'] & string[] }),
@@ -63,6 +66,29 @@ export async function commonOptions(args: ParsedArgs): Promise<CommonOptions> {
       ? {}
       : { keylog: (line: string) => void writeFile(keylogFile, `${line}\n`, { flag: 'a' }) }),
   };
+}
+
+/**
+ * `-ciphersuites` (TLS 1.3 names) and `-cipher` (an OpenSSL string for TLS 1.2) as one suite list:
+ * each flag replaces only its own version's defaults, as in OpenSSL. `-psk` adds the PSK suites.
+ */
+function suiteList(tls13: string | undefined, tls12: string | undefined, psk: boolean): string[] | undefined {
+  if (tls13 === undefined && tls12 === undefined && !psk) return undefined;
+  const first = tls13 === undefined ? cipherSuites('default', 'tlsv1.3').map((s) => s.name) : tls13.split(':');
+  let second: string[];
+  try {
+    const base = tls12 ?? 'DEFAULT';
+    second = parseCipherString(psk && tls12 === undefined ? `${base}:PSK` : base).map((s) => s.name);
+  } catch (error) {
+    throw new UsageError(`-cipher: ${(error as Error).message}`);
+  }
+  return [...first, ...second];
+}
+
+/** `-psk HEX` as bytes. */
+export function pskKey(args: ParsedArgs): Uint8Array | undefined {
+  const hex = stringFlag(args, 'psk');
+  return hex === undefined ? undefined : new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
 /** `-alpn h2,http/1.1` as a list. */
