@@ -1,6 +1,6 @@
 // Types for cases.mjs (plain JS so the runner can execute it on the built dist without a compiler).
 export interface InteropEnv {
-  lib: { ClientConnection: unknown; ServerConnection: unknown };
+  lib: { ClientConnection: unknown; ServerConnection: unknown; ServerSessionCache?: unknown };
   provider: unknown;
   creds: unknown;
   ticketKey: Uint8Array;

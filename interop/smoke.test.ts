@@ -1,9 +1,10 @@
 // A short interop smoke run inside `npm test`: a few cases against a real openssl process.
 import { execFileSync } from 'node:child_process';
-import { ClientConnection, ServerConnection } from '@sslsocket/handshake';
-import { nobleProvider } from '@sslsocket/suites';
+import { ClientConnection, ServerConnection, ServerSessionCache } from '@sslsocket/handshake';
+import { ALL_CIPHER_SUITES, nobleProvider } from '@sslsocket/suites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureCases, type InteropEnv, matrixCases, setupCredentials } from './cases.mjs';
+import { featureCases12, matrixCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
 
 const hasOpenssl = (() => {
@@ -22,6 +23,9 @@ const SMOKE = [
   'client HelloRetryRequest',
   'server client certificate required',
   'client resumption with a ticket',
+  'tls12 client suite TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'tls12 server suite TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+  'tls12 client resumption with a ticket',
 ];
 
 describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
@@ -30,7 +34,7 @@ describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
   beforeAll(() => {
     creds = setupCredentials(makeCredentials);
     env = {
-      lib: { ClientConnection, ServerConnection },
+      lib: { ClientConnection, ServerConnection, ServerSessionCache },
       provider: nobleProvider,
       creds,
       ticketKey: new Uint8Array(32).fill(7),
@@ -40,7 +44,7 @@ describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
     killAll();
     for (const d of creds.dirs) removeCredentials(d);
   });
-  const all = [...matrixCases(), ...featureCases()];
+  const all = [...matrixCases(), ...featureCases(), ...matrixCases12(ALL_CIPHER_SUITES), ...featureCases12()];
   for (const name of SMOKE) {
     it(name, { timeout: 15000 }, async () => {
       const c = all.find((x) => x.name === name);
