@@ -73,6 +73,7 @@ export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12):
     offeredGroups,
     config.minDhBits ?? 1024,
     core.random,
+    (group) => (group === undefined ? undefined : config.keyShareSecret?.(group)),
   );
   const psk = isPskExchange(suite) ? clientPsk(core, hs.identityHint) : undefined;
   return andThen(exchange, (ex) =>

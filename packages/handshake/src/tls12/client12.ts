@@ -207,7 +207,9 @@ export function installKeys(core: ConnectionCore, hs: Handshake12): void {
   const keys = hs.keys as MasterKeys;
   core.clientRandom = hs.clientRandom;
   core.keylog('CLIENT_RANDOM', keys.masterSecret);
-  hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac);
+  // Explicit CBC IVs come from the configured random source, so replays reproduce them.
+  const random = core.config.random;
+  hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);
   core.pendingReadProtection = core.role === 'client' ? hs.protections.server : hs.protections.client;
 }
 

@@ -162,6 +162,7 @@ export function clientExchange(
   offeredGroups: readonly number[],
   minDhBits: number,
   random: (n: number) => Uint8Array,
+  fixedSecret?: (group: GroupName | undefined) => Uint8Array | undefined,
 ): MaybePromise<ClientExchange> {
   const form = clientExchangeForm(suite);
   if (form === 'rsa') {
@@ -181,7 +182,7 @@ export function clientExchange(
     if (group === undefined || group.kind !== 'ec' || !offeredGroups.includes(params.group)) {
       throw new TlsAlert('illegal_parameter', `server chose curve 0x${params.group.toString(16)} we did not offer`);
     }
-    share = provider.keyShare(group.name);
+    share = provider.keyShare(group.name, fixedSecret?.(group.name));
     peer = params.publicKey;
   } else {
     const p = bytesToBigint(params.p);
@@ -190,7 +191,7 @@ export function clientExchange(
     // Logjam (RFC 7919 §1): refuse small primes; the group must at least look sane.
     if (bits < minDhBits) throw new TlsAlert('insufficient_security', `DH prime of ${bits} bits is too small`);
     if (g < 2n || g >= p - 1n || p % 2n === 0n) throw new TlsAlert('illegal_parameter', 'bad DH parameters');
-    share = provider.dhKeyShare({ p, g });
+    share = provider.dhKeyShare({ p, g }, fixedSecret?.(undefined));
     peer = params.publicKey;
   }
   const complete = (s: KeyShare): MaybePromise<ClientExchange> => {

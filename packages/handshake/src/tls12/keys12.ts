@@ -40,16 +40,21 @@ export interface Protections {
   readonly server: RecordProtection;
 }
 
+/** The key block cut into its six parts. */
+export interface KeyBlock {
+  readonly clientMac: Uint8Array;
+  readonly serverMac: Uint8Array;
+  readonly clientKey: Uint8Array;
+  readonly serverKey: Uint8Array;
+  readonly clientIv: Uint8Array;
+  readonly serverIv: Uint8Array;
+}
+
 /**
  * RFC 5246 §6.3: key_block = PRF(master, "key expansion", server_random + client_random), cut into
  * client/server MAC keys, write keys and fixed IVs, in that order.
  */
-export function deriveProtections(
-  provider: CryptoProvider,
-  suite: CipherSuite,
-  keys: MasterKeys,
-  encryptThenMac: boolean,
-): Protections {
+export function deriveKeyBlock(provider: CryptoProvider, suite: CipherSuite, keys: MasterKeys): KeyBlock {
   const macLength = suite.aead === undefined ? suite.macKeyLength : 0;
   const keyLength = suite.keyLength;
   const ivLength = suite.fixedIvLength;
@@ -67,12 +72,25 @@ export function deriveProtections(
     at += n;
     return part;
   };
-  const clientMac = take(macLength);
-  const serverMac = take(macLength);
-  const clientKey = take(keyLength);
-  const serverKey = take(keyLength);
-  const clientIv = take(ivLength);
-  const serverIv = take(ivLength);
+  return {
+    clientMac: take(macLength),
+    serverMac: take(macLength),
+    clientKey: take(keyLength),
+    serverKey: take(keyLength),
+    clientIv: take(ivLength),
+    serverIv: take(ivLength),
+  };
+}
+
+/** The record protections for both directions, from the key block. */
+export function deriveProtections(
+  provider: CryptoProvider,
+  suite: CipherSuite,
+  keys: MasterKeys,
+  encryptThenMac: boolean,
+  random?: (length: number) => Uint8Array,
+): Protections {
+  const { clientMac, serverMac, clientKey, serverKey, clientIv, serverIv } = deriveKeyBlock(provider, suite, keys);
   if (suite.aead !== undefined) {
     return {
       client: Tls12AeadProtection.create(provider, suite.aead, clientKey, clientIv),
@@ -82,8 +100,14 @@ export function deriveProtections(
   const cbc = suite.cbc as NonNullable<CipherSuite['cbc']>;
   const macHash = suite.macHash as HashAlgorithm;
   return {
-    client: Tls12CbcProtection.create(provider, cbc, clientKey, macHash, clientMac, { encryptThenMac }),
-    server: Tls12CbcProtection.create(provider, cbc, serverKey, macHash, serverMac, { encryptThenMac }),
+    client: Tls12CbcProtection.create(provider, cbc, clientKey, macHash, clientMac, {
+      encryptThenMac,
+      ...(random === undefined ? {} : { random }),
+    }),
+    server: Tls12CbcProtection.create(provider, cbc, serverKey, macHash, serverMac, {
+      encryptThenMac,
+      ...(random === undefined ? {} : { random }),
+    }),
   };
 }
 

@@ -25,6 +25,8 @@ export interface Tls12CbcOptions {
   readonly encryptThenMac?: boolean;
   /** The negotiated version for headers and the MAC input (default TLS 1.2). */
   readonly version?: number;
+  /** Where explicit IVs come from (default the provider's randomBytes); injectable for replays. */
+  readonly random?: (length: number) => Uint8Array;
 }
 
 /**
@@ -43,6 +45,7 @@ export class Tls12CbcProtection implements RecordProtection {
   private readonly hashBlock: number;
   private readonly encryptThenMac: boolean;
   private readonly version: number;
+  private readonly random: (length: number) => Uint8Array;
 
   constructor(
     private readonly provider: CryptoProvider,
@@ -54,6 +57,7 @@ export class Tls12CbcProtection implements RecordProtection {
     this.hashBlock = mac.hash === 'SHA-384' || mac.hash === 'SHA-512' ? 128 : 64;
     this.encryptThenMac = options.encryptThenMac ?? false;
     this.version = options.version ?? 0x0303;
+    this.random = options.random ?? ((n) => provider.randomBytes(n));
   }
 
   static create(
@@ -96,7 +100,7 @@ export class Tls12CbcProtection implements RecordProtection {
     const sequence = this.counter.take();
     const ivAt = at + 5;
     const bodyAt = ivAt + BLOCK;
-    out.set(this.provider.randomBytes(BLOCK), ivAt);
+    out.set(this.random(BLOCK), ivAt);
     const iv = out.slice(ivAt, bodyAt);
     let end = bodyAt + length;
     if (!this.encryptThenMac) {
