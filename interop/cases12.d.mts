@@ -5,3 +5,4 @@ export const SCHEMES12: Record<string, [string, string]>;
 export function opensslSuites12(registry: readonly unknown[]): unknown[];
 export function matrixCases12(registry: readonly unknown[]): InteropCase[];
 export function featureCases12(): InteropCase[];
+export function productCases12(registry: readonly unknown[]): InteropCase[];

@@ -659,3 +659,81 @@ function resumptionServer(kind, byId) {
     },
   };
 }
+
+const CERT_GROUP = { p256: 'secp256r1', p384: 'secp384r1', p521: 'secp521r1' };
+
+/**
+ * The full TLS 1.2 product: every (EC)DHE suite OpenSSL and we share × every curve (or, for DHE,
+ * custom parameters) × every signature scheme its certificate type allows, both directions. It runs on
+ * `env.productProvider` (node:crypto when built) to stay within a couple of minutes.
+ */
+export function productCases12(registry) {
+  const cases = [];
+  const withProvider = (c) => ({
+    ...c,
+    run: (env) => c.run({ ...env, provider: env.productProvider ?? env.provider }),
+  });
+  for (const suite of opensslSuites12(registry)) {
+    if (suite.keyExchange !== 'ecdhe' && suite.keyExchange !== 'dhe') continue;
+    const schemes = Object.entries(SCHEMES12).filter(([, [keyType]]) =>
+      suite.authentication === 'rsa' ? keyType.startsWith('rsa') : !keyType.startsWith('rsa'),
+    );
+    const groups = suite.keyExchange === 'ecdhe' ? GROUPS12 : [undefined];
+    for (const group of groups) {
+      for (const [scheme, [keyType, ossl]] of schemes) {
+        const label = `${suite.name} × ${group ?? 'dh'} × ${scheme}`;
+        const certGroup = CERT_GROUP[keyType];
+        const ourGroups = group === undefined ? undefined : [...new Set([group, ...(certGroup ? [certGroup] : [])])];
+        const theirGroups = ourGroups?.map((g) => OSSL_GROUP[g]).join(':');
+        const cipher = `${suite.opensslName}:@SECLEVEL=0`;
+        const check = ({ h }) => {
+          if (h.complete.cipherSuite !== suite.name) throw new Error(`suite ${h.complete.cipherSuite}`);
+          if (group !== undefined && h.complete.group !== group) throw new Error(`group ${h.complete.group}`);
+          if (h.complete.signatureScheme !== scheme) throw new Error(`scheme ${h.complete.signatureScheme}`);
+        };
+        cases.push(
+          withProvider(
+            client12(`product ${label}`, {
+              keyType,
+              args: [
+                '-cipher',
+                cipher,
+                '-sigalgs',
+                ossl,
+                ...(group === undefined ? [] : ['-groups', OSSL_GROUP[group]]),
+              ],
+              config: {
+                versions: ['tlsv1.2'],
+                cipherSuites: [suite.name],
+                signatureAlgs: [scheme],
+                ...(ourGroups === undefined ? {} : { groups: ourGroups }),
+              },
+              check,
+            }),
+          ),
+        );
+        cases.push(
+          withProvider(
+            server12(`product ${label}`, {
+              keyType,
+              args: [
+                '-cipher',
+                cipher,
+                '-sigalgs',
+                ossl,
+                ...(theirGroups === undefined ? [] : ['-groups', theirGroups]),
+              ],
+              config: {
+                cipherSuites: [suite.name],
+                signatureAlgs: [scheme],
+                ...(group === undefined ? {} : { groups: [group] }),
+              },
+              check,
+            }),
+          ),
+        );
+      }
+    }
+  }
+  return cases;
+}

@@ -3,7 +3,7 @@
 import { ClientConnection, ServerConnection, ServerSessionCache } from '../packages/handshake/dist/index.js';
 import { ALL_CIPHER_SUITES, nobleProvider } from '../packages/suites/dist/index.js';
 import { featureCases, matrixCases, productCases, setupCredentials } from './cases.mjs';
-import { featureCases12, matrixCases12 } from './cases12.mjs';
+import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
 
 const CASE_TIMEOUT = 30000;
@@ -30,6 +30,7 @@ const cases = [
   ...matrixCases12(ALL_CIPHER_SUITES),
   ...featureCases12(),
   ...productCases(),
+  ...productCases12(ALL_CIPHER_SUITES),
 ].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();
