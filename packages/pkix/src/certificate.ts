@@ -94,8 +94,8 @@ function keyUsageOf(extension: pkijs.Extension): Set<string> {
   return set;
 }
 
-/** The scheme for a certificate signature, reading RSASSA-PSS parameters (RFC 4055 §3.1). */
-function signatureSchemeOf(algorithm: pkijs.AlgorithmIdentifier): SignatureSchemeName | undefined {
+/** The scheme for a certificate (or CRL) signature, reading RSASSA-PSS parameters (RFC 4055 §3.1). */
+export function signatureSchemeOf(algorithm: pkijs.AlgorithmIdentifier): SignatureSchemeName | undefined {
   const direct = SIGNATURE_ALGORITHMS[algorithm.algorithmId];
   if (direct !== undefined) return direct;
   if (algorithm.algorithmId !== OID.rsassaPss) return undefined;

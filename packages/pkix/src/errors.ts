@@ -19,6 +19,10 @@ export type CertificateErrorReason =
   | 'policy_error'
   | 'cert_revoked'
   | 'revocation_status_undetermined'
+  | 'unable_to_get_crl'
+  | 'crl_expired'
+  | 'crl_not_yet_valid'
+  | 'crl_signature_failure'
   | 'chain_too_long'
   | 'malformed_certificate'
   | 'user_rejected';
@@ -40,7 +44,13 @@ const ALERTS: Record<CertificateErrorReason, AlertDescriptionName> = {
   unknown_critical_extension: 'unsupported_certificate',
   policy_error: 'bad_certificate',
   cert_revoked: 'certificate_revoked',
+  // Erlang sends bad_certificate for {bad_cert, revocation_status_undetermined}; the CRL reasons
+  // below are finer names for the same verdict, as `openssl verify` distinguishes them.
   revocation_status_undetermined: 'bad_certificate',
+  unable_to_get_crl: 'bad_certificate',
+  crl_expired: 'bad_certificate',
+  crl_not_yet_valid: 'bad_certificate',
+  crl_signature_failure: 'bad_certificate',
   chain_too_long: 'unknown_ca',
   malformed_certificate: 'bad_certificate',
   user_rejected: 'bad_certificate',

@@ -30,7 +30,10 @@ function canonicalDns(name: string): string {
 
 /**
  * RFC 6125 §6.4.3 / RFC 9525 §6.3: a wildcard only as the complete left-most label, matching exactly
- * one label, never in a public-suffix-like two-label name, never in IDNA A-labels' wildcard position.
+ * one label, never in a two-label (public-suffix-like) name. Names compare as ASCII, so IDNA
+ * A-labels (`xn--...`) match only themselves; a `*` written inside a label (`xn--*`, `w*`) is never
+ * a wildcard, which also keeps it out of A-labels (RFC 6125 §6.4.3 last paragraph). A whole-label
+ * `*` matches any one label, A-labels included, as OpenSSL's X509_check_host does.
  */
 function dnsMatches(reference: string, presented: string): boolean {
   const ref = canonicalDns(reference);
@@ -40,9 +43,6 @@ function dnsMatches(reference: string, presented: string): boolean {
   if (suffix.split('.').length < 2 || suffix.includes('*')) return false;
   const dot = ref.indexOf('.');
   if (dot <= 0) return false;
-  const firstLabel = ref.slice(0, dot);
-  // A wildcard never matches an A-label (RFC 6125 §6.4.3 last paragraph).
-  if (firstLabel.startsWith('xn--')) return false;
   return ref.slice(dot + 1) === suffix;
 }
 

@@ -1,9 +1,12 @@
 /**
  * `@sslsocket/pkix`: PEM/DER loading, X.509 parsing, RFC 5280 path validation, RFC 6125 hostname
- * checks and certificate generation. Every signature goes through a CryptoProvider.
+ * checks, CRLs and certificate generation. Every signature goes through a CryptoProvider.
  * @module
  */
 export { type CertificateExtension, type ParsedCertificate, parseCertificate } from './certificate.js';
+export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type RevokedEntry } from './crl.js';
+export { CrlDirectoryStore } from './crl-directory.js';
+export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
 export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';
 export {
   encodeEcPrivateKey,
@@ -14,7 +17,10 @@ export {
 } from './generate.js';
 export { type HostnameMatchFun, hostnameMatches } from './hostname.js';
 export { parsePrivateKey, publicKeyFromSpki } from './keys.js';
+export { canonicalNameEncoding, nameHash } from './name-hash.js';
 export { decodePem, encodePem, type PemBlock, pemOrDer } from './pem.js';
+export { clearPemCache, PemCache, pemCache } from './pem-cache.js';
+export type { CrlCheckMode } from './revocation.js';
 export {
   type VerifiedChain,
   type VerifyChainOptions,

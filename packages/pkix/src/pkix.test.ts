@@ -157,7 +157,9 @@ describe('hostname checks (RFC 6125)', () => {
     expect(hostnameMatches(cert, '10.0.0.1')).toBe(true);
     expect(hostnameMatches(cert, '0:0::1')).toBe(true);
     expect(hostnameMatches(cert, '10.0.0.2')).toBe(false);
-    expect(hostnameMatches(cert, 'xn--bcher-kva.example.com')).toBe(false);
+    // A whole-label wildcard covers an A-label too (RFC 6125 §6.4.3; OpenSSL agrees).
+    expect(hostnameMatches(cert, 'xn--bcher-kva.example.com')).toBe(true);
+    expect(hostnameMatches(cert, 'bücher.example.com')).toBe(true);
     expect(hostnameMatches(cert, 'anything', () => true)).toBe(true);
   });
 

@@ -1,9 +1,13 @@
 import { type CryptoProvider, nobleProvider, type PublicKey } from '@sslsocket/suites';
 import { type ParsedCertificate, parseCertificate } from './certificate.js';
+import type { CrlSource, ParsedCrl } from './crl.js';
 import { CertificateError, type CertificateErrorReason } from './errors.js';
 import { type HostnameMatchFun, hostnameMatches, normalizeIp } from './hostname.js';
 import { nameConstraintsOf, violatesNameConstraints } from './name-constraints.js';
 import { OID } from './oids.js';
+import { candidatePaths, isSelfIssued, SignatureChecker } from './path-building.js';
+import { PolicyProcessor } from './policy.js';
+import { CrlChecker, type CrlCheckMode } from './revocation.js';
 
 /** What `verifyFun` is told about a certificate (Erlang's `{bad_cert, Reason}`, `{extension, _}`, `valid`, `valid_peer`). */
 export type VerifyEvent =
@@ -48,7 +52,20 @@ export interface VerifyChainOptions {
   readonly verifyFun?: VerifyFun;
   readonly verifyFunState?: unknown;
   readonly customizeHostnameCheck?: HostnameMatchFun;
-  /** Revocation checking; see crl.ts. Returns the reason when a certificate is revoked. */
+  /**
+   * Erlang `crl_check`: true (every certificate below the anchor; a missing CRL fails), 'peer' (the
+   * peer's certificate only) or 'best_effort' (a missing or unusable CRL is accepted). Default false.
+   */
+  readonly crlCheck?: CrlCheckMode;
+  /** CRLs to use (DER or parsed), e.g. OpenSSL's -CRLfile. */
+  readonly crls?: readonly (Uint8Array | ParsedCrl)[];
+  /** Where to look CRLs up by issuer: a {@link CrlCache} or a {@link CrlDirectoryStore}. */
+  readonly crlCache?: CrlSource;
+  /** RFC 5280 §6.1.1 (f) initial-explicit-policy (OpenSSL -explicit_policy): the path must carry a policy. */
+  readonly explicitPolicy?: boolean;
+  /** RFC 5280 §6.1.1 (c) user-initial-policy-set as OIDs (OpenSSL -policy); default anyPolicy. */
+  readonly policies?: readonly string[];
+  /** A custom revocation check (e.g. OCSP), run after the CRL check: the reason when a certificate is revoked. */
   readonly revocationCheck?: (
     certificate: ParsedCertificate,
     issuer: ParsedCertificate,
@@ -79,74 +96,30 @@ const KNOWN_EXTENSIONS = new Set<string>([
   OID.authorityInfoAccess,
 ]);
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
+const DEFAULT_MAX_DEPTH = 10;
+/** Paths tried before giving up with the first one's error. */
+const MAX_CANDIDATE_PATHS = 16;
 
-function isSelfIssued(certificate: ParsedCertificate): boolean {
-  return sameBytes(certificate.subjectDer, certificate.issuerDer);
-}
-
-/** Could `issuer` have issued `child`? Names must match; key identifiers, when both exist, too. */
-function couldIssue(issuer: ParsedCertificate, child: ParsedCertificate): boolean {
-  if (!sameBytes(issuer.subjectDer, child.issuerDer)) return false;
-  if (issuer.subjectKeyId !== undefined && child.authorityKeyId !== undefined)
-    return sameBytes(issuer.subjectKeyId, child.authorityKeyId);
-  return true;
+/** Shared by the trial validations of every candidate path and the final one. */
+interface ValidationContext {
+  readonly signatures: SignatureChecker;
+  readonly crls: CrlChecker | undefined;
 }
 
 class ChainValidator {
-  private readonly provider: CryptoProvider;
   private readonly time: Date;
   private state: unknown;
-  private readonly signatureCache = new Map<string, boolean>();
 
-  constructor(private readonly options: VerifyChainOptions) {
-    this.provider = options.provider ?? nobleProvider;
+  constructor(
+    private readonly options: VerifyChainOptions,
+    private readonly context: ValidationContext,
+  ) {
     this.time = options.time ?? new Date();
     this.state = options.verifyFunState;
   }
 
   get userState(): unknown {
     return this.state;
-  }
-
-  private async signedBy(child: ParsedCertificate, issuer: ParsedCertificate): Promise<boolean> {
-    const key = `${child.serialNumber}/${child.signature.length}:${issuer.serialNumber}`;
-    const cached = this.signatureCache.get(key);
-    if (cached !== undefined) return cached;
-    let ok = false;
-    if (child.signatureScheme !== undefined) {
-      try {
-        ok = await this.provider.verify(child.signatureScheme, issuer.publicKey, child.tbs, child.signature);
-      } catch {
-        ok = false;
-      }
-    }
-    this.signatureCache.set(key, ok);
-    return ok;
-  }
-
-  /** Depth-first search for a path to a trust anchor, trying every candidate issuer (cross-signing). */
-  async buildPath(
-    current: ParsedCertificate[],
-    pool: readonly ParsedCertificate[],
-    roots: readonly ParsedCertificate[],
-    limit: number,
-  ): Promise<ParsedCertificate[] | undefined> {
-    const tip = current.at(-1) as ParsedCertificate;
-    if (roots.some((root) => sameBytes(root.der, tip.der))) return current;
-    for (const root of roots) {
-      if (couldIssue(root, tip) && (await this.signedBy(tip, root))) return [...current, root];
-    }
-    if (current.length > limit) return undefined;
-    for (const candidate of pool) {
-      if (current.some((c) => sameBytes(c.der, candidate.der)) || !couldIssue(candidate, tip)) continue;
-      if (!(await this.signedBy(tip, candidate))) continue;
-      const found = await this.buildPath([...current, candidate], pool, roots, limit);
-      if (found !== undefined) return found;
-    }
-    return undefined;
   }
 
   /** Reports a problem through verify_fun; throws unless it is overridden. */
@@ -265,10 +238,39 @@ class ChainValidator {
     }
   }
 
+  /** Erlang `depth`: self-issued certificates do not count (RFC 5280 §4.2.1.9). */
+  checkDepth(path: readonly ParsedCertificate[]): void {
+    const maxDepth = this.options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    const intermediates = path.slice(1, -1).filter((c) => !isSelfIssued(c)).length;
+    if (intermediates > maxDepth)
+      this.report(
+        path[0] as ParsedCertificate,
+        0,
+        'chain_too_long',
+        `${intermediates} intermediates exceed depth ${maxDepth}`,
+      );
+  }
+
+  /** CRL checking (RFC 5280 §6.3) of one certificate of the path, as the crlCheck mode asks. */
+  private async checkRevocation(certificate: ParsedCertificate, issuer: ParsedCertificate, index: number) {
+    const mode = this.options.crlCheck ?? false;
+    const checker = this.context.crls;
+    if (mode === false || checker === undefined || (mode === 'peer' && index > 0)) return;
+    const problem = await checker.check(certificate, issuer, this.time);
+    if (problem === undefined || (mode === 'best_effort' && !problem.determined)) return;
+    this.report(certificate, index, problem.reason, problem.message);
+  }
+
   async validate(path: ParsedCertificate[]): Promise<void> {
+    this.checkDepth(path);
     const anchorIndex = path.length - 1;
     // Walk from the anchor down, as RFC 5280 §6.1 does, so constraints apply to what follows.
     const constraints = [];
+    const policy = new PolicyProcessor(
+      anchorIndex,
+      this.options.explicitPolicy === true,
+      this.options.policies === undefined ? undefined : new Set(this.options.policies),
+    );
     for (let index = anchorIndex; index >= 0; index--) {
       const certificate = path[index] as ParsedCertificate;
       const isAnchor = index === anchorIndex;
@@ -291,6 +293,9 @@ class ChainValidator {
         const issuer = path[index + 1] as ParsedCertificate;
         const intermediatesBelow = path.slice(1, index + 1).filter((c) => !isSelfIssued(c)).length;
         this.checkIssuer(issuer, index + 1, intermediatesBelow);
+        const policyFailure = policy.process(certificate, index === 0, isSelfIssued(certificate));
+        if (policyFailure !== undefined) this.report(certificate, index, 'policy_error', policyFailure);
+        await this.checkRevocation(certificate, issuer, index);
         if (this.options.revocationCheck !== undefined) {
           const revoked = await this.options.revocationCheck(certificate, issuer);
           if (revoked !== undefined)
@@ -331,19 +336,51 @@ export async function verifyChain(chain: readonly Uint8Array[], options: VerifyC
   const leaf = parsed[0] as ParsedCertificate;
   const pool = [...parsed.slice(1), ...(options.untrusted ?? []).map((der) => parseCertificate(der))];
   const roots = options.roots.map((der) => parseCertificate(der));
-  const validator = new ChainValidator(options);
-  const maxDepth = options.maxDepth ?? 10;
+  const provider = options.provider ?? nobleProvider;
+  const checkCrls = (options.crlCheck ?? false) !== false;
+  const context: ValidationContext = {
+    signatures: new SignatureChecker(provider),
+    crls: checkCrls ? new CrlChecker(provider, options.crls ?? [], options.crlCache) : undefined,
+  };
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   // Trust anchors are self-signed roots (RFC 5280 §6.1 with OpenSSL's default); Erlang's
   // partial_chain (OpenSSL -partial_chain) lets any listed certificate anchor the path.
-  const anchors = options.partialChain === true ? roots : roots.filter(isSelfIssued);
-  let path = await validator.buildPath([leaf], pool, anchors, maxDepth + 1);
-  if (path === undefined && options.partialChain !== undefined && options.partialChain !== false) {
-    // Erlang partial_chain: an intermediate from the chain may be declared trusted.
-    const anchor =
-      typeof options.partialChain === 'function'
-        ? options.partialChain(parsed)
-        : parsed.find((certificate) => roots.some((root) => sameBytes(root.der, certificate.der)));
-    if (anchor !== undefined) path = await validator.buildPath([leaf], pool, [anchor], maxDepth + 1);
+  let anchors = options.partialChain === true ? roots : roots.filter(isSelfIssued);
+  if (typeof options.partialChain === 'function') {
+    // Erlang partial_chain fun: it may name a certificate of the peer's chain as the trusted one.
+    const chosen = options.partialChain(parsed);
+    if (chosen !== undefined) anchors = [...anchors, chosen];
+  }
+  // Cross-signing gives several paths: try each (RFC 4158 §2.4) and keep the first that validates.
+  // Trials run without verify_fun, so the user's callback sees only the path finally chosen.
+  const { verifyFun: _verifyFun, revocationCheck: _revocationCheck, ...withoutFun } = options;
+  let first: ParsedCertificate[] | undefined;
+  let chosen: ParsedCertificate[] | undefined;
+  let tried = 0;
+  for await (const candidate of candidatePaths(leaf, pool, anchors, maxDepth + 1, context.signatures)) {
+    first ??= candidate;
+    try {
+      await new ChainValidator(withoutFun, context).validate(candidate);
+      chosen = candidate;
+      break;
+    } catch (error) {
+      if (!(error instanceof CertificateError)) throw error;
+    }
+    if (++tried >= MAX_CANDIDATE_PATHS) break;
+  }
+  const validator = new ChainValidator(options, context);
+  let path = chosen ?? first;
+  if (chosen !== undefined && options.verifyFun === undefined && options.revocationCheck === undefined) {
+    return { path: chosen, leaf, publicKey: leaf.publicKey, verifyFunState: validator.userState };
+  }
+  const badSignature = context.signatures.failed[0];
+  if (path === undefined && badSignature !== undefined && !isSelfIssued(badSignature)) {
+    // An issuer matched by name and key identifier did not verify the signature (OpenSSL's
+    // "certificate signature failure"): a forged or corrupted certificate, not a missing CA.
+    const depth = Math.max(0, parsed.indexOf(badSignature));
+    // A refused algorithm (MD5, SHA-1) is the better answer: providers need not implement it at all.
+    validator.checkSignatureAlgorithm(badSignature, depth);
+    validator.report(badSignature, depth, 'invalid_signature', `signature of ${badSignature.subject} does not verify`);
   }
   if (path === undefined) {
     const selfSigned = isSelfIssued(leaf) && leaf.signatureScheme !== undefined;
@@ -357,9 +394,6 @@ export async function verifyChain(chain: readonly Uint8Array[], options: VerifyC
     // verify_fun accepted the unknown issuer: validate what we have, ending at the last certificate.
     path = [leaf];
   }
-  const intermediates = path.slice(1, -1).filter((c) => !isSelfIssued(c)).length;
-  if (intermediates > maxDepth)
-    validator.report(leaf, 0, 'chain_too_long', `${intermediates} intermediates exceed depth ${maxDepth}`);
   await validator.validate(path);
   return { path, leaf, publicKey: leaf.publicKey, verifyFunState: validator.userState };
 }

@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerifyCommand } from './verify.js';
 
@@ -254,4 +255,110 @@ describe('sslsocket verify agrees with openssl verify', () => {
     expect((await ours(['leaf.pem'])).out).toBe('error: -CAfile is required');
     expect((await ours(['-CAfile', 'missing.pem', 'leaf.pem'])).out).toMatch(/error: cannot read/);
   });
+});
+
+/** One corpus case from test-vectors/pkix/cases.json (made by test-vectors/pkix/make.mjs). */
+interface CorpusCase {
+  readonly name: string;
+  readonly rule: string;
+  readonly args: string[];
+  readonly ours: string;
+  readonly openssl: number;
+  readonly note?: string;
+}
+
+const corpusDir = fileURLToPath(new URL('../../../../test-vectors/pkix/', import.meta.url));
+const corpus = JSON.parse(readFileSync(join(corpusDir, 'cases.json'), 'utf8')) as {
+  attime: number;
+  cases: CorpusCase[];
+};
+
+/** openssl verify's X509_V_ERR code for a case: 0 when it prints OK. */
+function opensslCode(args: readonly string[]): Promise<number> {
+  return new Promise((resolve) => {
+    execFile('openssl', ['verify', ...args], { cwd: corpusDir, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error === null) return resolve(0);
+      const match = /error (\d+) at \d+ depth lookup/.exec(`${stderr}${stdout}`);
+      resolve(match === null ? -1 : Number(match[1]));
+    });
+  });
+}
+
+describe('the PKIX corpus: sslsocket verify and openssl verify against the expected answers', () => {
+  const openssl = new Map<string, number>();
+  beforeAll(async () => {
+    // A few openssl processes at a time: the machine is shared.
+    const queue = [...corpus.cases];
+    const worker = async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift())
+        openssl.set(next.name, await opensslCode(next.args));
+    };
+    await Promise.all([worker(), worker(), worker()]);
+  });
+
+  it('covers every rule with at least 60 cases', () => {
+    expect(corpus.cases.length).toBeGreaterThanOrEqual(60);
+    const rules = new Set(corpus.cases.map((c) => c.rule));
+    for (const rule of [
+      'chain',
+      'signature',
+      'sha1',
+      'md5',
+      'validity',
+      'basicConstraints',
+      'pathLen',
+      'keyUsage',
+      'EKU',
+      'nameConstraints',
+      'extensions',
+      'selfsigned',
+      'depth',
+      'partial_chain',
+      'hostname',
+      'crl',
+      'cross',
+      'order',
+      'loop',
+      'policy',
+    ])
+      expect(rules).toContain(rule);
+    // Every disagreement with OpenSSL is explained.
+    for (const c of corpus.cases) if ((c.ours === 'OK') !== (c.openssl === 0)) expect(c.note, c.name).toBeTruthy();
+  });
+
+  it('--batch takes CRLs and an Erlang crl_check mode', async () => {
+    const pem = (name: string) => readFileSync(join(corpusDir, name), 'utf8');
+    const base = {
+      roots: [pem('certs/root.pem')],
+      untrusted: [pem('certs/inter.pem')],
+      time: corpus.attime,
+    };
+    const lines = [
+      { ...base, leaf: pem('certs/leaf-revoked.pem'), crls: [pem('crls/crl-inter.pem')], crlCheck: 'peer' },
+      { ...base, leaf: pem('certs/leaf.pem'), crls: [pem('crls/crl-inter.pem')], crlCheck: true },
+      { ...base, leaf: pem('certs/leaf.pem'), crls: [pem('crls/crl-inter.pem')], crlCheck: 'best_effort' },
+    ].map((line) => JSON.stringify(line));
+    async function* input() {
+      yield `${lines.join('\n')}\n`;
+    }
+    let out = '';
+    await runVerifyCommand(['--batch'], { stdout: (t) => (out += t), stderr: (t) => (out += t) }, input());
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([{ ok: false, error: 'cert_revoked' }, { ok: false, error: 'unable_to_get_crl' }, { ok: true }]);
+  });
+
+  for (const c of corpus.cases) {
+    it(`${c.rule}: ${c.name}`, async () => {
+      expect(openssl.get(c.name), 'openssl verify').toBe(c.openssl);
+      let out = '';
+      const args = c.args.map((arg) => (arg.endsWith('.pem') ? join(corpusDir, arg) : arg));
+      const code = await runVerifyCommand(args, { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+      expect(out.trim()).toBe(c.ours === 'OK' ? 'OK' : `error: ${c.ours}`);
+      expect(code).toBe(c.ours === 'OK' ? 0 : 2);
+    });
+  }
 });

@@ -1,17 +1,46 @@
 import { readFile } from 'node:fs/promises';
-import { CertificateError, decodePem, PemError, type VerifyChainOptions, verifyChain } from '@sslsocket/pkix';
-import { booleanFlag, type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import {
+  CertificateError,
+  type CrlCheckMode,
+  decodePem,
+  type ParsedCrl,
+  PemError,
+  parseCrl,
+  type VerifyChainOptions,
+  verifyChain,
+} from '@sslsocket/pkix';
+import {
+  booleanFlag,
+  type FlagSpec,
+  formatHelp,
+  integerFlag,
+  parseArgs,
+  stringFlag,
+  stringFlags,
+  UsageError,
+} from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'CAfile', value: 'FILE', help: 'trusted roots (PEM)' },
-  { name: 'untrusted', value: 'FILE', help: 'extra intermediate certificates (PEM)' },
+  { name: 'untrusted', value: 'FILE', help: 'extra intermediate certificates (PEM)', repeatable: true },
   { name: 'purpose', value: 'sslserver|sslclient', help: 'required extended key usage' },
   { name: 'verify_hostname', value: 'NAME', help: 'the DNS name the leaf must match' },
   { name: 'verify_ip', value: 'IP', help: 'the IP address the leaf must match' },
   { name: 'attime', value: 'UNIX_SECONDS', help: 'validate at this time instead of now' },
   { name: 'verify_depth', value: 'N', help: 'intermediates allowed after the leaf' },
   { name: 'partial_chain', help: 'accept a chain ending at any certificate in -CAfile' },
+  { name: 'crl_check', help: "check the leaf's revocation status (a CRL must be found)" },
+  { name: 'crl_check_all', help: 'check every certificate of the chain against CRLs' },
+  { name: 'CRLfile', value: 'FILE', help: 'CRLs (PEM); -CAfile may hold CRLs too', repeatable: true },
+  { name: 'policy_check', help: 'accepted for openssl compatibility: RFC 5280 policy checks always run' },
+  { name: 'explicit_policy', help: 'the chain must be valid for an explicit certificate policy' },
+  { name: 'policy', value: 'OID', help: 'acceptable policy (user-initial-policy-set)', repeatable: true },
+  {
+    name: 'auth_level',
+    value: 'N',
+    help: 'security level: 0 accepts SHA-1 certificate signatures, 1 and up refuse them (the default)',
+  },
   { name: 'batch', help: 'read JSON cases from stdin, one per line; write one JSON result per line' },
 ];
 
@@ -31,12 +60,21 @@ interface BatchCase {
   readonly time?: number;
   readonly purpose?: 'sslserver' | 'sslclient';
   readonly maxDepth?: number;
+  /** CRLs as PEM text, and the Erlang crl_check mode. */
+  readonly crls?: string[];
+  readonly crlCheck?: CrlCheckMode;
 }
 
 function certificates(pem: string, what: string): Uint8Array[] {
   const blocks = decodePem(pem).filter((block) => block.label === 'CERTIFICATE');
   if (blocks.length === 0) throw new UsageError(`${what}: no CERTIFICATE found`);
   return blocks.map((block) => block.der);
+}
+
+function crlsOf(pem: string): ParsedCrl[] {
+  return decodePem(pem)
+    .filter((block) => block.label === 'X509 CRL')
+    .map((block) => parseCrl(block.der));
 }
 
 async function readText(path: string): Promise<string> {
@@ -73,6 +111,8 @@ async function runBatch(io: CommandIo, stdin: AsyncIterable<string | Uint8Array>
         ...(input.time === undefined ? {} : { time: new Date(input.time * 1000) }),
         ...(input.purpose === undefined ? {} : { purpose: input.purpose }),
         ...(input.maxDepth === undefined ? {} : { maxDepth: input.maxDepth }),
+        ...(input.crls === undefined ? {} : { crls: input.crls.flatMap(crlsOf) }),
+        ...(input.crlCheck === undefined ? {} : { crlCheck: input.crlCheck }),
       };
       await verifyOne(
         input.leaf,
@@ -127,17 +167,33 @@ export async function runVerifyCommand(
     const depth = integerFlag(args, 'verify_depth', 0, 100);
     const hostname = stringFlag(args, 'verify_hostname');
     const ip = stringFlag(args, 'verify_ip');
-    const untrustedFile = stringFlag(args, 'untrusted');
+    const authLevel = integerFlag(args, 'auth_level', 0, 5);
+    const caText = caFile === undefined ? undefined : await readText(caFile);
+    // openssl loads CRLs from -CAfile as well as from -CRLfile.
+    const crls = caText === undefined ? [] : crlsOf(caText);
+    for (const file of stringFlags(args, 'CRLfile')) crls.push(...crlsOf(await readText(file)));
+    // OpenSSL -crl_check checks the leaf only (Erlang crl_check peer); -crl_check_all the whole chain.
+    const crlCheck: CrlCheckMode = booleanFlag(args, 'crl_check_all')
+      ? true
+      : booleanFlag(args, 'crl_check')
+        ? 'peer'
+        : false;
+    const policies = stringFlags(args, 'policy');
     const options: VerifyChainOptions = {
-      roots: caFile === undefined ? [] : certificates(await readText(caFile), caFile),
+      roots: caText === undefined ? [] : certificates(caText, caFile as string),
       ...(purpose === undefined ? {} : { purpose }),
       ...(attime === undefined ? {} : { time: new Date(attime * 1000) }),
       ...(depth === undefined ? {} : { maxDepth: depth }),
       ...(hostname === undefined ? {} : { hostname }),
       ...(ip === undefined ? {} : { ip }),
       ...(booleanFlag(args, 'partial_chain') ? { partialChain: true } : {}),
+      ...(crlCheck === false ? {} : { crlCheck, crls }),
+      ...(booleanFlag(args, 'explicit_policy') ? { explicitPolicy: true } : {}),
+      ...(policies.length === 0 ? {} : { policies }),
+      ...(authLevel === 0 ? { allowSha1: true } : {}),
     };
-    const untrusted = untrustedFile === undefined ? [] : certificates(await readText(untrustedFile), untrustedFile);
+    const untrusted: Uint8Array[] = [];
+    for (const file of stringFlags(args, 'untrusted')) untrusted.push(...certificates(await readText(file), file));
     await verifyOne(await readText(args.positional[0] as string), options, untrusted);
     io.stdout('OK\n');
     return ExitCode.ok;
