@@ -439,6 +439,20 @@ export function featureCases12() {
         if (h.complete.encryptThenMac) throw new Error('EtM negotiated despite -no_etm');
       },
     }),
+    client12('max_fragment_length 1024', {
+      config: { maxFragmentLength: 1024 },
+      check: async ({ conn, h }) => {
+        await echo(conn, h, 'x'.repeat(3000));
+      },
+    }),
+    server12('max_fragment_length 512 (s_client -maxfraglen)', {
+      args: ['-maxfraglen', '512'],
+      check: async ({ conn, h, cli }) => {
+        conn.write(new TextEncoder().encode(`${'y'.repeat(2000)}\n`));
+        h.flush();
+        await waitFor(() => cli.output.includes('y'.repeat(2000)), T, 'long line at s_client');
+      },
+    }),
     client12('client certificate (s_server -Verify)', {
       args: (env) => ['-Verify', '1', '-CAfile', env.creds.client.certPath],
       config: (env) => ({ certificateChain: [env.creds.client.der], privateKey: env.creds.client.privateKey }),

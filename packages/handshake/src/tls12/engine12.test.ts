@@ -1,5 +1,6 @@
 import { Reader } from '@sslsocket/record';
 import { describe, expect, it } from 'vitest';
+import { leafPublicKey } from '../common13.js';
 import type { ConnectionConfig } from '../config.js';
 import { ClientConnection, ServerConnection } from '../connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
@@ -231,5 +232,35 @@ describe('TLS 1.2 engine, in memory', () => {
     client.start();
     pump(client, server);
     expect(errorOf(server.takeEvents())).toBe(alert);
+  });
+
+  it('status_request: the stapled OCSP response reaches the verification hook', () => {
+    const staple = Uint8Array.of(0x30, 0x03, 0x0a, 0x01, 0x00);
+    let seen: Uint8Array | undefined;
+    const { client } = connect(
+      {
+        ...TLS12,
+        ocspStapling: true,
+        verifyCertificate: (chain, ctx) => {
+          seen = ctx.ocspResponse;
+          return leafPublicKey(chain[0] as Uint8Array);
+        },
+      },
+      { ocspResponse: staple },
+    );
+    expect(errorOf(client.takeEvents())).toBeUndefined();
+    expect(seen).toEqual(staple);
+  });
+
+  it('max_fragment_length and record_size_limit bound the records each side writes', () => {
+    const mfl = connect({ ...TLS12, maxFragmentLength: 512 });
+    mfl.server.write(new Uint8Array(2000));
+    const out = mfl.server.takeOutput() as Uint8Array;
+    // Four records of at most 512 plaintext bytes each (AEAD adds 8 + 16 bytes).
+    expect(out.length).toBe(2000 + 4 * (5 + 8 + 16));
+    const rsl = connect({ ...TLS12, recordSizeLimit: 1000 }, { recordSizeLimit: 1000 });
+    expect(params(rsl.client.takeEvents())?.peerRecordSizeLimit).toBe(1000);
+    rsl.server.write(new Uint8Array(3000));
+    expect((rsl.server.takeOutput() as Uint8Array).length).toBe(3000 + 3 * (5 + 8 + 16));
   });
 });
