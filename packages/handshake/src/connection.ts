@@ -55,6 +55,9 @@ export abstract class Connection {
 
   /** Sends a KeyUpdate; `requestPeer` asks the peer to update its keys too (RFC 8446 §4.6.3). */
   keyUpdate(requestPeer: boolean): void {
+    if (this.core.version === 'tlsv1.2') {
+      throw new TlsAlert('internal_error', 'KeyUpdate is TLS 1.3 only; TLS 1.2 rekeys by renegotiate()');
+    }
     try {
       sendKeyUpdate(this.core, requestPeer);
     } catch (e) {
