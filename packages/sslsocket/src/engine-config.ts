@@ -7,6 +7,7 @@ import {
 } from '@sslsocket/handshake';
 import {
   CertificateError,
+  clearPemCache as clearPkixPemCache,
   decodePem,
   parseCertificate,
   parseDhParameters,
@@ -23,7 +24,7 @@ import {
   webcryptoProvider,
 } from '@sslsocket/suites';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
-import { OptionError } from './socket-options.js';
+import { OptionError, signatureAlgsToEngine } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
 
 const TLS13_DEFAULT_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
@@ -37,6 +38,7 @@ const pemCache = new Map<string, string>();
 /** Erlang `ssl:clear_pem_cache/0`: forget the contents of certificate and key files read so far. */
 export function clearPemCache(): void {
   pemCache.clear();
+  clearPkixPemCache();
 }
 
 async function readCached(path: string, option: string): Promise<string> {
@@ -145,6 +147,8 @@ function verifier(
       ...(options.customizeHostnameCheck === undefined
         ? {}
         : { customizeHostnameCheck: options.customizeHostnameCheck }),
+      ...(options.crlCheck === undefined || options.crlCheck === false ? {} : { crlCheck: options.crlCheck }),
+      ...(options.crlCache === undefined ? {} : { crlCache: options.crlCache }),
     });
     return result.publicKey;
   };
@@ -172,7 +176,7 @@ function commonConfig(
     ...(options.versions === undefined ? {} : { versions: options.versions }),
     ...(suites === undefined ? {} : { cipherSuites: suites }),
     ...(options.eccs === undefined ? {} : { groups: options.eccs }),
-    ...(options.signatureAlgs === undefined ? {} : { signatureAlgs: options.signatureAlgs }),
+    ...(options.signatureAlgs === undefined ? {} : { signatureAlgs: signatureAlgsToEngine(options.signatureAlgs) }),
     ...(options.signatureAlgsCert === undefined ? {} : { signatureAlgsCert: options.signatureAlgsCert }),
     ...(options.keylog === undefined ? {} : { keylog: options.keylog }),
     ...(options.maxHandshakeSize === undefined ? {} : { maxHandshakeSize: options.maxHandshakeSize }),

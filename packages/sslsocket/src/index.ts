@@ -30,5 +30,5 @@ export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
 export { clearSessions } from './session-store.js';
 export * from './socket-options.js';
-export type * from './tls12-options.js';
 export { type ConnectionInformation, type HelloExtensions, SslSocket, type SslSocketEvents } from './ssl-socket.js';
+export type * from './tls12-options.js';

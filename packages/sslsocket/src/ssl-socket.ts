@@ -550,9 +550,14 @@ export class SslSocket extends Emitter<SslSocketEvents> {
    * @example
    * socket.prf('key expansion', ['serverRandom', 'clientRandom'], 40);
    */
-  prf(label: string | Uint8Array, seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[], length: number): Uint8Array {
+  prf(
+    label: string | Uint8Array,
+    seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[],
+    length: number,
+  ): Uint8Array {
     const p = this.requireParameters();
-    if (p.version !== 'tlsv1.2') throw new TlsAlert('protocol_version', 'prf is defined for TLS 1.2; use exportKeyingMaterial');
+    if (p.version !== 'tlsv1.2')
+      throw new TlsAlert('protocol_version', 'prf is defined for TLS 1.2; use exportKeyingMaterial');
     return this.connection.prf(typeof label === 'string' ? new TextEncoder().encode(label) : label, seed, length);
   }
 
