@@ -11,6 +11,7 @@ import { TimeoutError } from './errors.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
 import {
   type ClientOptions,
+  OptionError,
   type ServerOptions,
   validateClientOptions,
   validateServerOptions,
@@ -143,14 +144,36 @@ export class SslListenSocket {
    * `handshake()` on it.
    */
   async transportAccept(): Promise<Transport> {
-    return this.listener.accept();
+    const transport = await this.listener.accept();
+    acceptedBy.set(transport, this);
+    return transport;
   }
 
   /** Accepts and handshakes the next connection in one call. */
   async accept(extra?: ServerOptions): Promise<SslSocket> {
-    const transport = await this.transportAccept();
-    if (extra !== undefined) return handshake(transport, { ...this.options, ...extra });
-    return serverHandshake(transport, this.config, this.options);
+    return this.handshakeOn(await this.transportAccept(), extra);
+  }
+
+  /**
+   * The handshake on a transport this listener accepted. Extra options make a fresh configuration,
+   * but ticket keys, the session cache and the 0-RTT replay record stay the listener's, so
+   * resumption works across all its connections.
+   */
+  async handshakeOn(transport: Transport, extra?: ServerOptions): Promise<SslSocket> {
+    if (extra === undefined || Object.keys(extra).length === 0) {
+      return serverHandshake(transport, this.config, this.options);
+    }
+    const options = { ...this.options, ...extra };
+    validateServerOptions(options);
+    const fresh = await serverEngineConfig(options);
+    const shared = this.config;
+    const config: ConnectionConfig = {
+      ...fresh,
+      ...(shared.ticketKeys === undefined || extra.ticketKeys !== undefined ? {} : { ticketKeys: shared.ticketKeys }),
+      ...(shared.sessionCache === undefined ? {} : { sessionCache: shared.sessionCache }),
+      ...(shared.earlyDataReplay === undefined ? {} : { earlyDataReplay: shared.earlyDataReplay }),
+    };
+    return serverHandshake(transport, config, options);
   }
 
   close(): Promise<void> {
@@ -178,10 +201,18 @@ export async function listen(port: number, options: ServerOptions & { host?: str
  * Erlang `ssl:handshake/2,3`: runs the server handshake on an accepted transport (or upgrades any
  * transport to TLS on the server side).
  */
-export async function handshake(transport: Transport, options: ServerOptions): Promise<SslSocket> {
+export async function handshake(transport: Transport, options?: ServerOptions): Promise<SslSocket> {
+  // Erlang handshake/1,2 after transport_accept: the listener's options, plus any extra ones.
+  const listener = acceptedBy.get(transport);
+  if (listener !== undefined) return listener.handshakeOn(transport, options);
+  if (options === undefined)
+    throw new OptionError('options', 'a transport not accepted by listen() needs server options');
   validateServerOptions(options);
   return serverHandshake(transport, await serverEngineConfig(options), options);
 }
+
+/** Which listener accepted a transport, so handshake(transport) can use its configuration. */
+const acceptedBy = new WeakMap<Transport, SslListenSocket>();
 
 async function serverHandshake(
   transport: Transport,

@@ -215,6 +215,7 @@ export async function clientEngineConfig(
       : {}),
     ...(options.pskIdentity === undefined ? {} : { pskIdentity: bytesOf(options.pskIdentity) }),
     ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
+    ...(options.earlyData === undefined ? {} : { earlyData: bytesOf(options.earlyData) }),
     ...(options.maxFragmentLength === undefined ? {} : { maxFragmentLength: options.maxFragmentLength }),
   };
   return config as ConnectionConfig;
@@ -299,6 +300,9 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
     ...(ticketKeys === undefined ? {} : { ticketKeys }),
     ...(options.ticketLifetime === undefined ? {} : { ticketLifetime: options.ticketLifetime }),
     ...(await tls12Server(options)),
+    ...(options.earlyData === 'enabled'
+      ? { maxEarlyDataSize: options.maxEarlyDataSize ?? 16384, earlyDataReplay: new Set<string>() }
+      : {}),
   };
   return config as ConnectionConfig;
 }

@@ -112,6 +112,11 @@ export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
   /** Keep sessions for later connections to the same host and port (Erlang reuse_sessions). */
   readonly reuseSessions?: boolean | 'save';
   readonly middleboxCompMode?: boolean;
+  /**
+   * TLS 1.3 0-RTT: bytes sent with the ClientHello when resuming a session that allows early data
+   * (replayable by an attacker: only for idempotent requests).
+   */
+  readonly earlyData?: Uint8Array | string;
   /** @deprecated Not supported: SRP suites are not offered. */
   readonly srpIdentity?: never;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnAdvertisedProtocols`. */
@@ -142,6 +147,10 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions {
   /** 32+-byte secrets for ticket sealing, shared by servers that should resume each other's sessions. */
   readonly ticketKeys?: readonly Uint8Array[];
   readonly ticketLifetime?: number;
+  /** TLS 1.3 0-RTT: accept early data on resumed connections (default 'disabled'). */
+  readonly earlyData?: 'enabled' | 'disabled';
+  /** TLS 1.3 0-RTT: the most early data a ticket allows (default 16384 when enabled). */
+  readonly maxEarlyDataSize?: number;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnPreferredProtocols`. */
   readonly nextProtocolsAdvertised?: never;
 }
@@ -368,6 +377,7 @@ const CLIENT_RULES: Readonly<Record<string, Check>> = {
   pskIdentity: pskIdentity(1),
   fallback: bool,
   maxFragmentLength: oneOf(512, 1024, 2048, 4096),
+  earlyData: (v) => (typeof v === 'string' || v instanceof Uint8Array ? undefined : 'must be bytes or a string'),
   srpIdentity: refused('SRP suites are not offered'),
   clientPreferredNextProtocols: refused('NPN was replaced by ALPN: use alpnAdvertisedProtocols'),
 };
@@ -397,6 +407,8 @@ const SERVER_RULES: Readonly<Record<string, Check>> = {
   reuseSession: fn,
   sessionLifetime: integer(0),
   sessionCacheServerMax: integer(0),
+  earlyData: oneOf('enabled', 'disabled'),
+  maxEarlyDataSize: integer(0, 2 ** 32 - 1),
   nextProtocolsAdvertised: refused('NPN was replaced by ALPN: use alpnPreferredProtocols'),
 };
 

@@ -56,6 +56,8 @@ export interface ConnectionInformation {
   readonly extendedMasterSecret: boolean | undefined;
   readonly encryptThenMac: boolean | undefined;
   readonly secureRenegotiation: boolean | undefined;
+  /** TLS 1.3 0-RTT on this connection (client view: whether the server took our early data). */
+  readonly earlyData: 'accepted' | 'rejected' | 'none';
   /** Only when asked for by name (Erlang: client_random, server_random, master_secret; TLS 1.2). */
   readonly clientRandom?: Uint8Array;
   readonly serverRandom?: Uint8Array;
@@ -77,6 +79,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   private consumerWaiter: (() => void) | undefined;
   private activeMode: ActiveMode;
   private parameters: NegotiatedParameters | undefined;
+  private earlyData: boolean | undefined;
   private renegotiationWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
   private peerClosed = false;
@@ -231,6 +234,9 @@ export class SslSocket extends Emitter<SslSocketEvents> {
         }
         // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete.
         if (!this.handshakeSettled && event.alert.description !== 'close_notify') this.fail(event.alert);
+        break;
+      case 'earlyData':
+        this.earlyData = event.accepted;
         break;
       case 'newSessionTicket':
         this.sessions.push(event.session);
@@ -468,6 +474,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
       extendedMasterSecret: p.extendedMasterSecret,
       encryptThenMac: p.encryptThenMac,
       secureRenegotiation: p.secureRenegotiation,
+      earlyData: this.earlyData === undefined ? 'none' : this.earlyData ? 'accepted' : 'rejected',
       ...pick('clientRandom'),
       ...pick('serverRandom'),
       ...pick('masterSecret'),

@@ -111,6 +111,31 @@ describe('sslsocket over TLS 1.2', () => {
     await server.close();
   });
 
+  it.each([['tlsv1.3'], ['tlsv1.2']] as const)(
+    'transportAccept + handshake(transport) uses the listener configuration: %s resumes',
+    async (version) => {
+      const server = await listen(0, { host: '127.0.0.1', cert: ca.leaf.certificatePem, key: ca.leaf.keyPem });
+      const port = (server.address as { port: number }).port;
+      const serveOne = async () => {
+        const socket = await handshake(await server.transportAccept());
+        await socket.send('x');
+        await socket.close();
+      };
+      const options = { cacerts: [ca.ca.certificatePem], serverNameIndication: 'server.test', versions: [version] };
+      const resumed: boolean[] = [];
+      for (let i = 0; i < 2; i++) {
+        const serving = serveOne();
+        const client = await connect('127.0.0.1', port, options);
+        await client.recv(1);
+        resumed.push(client.connectionInformation().sessionResumption);
+        await client.close();
+        await serving;
+      }
+      expect(resumed).toEqual([false, true]);
+      await server.close();
+    },
+  );
+
   it('DHE with custom parameters from the dh option', async () => {
     const pem = [
       '-----BEGIN DH PARAMETERS-----',

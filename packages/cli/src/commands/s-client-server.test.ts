@@ -130,6 +130,6 @@ describe('sslsocket s_client and s_server', () => {
     const { io, streams } = capture();
     expect(await runSClient(['-connect', 'nowhere'], streams, lines(''))).toBe(2);
     expect(io.err).toMatch(/expected \[HOST:\]PORT/);
-    expect(await runSServer(['-accept', '1', '-early_data'], streams)).toBe(2);
+    expect(await runSServer(['-accept', '1', '-no_such_flag'], streams)).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
-import { booleanFlag, type FlagSpec, formatHelp, parseArgs, stringFlag, UsageError } from '../args.js';
+import { booleanFlag, type FlagSpec, formatHelp, type ParsedArgs, parseArgs, stringFlag, UsageError } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
 import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
 
@@ -13,6 +13,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'sess_out', value: 'FILE', help: 'save the session for resumption' },
   { name: 'sess_in', value: 'FILE', help: 'resume the saved session' },
   { name: 'brief', help: 'print the summary only' },
+  { name: 'early_data', value: 'FILE', help: 'TLS 1.3 0-RTT: send FILE as early data (needs -sess_in)' },
   { name: 'reconnect', help: 'after the first handshake, reconnect 5 times resuming its session' },
   ...COMMON_TLS_FLAGS,
 ];
@@ -49,7 +50,7 @@ function summary(socket: SslSocket, verify: string): string {
     `ALPN: ${info.alpn ?? 'none'}`,
     `Resumed: ${info.sessionResumption ? 'yes' : 'no'}`,
     `Verify: ${verify}`,
-    'EarlyData: none',
+    `EarlyData: ${info.earlyData}`,
   ].join('\n');
 }
 
@@ -82,6 +83,11 @@ export async function runSClient(
   }
   try {
     const psk = pskKey(args);
+    const earlyFile = stringFlag(args, 'early_data');
+    if (earlyFile !== undefined && stringFlag(args, 'sess_in') === undefined) {
+      throw new UsageError('-early_data needs -sess_in (0-RTT only works when resuming)');
+    }
+    const early = earlyFile === undefined ? undefined : new Uint8Array(await readFile(earlyFile));
     target = hostPort(stringFlag(args, 'connect') ?? 'localhost:4433', 'localhost');
     const caFile = stringFlag(args, 'CAfile');
     const enforce = booleanFlag(args, 'verify_return_error');
@@ -95,6 +101,7 @@ export async function runSClient(
       // Like openssl s_client: resume only what -sess_in names.
       reuseSessions: false,
       ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
+      ...(early === undefined ? {} : { earlyData: early }),
       ...(psk === undefined
         ? {}
         : {
@@ -124,7 +131,30 @@ export async function runSClient(
     return ExitCode.failure;
   }
   const sessOut = stringFlag(args, 'sess_out');
-  if (sessOut !== undefined) socket.on('session', (session) => void writeFile(sessOut, encodeSession(session)));
+  const writes: Promise<void>[] = [];
+  if (sessOut !== undefined) {
+    // Tickets can arrive with the server's last handshake flight, before connect() returned.
+    const latest = socket.savedSessions.at(-1);
+    if (latest !== undefined) writes.push(writeFile(sessOut, encodeSession(latest)));
+    socket.on('session', (saved) => writes.push(writeFile(sessOut, encodeSession(saved))));
+  }
+  try {
+    return await session(socket, args, target, options, io, stdin, verifyFailure);
+  } finally {
+    // The process may exit right after: the saved session must be on disk first.
+    await Promise.all(writes);
+  }
+}
+
+async function session(
+  socket: SslSocket,
+  args: ParsedArgs,
+  target: { host: string; port: number },
+  options: ClientOptions,
+  io: CommandIo,
+  stdin: AsyncIterable<Uint8Array | string>,
+  verifyFailure: string | undefined,
+): Promise<number> {
   io.stderr(`${summary(socket, verifyFailure ?? 'OK')}\n`);
   if (booleanFlag(args, 'reconnect')) return reconnect(socket, target, options, io);
   if (booleanFlag(args, 'brief')) {

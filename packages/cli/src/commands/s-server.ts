@@ -16,6 +16,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'no_ticket', help: 'send no session tickets' },
   { name: 'naccept', value: 'N', help: 'exit after N connections' },
   { name: 'www', help: 'answer GET / with an HTTP page describing the session' },
+  { name: 'early_data', help: 'TLS 1.3 0-RTT: accept early data from resuming clients' },
   { name: 'psk_hint', value: 'HINT', help: 'TLS 1.2 PSK identity hint to send' },
   { name: 'dhparam', value: 'FILE', help: 'TLS 1.2 DHE parameters (PEM), instead of the RFC 7919 groups' },
   ...COMMON_TLS_FLAGS,
@@ -122,6 +123,7 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
         : {}),
       ...(booleanFlag(args, 'no_ticket') ? { sessionTickets: 'disabled' as const } : {}),
       ...(dhparam === undefined ? {} : { dhfile: dhparam }),
+      ...(booleanFlag(args, 'early_data') ? { earlyData: 'enabled' as const } : {}),
       ...(hint === undefined ? {} : { pskIdentity: hint }),
       ...(psk === undefined
         ? {}
@@ -170,7 +172,8 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
       (async () => {
         try {
           const { handshake } = await import('sslsocket');
-          const socket = await handshake(transport, options);
+          // The listener's configuration: its ticket keys and session cache span connections.
+          const socket = await handshake(transport);
           if (www) await serveWww(socket);
           else await serveEcho(socket, io);
         } catch (error) {
