@@ -80,9 +80,11 @@ export async function resolveProvider(option: CommonOptions['provider']): Promis
 }
 
 async function loadCertKey(options: CertKeyOptions, label: string): Promise<CertifiedKey | undefined> {
+  // Erlang: cert and key, when given, take precedence over certfile and keyfile.
   const certText =
-    options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : options.cert;
-  const keySource = options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : options.key;
+    options.cert ?? (options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : undefined);
+  const keySource =
+    options.key ?? (options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : undefined);
   if (certText === undefined || keySource === undefined) return undefined;
   const chain = certificatesFrom(certText, `${label}cert`);
   let privateKey: PrivateKey;
@@ -100,7 +102,8 @@ async function loadCertKey(options: CertKeyOptions, label: string): Promise<Cert
 async function loadRoots(options: CommonOptions): Promise<Uint8Array[]> {
   const roots: Uint8Array[] = [];
   for (const entry of options.cacerts ?? []) roots.push(...certificatesFrom(entry, 'cacerts'));
-  if (options.cacertfile !== undefined)
+  // Erlang: cacerts, when given, takes precedence over cacertfile.
+  if (options.cacertfile !== undefined && options.cacerts === undefined)
     roots.push(...certificatesFrom(await readCached(options.cacertfile, 'cacertfile'), 'cacertfile'));
   return roots;
 }
@@ -223,13 +226,14 @@ export async function clientEngineConfig(
 
 /** Erlang `dh` / `dhfile`: custom DHE parameters. */
 async function loadDh(options: Tls12ServerOptions): Promise<{ p: bigint; g: bigint } | undefined> {
-  const source = options.dhfile !== undefined ? await readCached(options.dhfile, 'dhfile') : options.dh;
+  // Erlang: dh, when given, takes precedence over dhfile.
+  const source = options.dh ?? (options.dhfile !== undefined ? await readCached(options.dhfile, 'dhfile') : undefined);
   if (source === undefined) return undefined;
   try {
     const parsed = parseDhParameters(source);
     return { p: parsed.p, g: parsed.g };
   } catch (cause) {
-    throw new OptionError(options.dhfile !== undefined ? 'dhfile' : 'dh', (cause as Error).message);
+    throw new OptionError(options.dh !== undefined ? 'dh' : 'dhfile', (cause as Error).message);
   }
 }
 
