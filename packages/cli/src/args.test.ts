@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag, stringFlags, UsageError } from './args.js';
+import {
+  type FlagSpec,
+  formatHelp,
+  integerFlag,
+  numberFlag,
+  parseArgs,
+  stringFlag,
+  stringFlags,
+  UsageError,
+} from './args.js';
 
 const specs: FlagSpec[] = [
   { name: 'connect', value: 'HOST:PORT', help: 'where to connect' },
@@ -29,6 +38,16 @@ describe('parseArgs', () => {
     expect(integerFlag(parseArgs(['-naccept', '3'], specs), 'naccept', 1, 10)).toBe(3);
     expect(() => integerFlag(parseArgs(['-naccept', '3x'], specs), 'naccept', 1, 10)).toThrow(/integer from 1 to 10/);
     expect(() => integerFlag(parseArgs(['-naccept', '0'], specs), 'naccept', 1, 10)).toThrow(UsageError);
+  });
+
+  it('checks decimal number bounds', () => {
+    const value = (raw: string) => numberFlag(parseArgs(['-naccept', raw], specs), 'naccept', 0.01, 10);
+    expect(value('0.2')).toBe(0.2);
+    expect(value('.5')).toBe(0.5);
+    expect(value('3')).toBe(3);
+    expect(numberFlag(parseArgs([], specs), 'naccept', 0.01, 10)).toBeUndefined();
+    for (const raw of ['0', '11', '1e1', '-1', '2s', '', 'NaN'])
+      expect(() => value(raw)).toThrow(/number from 0.01 to 10/);
   });
 
   it('recognises help and renders it', () => {

@@ -97,6 +97,17 @@ export function integerFlag(args: ParsedArgs, name: string, min: number, max: nu
   return value;
 }
 
+/** A decimal number flag within bounds (`-seconds 0.5`); a malformed value is a UsageError naming the flag. */
+export function numberFlag(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(raw) || value < min || value > max) {
+    throw new UsageError(`option -${name} wants a number from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
 /** Renders a help screen: usage line, flag table, examples. */
 export function formatHelp(usage: string, specs: readonly FlagSpec[], examples: readonly string[]): string {
   const left = specs.map((spec) => `  -${spec.name}${spec.value === undefined ? '' : ` ${spec.value}`}`);

@@ -197,21 +197,19 @@ export function listenNode(
 /** A small FIFO with one waiting taker, for accepted sockets. */
 class ChunkQueueOf<T> {
   private readonly items: T[] = [];
-  private waiter: ((item: T | null) => void) | undefined;
+  /** Callers waiting in turn (several accept() calls may be outstanding at once). */
+  private readonly waiters: ((item: T | null) => void)[] = [];
   private ended = false;
 
   push(item: T): void {
-    if (this.waiter !== undefined) {
-      const waiter = this.waiter;
-      this.waiter = undefined;
-      waiter(item);
-    } else this.items.push(item);
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) waiter(item);
+    else this.items.push(item);
   }
 
   end(): void {
     this.ended = true;
-    this.waiter?.(null);
-    this.waiter = undefined;
+    for (const waiter of this.waiters.splice(0)) waiter(null);
   }
 
   take(): Promise<T | null> {
@@ -219,7 +217,7 @@ class ChunkQueueOf<T> {
     if (item !== undefined) return Promise.resolve(item);
     if (this.ended) return Promise.resolve(null);
     return new Promise((resolve) => {
-      this.waiter = resolve;
+      this.waiters.push(resolve);
     });
   }
 }

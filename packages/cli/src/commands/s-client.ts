@@ -31,6 +31,15 @@ function encodeSession(session: object): string {
   );
 }
 
+/** `-sess_in FILE`, with a readable error for a missing or damaged file. */
+async function readSession(path: string): Promise<object> {
+  try {
+    return decodeSession(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`-sess_in: cannot read a session from ${path}: ${(error as Error).message}`);
+  }
+}
+
 function decodeSession(text: string): object {
   return JSON.parse(text, (_key, value: unknown) =>
     value !== null && typeof value === 'object' && 'hex' in value
@@ -108,7 +117,7 @@ export async function runSClient(
             pskIdentity: stringFlag(args, 'psk_identity') ?? 'Client_identity',
             userLookupFun: () => psk,
           }),
-      ...(sessIn === undefined ? {} : { reuseSession: decodeSession(await readFile(sessIn, 'utf8')) }),
+      ...(sessIn === undefined ? {} : { reuseSession: await readSession(sessIn) }),
       // Like openssl: without -verify_return_error a failed verification is reported, not fatal.
       ...(enforce
         ? {}
@@ -131,18 +140,20 @@ export async function runSClient(
     return ExitCode.failure;
   }
   const sessOut = stringFlag(args, 'sess_out');
-  const writes: Promise<void>[] = [];
-  if (sessOut !== undefined) {
-    // Tickets can arrive with the server's last handshake flight, before connect() returned.
-    const latest = socket.savedSessions.at(-1);
-    if (latest !== undefined) writes.push(writeFile(sessOut, encodeSession(latest)));
-    socket.on('session', (saved) => writes.push(writeFile(sessOut, encodeSession(saved))));
-  }
+  // One write at a time (servers send several tickets), the newest last.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (saved: object): void => {
+    if (sessOut !== undefined) saving = saving.then(() => writeFile(sessOut, encodeSession(saved)));
+  };
+  // Tickets can arrive with the server's last handshake flight, before connect() returned.
+  const latest = socket.savedSessions.at(-1);
+  if (latest !== undefined) save(latest);
+  socket.on('session', save);
   try {
     return await session(socket, args, target, options, io, stdin, verifyFailure);
   } finally {
     // The process may exit right after: the saved session must be on disk first.
-    await Promise.all(writes);
+    await saving;
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatError, generateSelfSigned, listen, type ServerOptions, type SslSocket } from 'sslsocket';
-import { booleanFlag, type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { booleanFlag, type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
 import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
 

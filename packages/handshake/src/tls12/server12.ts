@@ -111,11 +111,11 @@ function findSession(
   const config = core.config;
   const ticket = ch.extensions.get(ExtensionType.session_ticket);
   const keys = config.ticketKeys;
-  const usable = (s: ServerSession12 | undefined): ServerSession12 | undefined => {
+  // Tickets live for ticketLifetime; cached sessions for the cache's own lifetime (checked by get()).
+  const usable = (s: ServerSession12 | undefined, lifetime = Number.POSITIVE_INFINITY): ServerSession12 | undefined => {
     if (s === undefined) return undefined;
     const suite = suiteByCode(s.cipherSuite);
     const now = core.now();
-    const lifetime = (config.ticketLifetime ?? 7200) * 1000;
     if (suite === undefined || !ch.cipherSuites.includes(s.cipherSuite)) return undefined;
     if (!configuredSuites12(config).some((o) => o.code === s.cipherSuite)) return undefined;
     // RFC 7627 §5.3: never resume across a change of extended master secret.
@@ -134,7 +134,7 @@ function findSession(
   if (ticket !== undefined && ticket.length > 0 && keys !== undefined && keys.length > 0) {
     const opened = openTicket12(core.provider, keys, ticket);
     return andThen(opened, (s) => {
-      const ok = usable(s);
+      const ok = usable(s, (config.ticketLifetime ?? 7200) * 1000);
       if (ok !== undefined) hs.sessionId = ch.legacySessionId;
       return ok;
     });

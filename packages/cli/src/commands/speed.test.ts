@@ -1,0 +1,123 @@
+import { nobleProvider, suiteByName } from '@sslsocket/suites';
+import { describe, expect, it } from 'vitest';
+import type { CommandIo } from '../io.js';
+import { formatSpeedTable, runSpeed } from './speed.js';
+import { protectionPair } from './speed-measure.js';
+
+function capture(): CommandIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+  };
+  return io;
+}
+
+/** The data rows of the table: every line whose first cell is a suite name. */
+function tableRows(out: string): string[][] {
+  return out
+    .split('\n')
+    .filter((line) => line.startsWith('TLS_'))
+    .map((line) => line.trim().split(/\s{2,}/));
+}
+
+describe('sslsocket speed', () => {
+  it('measures one TLS 1.3 suite (OpenSSL or RFC name): a table with positive numbers, exit 0', async () => {
+    const io = capture();
+    const code = await runSpeed(['-seconds', '0.2', 'TLS_AES_128_GCM_SHA256'], io, { tty: false });
+    expect(io.err).not.toMatch(/failed/);
+    expect(code).toBe(0);
+    expect(io.out).toMatch(/^suite\s+version\s+provider\s+record MB\/s\s+connection MB\/s\s+handshake ms$/m);
+    const rows = tableRows(io.out);
+    expect(rows).toHaveLength(1);
+    const [suite, version, provider, record, connection, handshakeMs] = rows[0] as string[];
+    expect([suite, version, provider]).toEqual(['TLS_AES_128_GCM_SHA256', 'TLSv1.3', 'node']);
+    for (const figure of [record, connection, handshakeMs]) expect(Number(figure)).toBeGreaterThan(0);
+    // Not a terminal: one progress line per measurement, no carriage returns.
+    expect(io.err.split('\n').filter((line) => line.startsWith('speed ['))).toHaveLength(2);
+    expect(io.err).not.toContain('\r');
+  });
+
+  it('takes OpenSSL names for TLS 1.2 suites, with the live display on a terminal', async () => {
+    const io = capture();
+    const code = await runSpeed(['-seconds', '0.2', '-bytes', '4096', 'ECDHE-ECDSA-AES128-GCM-SHA256'], io, {
+      tty: true,
+    });
+    expect(code).toBe(0);
+    const rows = tableRows(io.out);
+    expect(rows[0]?.slice(0, 3)).toEqual(['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLSv1.2', 'node']);
+    expect(Number(rows[0]?.[4])).toBeGreaterThan(0);
+    expect(io.err).toContain('\r\x1b[K[1/2]');
+    expect(io.out).toContain('4096-byte records');
+  });
+
+  it('rejects a bad suite name, a bad provider and a bad -seconds with exit 2 and a readable error', async () => {
+    for (const [argv, message] of [
+      [['TLS_NOT_A_SUITE'], /unknown cipher suite 'TLS_NOT_A_SUITE'/],
+      [['-provider', 'openssl'], /-provider must be node, noble, webcrypto or all/],
+      [['-seconds', 'soon'], /-seconds wants a number/],
+      [['-second', '1'], /unknown option -second \(did you mean -seconds\?\)/],
+    ] as const) {
+      const io = capture();
+      expect(await runSpeed(argv, io)).toBe(2);
+      expect(io.err).toMatch(message);
+      expect(io.out).toBe('');
+    }
+  });
+
+  it('documents examples and exit codes in --help', async () => {
+    const io = capture();
+    expect(await runSpeed(['--help'], io)).toBe(0);
+    expect(io.out).toContain('examples:');
+    expect(io.out).toMatch(/exit codes: 0 .*1 .*2 /);
+  });
+
+  it('skips the connection for RSA suites and reports it, keeping a row', async () => {
+    const io = capture();
+    const code = await runSpeed(['-seconds', '0.05', 'ECDHE-RSA-AES128-GCM-SHA256'], io, { tty: false });
+    expect(code).toBe(0);
+    expect(io.err).toMatch(/connection: skipped: needs an RSA certificate/);
+    const row = tableRows(io.out)[0] as string[];
+    expect(Number(row[3])).toBeGreaterThan(0);
+    expect(row.slice(4)).toEqual(['-', '-']);
+  });
+});
+
+describe('speed building blocks', () => {
+  it('a protection pair seals what the other end opens, for AEAD and CBC suites', async () => {
+    for (const name of ['TLS_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-AES128-SHA256']) {
+      const suite = suiteByName(name);
+      if (suite === undefined) throw new Error(name);
+      const [sealer, opener] = protectionPair(suite, nobleProvider);
+      const plaintext = new TextEncoder().encode('speed test');
+      const out = new Uint8Array(5 + sealer.prefixLength + plaintext.length + sealer.maxSuffixLength(plaintext.length));
+      out.set(plaintext, 5 + sealer.prefixLength);
+      const total = await sealer.seal(23, out, 0, plaintext.length);
+      const opened = await opener.open(23, 0x0303, out, 5, total - 5);
+      expect(new TextDecoder().decode(out.subarray(opened.offset, opened.offset + opened.length))).toBe('speed test');
+    }
+  });
+
+  it('formats a stable table with - for missing figures', () => {
+    const text = formatSpeedTable([
+      {
+        suite: 'TLS_AES_128_GCM_SHA256',
+        version: 'tlsv1.3',
+        provider: 'noble',
+        recordMBps: 12.345,
+        connectionMBps: undefined,
+        handshakeMs: 3,
+      },
+    ]);
+    const [header, row] = text.split('\n') as [string, string];
+    expect(row).toMatch(/^TLS_AES_128_GCM_SHA256 +TLSv1\.3 {2}noble +12\.3 +- +3\.0$/);
+    // Numbers are right-aligned under their titles, so each figure ends where its title ends.
+    expect(row.length).toBe(header.length);
+    expect(row.indexOf('12.3') + 4).toBe(header.indexOf('record MB/s') + 'record MB/s'.length);
+  });
+});
