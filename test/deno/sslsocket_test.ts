@@ -29,6 +29,20 @@ Deno.test('TLS 1.3 over an in-memory pair under Deno', async () => {
   await server.close({ timeoutMs: 100 });
 });
 
+Deno.test('TLS 1.2 over an in-memory pair under Deno, with renegotiation', async () => {
+  const [clientEnd, serverEnd] = memoryPair();
+  const serverPromise = handshake(serverEnd, serverOptions);
+  const client = await connect(clientEnd, { host: 'server.test', ...clientOptions, versions: ['tlsv1.2'] });
+  const server = await serverPromise;
+  assert(client.connectionInformation().protocol === 'tlsv1.2', 'TLS 1.2 negotiated');
+  const reading = server.recv(5);
+  await client.renegotiate();
+  await client.send('again');
+  assert(new TextDecoder().decode(await reading) === 'again', 'data after renegotiation');
+  await client.close({ timeoutMs: 100 });
+  await server.close({ timeoutMs: 100 });
+});
+
 Deno.test('connect and listen over Deno.Conn with the node:crypto provider', async () => {
   const listener = listenDeno(0);
   const serving = (async () => {
