@@ -51,6 +51,23 @@ describe('sslsocket over TLS 1.2', () => {
     await server.close();
   });
 
+  it.each(['webcrypto', 'noble'] as const)(
+    'works with the %s provider (asynchronous crypto included)',
+    async (provider) => {
+      const [client, server] = await pair(
+        { provider, ciphers: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'] },
+        { provider },
+      );
+      expect(client.connectionInformation().selectedCipherSuite).toBe('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+      const big = new Uint8Array(200_000).fill(9);
+      const reading = server.recv(big.length);
+      await client.send(big);
+      expect((await reading).length).toBe(big.length);
+      await client.close();
+      await server.close();
+    },
+  );
+
   it('renegotiates from either side while data flows', async () => {
     const [client, server] = await pair();
     const reading = server.recv(5);
