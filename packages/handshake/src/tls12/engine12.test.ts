@@ -263,4 +263,19 @@ describe('TLS 1.2 engine, in memory', () => {
     rsl.server.write(new Uint8Array(3000));
     expect((rsl.server.takeOutput() as Uint8Array).length).toBe(3000 + 3 * (5 + 8 + 16));
   });
+
+  it("handshake: 'hello' pauses a TLS 1.2 server at the ClientHello until continue()", async () => {
+    const client = new ClientConnection(baseClient(TLS12));
+    const server = new ServerConnection(
+      baseServer({ handshake: 'hello', certificateChain: undefined, privateKey: undefined }),
+    );
+    server.on((e) => {
+      if (e.type === 'hello') server.continue(baseServer());
+    });
+    client.start();
+    const hello = client.takeOutput() as Uint8Array;
+    await server.receive(hello);
+    pump(client, server);
+    expect(params(client.takeEvents())?.version).toBe('tlsv1.2');
+  });
 });
