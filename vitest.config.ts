@@ -14,6 +14,11 @@ export default defineConfig({
       { find: /^@sslsocket\/handshake$/, replacement: src('handshake') },
       { find: /^@sslsocket\/transport$/, replacement: src('transport') },
       { find: /^sslsocket$/, replacement: src('sslsocket') },
+      // The default provider is chosen by package.json import conditions; tests run on Node.
+      {
+        find: /^#default-provider$/,
+        replacement: fileURLToPath(new URL('./packages/sslsocket/src/default-provider.ts', import.meta.url)),
+      },
     ],
   },
   test: {

@@ -7,7 +7,7 @@
 import { ContentType, RecordReader, RecordWriter, Tls13Protection } from '@sslsocket/record';
 import * as suites from '@sslsocket/suites';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 0.4);
+const seconds = Number(process.env.BENCH_SECONDS ?? 0.15);
 let providers = [suites.nobleProvider];
 if (suites.webcryptoProvider !== undefined) providers.push(suites.webcryptoProvider);
 try {
@@ -28,27 +28,29 @@ const algorithms = [
   ['AES-128-CCM', 16],
 ];
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 
 /**
- * Best of several alternating runs of each step (steps may return a Promise), each `seconds` long,
- * in MB/s. Alternating raw and record-layer runs exposes both to the same disturbances, and the
- * best run is the least disturbed one: WebCrypto's thread pool and a shared 2-core machine make
- * single runs vary by ±20%.
+ * Runs the steps (each may return a Promise) in alternation, `count` rounds of `seconds` each after
+ * a warm-up, and returns per step the MB/s of every round. Alternating raw and record-layer runs
+ * exposes both to the same disturbances (WebCrypto's thread pool, a shared 2-core machine), so the
+ * ratio is taken round by round between neighbouring runs, and the median of those ratios is kept:
+ * one disturbed run moves neither the figures nor the ratio.
  */
 async function measureAlternating(steps, bytes, count) {
-  const best = steps.map(() => 0);
+  const runs = steps.map(() => []);
+  for (const step of steps) await measureOnce(step, bytes, 0.1);
   for (let round = 0; round < count; round++) {
-    for (const [i, step] of steps.entries()) best[i] = Math.max(best[i], await measureOnce(step, bytes));
+    for (const [i, step] of steps.entries()) runs[i].push(await measureOnce(step, bytes, seconds));
   }
-  return best;
+  return runs;
 }
 
-async function measureOnce(step, bytes) {
+async function measureOnce(step, bytes, duration) {
   for (let i = 0; i < 3; i++) await step();
   let count = 0;
   const start = performance.now();
-  const deadline = start + seconds * 1000;
+  const deadline = start + duration * 1000;
   while (performance.now() < deadline) {
     for (let i = 0; i < 8; i++) {
       const result = step();
@@ -57,6 +59,17 @@ async function measureOnce(step, bytes) {
     count += 8;
   }
   return (count * bytes) / ((performance.now() - start) / 1000) / 1e6;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Median of the round-by-round ratios record ÷ raw. */
+function pairedRatio(record, raw) {
+  return median(record.map((value, i) => value / raw[i]));
 }
 
 const rows = [];
@@ -116,12 +129,13 @@ for (const provider of providers) {
         reader.feed(stream[index++]);
         return reader.next();
       };
-      const [rawSeal, recordSeal, rawOpen, recordOpen] = await measureAlternating(
+      const runs = await measureAlternating(
         [rawSealStep, recordSealStep, rawOpenStep, recordOpenStep],
         size,
-        size === 16384 ? rounds : 2,
+        size === 16384 ? rounds : 3,
       );
-      const rowRatio = Math.min(recordSeal / rawSeal, recordOpen / rawOpen);
+      const [rawSeal, recordSeal, rawOpen, recordOpen] = runs.map(median);
+      const rowRatio = Math.min(pairedRatio(runs[1], runs[0]), pairedRatio(runs[3], runs[2]));
       if (size === 16384 && provider.name === 'node') nodeRatio = Math.min(nodeRatio, rowRatio);
       else if (size === 16384) ratio = Math.min(ratio, rowRatio);
       rows.push([provider.name, algorithm, `${size / 1024} KiB`, rawSeal, recordSeal, rawOpen, recordOpen, rowRatio]);
@@ -135,7 +149,9 @@ const table = rows.map((row) =>
 );
 const widths = header.map((title, i) => Math.max(title.length, ...table.map((row) => row[i].length)));
 const line = (cells) => cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
-console.log('MB/s, AEAD seal/open alone (raw) and through the record layer (record)');
+console.log(
+  `MB/s (median of ${rounds} alternating runs), AEAD seal/open alone (raw) and through the record layer (record); ratio: median of the run-by-run record ÷ raw, the smaller of seal and open`,
+);
 console.log(line(header));
 for (const row of table) console.log(line(row));
 console.log(`record-layer ratio: ${ratio.toFixed(3)}`);

@@ -155,3 +155,37 @@ describe('nodeProvider AEAD', () => {
     expect(nodeProvider.aead('AES-128-CCM-8', new Uint8Array(16)).tagLength).toBe(8);
   });
 });
+
+describe('sealTo with a trailer (the record layer passes TLS 1.3 inner type and padding)', () => {
+  const algorithms: AeadAlgorithm[] = [
+    'AES-128-GCM',
+    'AES-256-GCM',
+    'CHACHA20-POLY1305',
+    'AES-128-CCM',
+    'AES-128-CCM-8',
+  ];
+  it('equals copying input || trailer and sealing in place, for every AEAD', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...algorithms),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.uint8Array({ maxLength: 40 }),
+        (algorithm, input, trailer) => {
+          const keyLength = algorithm.startsWith('AES-128') ? 16 : 32;
+          const key = nodeProvider.aead(algorithm, new Uint8Array(keyLength).fill(5));
+          const nonce = new Uint8Array(12).fill(1);
+          const aad = Uint8Array.of(23, 3, 3, 0, 9);
+          const length = input.length + trailer.length;
+          const inPlace = new Uint8Array(length + key.tagLength);
+          inPlace.set(input);
+          inPlace.set(trailer, input.length);
+          key.seal(nonce, aad, inPlace, 0, length);
+          const direct = new Uint8Array(3 + length + key.tagLength);
+          key.sealTo?.(nonce, aad, input, trailer, direct, 3);
+          expect(direct.subarray(3)).toEqual(inPlace);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

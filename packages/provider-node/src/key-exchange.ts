@@ -13,7 +13,7 @@ import type { EcCurve, GroupName, KeyShare, KeyShareResponse } from '@sslsocket/
 import { CryptoError } from '@sslsocket/suites';
 import { bigintToBytes, bytesToBigint, concatBytes, leftPad, toU8 } from './bytes.js';
 import { ECDH_CURVES } from './features.js';
-import { EC_FIELD_LENGTH, MONTGOMERY_LENGTH, montgomeryKeyPair, montgomeryPublicKey } from './keys.js';
+import { EC_FIELD_LENGTH, generateMontgomeryKeyPair, montgomeryKeyPair, montgomeryPublicKey } from './keys.js';
 
 /** A key share whose completion is synchronous, as every node:crypto one is. */
 export interface SyncKeyShare extends KeyShare {
@@ -32,9 +32,8 @@ function guarded<T>(what: string, fn: () => T): T {
 
 /** RFC 7748 §6: X25519 / X448 with a raw scalar (random unless injected). */
 export function montgomeryShare(group: 'x25519' | 'x448', scalar?: Uint8Array): SyncKeyShare {
-  const length = MONTGOMERY_LENGTH[group];
   const { privateKey, publicValue: publicKey } = guarded(`${group} key import`, () =>
-    montgomeryKeyPair(group, scalar ?? crypto.randomFillSync(new Uint8Array(length))),
+    scalar === undefined ? generateMontgomeryKeyPair(group) : montgomeryKeyPair(group, scalar),
   );
   return {
     group,

@@ -1,5 +1,7 @@
 import { TlsAlert } from '@sslsocket/suites';
 
+const EMPTY = new Uint8Array(0);
+
 /** A complete handshake message: its type, body, and the full encoding (header included) for the transcript. */
 export interface HandshakeMessageBytes {
   readonly type: number;
@@ -14,7 +16,7 @@ export interface HandshakeMessageBytes {
  * valid after the record buffer moves on.
  */
 export class HandshakeReassembler {
-  private pending = new Uint8Array(0);
+  private pending = EMPTY;
   private pendingLength = 0;
 
   constructor(
@@ -52,6 +54,8 @@ export class HandshakeReassembler {
     const raw = p.slice(0, 4 + length);
     p.copyWithin(0, 4 + length, this.pendingLength);
     this.pendingLength -= 4 + length;
+    // Handshake messages are rare after the handshake: an idle connection keeps no buffer.
+    if (this.pendingLength === 0) this.pending = EMPTY;
     return { type: raw[0] as number, body: raw.subarray(4), raw };
   }
 

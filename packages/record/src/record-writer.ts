@@ -25,11 +25,14 @@ export class RecordWriter {
   private length = 0;
   private protection: RecordProtection = new NullProtection();
   private inFlight: Promise<unknown>[] = [];
+  /** Earlier parts of this flight, left where asynchronous seals are still writing them. */
+  private segments: Uint8Array[] = [];
+  private segmentBytes = 0;
   private readonly pool: ArrayBuffer[] = [];
   maxFragment: number;
 
   constructor(options: RecordWriterOptions = {}) {
-    this.buffer = new Uint8Array(options.initialCapacity ?? 2048);
+    this.buffer = options.initialCapacity === undefined ? EMPTY : new Uint8Array(options.initialCapacity);
     this.maxFragment = options.maxFragment ?? MAX_PLAINTEXT;
   }
 
@@ -45,7 +48,7 @@ export class RecordWriter {
 
   /** Bytes waiting in the output buffer. */
   get pendingBytes(): number {
-    return this.length;
+    return this.segmentBytes + this.length;
   }
 
   /**
@@ -57,9 +60,14 @@ export class RecordWriter {
     const fragment = Math.max(1, this.maxFragment);
     const count = Math.max(1, Math.ceil(data.length / fragment));
     // Reserve room for every record up front, so asynchronous seals never see the buffer move.
-    const perRecord = RECORD_HEADER_LENGTH + protection.prefixLength + protection.maxSuffixLength(fragment);
-    this.ensureCapacity(data.length + count * perRecord);
+    // The suffix depends on the length (padding is capped by the record limit), so the last, shorter
+    // record may need more than a full one.
+    const overhead = RECORD_HEADER_LENGTH + protection.prefixLength;
+    const last = data.length - (count - 1) * fragment;
+    const full = count > 1 ? (count - 1) * (overhead + protection.maxSuffixLength(fragment)) : 0;
+    this.ensureCapacity(data.length + full + overhead + protection.maxSuffixLength(last));
     const pending: Promise<unknown>[] = [];
+    const out = this.buffer;
     for (let offset = 0, i = 0; i < count; i++, offset += fragment) {
       const chunk = Math.min(fragment, data.length - offset);
       const at = this.length;
@@ -72,7 +80,7 @@ export class RecordWriter {
       if (isPromiseLike(sealed)) {
         // The record's size is known before sealing finishes: header + prefix + chunk + suffix.
         this.length = at + RECORD_HEADER_LENGTH + protection.prefixLength + chunk + protection.maxSuffixLength(chunk);
-        pending.push(sealed.then((total) => this.checkAsyncSize(at, total)));
+        pending.push(sealed.then((total) => checkAsyncSize(out, at, total)));
       } else {
         this.length = at + sealed;
       }
@@ -89,22 +97,31 @@ export class RecordWriter {
     return all;
   }
 
-  private checkAsyncSize(at: number, total: number): void {
-    const recorded = RECORD_HEADER_LENGTH + (((this.buffer[at + 3] as number) << 8) | (this.buffer[at + 4] as number));
-    if (recorded !== total) throw new Error('RecordWriter: asynchronous seal produced an unexpected record size');
-  }
-
   /**
-   * Takes everything written so far (the caller owns the returned bytes) and empties the buffer. A
-   * large flight is handed over without copying and the writer starts a fresh buffer; a small one is
-   * copied, which is cheaper than allocating a full-size buffer per small write.
+   * Takes everything written so far (the caller owns the returned bytes) and empties the buffer. The
+   * flight is handed over without copying and the writer keeps no buffer: the next flight takes one
+   * sized for it (or a recycled one), so an idle connection holds no output memory.
    */
   takeOutput(): Uint8Array {
     if (this.inFlight.length > 0)
       throw new Error('RecordWriter.takeOutput() while records are still being sealed; await them');
     const length = this.length;
     this.length = 0;
-    if (length < 4096) return this.buffer.slice(0, length);
+    if (this.segments.length > 0) {
+      // A flight that outgrew its buffer while seals were in flight: join its parts once.
+      const parts = [...this.segments, this.buffer.subarray(0, length)];
+      const joined = new Uint8Array(this.segmentBytes + length);
+      let at = 0;
+      for (const part of parts) {
+        joined.set(part, at);
+        at += part.length;
+      }
+      this.segments = [];
+      this.segmentBytes = 0;
+      this.buffer = EMPTY;
+      return joined;
+    }
+    if (length === 0) return EMPTY;
     const out = this.buffer.subarray(0, length);
     // The next flight allocates exactly what it needs, when it comes.
     this.buffer = EMPTY;
@@ -125,9 +142,17 @@ export class RecordWriter {
 
   /** Waits for asynchronous seals to finish (a no-op for synchronous providers). */
   async settle(): Promise<void> {
-    const inFlight = this.inFlight;
-    this.inFlight = [];
-    await Promise.all(inFlight);
+    // The entries stay listed until they finish, so writes made meanwhile still see them in flight.
+    // Always one await, even with nothing in flight: callers (the engine's cancel path) have come to
+    // rely on settle() letting already-queued microtasks run first.
+    do {
+      const current = this.inFlight;
+      try {
+        await Promise.all(current);
+      } finally {
+        this.inFlight = this.inFlight.filter((entry) => !current.includes(entry));
+      }
+    } while (this.inFlight.length > 0);
   }
 
   private ensureCapacity(extra: number): void {
@@ -135,16 +160,32 @@ export class RecordWriter {
     if (needed <= this.buffer.length) return;
     let capacity = Math.max(this.buffer.length, 1024);
     while (capacity < needed) capacity *= 2;
+    if (this.length > 0 && this.inFlight.length > 0) {
+      // Asynchronous seals are still writing into this buffer: moving it would lose their output.
+      // Leave it as a segment of the flight and continue in a new buffer.
+      this.segments.push(this.buffer.subarray(0, this.length));
+      this.segmentBytes += this.length;
+      this.buffer = new Uint8Array(Math.max(extra, 1024));
+      this.length = 0;
+      return;
+    }
     if (this.length === 0) {
       const pooled = this.pool.findIndex((backing) => backing.byteLength >= needed);
       if (pooled !== -1) {
         this.buffer = new Uint8Array(this.pool.splice(pooled, 1)[0] as ArrayBuffer);
         return;
       }
-      capacity = Math.max(needed, 1024);
+      // A fresh flight: exactly its size (small writes stay small), or room for growth in a flight
+      // made of several writes.
+      capacity = needed;
     }
     const grown = new Uint8Array(capacity);
     grown.set(this.buffer.subarray(0, this.length));
     this.buffer = grown;
   }
+}
+
+function checkAsyncSize(out: Uint8Array, at: number, total: number): void {
+  const recorded = RECORD_HEADER_LENGTH + (((out[at + 3] as number) << 8) | (out[at + 4] as number));
+  if (recorded !== total) throw new Error('RecordWriter: asynchronous seal produced an unexpected record size');
 }

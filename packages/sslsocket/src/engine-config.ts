@@ -23,6 +23,7 @@ import {
   strToSuite,
   webcryptoProvider,
 } from '@sslsocket/suites';
+import { defaultProvider } from '#default-provider';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import { OptionError, signatureAlgsToEngine } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
@@ -63,26 +64,24 @@ function certificatesFrom(value: Uint8Array | readonly Uint8Array[] | string, op
 }
 
 /**
- * Resolves the provider option. The default is `node` where `node:crypto` loads (Node, Deno):
- * about ten times the bulk throughput of noble (see README); elsewhere it is `noble`. An explicit
- * 'node' falls back to noble the same way.
+ * Resolves the provider option. Unset (or 'node') means the build's default: `nodeProvider` on
+ * Node, Deno and Bun, `nobleProvider` elsewhere, picked by the `#default-provider` import
+ * conditions in package.json so a browser bundle never sees `node:crypto` (see README for the
+ * measured reason).
  */
 export async function resolveProvider(option: CommonOptions['provider']): Promise<CryptoProvider> {
   if (option === 'noble') return nobleProvider;
   if (typeof option === 'object') return option;
   if (option === 'webcrypto') return webcryptoProvider;
-  try {
-    const module = (await import('@sslsocket/provider-node')) as { nodeProvider?: CryptoProvider };
-    return module.nodeProvider ?? nobleProvider;
-  } catch {
-    return nobleProvider;
-  }
+  // 'node' or unset: the build's default, chosen by package.json import conditions.
+  return defaultProvider;
 }
 
 async function loadCertKey(options: CertKeyOptions, label: string): Promise<CertifiedKey | undefined> {
   // Erlang: cert and key, when given, take precedence over certfile and keyfile.
   const certText =
-    options.cert ?? (options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : undefined);
+    options.cert ??
+    (options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : undefined);
   const keySource =
     options.key ?? (options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : undefined);
   if (certText === undefined || keySource === undefined) return undefined;
@@ -181,7 +180,11 @@ function commonConfig(
     ...(options.eccs === undefined ? {} : { groups: options.eccs }),
     ...(options.signatureAlgs === undefined ? {} : { signatureAlgs: signatureAlgsToEngine(options.signatureAlgs) }),
     ...(options.signatureAlgsCert === undefined ? {} : { signatureAlgsCert: options.signatureAlgsCert }),
-    ...(options.keylog === undefined ? {} : { keylog: options.keylog }),
+    ...(options.keylog !== undefined
+      ? { keylog: options.keylog }
+      : options.keepSecrets === true
+        ? { keylog: () => undefined }
+        : {}),
     ...(options.maxHandshakeSize === undefined ? {} : { maxHandshakeSize: options.maxHandshakeSize }),
     ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
     ...(options.handshake === 'hello' ? { handshake: 'hello' } : {}),

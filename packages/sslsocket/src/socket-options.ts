@@ -59,6 +59,8 @@ export interface CommonOptions {
   readonly active?: ActiveMode;
   /** SSLKEYLOGFILE lines, for Wireshark. */
   readonly keylog?: (line: string) => void;
+  /** Keep this connection's SSLKEYLOGFILE lines for `connectionInformation(['keylog'])` (Erlang keep_secrets). */
+  readonly keepSecrets?: boolean;
   /** Handshake timeout in ms (Erlang's handshake timeout argument; default 30 s). */
   readonly handshakeTimeoutMs?: number;
   readonly maxHandshakeSize?: number;
@@ -330,6 +332,7 @@ const COMMON_RULES: Readonly<Record<string, Check>> = {
       ? undefined
       : "must be true, false, 'once' or an integer from -32768 to 32767",
   keylog: fn,
+  keepSecrets: bool,
   // setTimeout clamps larger delays to 1 ms, so anything above 2^31-1 would fire at once.
   handshakeTimeoutMs: integer(1, 2 ** 31 - 1),
   // A handshake message length is a uint24 (RFC 8446 §4).

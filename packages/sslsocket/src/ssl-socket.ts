@@ -62,10 +62,12 @@ export interface ConnectionInformation {
   readonly clientRandom?: Uint8Array;
   readonly serverRandom?: Uint8Array;
   readonly masterSecret?: Uint8Array;
+  /** SSLKEYLOGFILE lines of this connection (needs `keepSecrets` or a `keylog` callback). */
+  readonly keylog?: readonly string[];
 }
 
 /** Secret items `connectionInformation()` returns only when asked for explicitly. */
-export type SecretInformationItem = 'clientRandom' | 'serverRandom' | 'masterSecret';
+export type SecretInformationItem = 'clientRandom' | 'serverRandom' | 'masterSecret' | 'keylog';
 
 /**
  * A TLS connection over any {@link Transport}: Erlang's `sslsocket()`. Created by `connect()`,
@@ -80,6 +82,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   private activeMode: ActiveMode;
   private parameters: NegotiatedParameters | undefined;
   private earlyData: boolean | undefined;
+  private readonly keylogLines: string[] = [];
   private renegotiationWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
   private peerClosed = false;
@@ -237,6 +240,9 @@ export class SslSocket extends Emitter<SslSocketEvents> {
         break;
       case 'earlyData':
         this.earlyData = event.accepted;
+        break;
+      case 'keylog':
+        this.keylogLines.push(event.line);
         break;
       case 'newSessionTicket':
         this.sessions.push(event.session);
@@ -406,6 +412,13 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   /** Passive reads as an async iterator: `for await (const chunk of socket)`. Ends at close. */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     for (;;) {
+      // Buffered records are handed over one by one as the engine produced them: recv(0) would
+      // copy them all into one array, a copy an iterator's consumer has no use for.
+      const head = this.isActive ? undefined : this.inbox[0];
+      if (head !== undefined) {
+        yield this.take(head.length);
+        continue;
+      }
       try {
         yield await this.recv(0);
       } catch (error) {
@@ -458,8 +471,8 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   }
 
   /**
-   * Erlang `connection_information/1,2`. Secrets (`clientRandom`, `serverRandom`, `masterSecret`)
-   * are included only when named in `items`, and only for TLS 1.2.
+   * Erlang `connection_information/1,2`. Secrets (`clientRandom`, `serverRandom`, `masterSecret`
+   * for TLS 1.2; `keylog` lines for either version) are included only when named in `items`.
    *
    * @example
    * socket.connectionInformation(['masterSecret']).masterSecret;
@@ -467,7 +480,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   connectionInformation(items: readonly SecretInformationItem[] = []): ConnectionInformation {
     const p = this.requireParameters();
     const secrets = items.length > 0 ? this.connection.secrets12() : undefined;
-    const pick = (name: SecretInformationItem): Partial<ConnectionInformation> =>
+    const pick = (name: Exclude<SecretInformationItem, 'keylog'>): Partial<ConnectionInformation> =>
       items.includes(name) && secrets !== undefined ? { [name]: secrets[name] } : {};
     return {
       sessionId: p.sessionId,
@@ -478,6 +491,7 @@ export class SslSocket extends Emitter<SslSocketEvents> {
       ...pick('clientRandom'),
       ...pick('serverRandom'),
       ...pick('masterSecret'),
+      ...(items.includes('keylog') ? { keylog: [...this.keylogLines] } : {}),
       protocol: p.version,
       selectedCipherSuite: suiteByCode(p.cipherSuiteCode)?.name ?? p.cipherSuite,
       cipherSuiteCode: p.cipherSuiteCode,

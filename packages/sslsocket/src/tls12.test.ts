@@ -68,6 +68,20 @@ describe('sslsocket over TLS 1.2', () => {
     },
   );
 
+  it.each([['tlsv1.2'], ['tlsv1.3']] as const)(
+    'keepSecrets: connectionInformation([keylog]) for %s',
+    async (version) => {
+      const [client] = await pair({ keepSecrets: true, versions: [version] });
+      const lines = client.connectionInformation(['keylog']).keylog ?? [];
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines[0]).toMatch(
+        version === 'tlsv1.2' ? /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/ : /^[A-Z_]+ [0-9a-f]{64} [0-9a-f]+$/,
+      );
+      expect(client.connectionInformation().keylog).toBeUndefined();
+      await client.close();
+    },
+  );
+
   it('renegotiates from either side while data flows', async () => {
     const [client, server] = await pair();
     const reading = server.recv(5);

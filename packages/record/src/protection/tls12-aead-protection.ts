@@ -98,6 +98,25 @@ export class Tls12AeadProtection implements RecordProtection {
     return 5 + total;
   }
 
+  /**
+   * Seals `data` from where it lies into `out` at `at` when the AEAD can encrypt from one buffer into
+   * another (AeadKey.sealTo), saving the copy of the plaintext into the output buffer.
+   */
+  sealFrom(contentType: number, data: Uint8Array, out: Uint8Array, at: number): MaybePromise<number> | undefined {
+    const key = this.key;
+    if (key.sealTo === undefined) return undefined;
+    const sequence = this.counter.take();
+    const nonce = this.setNonce(sequence);
+    // RFC 5288 §3: the explicit nonce (our sequence number) goes in front of the ciphertext.
+    if (!this.xorNonce) out.set(nonce.subarray(4), at + 5);
+    const total = this.prefixLength + data.length + key.tagLength;
+    writeHeader(out, at, contentType, this.version, total);
+    const aad = this.setAad(sequence, contentType, data.length);
+    const result = key.sealTo(nonce, aad, data, undefined, out, at + 5 + this.prefixLength);
+    if (isPromiseLike(result)) return result.then(() => 5 + total);
+    return 5 + total;
+  }
+
   open(
     contentType: number,
     _version: number,

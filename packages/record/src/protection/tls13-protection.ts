@@ -49,6 +49,7 @@ export class Tls13Protection implements RecordProtection {
   private readonly counter: SequenceCounter;
   private readonly nonce = new Uint8Array(12);
   private readonly aad = new Uint8Array(5);
+  private readonly trailer = new Uint8Array(1);
   private readonly padding: PaddingPolicy | undefined;
   private readonly maxInnerPlaintext: number;
 
@@ -118,6 +119,32 @@ export class Tls13Protection implements RecordProtection {
     const result = this.key.seal(this.nonceFor(sequence), out.subarray(at, bodyAt), out, bodyAt, inner);
     if (isPromiseLike(result)) return result.then(() => 5 + total);
     return 5 + total;
+  }
+
+  /**
+   * Seals `data` from where it lies into `out` at `at` when the AEAD can encrypt from one buffer into
+   * another (AeadKey.sealTo), saving the copy of the plaintext into the output buffer. The inner
+   * content type and padding (RFC 8446 §5.2) are passed as the trailer.
+   */
+  sealFrom(contentType: number, data: Uint8Array, out: Uint8Array, at: number): MaybePromise<number> | undefined {
+    const key = this.key;
+    if (key.sealTo === undefined) return undefined;
+    const sequence = this.counter.take();
+    const padding = this.paddingFor(contentType, data.length);
+    const trailer = padding === 0 ? this.trailerFor(contentType) : new Uint8Array(1 + padding);
+    trailer[0] = contentType;
+    const total = data.length + 1 + padding + key.tagLength;
+    writeHeader(out, at, 23, 0x0303, total);
+    const result = key.sealTo(this.nonceFor(sequence), out.subarray(at, at + 5), data, trailer, out, at + 5);
+    if (isPromiseLike(result)) return result.then(() => 5 + total);
+    return 5 + total;
+  }
+
+  /** The one-byte trailer (the inner content type), reused: sealTo reads it before returning. */
+  private trailerFor(contentType: number): Uint8Array {
+    const trailer = this.trailer;
+    trailer[0] = contentType;
+    return trailer;
   }
 
   open(
