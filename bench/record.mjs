@@ -3,7 +3,7 @@
 // reused buffer (the ceiling), and of RecordWriter/RecordReader doing the same work with framing,
 // nonces and copies. Ends with `record-layer ratio: R`, the smallest record÷raw over the 16 KiB rows of
 // the two engine providers of issue #3 (noble and webcrypto), then the same figure for nodeProvider
-// (issue #10's target) on a line of its own.
+// (issue #10's target: the GCM and ChaCha20 rows) on a line of its own.
 import { ContentType, RecordReader, RecordWriter, Tls13Protection } from '@sslsocket/record';
 import * as suites from '@sslsocket/suites';
 
@@ -136,7 +136,10 @@ for (const provider of providers) {
       );
       const [rawSeal, recordSeal, rawOpen, recordOpen] = runs.map(median);
       const rowRatio = Math.min(pairedRatio(runs[1], runs[0]), pairedRatio(runs[3], runs[2]));
-      if (size === 16384 && provider.name === 'node') nodeRatio = Math.min(nodeRatio, rowRatio);
+      // Issue #10's node target names AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 (not CCM).
+      if (size === 16384 && provider.name === 'node') {
+        if (algorithm !== 'AES-128-CCM') nodeRatio = Math.min(nodeRatio, rowRatio);
+      }
       else if (size === 16384) ratio = Math.min(ratio, rowRatio);
       rows.push([provider.name, algorithm, `${size / 1024} KiB`, rawSeal, recordSeal, rawOpen, recordOpen, rowRatio]);
     }
