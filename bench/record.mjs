@@ -139,8 +139,7 @@ for (const provider of providers) {
       // Issue #10's node target names AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 (not CCM).
       if (size === 16384 && provider.name === 'node') {
         if (algorithm !== 'AES-128-CCM') nodeRatio = Math.min(nodeRatio, rowRatio);
-      }
-      else if (size === 16384) ratio = Math.min(ratio, rowRatio);
+      } else if (size === 16384) ratio = Math.min(ratio, rowRatio);
       rows.push([provider.name, algorithm, `${size / 1024} KiB`, rawSeal, recordSeal, rawOpen, recordOpen, rowRatio]);
     }
   }
