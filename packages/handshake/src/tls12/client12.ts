@@ -10,7 +10,7 @@ import { leafPublicKey, verifyPeerChain } from '../common13.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { decodeAlpn, decodeRecordSizeLimit } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
-import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, type ServerHello } from '../messages/hello.js';
 import { sendClientFlight12 } from './client-flight12.js';
 import { MAX_FRAGMENT_CODES, type Tls12Offer } from './client-hello12.js';
