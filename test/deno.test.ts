@@ -9,7 +9,8 @@ function withoutForceColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 // The Deno suite runs the built dist/ under a real Deno (the npm package `deno`, fetched by npx):
-// sslsocket over Deno.Conn, the in-memory pair, and nodeProvider on Deno's node:crypto layer.
+// sslsocket over Deno.Conn, the in-memory pair, and the provider conformance vectors for nodeProvider
+// (and noble) on Deno.s node:crypto layer.
 it('the Deno suite passes under Deno', async () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const output = await new Promise<string>((resolve) => {
@@ -25,6 +26,7 @@ it('the Deno suite passes under Deno', async () => {
         '--allow-env',
         '--allow-sys',
         'test/deno/sslsocket_test.ts',
+        'test/deno/conformance_test.ts',
       ],
       { cwd: root, timeout: 170_000, env: { ...withoutForceColor(process.env), NO_COLOR: '1' } },
       (_error, stdout, stderr) => resolve(`${stdout}\n${stderr}`),
@@ -32,5 +34,5 @@ it('the Deno suite passes under Deno', async () => {
   });
   // Deno may still colour its summary: compare the text without escape sequences.
   const plain = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-  expect(plain).toMatch(/ok \| 4 passed \| 0 failed/);
+  expect(plain).toMatch(/ok \| 30 passed \| 0 failed/);
 }, 180_000);

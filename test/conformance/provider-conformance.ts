@@ -4,54 +4,19 @@
  * calls {@link defineProviderConformance}.
  */
 import * as nodeCrypto from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type {
   AeadAlgorithm,
   CryptoProvider,
   GroupName,
-  HashAlgorithm,
   PrivateKey,
   PublicKey,
   SignatureSchemeName,
 } from '@sslsocket/suites';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { vectorChecks } from './vector-checks.js';
 
-const vectors = JSON.parse(
-  readFileSync(new URL('../../test-vectors/crypto/vectors.json', import.meta.url), 'utf8'),
-) as {
-  hkdf: { hash: HashAlgorithm; ikm: string; salt: string; info: string; prk: string; okm: string }[];
-  x25519: { scalar: string; u: string; output: string }[];
-  x448: { scalar: string; u: string; output: string }[];
-  hmac: ({ key: string; data: string } & Partial<Record<HashAlgorithm, string>>)[];
-  ed25519: { secret: string; public: string; message: string; signature: string }[];
-  prf12: { hash: HashAlgorithm; secret: string; label: string; seed: string; output: string }[];
-  aead: {
-    algorithm: AeadAlgorithm;
-    key: string;
-    nonce: string;
-    aad: string;
-    plaintext: string;
-    ciphertext: string;
-    tag: string;
-  }[];
-};
-
-interface WycheproofCase {
-  tcId: number;
-  comment: string;
-  result: 'valid' | 'invalid' | 'acceptable';
-  [field: string]: unknown;
-}
-const wycheproof = JSON.parse(
-  readFileSync(new URL('../../test-vectors/crypto/wycheproof/subset.json', import.meta.url), 'utf8'),
-) as Record<
-  string,
-  | { keySize?: number; tagSize?: number; publicKey?: string; n?: string; e?: string; tests: WycheproofCase[] }[]
-  | WycheproofCase[]
->;
-
-const hex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
+const _hex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const settle = async <T>(value: T | Promise<T>): Promise<T> => value;
 
@@ -149,158 +114,10 @@ const GROUPS: GroupName[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp52
 /** Registers the conformance tests for `provider` under a describe block named after it. */
 export function defineProviderConformance(name: string, provider: CryptoProvider): void {
   describe(`${name} provider conformance`, () => {
-    it('HKDF reproduces RFC 5869', () => {
-      for (const v of vectors.hkdf) {
-        const prk = provider.hkdfExtract(v.hash, hex(v.salt), hex(v.ikm));
-        expect(toHex(prk)).toBe(v.prk);
-        expect(toHex(provider.hkdfExpand(v.hash, prk, hex(v.info), v.okm.length / 2))).toBe(v.okm);
-      }
-    });
-
-    it('X25519 reproduces RFC 7748', async () => {
-      for (const v of vectors.x25519) {
-        const share = await settle(provider.keyShare('x25519', hex(v.scalar)));
-        expect(toHex(await settle(share.complete(hex(v.u))))).toBe(v.output);
-      }
-    });
-
-    it('HMAC reproduces RFC 4231, the TLS 1.2 PRF its published vector', () => {
-      for (const v of vectors.hmac) {
-        for (const hash of ['SHA-256', 'SHA-384', 'SHA-512'] as const) {
-          const expected = v[hash];
-          if (expected !== undefined) expect(toHex(provider.hmac(hash, hex(v.key), hex(v.data)))).toBe(expected);
-        }
-      }
-      for (const v of vectors.prf12) {
-        expect(toHex(provider.prf12(v.hash, hex(v.secret), hex(v.label), hex(v.seed), v.output.length / 2))).toBe(
-          v.output,
-        );
-      }
-    });
-
-    it('AES-GCM and AES-CCM reproduce the NIST samples', async () => {
-      for (const v of vectors.aead) {
-        const key = provider.aead(v.algorithm, hex(v.key));
-        const buffer = new Uint8Array(v.plaintext.length / 2 + key.tagLength);
-        buffer.set(hex(v.plaintext));
-        await settle(key.seal(hex(v.nonce), hex(v.aad), buffer, 0, v.plaintext.length / 2));
-        expect(toHex(buffer), v.algorithm).toBe(`${v.ciphertext}${v.tag}`);
-        expect(await settle(key.open(hex(v.nonce), hex(v.aad), buffer, 0, buffer.length))).toBe(true);
-        expect(toHex(buffer.subarray(0, v.plaintext.length / 2))).toBe(v.plaintext);
-      }
-    });
-
-    it('X448 reproduces RFC 7748 and Ed25519 RFC 8032', async () => {
-      for (const v of vectors.x448) {
-        const share = await settle(provider.keyShare('x448', hex(v.scalar)));
-        expect(toHex(await settle(share.complete(hex(v.u))))).toBe(v.output);
-      }
-      for (const v of vectors.ed25519) {
-        const key = { kind: 'ed25519', seed: hex(v.secret), key: hex(v.public) } as const;
-        expect(toHex(await settle(provider.sign('ed25519', key, hex(v.message))))).toBe(v.signature);
-        expect(
-          await settle(
-            provider.verify('ed25519', { kind: 'ed25519', key: hex(v.public) }, hex(v.message), hex(v.signature)),
-          ),
-        ).toBe(true);
-      }
-    });
-
-    describe('Wycheproof', () => {
-      const aeadName = (family: string, keySize: number, tagSize: number): AeadAlgorithm =>
-        (family === 'chacha20_poly1305_test'
-          ? 'CHACHA20-POLY1305'
-          : `AES-${keySize}-${family === 'aes_gcm_test' ? 'GCM' : tagSize === 64 ? 'CCM-8' : 'CCM'}`) as AeadAlgorithm;
-      for (const family of ['aes_gcm_test', 'chacha20_poly1305_test', 'aes_ccm_test']) {
-        it(`${family}: valid cases seal and open, invalid ones do not open`, async () => {
-          let checked = 0;
-          for (const group of wycheproof[family] as { keySize: number; tagSize: number; tests: WycheproofCase[] }[]) {
-            for (const t of group.tests) {
-              const key = provider.aead(aeadName(family, group.keySize, group.tagSize), hex(t.key as string));
-              const expected = `${t.ct as string}${t.tag as string}`;
-              const sealed = hex(expected);
-              const opened = await settle(
-                key.open(hex(t.iv as string), hex(t.aad as string), sealed, 0, sealed.length),
-              );
-              if (t.result === 'valid') {
-                expect(opened, `tcId ${t.tcId}`).toBe(true);
-                expect(toHex(sealed.subarray(0, (t.msg as string).length / 2))).toBe(t.msg);
-                const buffer = new Uint8Array(expected.length / 2);
-                buffer.set(hex(t.msg as string));
-                await settle(
-                  key.seal(hex(t.iv as string), hex(t.aad as string), buffer, 0, (t.msg as string).length / 2),
-                );
-                expect(toHex(buffer), `tcId ${t.tcId}`).toBe(expected);
-              } else if (t.result === 'invalid') {
-                expect(opened, `tcId ${t.tcId} ${t.comment}`).toBe(false);
-              }
-              checked++;
-            }
-          }
-          expect(checked).toBeGreaterThan(10);
-        });
-      }
-
-      it('x25519: shared secrets, and low-order points rejected', async () => {
-        for (const t of wycheproof.x25519_test as WycheproofCase[]) {
-          const share = await settle(provider.keyShare('x25519', hex(t.private as string)));
-          let shared: string | undefined;
-          try {
-            shared = toHex(await settle(share.complete(hex(t.public as string))));
-          } catch {
-            shared = undefined;
-          }
-          if (t.result === 'valid') expect(shared, `tcId ${t.tcId}`).toBe(t.shared);
-          if (t.result === 'invalid') expect(shared, `tcId ${t.tcId}`).toBeUndefined();
-          // 'acceptable' (e.g. an all-zero result): rejecting it is what TLS requires (RFC 8446 §7.4.2).
-          if (t.result === 'acceptable' && shared !== undefined) expect(shared).toBe(t.shared);
-        }
-      });
-
-      const signatureFamilies: [
-        string,
-        SignatureSchemeName,
-        (group: { publicKey?: string; n?: string; e?: string }) => PublicKey,
-      ][] = [
-        [
-          'ecdsa_secp256r1_sha256_test',
-          'ecdsa_secp256r1_sha256',
-          (g) => ({ kind: 'ec', curve: 'P-256', point: hex(g.publicKey as string) }),
-        ],
-        ['ed25519_test', 'ed25519', (g) => ({ kind: 'ed25519', key: hex(g.publicKey as string) })],
-        [
-          'rsa_pss_2048_sha256_mgf1_32_test',
-          'rsa_pss_rsae_sha256',
-          (g) => ({ kind: 'rsa', n: BigInt(`0x${g.n}`), e: BigInt(`0x${g.e}`) }),
-        ],
-        [
-          'rsa_signature_2048_sha256_test',
-          'rsa_pkcs1_sha256',
-          (g) => ({ kind: 'rsa', n: BigInt(`0x${g.n}`), e: BigInt(`0x${g.e}`) }),
-        ],
-      ];
-      for (const [family, scheme, keyOf] of signatureFamilies) {
-        it(`${family}: signatures verify exactly when valid`, async () => {
-          for (const group of wycheproof[family] as {
-            publicKey?: string;
-            n?: string;
-            e?: string;
-            tests: WycheproofCase[];
-          }[]) {
-            const key = keyOf(group);
-            for (const t of group.tests) {
-              let ok: boolean;
-              try {
-                ok = await settle(provider.verify(scheme, key, hex(t.msg as string), hex(t.sig as string)));
-              } catch {
-                ok = false;
-              }
-              if (t.result !== 'acceptable') expect(ok, `tcId ${t.tcId} ${t.comment}`).toBe(t.result === 'valid');
-            }
-          }
-        });
-      }
-    });
+    // Published vectors and Wycheproof: shared with the Deno run (vector-checks.ts).
+    for (const check of vectorChecks(provider)) {
+      it(check.name, () => check.run((actual, expected, what) => expect(actual, what).toEqual(expected)));
+    }
 
     it('hashes, HMAC, MAC keys and the TLS 1.2 PRF agree with node:crypto', () => {
       fc.assert(
