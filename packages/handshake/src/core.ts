@@ -367,6 +367,8 @@ export class ConnectionCore {
       return Promise.all(s);
     }
     const message = this.reassembler.next();
+    // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating.
+    if (message !== null && message.type === 0 && this.ignoresHelloRequest()) return true;
     if (message !== null) {
       const next = this.state.handle(message);
       if (isPromiseLike(next)) {
@@ -400,6 +402,10 @@ export class ConnectionCore {
     }
     this.handleRecord(record.contentType, record.fragment, record.protected);
     return true;
+  }
+
+  private ignoresHelloRequest(): boolean {
+    return this.version === 'tlsv1.2' && this.role === 'client' && this.state.name !== 'ClientConnected12';
   }
 
   private handleRecord(type: number, fragment: Uint8Array, isProtected: boolean): void {
