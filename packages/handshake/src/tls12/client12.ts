@@ -181,7 +181,8 @@ function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: S
     }
     hs.alpn = chosen;
   }
-  if (exts.has(ExtensionType.server_name) && config.serverName !== false) hs.serverName = config.serverName;
+  // As in TLS 1.3: the name we asked for (servers do not acknowledge SNI when resuming).
+  if (config.serverName !== false) hs.serverName = config.serverName;
   const limit = exts.get(ExtensionType.record_size_limit);
   if (limit !== undefined) {
     // RFC 8449 §4: in TLS 1.2 the limit counts plaintext bytes only.
