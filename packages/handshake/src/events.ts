@@ -14,6 +14,7 @@ export interface NegotiatedParameters {
   readonly cipherSuiteCode: number;
   /** undefined for psk_ke resumption. */
   readonly group: GroupName | undefined;
+  /** The scheme the server authenticated with (its CertificateVerify, or TLS 1.2 ServerKeyExchange). */
   readonly signatureScheme: SignatureSchemeName | undefined;
   readonly alpn: string | undefined;
   readonly serverName: string | undefined;

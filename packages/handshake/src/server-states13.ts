@@ -123,7 +123,8 @@ export function serverNegotiated(hs: ServerHandshake): NegotiatedParameters {
     cipherSuite: suite.name,
     cipherSuiteCode: suite.code,
     group: hs.group === undefined ? undefined : groupName(hs.group),
-    signatureScheme: hs.peerScheme,
+    // The server's own CertificateVerify scheme, so both sides report the same one.
+    signatureScheme: hs.scheme,
     alpn: hs.alpn,
     serverName: hs.serverName,
     resumed: hs.psk !== undefined,
