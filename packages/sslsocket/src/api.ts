@@ -141,13 +141,35 @@ export class SslListenSocket {
 
   /**
    * Erlang `transport_accept/1,2`: the next TCP connection, before its handshake; call
-   * `handshake()` on it.
+   * `handshake()` on it. With `timeoutMs`, rejects with a TimeoutError when none arrives in time
+   * (the connection that arrives later goes to the next call).
    */
-  async transportAccept(): Promise<Transport> {
-    const transport = await this.listener.accept();
+  async transportAccept(timeoutMs?: number): Promise<Transport> {
+    // An accept that timed out earlier is still running: the next caller gets its connection.
+    const next = this.leftovers.shift() ?? this.listener.accept();
+    let transport: Transport;
+    if (timeoutMs === undefined) {
+      transport = await next;
+    } else {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const winner = await Promise.race([next, timeout]);
+      clearTimeout(timer);
+      if (winner === 'timeout') {
+        next.catch(() => undefined);
+        this.leftovers.push(next);
+        throw new TimeoutError(`no connection within ${timeoutMs} ms`);
+      }
+      transport = winner;
+    }
     acceptedBy.set(transport, this);
     return transport;
   }
+
+  /** Accepts that outlived a transportAccept timeout, handed to the next callers in order. */
+  private readonly leftovers: Promise<Transport>[] = [];
 
   /** Accepts and handshakes the next connection in one call. */
   async accept(extra?: ServerOptions): Promise<SslSocket> {

@@ -167,6 +167,17 @@ describe('sslsocket over TLS 1.2', () => {
     },
   );
 
+  it('transportAccept(timeoutMs) times out, and the late connection goes to the next call', async () => {
+    const server = await listen(0, { host: '127.0.0.1', cert: ca.leaf.certificatePem, key: ca.leaf.keyPem });
+    const port = (server.address as { port: number }).port;
+    await expect(server.transportAccept(50)).rejects.toMatchObject({ name: 'TimeoutError' });
+    const client = connect('127.0.0.1', port, { cacerts: [ca.ca.certificatePem], serverNameIndication: 'server.test' });
+    const socket = await handshake(await server.transportAccept(5000));
+    await (await client).close();
+    await socket.close();
+    await server.close();
+  });
+
   it('DHE with custom parameters from the dh option', async () => {
     const pem = [
       '-----BEGIN DH PARAMETERS-----',
