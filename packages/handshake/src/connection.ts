@@ -169,12 +169,17 @@ export abstract class Connection {
    * @example
    * conn.prf(utf8('my label'), ['clientRandom', 'serverRandom'], 32);
    */
-  prf(label: Uint8Array, seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[], length: number): Uint8Array {
+  prf(
+    label: Uint8Array,
+    seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[],
+    length: number,
+    secret: Uint8Array | 'masterSecret' = 'masterSecret',
+  ): Uint8Array {
     const keys = this.core.keys12;
     if (this.core.version !== 'tlsv1.2' || keys === undefined) {
       throw new TlsAlert('internal_error', 'prf is defined for TLS 1.2 connections only; use exportKeyingMaterial');
     }
-    return erlangPrf(this.core.provider, keys, label, seed, length);
+    return erlangPrf(this.core.provider, keys, label, seed, length, secret);
   }
 
   /**

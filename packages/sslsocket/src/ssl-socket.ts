@@ -565,8 +565,9 @@ export class SslSocket extends Emitter<SslSocketEvents> {
   }
 
   /**
-   * Erlang `prf/5` (TLS 1.2): PRF(master_secret, label, seed, length), the seed made of literal bytes
-   * and `'clientRandom'` / `'serverRandom'`.
+   * Erlang `prf/5` (TLS 1.2): PRF(secret, label, seed, length); the secret is the master secret
+   * (Erlang `master_secret`, the default) or given bytes, the seed literal bytes and
+   * `'clientRandom'` / `'serverRandom'`.
    *
    * @example
    * socket.prf('key expansion', ['serverRandom', 'clientRandom'], 40);
@@ -575,11 +576,13 @@ export class SslSocket extends Emitter<SslSocketEvents> {
     label: string | Uint8Array,
     seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[],
     length: number,
+    secret: Uint8Array | 'masterSecret' = 'masterSecret',
   ): Uint8Array {
     const p = this.requireParameters();
     if (p.version !== 'tlsv1.2')
       throw new TlsAlert('protocol_version', 'prf is defined for TLS 1.2; use exportKeyingMaterial');
-    return this.connection.prf(typeof label === 'string' ? new TextEncoder().encode(label) : label, seed, length);
+    const labelBytes = typeof label === 'string' ? new TextEncoder().encode(label) : label;
+    return this.connection.prf(labelBytes, seed, length, secret);
   }
 
   /**

@@ -41,6 +41,9 @@ describe('sslsocket over TLS 1.2', () => {
     expect(client.prf('label', ['clientRandom', 'serverRandom'], 20)).toEqual(
       server.prf('label', ['clientRandom', 'serverRandom'], 20),
     );
+    // Erlang prf/5 with the master secret named, or given as bytes, is the same PRF.
+    const master = info.masterSecret as Uint8Array;
+    expect(client.prf('label', ['clientRandom'], 16, master)).toEqual(server.prf('label', ['clientRandom'], 16));
     // RFC 5705: an absent context differs from an empty one.
     const withEmpty = client.exportKeyingMaterial('EXPERIMENTAL x', new Uint8Array(0), 16);
     expect(client.exportKeyingMaterial('EXPERIMENTAL x', undefined, 16)).not.toEqual(withEmpty);

@@ -145,8 +145,9 @@ export function exportKeyingMaterial12(
 }
 
 /**
- * Erlang `ssl:prf/5` over the master secret: PRF(master_secret, label, seed, length), where the
- * seed is a concatenation of literal bytes and the two randoms.
+ * Erlang `ssl:prf/5`: PRF(secret, label, seed, length) with the connection's PRF hash, where the
+ * secret is the master secret (Erlang `master_secret`) or given bytes, and the seed concatenates
+ * literal bytes and the two randoms.
  */
 export function erlangPrf(
   provider: CryptoProvider,
@@ -154,9 +155,11 @@ export function erlangPrf(
   label: Uint8Array,
   seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[],
   length: number,
+  secret: Uint8Array | 'masterSecret' = 'masterSecret',
 ): Uint8Array {
   const parts = seed.map((s) =>
     s === 'clientRandom' ? keys.clientRandom : s === 'serverRandom' ? keys.serverRandom : s,
   );
-  return provider.prf12(keys.hash, keys.masterSecret, label, concat(...parts), length);
+  const key = secret === 'masterSecret' ? keys.masterSecret : secret;
+  return provider.prf12(keys.hash, key, label, concat(...parts), length);
 }
