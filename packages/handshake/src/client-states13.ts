@@ -2,8 +2,10 @@
  * TLS 1.3 client states after the ServerHello (RFC 8446 §4.3-§4.6, App. A.1).
  * @module
  */
+
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { acceptAlpn } from './alpn.js';
 import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight13.js';
 import type { ClientHandshake } from './client13.js';
 import {
@@ -20,7 +22,6 @@ import { receiveKeyUpdate } from './key-update.js';
 import { resumptionPsk } from './keySchedule13.js';
 import { Certificate, CertificateRequest } from './messages/certificate.js';
 import {
-  decodeAlpn,
   decodeCertificateStatus,
   decodeEmpty,
   decodeRecordSizeLimit,
@@ -67,16 +68,10 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     }
     const sni = ee.extensions.get(ExtensionType.server_name);
     if (sni !== undefined) decodeEmpty(sni, 'server_name');
-    const alpn = ee.extensions.get(ExtensionType.application_layer_protocol_negotiation);
-    if (alpn !== undefined) {
-      const list = decodeAlpn(alpn);
-      const chosen = new TextDecoder().decode(list[0]);
-      // RFC 7301 §3.1: exactly one protocol, one we offered.
-      if (list.length !== 1 || !(this.core.config.alpn ?? []).includes(chosen)) {
-        throw new TlsAlert('illegal_parameter', 'server chose an ALPN protocol we did not offer');
-      }
-      this.hs.alpn = chosen;
-    }
+    this.hs.alpn = acceptAlpn(
+      this.core.config,
+      ee.extensions.get(ExtensionType.application_layer_protocol_negotiation),
+    );
     const limit = ee.extensions.get(ExtensionType.record_size_limit);
     if (limit !== undefined) {
       // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.

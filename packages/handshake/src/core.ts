@@ -96,8 +96,6 @@ export class ConnectionCore {
   pendingReadProtection: RecordProtection | undefined;
   /** TLS 1.2: set when a ChangeCipherSpec installed the pending read keys; the Finished state clears it. */
   changeCipherSpecReceived = false;
-  /** TLS 1.2: a renegotiation handshake is running (application data may interleave). */
-  renegotiating = false;
   /** TLS 1.2 server: times (ms) of recent client-initiated renegotiations, for the rate limit. */
   readonly renegotiationTimes: number[] = [];
   /** TLS 1.2: called for warning alerts (no_renegotiation) so the state machine can react. */

@@ -2,6 +2,7 @@
  * The TLS 1.3 server handshake (RFC 8446 §2, §4, App. A.2): one state class per expected message.
  * @module
  */
+
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import {
   type CipherSuite,
@@ -12,6 +13,7 @@ import {
   type SignatureSchemeName,
   TlsAlert,
 } from '@sslsocket/suites';
+import { selectAlpn } from './alpn.js';
 import { equalBytes, toHex, utf8 } from './bytes.js';
 import {
   chooseScheme,
@@ -28,7 +30,6 @@ import { andThen, type ConnectionCore, expectType, type HandshakeState } from '.
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './keySchedule13.js';
 import { Certificate, CertificateRequest } from './messages/certificate.js';
 import {
-  decodeAlpn,
   decodeCookie,
   decodeRecordSizeLimit,
   decodeSignatureSchemeList,
@@ -252,13 +253,7 @@ export class ExpectClientHello implements HandshakeState {
     const hs = this.hs;
     const config = this.core.config;
     hs.serverName = clientServerName(ch);
-    const alpn = ch.extensions.get(ExtensionType.application_layer_protocol_negotiation);
-    if (alpn !== undefined && config.alpn !== undefined && config.alpn.length > 0) {
-      const offered = decodeAlpn(alpn).map((p) => new TextDecoder().decode(p));
-      const chosen = config.alpn.find((p) => offered.includes(p));
-      if (chosen === undefined) throw new TlsAlert('no_application_protocol', 'no ALPN protocol in common');
-      hs.alpn = chosen;
-    }
+    hs.alpn = selectAlpn(config, ch.extensions.get(ExtensionType.application_layer_protocol_negotiation));
     const limit = ch.extensions.get(ExtensionType.record_size_limit);
     if (limit !== undefined) hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
   }

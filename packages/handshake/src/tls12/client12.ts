@@ -3,12 +3,14 @@
  * abbreviated handshakes, and renegotiation (RFC 5746). One state class per expected message.
  * @module
  */
+
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { acceptAlpn } from '../alpn.js';
 import { equalBytes } from '../bytes.js';
 import { leafPublicKey, verifyPeerChain } from '../common13.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
-import { decodeAlpn, decodeRecordSizeLimit } from '../messages/extension-bodies.js';
+import { decodeRecordSizeLimit } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import { HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, type ServerHello } from '../messages/hello.js';
@@ -172,15 +174,7 @@ function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: S
     if (suite.cbc === undefined) throw new TlsAlert('illegal_parameter', 'encrypt_then_mac with an AEAD suite');
     hs.encryptThenMac = true;
   }
-  const alpn = exts.get(ExtensionType.application_layer_protocol_negotiation);
-  if (alpn !== undefined) {
-    const list = decodeAlpn(alpn);
-    const chosen = new TextDecoder().decode(list[0]);
-    if (list.length !== 1 || !(config.alpn ?? []).includes(chosen)) {
-      throw new TlsAlert('illegal_parameter', 'server chose an ALPN protocol we did not offer');
-    }
-    hs.alpn = chosen;
-  }
+  hs.alpn = acceptAlpn(config, exts.get(ExtensionType.application_layer_protocol_negotiation));
   // As in TLS 1.3: the name we asked for (servers do not acknowledge SNI when resuming).
   if (config.serverName !== false) hs.serverName = config.serverName;
   const limit = exts.get(ExtensionType.record_size_limit);

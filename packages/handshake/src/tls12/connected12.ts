@@ -72,14 +72,12 @@ export class ClientConnected12 implements HandshakeState {
       helloExtensions(core, new Map(), undefined, undefined, 0x0a0a, offer, false),
     );
     const raw = frameHandshake(HandshakeType.client_hello, hello);
-    core.renegotiating = true;
     core.flush();
     core.writeHandshakeOutsideTranscript(raw);
     const expect = new ExpectServerHello12(core, { hello, raw, offer, offered13: false }, previous);
     core.onWarningAlert = (alert) => {
       // RFC 5746 §4.5 / RFC 5246 §7.2.2: the server may decline with a no_renegotiation warning.
       if (alert.description === 'no_renegotiation' && core.state === expect) {
-        core.renegotiating = false;
         core.state = this;
       }
     };
@@ -135,7 +133,6 @@ export class ServerConnected12 implements HandshakeState {
       refuse(core);
       return this;
     }
-    core.renegotiating = true;
     const next = handleClientHello12(core, ch, message, renegotiationState(this.hs));
     return next;
   }

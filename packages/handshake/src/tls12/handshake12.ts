@@ -209,7 +209,6 @@ export function parameters12(hs: Handshake12): NegotiatedParameters {
 /** Completes a handshake on either side: keys for exporters, the event, pending writes. */
 export function completeHandshake12(core: ConnectionCore, hs: Handshake12): void {
   core.keys12 = hs.keys;
-  core.renegotiating = false;
   core.emit({ type: 'handshakeComplete', parameters: parameters12(hs) });
   if (!core.handshakeComplete) core.completeHandshake();
 }

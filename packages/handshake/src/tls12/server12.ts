@@ -5,12 +5,14 @@
  * ServerHelloDone.
  * @module
  */
+
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type GroupName, type MaybePromise, suiteByCode, TlsAlert } from '@sslsocket/suites';
+import { selectAlpn } from '../alpn.js';
 import { equalBytes, utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
-import { decodeAlpn, decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
+import { decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
@@ -47,8 +49,6 @@ export class ServerHandshake12 extends Handshake12 {
   certificateRequested = false;
   requestedSchemes: number[] = [];
   issueTicket = false;
-  /** The session id the client sent (echoed when a ticket is accepted). */
-  clientSessionId: Uint8Array = new Uint8Array(0);
 }
 
 const MAX_FRAGMENT_SIZES: Readonly<Record<number, number>> = { 1: 512, 2: 1024, 3: 2048, 4: 4096 };
@@ -87,7 +87,6 @@ export function handleClientHello12(
   core.reader.allowPlaintextChangeCipherSpec = false;
   const hs = new ServerHandshake12(core.provider, previous);
   hs.clientRandom = ch.random;
-  hs.clientSessionId = ch.legacySessionId;
   core.clientRandom = ch.random;
   hs.secureRenegotiation = checkClientRenegotiation(hs, ch);
   hs.extendedMasterSecret = ch.extensions.has(ExtensionType.extended_master_secret);
@@ -169,13 +168,9 @@ function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: Clien
     hs.encryptThenMac = true;
     exts.set(ExtensionType.encrypt_then_mac, new Uint8Array(0));
   }
-  const alpn = ch.extensions.get(ExtensionType.application_layer_protocol_negotiation);
-  if (alpn !== undefined && config.alpn !== undefined && config.alpn.length > 0) {
-    const offered = decodeAlpn(alpn).map((p) => new TextDecoder().decode(p));
-    const chosen = config.alpn.find((p) => offered.includes(p));
-    if (chosen === undefined) throw new TlsAlert('no_application_protocol', 'no ALPN protocol in common');
-    hs.alpn = chosen;
-    exts.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn([utf8(chosen)]));
+  hs.alpn = selectAlpn(config, ch.extensions.get(ExtensionType.application_layer_protocol_negotiation));
+  if (hs.alpn !== undefined) {
+    exts.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn([utf8(hs.alpn)]));
   }
   const limit = ch.extensions.get(ExtensionType.record_size_limit);
   if (limit !== undefined) {
