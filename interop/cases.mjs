@@ -1,8 +1,19 @@
 // Interop cases: our engine against openssl s_server / s_client. Each case is { name, run(env) }.
 import { readFileSync } from 'node:fs';
-import { attach, connectTo, freePort, listenOnce, spawnOpenssl, waitFor, writeTemp } from './driver.mjs';
+import {
+  attach,
+  echo,
+  finish,
+  freePort,
+  listenOnce,
+  ourClient,
+  spawnOpenssl,
+  startServer,
+  CASE_WAIT as T,
+  waitFor,
+  writeTemp,
+} from './driver.mjs';
 
-const T = 15000;
 const OSSL_GROUP = { x25519: 'X25519', x448: 'X448', secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const og = (g) => OSSL_GROUP[g] ?? g;
 
@@ -40,60 +51,9 @@ export const SCHEMES = {
   ed448: 'ed448',
 };
 
-function fail(h, what) {
-  return h.error ?? new Error(`${what}: no handshake`);
-}
-
-/** Starts s_server with the given options and connects our client to it. */
-async function withServer(env, { keyType = 'p256', args = [], rev = true }) {
-  const port = await freePort();
-  const c = env.creds[keyType];
-  const srv = await spawnOpenssl(
-    [
-      's_server',
-      '-accept',
-      String(port),
-      '-cert',
-      c.certPath,
-      '-key',
-      c.keyPath,
-      '-tls1_3',
-      ...(rev ? ['-rev'] : []),
-      ...args,
-    ],
-    { ready: 'ACCEPT' },
-  );
-  return { port, srv, cert: c };
-}
-
-async function ourClient(env, port, config) {
-  const sock = await connectTo(port);
-  const conn = new env.lib.ClientConnection({ provider: env.provider, serverName: 'localhost', ...config });
-  const h = attach(conn, sock);
-  await conn.start();
-  h.flush();
-  await waitFor(() => h.complete || h.error, T, 'handshake');
-  if (h.error) throw fail(h, 'client');
-  return { conn, h, sock };
-}
-
-async function echo(conn, h, text = 'hello') {
-  conn.write(new TextEncoder().encode(`${text}\n`));
-  h.flush();
-  const want = [...text].reverse().join('');
-  await waitFor(() => h.data.includes(want) || h.error, T, 'echo');
-  if (h.error) throw h.error;
-}
-
-function finish(conn, h, sock, srv) {
-  try {
-    conn.close();
-    h.flush();
-  } catch {
-    // already closed
-  }
-  sock.destroy();
-  srv?.kill('SIGKILL');
+/** s_server limited to TLS 1.3. */
+function withServer(env, options) {
+  return startServer(env, { ...options, version: '-tls1_3' });
 }
 
 /** Our client against s_server. */

@@ -1,9 +1,21 @@
 // TLS 1.2 interop cases: our engine against openssl s_server / s_client with -tls1_2.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { attach, connectTo, freePort, listenOnce, spawnOpenssl, waitFor, writeTemp } from './driver.mjs';
+import {
+  attach,
+  connectTo,
+  echo,
+  finish,
+  freePort,
+  listenOnce,
+  ourClient,
+  spawnOpenssl,
+  startServer,
+  CASE_WAIT as T,
+  waitFor,
+  writeTemp,
+} from './driver.mjs';
 
-const T = 15000;
 const PSK_HEX = '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20';
 const PSK_KEY = () => new Uint8Array(Buffer.from(PSK_HEX, 'hex'));
 const OSSL_GROUP = { x25519: 'X25519', x448: 'X448', secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
@@ -67,55 +79,9 @@ function isPsk(suite) {
   return suite.keyExchange === 'psk' || suite.keyExchange.endsWith('_psk');
 }
 
-function finish(conn, h, sock, proc) {
-  try {
-    conn.close();
-    h.flush();
-  } catch {
-    // already closed
-  }
-  sock.destroy();
-  proc?.kill('SIGKILL');
-}
-
-async function startServer(env, { keyType = 'p256', args = [], rev = true }) {
-  const port = await freePort();
-  const c = env.creds[keyType];
-  const srv = await spawnOpenssl(
-    [
-      's_server',
-      '-accept',
-      String(port),
-      '-cert',
-      c.certPath,
-      '-key',
-      c.keyPath,
-      '-tls1_2',
-      ...(rev ? ['-rev'] : []),
-      ...args,
-    ],
-    { ready: 'ACCEPT' },
-  );
-  return { port, srv, cert: c };
-}
-
-async function ourClient(env, port, config) {
-  const sock = await connectTo(port);
-  const conn = new env.lib.ClientConnection({ provider: env.provider, serverName: 'localhost', ...config });
-  const h = attach(conn, sock);
-  await conn.start();
-  h.flush();
-  await waitFor(() => h.complete || h.error, T, 'handshake');
-  if (h.error) throw h.error;
-  return { conn, h, sock };
-}
-
-async function echo(conn, h, text = 'hello') {
-  conn.write(new TextEncoder().encode(`${text}\n`));
-  h.flush();
-  const want = [...text].reverse().join('');
-  await waitFor(() => h.data.includes(want) || h.error, T, 'echo');
-  if (h.error) throw h.error;
+/** s_server limited to TLS 1.2. */
+function startServer12(env, options) {
+  return startServer(env, { ...options, version: '-tls1_2' });
 }
 
 /** Our client against `openssl s_server -tls1_2`. */
@@ -125,7 +91,7 @@ function client12(name, { keyType, args = [], config = {}, check, rev = true }) 
     run: async (env) => {
       const C = typeof config === 'function' ? config(env) : config;
       const A = typeof args === 'function' ? args(env) : args;
-      const { port, srv, cert } = await startServer(env, { keyType, args: A, rev });
+      const { port, srv, cert } = await startServer12(env, { keyType, args: A, rev });
       const { conn, h, sock } = await ourClient(env, port, { pinnedCertificate: cert.der, ...C });
       try {
         if (h.complete.version !== 'tlsv1.2') throw new Error(`version ${h.complete.version}`);
@@ -518,7 +484,7 @@ export function featureCases12() {
     {
       name: 'tls12 client renegotiates with s_server -client_renegotiation',
       run: async (env) => {
-        const { port, srv, cert } = await startServer(env, { args: ['-client_renegotiation'] });
+        const { port, srv, cert } = await startServer12(env, { args: ['-client_renegotiation'] });
         const { conn, h, sock } = await ourClient(env, port, { pinnedCertificate: cert.der, versions: ['tlsv1.2'] });
         try {
           await echo(conn, h, 'before');
@@ -535,7 +501,7 @@ export function featureCases12() {
     {
       name: 'tls12 client renegotiation refused by s_server (no_renegotiation warning), data still flows',
       run: async (env) => {
-        const { port, srv, cert } = await startServer(env, {});
+        const { port, srv, cert } = await startServer12(env, {});
         const { conn, h, sock } = await ourClient(env, port, { pinnedCertificate: cert.der, versions: ['tlsv1.2'] });
         try {
           conn.renegotiate();
@@ -556,7 +522,7 @@ export function featureCases12() {
     {
       name: 'tls12 client follows a renegotiation requested by s_server',
       run: async (env) => {
-        const { port, srv, cert } = await startServer(env, { rev: false });
+        const { port, srv, cert } = await startServer12(env, { rev: false });
         const { conn, h, sock } = await ourClient(env, port, { pinnedCertificate: cert.der, versions: ['tlsv1.2'] });
         try {
           srv.stdin.write('r\n');
@@ -610,7 +576,7 @@ function resumptionClient(kind, config, args) {
   return {
     name: `tls12 client resumption with a ${kind}`,
     run: async (env) => {
-      const { port, srv, cert } = await startServer(env, { args });
+      const { port, srv, cert } = await startServer12(env, { args });
       const base = { pinnedCertificate: cert.der, versions: ['tlsv1.2'], ...config };
       const first = await ourClient(env, port, base);
       await echo(first.conn, first.h);

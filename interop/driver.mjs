@@ -244,3 +244,53 @@ export async function listenOnce() {
   const accepted = new Promise((resolve) => server.once('connection', resolve));
   return { port: server.address().port, accepted, close: () => server.close() };
 }
+
+/** How long a case waits for a handshake, an echo or a line at the peer. */
+export const CASE_WAIT = 15000;
+
+/** Starts `openssl s_server` with one of env's credentials, limited to `version` ('-tls1_3', '-tls1_2'). */
+export async function startServer(env, { keyType = 'p256', args = [], rev = true, version }) {
+  const port = await freePort();
+  const c = env.creds[keyType];
+  const srv = await spawnOpenssl(
+    ['s_server', '-accept', String(port), '-cert', c.certPath, '-key', c.keyPath, version].concat(
+      rev ? ['-rev'] : [],
+      args,
+    ),
+    { ready: 'ACCEPT' },
+  );
+  return { port, srv, cert: c };
+}
+
+/** Connects our engine client to `port` and waits for its handshake. */
+export async function ourClient(env, port, config) {
+  const sock = await connectTo(port);
+  const conn = new env.lib.ClientConnection({ provider: env.provider, serverName: 'localhost', ...config });
+  const h = attach(conn, sock);
+  await conn.start();
+  h.flush();
+  await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
+  if (h.error) throw h.error;
+  return { conn, h, sock };
+}
+
+/** Sends a line to an `s_server -rev` and waits for it to come back reversed. */
+export async function echo(conn, h, text = 'hello') {
+  conn.write(new TextEncoder().encode(`${text}\n`));
+  h.flush();
+  const want = [...text].reverse().join('');
+  await waitFor(() => h.data.includes(want) || h.error, CASE_WAIT, 'echo');
+  if (h.error) throw h.error;
+}
+
+/** Closes our side, drops the socket and kills the openssl process, whatever state they are in. */
+export function finish(conn, h, sock, proc) {
+  try {
+    conn.close();
+    h.flush();
+  } catch {
+    // already closed
+  }
+  sock.destroy();
+  proc?.kill('SIGKILL');
+}
