@@ -1,71 +1,16 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture, input as lines, ourServer, Workspace } from '../test/support.js';
 import { runSClient } from './s-client.js';
 import { runSServer } from './s-server.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sclient-'));
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function capture() {
-  const io = { out: '', err: '' };
-  return { io, streams: { stdout: (t: string) => (io.out += t), stderr: (t: string) => (io.err += t) } };
-}
-
-async function* lines(text: string) {
-  yield text;
-}
+const ws = new Workspace('sclient-');
+beforeAll(() => ws.makeCertificate());
+afterAll(() => ws.dispose());
 
 describe('sslsocket s_client and s_server', () => {
   it('s_client against openssl s_server -www prints the summary lines and the page', async () => {
-    const key = join(dir, 'k.pem');
-    const cert = join(dir, 'c.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost',
-        '-days',
-        '1',
-      ],
-      { stdio: 'ignore' },
-    );
-    const port = await freePort();
-    const server = spawn('openssl', ['s_server', '-accept', String(port), '-cert', cert, '-key', key, '-www'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    children.push(server);
-    await new Promise<void>((resolve) =>
-      server.stdout?.on('data', (d: Buffer) => d.toString().includes('ACCEPT') && resolve()),
-    );
+    const { cert } = ws;
+    const { port } = await ws.opensslServer(['-cert', ws.cert, '-key', ws.key, '-www']);
     const { io, streams } = capture();
     const code = await runSClient(
       ['-connect', `127.0.0.1:${port}`, '-CAfile', cert, '-servername', 'localhost', '-verify_return_error'],
@@ -106,22 +51,9 @@ describe('sslsocket s_client and s_server', () => {
   });
 
   it('openssl s_client gets the -www page from s_server', async () => {
-    const port = await freePort();
-    const { io, streams } = capture();
-    const serving = runSServer(['-accept', `127.0.0.1:${port}`, '-www', '-naccept', '1'], streams);
-    for (let i = 0; i < 100 && !io.out.includes('ACCEPT'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(io.out).toContain('ACCEPT');
-    const client = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-quiet'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    children.push(client);
-    let page = '';
-    client.stdout.on('data', (d: Buffer) => {
-      page += d.toString();
-    });
-    client.stdin.write('GET / HTTP/1.0\r\n\r\n');
+    const { port, serving } = await ourServer(['-www', '-naccept', '1']);
+    const page = await ws.opensslClient(port, ['-quiet'], 'GET / HTTP/1.0\r\n\r\n');
     expect(await serving).toBe(0);
-    await new Promise((resolve) => client.once('exit', resolve));
     expect(page).toContain('HTTP/1.0 200 ok');
     expect(page).toContain('Protocol  : TLSv1.3');
   });
