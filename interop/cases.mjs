@@ -1,12 +1,11 @@
 // Interop cases: our engine against openssl s_server / s_client. Each case is { name, run(env) }.
 import { readFileSync } from 'node:fs';
 import {
-  attach,
   echo,
   finish,
   freePort,
-  listenOnce,
   ourClient,
+  serveOpensslClient,
   spawnOpenssl,
   startServer,
   CASE_WAIT as T,
@@ -49,6 +48,22 @@ export const SCHEMES = {
   rsa_pss_pss_sha512: 'rsa-pss',
   ed25519: 'ed25519',
   ed448: 'ed448',
+};
+
+/** The ALPN cases, the same for both versions: s_server's list and ours, then s_client's and ours. */
+export const ALPN_CLIENT = {
+  args: ['-alpn', 'h2,http/1.1'],
+  config: { alpn: ['http/1.1'] },
+  check: ({ h }) => {
+    if (h.complete.alpn !== 'http/1.1') throw new Error(`alpn ${h.complete.alpn}`);
+  },
+};
+export const ALPN_SERVER = {
+  args: ['-alpn', 'foo,h2'],
+  config: { alpn: ['h2', 'http/1.1'] },
+  check: ({ h, cli }) => {
+    if (h.complete.alpn !== 'h2' || !cli.output.includes('ALPN protocol: h2')) throw new Error('alpn');
+  },
 };
 
 /** s_server limited to TLS 1.3. */
@@ -102,35 +117,27 @@ function serverCase(
     run: async (env) => {
       const A = typeof args === 'function' ? args(env) : args;
       const C = typeof config === 'function' ? config(env) : config;
-      const c = env.creds[keyType];
-      const l = await listenOnce();
-      const conn = new env.lib.ServerConnection({
-        provider: env.provider,
-        certificateChain: [c.der],
-        privateKey: c.privateKey,
-        ...(suite ? { cipherSuites: [suite] } : {}),
-        ...(group ? { groups: [group] } : {}),
-        ...(scheme ? { signatureAlgs: [scheme] } : {}),
-        ...C,
+      const { conn, h, cli, sock } = await serveOpensslClient(env, {
+        keyType,
+        config: {
+          ...(suite ? { cipherSuites: [suite] } : {}),
+          ...(group ? { groups: [group] } : {}),
+          ...(scheme ? { signatureAlgs: [scheme] } : {}),
+          ...C,
+        },
+        args: [
+          '-tls1_3',
+          '-CAfile',
+          env.creds[keyType].certPath,
+          '-verify_return_error',
+          '-servername',
+          'localhost',
+          ...(suite ? ['-ciphersuites', suite] : []),
+          ...(group ? ['-groups', og(group)] : []),
+          ...(scheme ? ['-sigalgs', scheme] : []),
+          ...A,
+        ],
       });
-      const cli = await spawnOpenssl([
-        's_client',
-        '-connect',
-        `127.0.0.1:${l.port}`,
-        '-tls1_3',
-        '-CAfile',
-        c.certPath,
-        '-verify_return_error',
-        '-servername',
-        'localhost',
-        ...(suite ? ['-ciphersuites', suite] : []),
-        ...(group ? ['-groups', og(group)] : []),
-        ...(scheme ? ['-sigalgs', scheme] : []),
-        ...A,
-      ]);
-      const sock = await l.accepted;
-      l.close();
-      const h = attach(conn, sock);
       try {
         await waitFor(() => h.complete || h.error, T, 'handshake');
         if (h.error) throw h.error;
@@ -266,20 +273,8 @@ export function featureCases() {
         if (!h.complete.resumed) throw new Error('PSK not used');
       },
     }),
-    clientCase('ALPN', {
-      args: ['-alpn', 'h2,http/1.1'],
-      config: { alpn: ['http/1.1'] },
-      check: ({ h }) => {
-        if (h.complete.alpn !== 'http/1.1') throw new Error(`alpn ${h.complete.alpn}`);
-      },
-    }),
-    serverCase('ALPN', {
-      args: ['-alpn', 'foo,h2'],
-      config: { alpn: ['h2', 'http/1.1'] },
-      check: ({ h, cli }) => {
-        if (h.complete.alpn !== 'h2' || !cli.output.includes('ALPN protocol: h2')) throw new Error('alpn');
-      },
-    }),
+    clientCase('ALPN', ALPN_CLIENT),
+    serverCase('ALPN', ALPN_SERVER),
     {
       name: 'client SNI selects the second certificate',
       run: async (env) => {
@@ -396,23 +391,9 @@ export function featureCases() {
           earlyDataReplay: new Set(),
         };
         const run = async (extra) => {
-          const l = await listenOnce();
-          const conn = new env.lib.ServerConnection(config);
-          const cli = await spawnOpenssl([
-            's_client',
-            '-connect',
-            `127.0.0.1:${l.port}`,
-            '-tls1_3',
-            '-CAfile',
-            c.certPath,
-            '-servername',
-            'localhost',
-            ...extra,
-          ]);
-          const sock = await l.accepted;
-          l.close();
-          const h = attach(conn, sock);
-          return { conn, h, cli, sock };
+          const { certificateChain: _chain, privateKey: _key, ...rest } = config;
+          const args = ['-tls1_3', '-CAfile', c.certPath, '-servername', 'localhost', ...extra];
+          return serveOpensslClient(env, { config: rest, args });
         };
         const one = await run(['-sess_out', sess]);
         await waitFor(() => one.h.complete || one.h.error, T, 'first handshake');

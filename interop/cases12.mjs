@@ -1,15 +1,14 @@
 // TLS 1.2 interop cases: our engine against openssl s_server / s_client with -tls1_2.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { ALPN_CLIENT, ALPN_SERVER } from './cases.mjs';
 import {
   attach,
   connectTo,
   echo,
   finish,
-  freePort,
-  listenOnce,
   ourClient,
-  spawnOpenssl,
+  serveOpensslClient,
   startServer,
   CASE_WAIT as T,
   waitFor,
@@ -112,26 +111,12 @@ function server12(name, { keyType = 'p256', args = [], config = {}, check, noVer
       const C = typeof config === 'function' ? config(env) : config;
       const A = typeof args === 'function' ? args(env) : args;
       const c = env.creds[keyType];
-      const l = await listenOnce();
-      const conn = new env.lib.ServerConnection({
-        provider: env.provider,
-        certificateChain: [c.der],
-        privateKey: c.privateKey,
-        ...C,
+      const tls = ['-tls1_2', ...(noVerify ? [] : ['-CAfile', c.certPath, '-verify_return_error'])];
+      const { conn, h, cli, sock } = await serveOpensslClient(env, {
+        keyType,
+        config: C,
+        args: [...tls, '-servername', 'localhost', ...A],
       });
-      const cli = await spawnOpenssl([
-        's_client',
-        '-connect',
-        `127.0.0.1:${l.port}`,
-        '-tls1_2',
-        ...(noVerify ? [] : ['-CAfile', c.certPath, '-verify_return_error']),
-        '-servername',
-        'localhost',
-        ...A,
-      ]);
-      const sock = await l.accepted;
-      l.close();
-      const h = attach(conn, sock);
       try {
         await waitFor(() => h.complete || h.error, T, 'handshake');
         if (h.error) throw h.error;
@@ -283,15 +268,9 @@ export function featureCases12() {
     {
       name: 'tls12 client version: a 1.2-only client meets a 1.3-capable server',
       run: async (env) => {
-        const port = await freePort();
-        const c = env.creds.p256;
-        const srv = await spawnOpenssl(
-          ['s_server', '-accept', String(port), '-cert', c.certPath, '-key', c.keyPath, '-rev'],
-          {
-            ready: 'ACCEPT',
-          },
-        );
-        const { conn, h, sock } = await ourClient(env, port, { pinnedCertificate: c.der, versions: ['tlsv1.2'] });
+        // No version flag: this s_server speaks TLS 1.3 too.
+        const { port, srv, cert } = await startServer(env, {});
+        const { conn, h, sock } = await ourClient(env, port, { pinnedCertificate: cert.der, versions: ['tlsv1.2'] });
         try {
           if (h.complete.version !== 'tlsv1.2') throw new Error(`version ${h.complete.version}`);
           await echo(conn, h);
@@ -304,11 +283,7 @@ export function featureCases12() {
     {
       name: 'tls12 client FALLBACK_SCSV is refused by a 1.3-capable server',
       run: async (env) => {
-        const port = await freePort();
-        const c = env.creds.p256;
-        const srv = await spawnOpenssl(['s_server', '-accept', String(port), '-cert', c.certPath, '-key', c.keyPath], {
-          ready: 'ACCEPT',
-        });
+        const { port, srv, cert: c } = await startServer(env, { rev: false });
         const sock = await connectTo(port);
         const conn = new env.lib.ClientConnection({
           provider: env.provider,
@@ -332,17 +307,7 @@ export function featureCases12() {
     {
       name: 'tls12 server answers s_client -fallback_scsv with inappropriate_fallback',
       run: async (env) => {
-        const c = env.creds.p256;
-        const l = await listenOnce();
-        const conn = new env.lib.ServerConnection({
-          provider: env.provider,
-          certificateChain: [c.der],
-          privateKey: c.privateKey,
-        });
-        const cli = await spawnOpenssl(['s_client', '-connect', `127.0.0.1:${l.port}`, '-tls1_2', '-fallback_scsv']);
-        const sock = await l.accepted;
-        l.close();
-        const h = attach(conn, sock);
+        const { conn, h, cli, sock } = await serveOpensslClient(env, { args: ['-tls1_2', '-fallback_scsv'] });
         try {
           await waitFor(() => h.error, T, 'failure');
           if (h.error.description !== 'inappropriate_fallback') throw new Error(`got ${h.error.description}`);
@@ -352,20 +317,8 @@ export function featureCases12() {
         }
       },
     },
-    client12('ALPN', {
-      args: ['-alpn', 'h2,http/1.1'],
-      config: { alpn: ['http/1.1'] },
-      check: ({ h }) => {
-        if (h.complete.alpn !== 'http/1.1') throw new Error(`alpn ${h.complete.alpn}`);
-      },
-    }),
-    server12('ALPN', {
-      args: ['-alpn', 'foo,h2'],
-      config: { alpn: ['h2', 'http/1.1'] },
-      check: ({ h, cli }) => {
-        if (h.complete.alpn !== 'h2' || !cli.output.includes('ALPN protocol: h2')) throw new Error('alpn');
-      },
-    }),
+    client12('ALPN', ALPN_CLIENT),
+    server12('ALPN', ALPN_SERVER),
     client12('SNI selects the second certificate', {
       args: (env) => [
         '-servername',
@@ -440,19 +393,10 @@ export function featureCases12() {
     {
       name: 'tls12 server client certificate required but s_client sends none',
       run: async (env) => {
-        const c = env.creds.p256;
-        const l = await listenOnce();
-        const conn = new env.lib.ServerConnection({
-          provider: env.provider,
-          certificateChain: [c.der],
-          privateKey: c.privateKey,
-          verifyPeer: true,
-          failIfNoPeerCert: true,
+        const { conn, h, cli, sock } = await serveOpensslClient(env, {
+          config: { verifyPeer: true, failIfNoPeerCert: true },
+          args: ['-tls1_2'],
         });
-        const cli = await spawnOpenssl(['s_client', '-connect', `127.0.0.1:${l.port}`, '-tls1_2']);
-        const sock = await l.accepted;
-        l.close();
-        const h = attach(conn, sock);
         try {
           await waitFor(() => h.error, T, 'failure');
           if (h.error.description !== 'handshake_failure') throw new Error(`got ${h.error.description}`);
@@ -599,31 +543,16 @@ function resumptionServer(kind, byId) {
   return {
     name: `tls12 server resumption with a ${kind}`,
     run: async (env) => {
-      const c = env.creds.p256;
+      const _c = env.creds.p256;
       const sess = writeTemp(env.creds, `sess12-${kind}-${Date.now()}.pem`, '');
       const cache = new env.lib.ServerSessionCache();
       const config = byId ? { sessionCache: cache } : { ticketKeys: [env.ticketKey] };
       const results = [];
       for (const flag of ['-sess_out', '-sess_in']) {
-        const l = await listenOnce();
-        const conn = new env.lib.ServerConnection({
-          provider: env.provider,
-          certificateChain: [c.der],
-          privateKey: c.privateKey,
-          ...config,
+        const { conn, h, cli, sock } = await serveOpensslClient(env, {
+          config,
+          args: ['-tls1_2', flag, sess, ...(byId ? ['-no_ticket'] : [])],
         });
-        const cli = await spawnOpenssl([
-          's_client',
-          '-connect',
-          `127.0.0.1:${l.port}`,
-          '-tls1_2',
-          flag,
-          sess,
-          ...(byId ? ['-no_ticket'] : []),
-        ]);
-        const sock = await l.accepted;
-        l.close();
-        const h = attach(conn, sock);
         try {
           await waitFor(() => h.complete || h.error, T, 'handshake');
           if (h.error) throw h.error;

@@ -248,12 +248,13 @@ export async function listenOnce() {
 /** How long a case waits for a handshake, an echo or a line at the peer. */
 export const CASE_WAIT = 15000;
 
-/** Starts `openssl s_server` with one of env's credentials, limited to `version` ('-tls1_3', '-tls1_2'). */
+/** Starts `openssl s_server` with one of env's credentials, limited to `version` ('-tls1_3', '-tls1_2') if given. */
 export async function startServer(env, { keyType = 'p256', args = [], rev = true, version }) {
   const port = await freePort();
   const c = env.creds[keyType];
   const srv = await spawnOpenssl(
-    ['s_server', '-accept', String(port), '-cert', c.certPath, '-key', c.keyPath, version].concat(
+    ['s_server', '-accept', String(port), '-cert', c.certPath, '-key', c.keyPath].concat(
+      version === undefined ? [] : [version],
       rev ? ['-rev'] : [],
       args,
     ),
@@ -293,4 +294,23 @@ export function finish(conn, h, sock, proc) {
   }
   sock.destroy();
   proc?.kill('SIGKILL');
+}
+
+/**
+ * Our engine server with one of env's credentials (plus `config`), and `openssl s_client` connecting
+ * to it with `args`. Returns once the TCP connection is up; the handshake runs through `h`.
+ */
+export async function serveOpensslClient(env, { keyType = 'p256', config = {}, args = [] }) {
+  const c = env.creds[keyType];
+  const l = await listenOnce();
+  const conn = new env.lib.ServerConnection({
+    provider: env.provider,
+    certificateChain: [c.der],
+    privateKey: c.privateKey,
+    ...config,
+  });
+  const cli = await spawnOpenssl(['s_client', '-connect', `127.0.0.1:${l.port}`, ...args]);
+  const sock = await l.accepted;
+  l.close();
+  return { conn, h: attach(conn, sock), cli, sock, cert: c };
 }
