@@ -19,15 +19,17 @@ import { MAX_FRAGMENT_CODES, type Tls12Offer } from './client-hello12.js';
 import { ClientConnected12 } from './connected12.js';
 import {
   checkFinished12,
+  checkRenegotiationInfo,
   completeHandshake12,
   decode12,
   Handshake12,
+  installKeys,
   type RenegotiationState,
   sendFinished12,
   verifySignature12,
 } from './handshake12.js';
 import { clientExchangeForm, keyExchangeShape, serverSendsKeyExchange } from './key-exchange12.js';
-import { deriveProtections, type MasterKeys, type Protections } from './keys12.js';
+import type { MasterKeys, Protections } from './keys12.js';
 import {
   Certificate12,
   CertificateRequest12,
@@ -150,19 +152,8 @@ function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: S
   const exts = sh.extensions;
   const reneg = exts.get(ExtensionType.renegotiation_info);
   if (reneg !== undefined) {
-    const expected = hs.previous === undefined ? Uint8Array.of(0) : undefined;
-    if (expected !== undefined && !equalBytes(reneg, expected)) {
-      throw new TlsAlert('handshake_failure', 'non-empty renegotiation_info in an initial handshake');
-    }
-    if (hs.previous !== undefined) {
-      const prev = hs.previous;
-      const want = Uint8Array.of(
-        prev.clientVerifyData.length + prev.serverVerifyData.length,
-        ...prev.clientVerifyData,
-        ...prev.serverVerifyData,
-      );
-      if (!equalBytes(reneg, want)) throw new TlsAlert('handshake_failure', 'renegotiation_info does not match');
-    }
+    // RFC 5746 §3.4 / §3.5: empty in an initial handshake, both verify_data in a renegotiation.
+    checkRenegotiationInfo(hs, reneg, 'server');
     hs.secureRenegotiation = true;
   } else if (hs.previous?.secure === true) {
     // RFC 5746 §3.5: a server that supported secure renegotiation must keep doing so.
@@ -195,17 +186,6 @@ function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: S
   }
   hs.ticketExpected = exts.has(ExtensionType.session_ticket);
   hs.statusRequested = exts.has(ExtensionType.status_request);
-}
-
-/** Derives the record keys; the server's apply at its ChangeCipherSpec. */
-export function installKeys(core: ConnectionCore, hs: Handshake12): void {
-  const keys = hs.keys as MasterKeys;
-  core.clientRandom = hs.clientRandom;
-  core.keylog('CLIENT_RANDOM', keys.masterSecret);
-  // Explicit CBC IVs come from the configured random source, so replays reproduce them.
-  const random = core.config.random;
-  hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);
-  core.pendingReadProtection = core.role === 'client' ? hs.protections.server : hs.protections.client;
 }
 
 export class ExpectServerCertificate12 implements HandshakeState {

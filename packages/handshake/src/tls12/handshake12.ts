@@ -24,7 +24,7 @@ import { CertificateVerify } from '../messages/certificate.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { Finished } from '../messages/simple.js';
 import { Transcript } from '../transcript.js';
-import { finishedVerifyData12, type MasterKeys, type Protections } from './keys12.js';
+import { deriveProtections, finishedVerifyData12, type MasterKeys, type Protections } from './keys12.js';
 import { schemeFitsKey12, schemeName } from './negotiate12.js';
 
 /** The verify_data of the last completed handshake, for RFC 5746 renegotiation_info. */
@@ -211,4 +211,15 @@ export function completeHandshake12(core: ConnectionCore, hs: Handshake12): void
   core.keys12 = hs.keys;
   core.emit({ type: 'handshakeComplete', parameters: parameters12(hs) });
   if (!core.handshakeComplete) core.completeHandshake();
+}
+
+/** Derives both directions' record keys; the peer's apply at its ChangeCipherSpec (ours at our own). */
+export function installKeys(core: ConnectionCore, hs: Handshake12): void {
+  const keys = hs.keys as MasterKeys;
+  core.clientRandom = hs.clientRandom;
+  core.keylog('CLIENT_RANDOM', keys.masterSecret);
+  // Explicit CBC IVs come from the configured random source, so replays reproduce them.
+  const random = core.config.random;
+  hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);
+  core.pendingReadProtection = core.role === 'client' ? hs.protections.server : hs.protections.client;
 }

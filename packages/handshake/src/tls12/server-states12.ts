@@ -9,9 +9,15 @@ import { verifyPeerChain } from '../common13.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { HandshakeType } from '../messages/handshake-type.js';
-import { installKeys } from './client12.js';
 import { ServerConnected12 } from './connected12.js';
-import { checkFinished12, completeHandshake12, decode12, sendFinished12, verifySignature12 } from './handshake12.js';
+import {
+  checkFinished12,
+  completeHandshake12,
+  decode12,
+  installKeys,
+  sendFinished12,
+  verifySignature12,
+} from './handshake12.js';
 import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange12.js';
 import { deriveMasterSecret, type Protections } from './keys12.js';
 import { Certificate12, decodeClientKeyExchange } from './messages12.js';

@@ -9,7 +9,7 @@
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type GroupName, type MaybePromise, suiteByCode, TlsAlert } from '@sslsocket/suites';
 import { selectAlpn } from '../alpn.js';
-import { equalBytes, utf8 } from '../bytes.js';
+import { utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
 import { decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
@@ -18,8 +18,15 @@ import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
 import { clientServerName, selectCertificate } from '../server-hello13.js';
 import { EMPTY_RENEGOTIATION_INFO_SCSV, MAX_FRAGMENT_CODES } from './client-hello12.js';
-import { installKeys } from './client12.js';
-import { Handshake12, type RenegotiationState, renegotiationInfoBody, send12, sendFinished12 } from './handshake12.js';
+import {
+  checkRenegotiationInfo,
+  Handshake12,
+  installKeys,
+  type RenegotiationState,
+  renegotiationInfoBody,
+  send12,
+  sendFinished12,
+} from './handshake12.js';
 import { type ServerEphemeral, serverSendsKeyExchange } from './key-exchange12.js';
 import type { Protections } from './keys12.js';
 import {
@@ -58,16 +65,13 @@ function checkClientRenegotiation(hs: ServerHandshake12, ch: ClientHello): boole
   const ext = ch.extensions.get(ExtensionType.renegotiation_info);
   const scsv = ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV);
   if (hs.previous === undefined) {
-    if (ext !== undefined && !equalBytes(ext, Uint8Array.of(0))) {
-      throw new TlsAlert('handshake_failure', 'non-empty renegotiation_info in an initial ClientHello');
-    }
+    if (ext !== undefined) checkRenegotiationInfo(hs, ext, 'client');
     return ext !== undefined || scsv;
   }
   if (scsv) throw new TlsAlert('handshake_failure', 'renegotiation SCSV in a renegotiation ClientHello');
   if (hs.previous.secure) {
-    if (ext === undefined || !equalBytes(ext, renegotiationInfoBody(hs, 'client'))) {
-      throw new TlsAlert('handshake_failure', 'renegotiation_info does not match');
-    }
+    if (ext === undefined) throw new TlsAlert('handshake_failure', 'renegotiation_info missing in a renegotiation');
+    checkRenegotiationInfo(hs, ext, 'client');
     return true;
   }
   if (ext !== undefined) throw new TlsAlert('handshake_failure', 'renegotiation_info after an insecure handshake');
