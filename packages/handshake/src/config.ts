@@ -15,9 +15,9 @@ import type {
 } from '@sslsocket/suites';
 import type { Extension } from './messages/extensions.js';
 import type { TicketState } from './tickets.js';
-import type { ServerSessionCache, Session12 } from './tls12/session12.js';
+import type { ServerSessionCache, Session12 } from './tls12/session.js';
 
-export type { Session12 } from './tls12/session12.js';
+export type { Session12 } from './tls12/session.js';
 
 /** A certificate chain (DER, leaf first) with its private key. */
 export interface CertifiedKey {

@@ -6,18 +6,18 @@
  */
 import { NullProtection } from '@sslsocket/record';
 import { isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
-import { buildClientHello } from './client-hello13.js';
-import { ClientHandshake, ExpectServerHello, sendEarlyData } from './client13.js';
+import { buildClientHello } from './client-hello.js';
+import { ClientHandshake, ExpectServerHello, sendEarlyData } from './tls13/client.js';
 import type { ConnectionConfig } from './config.js';
 import { ConnectionCore, type HandshakeState } from './core.js';
 import type { ConnectionEvent } from './events.js';
-import { sendKeyUpdate } from './key-update.js';
-import { exportKeyingMaterial } from './keySchedule13.js';
+import { sendKeyUpdate } from './tls13/key-update.js';
+import { exportKeyingMaterial } from './tls13/key-schedule.js';
 import { ExtensionType } from './messages/extensions.js';
-import { ServerConnected } from './server-post13.js';
-import { ExpectClientHello, ServerHandshake } from './server13.js';
-import { ClientConnected12, ServerConnected12 } from './tls12/connected12.js';
-import { erlangPrf, exportKeyingMaterial12 } from './tls12/keys12.js';
+import { ServerConnected } from './tls13/server-connected.js';
+import { ExpectClientHello, ServerHandshake } from './tls13/server.js';
+import { ClientConnected12, ServerConnected12 } from './tls12/connected.js';
+import { erlangPrf, exportKeyingMaterial12 } from './tls12/keys.js';
 
 /** A placeholder state until the client has built its ClientHello. */
 class NotStarted implements HandshakeState {

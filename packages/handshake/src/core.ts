@@ -1,7 +1,7 @@
 /**
  * ConnectionCore: what both sides share — the record layer, the handshake reassembler, the
  * transcript, the output buffer, the event queue, alerts and the close state. The side-specific
- * handshake lives in small state objects (client13.ts, server13.ts) that the core drives.
+ * handshake lives in small state objects (tls13/, tls12/) that the core drives.
  * @module
  */
 import {
@@ -24,9 +24,9 @@ import {
 import { concat, toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionEvent } from './events.js';
-import { trafficKeys } from './keySchedule13.js';
+import { trafficKeys } from './tls13/key-schedule.js';
 import { asAlert } from './messages/extensions.js';
-import type { MasterKeys } from './tls12/keys12.js';
+import type { MasterKeys } from './tls12/keys.js';
 import { Transcript } from './transcript.js';
 
 /** A handshake state: one per expected message (RFC 8446 §A.1, §A.2). */

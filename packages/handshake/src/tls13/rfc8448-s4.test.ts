@@ -1,13 +1,13 @@
 import { Reader } from '@sslsocket/record';
 import { describe, expect, it } from 'vitest';
-import { concat, toHex } from './bytes.js';
-import type { Session13 } from './config.js';
-import { ClientConnection, ServerConnection } from './connection.js';
-import { decodeOfferedPsks, decodeU32 } from './messages/extension-bodies.js';
-import { ExtensionType } from './messages/extensions.js';
-import { ClientHello } from './messages/hello.js';
-import { NewSessionTicket } from './messages/simple.js';
-import { clientConfig, fixedRandom, records, serverConfig, tv } from './test/rfc8448.js';
+import { concat, toHex } from '../bytes.js';
+import type { Session13 } from '../config.js';
+import { ClientConnection, ServerConnection } from '../connection.js';
+import { decodeOfferedPsks, decodeU32 } from '../messages/extension-bodies.js';
+import { ExtensionType } from '../messages/extensions.js';
+import { ClientHello } from '../messages/hello.js';
+import { NewSessionTicket } from '../messages/simple.js';
+import { clientConfig, fixedRandom, records, serverConfig, tv } from '../test/rfc8448.js';
 
 // RFC 8448 §4: resumption with the §3 ticket and 0-RTT data, replayed byte for byte.
 const S = 4;

@@ -8,15 +8,15 @@ import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { equalBytes } from '../bytes.js';
-import { leafPublicKey, verifyPeerChain } from '../common13.js';
+import { leafPublicKey, verifyPeerChain } from '../tls13/auth.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { decodeRecordSizeLimit } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import { HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, type ServerHello } from '../messages/hello.js';
-import { sendClientFlight12 } from './client-flight12.js';
-import { MAX_FRAGMENT_CODES, type Tls12Offer } from './client-hello12.js';
-import { ClientConnected12 } from './connected12.js';
+import { sendClientFlight12 } from './client-flight.js';
+import { MAX_FRAGMENT_CODES, type Tls12Offer } from './client-hello.js';
+import { ClientConnected12 } from './connected.js';
 import {
   checkFinished12,
   checkRenegotiationInfo,
@@ -27,9 +27,9 @@ import {
   type RenegotiationState,
   sendFinished12,
   verifySignature12,
-} from './handshake12.js';
-import { clientExchangeForm, keyExchangeShape, serverSendsKeyExchange } from './key-exchange12.js';
-import type { MasterKeys, Protections } from './keys12.js';
+} from './handshake.js';
+import { clientExchangeForm, keyExchangeShape, serverSendsKeyExchange } from './key-exchange.js';
+import type { MasterKeys, Protections } from './keys.js';
 import {
   Certificate12,
   CertificateRequest12,
@@ -37,10 +37,10 @@ import {
   decodeServerKeyExchange,
   type KeyExchangeParams,
   NewSessionTicket12,
-} from './messages12.js';
-import { keyFitsSuite, schemeCodes12, suiteNeedsCertificate, suiteSignsKeyExchange, TLS12 } from './negotiate12.js';
-import { groupOfParams } from './server-key-exchange12.js';
-import type { Session12 } from './session12.js';
+} from './messages.js';
+import { keyFitsSuite, schemeCodes12, suiteNeedsCertificate, suiteSignsKeyExchange, TLS12 } from './suites.js';
+import { groupOfParams } from './server-key-exchange.js';
+import type { Session12 } from './session.js';
 
 /** What the client sent, for checking the ServerHello. */
 export interface ClientOffer12 {

@@ -5,7 +5,7 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
-import { type ClientHandshake, switchToHandshakeWrite } from './client13.js';
+import { type ClientHandshake, switchToHandshakeWrite } from './client.js';
 import {
   chooseScheme,
   type MessageSink,
@@ -14,14 +14,14 @@ import {
   schemeCodes,
   sendCertificateVerify,
   sendFinished,
-} from './common13.js';
-import { andThen, type ConnectionCore } from './core.js';
-import { deriveSecret } from './keySchedule13.js';
-import { Certificate, CertificateRequest } from './messages/certificate.js';
-import { decodeSignatureSchemeList } from './messages/extension-bodies.js';
-import { Extensions, ExtensionType } from './messages/extensions.js';
-import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
-import type { Transcript } from './transcript.js';
+} from './auth.js';
+import { andThen, type ConnectionCore } from '../core.js';
+import { deriveSecret } from './key-schedule.js';
+import { Certificate, CertificateRequest } from '../messages/certificate.js';
+import { decodeSignatureSchemeList } from '../messages/extension-bodies.js';
+import { Extensions, ExtensionType } from '../messages/extensions.js';
+import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import type { Transcript } from '../transcript.js';
 
 /** Secrets the client keeps after the handshake. */
 export class ClientFlightContext {

@@ -16,8 +16,8 @@ import { decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extens
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
-import { clientServerName, selectCertificate } from '../server-hello13.js';
-import { EMPTY_RENEGOTIATION_INFO_SCSV, MAX_FRAGMENT_CODES } from './client-hello12.js';
+import { clientServerName, selectCertificate } from '../tls13/server-hello.js';
+import { EMPTY_RENEGOTIATION_INFO_SCSV, MAX_FRAGMENT_CODES } from './client-hello.js';
 import {
   checkRenegotiationInfo,
   Handshake12,
@@ -26,16 +26,16 @@ import {
   renegotiationInfoBody,
   send12,
   sendFinished12,
-} from './handshake12.js';
-import { type ServerEphemeral, serverSendsKeyExchange } from './key-exchange12.js';
-import type { Protections } from './keys12.js';
+} from './handshake.js';
+import { type ServerEphemeral, serverSendsKeyExchange } from './key-exchange.js';
+import type { Protections } from './keys.js';
 import {
   Certificate12,
   CertificateRequest12,
   CertificateStatus12,
   ClientCertificateType,
   NewSessionTicket12,
-} from './messages12.js';
+} from './messages.js';
 import {
   configuredSuites12,
   configuredVersions,
@@ -43,11 +43,11 @@ import {
   schemeCodes12,
   schemeName,
   TLS12,
-} from './negotiate12.js';
-import { buildServerKeyExchange } from './server-key-exchange12.js';
-import { selectSuite12 } from './server-select12.js';
-import { ExpectClientCertificate12, ExpectClientFinished12, ExpectClientKeyExchange12 } from './server-states12.js';
-import { openTicket12, type ServerSession12, sealTicket12 } from './session12.js';
+} from './suites.js';
+import { buildServerKeyExchange } from './server-key-exchange.js';
+import { selectSuite12 } from './server-select.js';
+import { ExpectClientCertificate12, ExpectClientFinished12, ExpectClientKeyExchange12 } from './server-states.js';
+import { openTicket12, type ServerSession12, sealTicket12 } from './session.js';
 
 /** Server-side handshake state. */
 export class ServerHandshake12 extends Handshake12 {

@@ -1,14 +1,14 @@
 import { Reader } from '@sslsocket/record';
 import { describe, expect, it } from 'vitest';
-import { concat, toHex } from './bytes.js';
-import { ClientConnection, ServerConnection } from './connection.js';
-import type { ConnectionEvent } from './events.js';
-import { Certificate } from './messages/certificate.js';
-import { decodeU32 } from './messages/extension-bodies.js';
-import { ExtensionType } from './messages/extensions.js';
-import { NewSessionTicket } from './messages/simple.js';
-import { clientConfig, fixedRandom, records, serverConfig, tv } from './test/rfc8448.js';
-import type { TicketState } from './tickets.js';
+import { concat, toHex } from '../bytes.js';
+import { ClientConnection, ServerConnection } from '../connection.js';
+import type { ConnectionEvent } from '../events.js';
+import { Certificate } from '../messages/certificate.js';
+import { decodeU32 } from '../messages/extension-bodies.js';
+import { ExtensionType } from '../messages/extensions.js';
+import { NewSessionTicket } from '../messages/simple.js';
+import { clientConfig, fixedRandom, records, serverConfig, tv } from '../test/rfc8448.js';
+import type { TicketState } from '../tickets.js';
 
 // RFC 8448 §3: a simple 1-RTT handshake, replayed byte for byte from both sides.
 const S = 3;

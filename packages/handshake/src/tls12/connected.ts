@@ -7,16 +7,16 @@
  */
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
-import { helloExtensions } from '../client-hello13.js';
+import { helloExtensions } from '../client-hello.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { expectType } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello, ServerHello } from '../messages/hello.js';
-import { makeTls12Offer } from './client-hello12.js';
-import { type ClientOffer12, handleServerHello12 } from './client12.js';
-import { decode12, type Handshake12, type RenegotiationState } from './handshake12.js';
-import { TLS12 } from './negotiate12.js';
-import { handleClientHello12 } from './server12.js';
+import { makeTls12Offer } from './client-hello.js';
+import { type ClientOffer12, handleServerHello12 } from './client.js';
+import { decode12, type Handshake12, type RenegotiationState } from './handshake.js';
+import { TLS12 } from './suites.js';
+import { handleClientHello12 } from './server.js';
 
 function renegotiationState(hs: Handshake12): RenegotiationState {
   return {

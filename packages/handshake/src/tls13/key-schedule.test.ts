@@ -1,6 +1,6 @@
 import { nobleProvider as p } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
-import { toHex } from './bytes.js';
+import { toHex } from '../bytes.js';
 import {
   deriveSecret,
   earlySecret,
@@ -10,9 +10,9 @@ import {
   masterSecret,
   resumptionPsk,
   trafficKeys,
-} from './keySchedule13.js';
-import { tv } from './test/rfc8448.js';
-import { Transcript } from './transcript.js';
+} from './key-schedule.js';
+import { tv } from '../test/rfc8448.js';
+import { Transcript } from '../transcript.js';
 
 // RFC 8448 §3 secrets, recomputed step by step from the trace's inputs.
 const S = 3;

@@ -13,10 +13,10 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { utf8 } from './bytes.js';
-import { configuredGroups, configuredSuites, groupCode, schemeCodes, TLS13 } from './common13.js';
+import { configuredGroups, configuredSuites, groupCode, schemeCodes, TLS13 } from './tls13/auth.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionCore } from './core.js';
-import { binderKey, earlySecret, finishedVerifyData, hashLength } from './keySchedule13.js';
+import { binderKey, earlySecret, finishedVerifyData, hashLength } from './tls13/key-schedule.js';
 import {
   encodeAlpn,
   encodeCookie,
@@ -33,8 +33,8 @@ import {
 import { Extensions, ExtensionType } from './messages/extensions.js';
 import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
 import { ClientHello } from './messages/hello.js';
-import { addTls12Extensions, makeTls12Offer, type Tls12Offer } from './tls12/client-hello12.js';
-import { configuredVersions, hasTls13Suites, schemeCodes12, TLS12 } from './tls12/negotiate12.js';
+import { addTls12Extensions, makeTls12Offer, type Tls12Offer } from './tls12/client-hello.js';
+import { configuredVersions, hasTls13Suites, schemeCodes12, TLS12 } from './tls12/suites.js';
 
 /** A PSK the client offers: from a resumption ticket or configured externally. */
 export interface OfferedPsk {

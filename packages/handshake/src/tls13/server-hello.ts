@@ -1,6 +1,6 @@
 /**
  * The server's reading of a ClientHello (RFC 8446 §4.1.1-§4.1.2, §4.2): version, suite, group, PSK
- * and certificate selection. Pure decisions; the state machine in server13.ts acts on them.
+ * and certificate selection. Pure decisions; the state machine in server.ts acts on them.
  * @module
  */
 import {
@@ -11,11 +11,11 @@ import {
   suiteByCode,
   TlsAlert,
 } from '@sslsocket/suites';
-import { equalBytes } from './bytes.js';
-import { configuredGroups, configuredSuites, groupCode, TLS13 } from './common13.js';
-import type { CertifiedKey, ConnectionConfig } from './config.js';
-import type { ConnectionCore } from './core.js';
-import { binderKey, earlySecret, finishedVerifyData, hashLength } from './keySchedule13.js';
+import { equalBytes } from '../bytes.js';
+import { configuredGroups, configuredSuites, groupCode, TLS13 } from './auth.js';
+import type { CertifiedKey, ConnectionConfig } from '../config.js';
+import type { ConnectionCore } from '../core.js';
+import { binderKey, earlySecret, finishedVerifyData, hashLength } from './key-schedule.js';
 import {
   bindersLength,
   decodeKeyShareClient,
@@ -25,10 +25,10 @@ import {
   decodeServerName,
   decodeSupportedVersionsClient,
   type KeyShareEntry,
-} from './messages/extension-bodies.js';
-import { ExtensionType, isGrease } from './messages/extensions.js';
-import type { ClientHello } from './messages/hello.js';
-import { openTicket, type TicketState } from './tickets.js';
+} from '../messages/extension-bodies.js';
+import { ExtensionType, isGrease } from '../messages/extensions.js';
+import type { ClientHello } from '../messages/hello.js';
+import { openTicket, type TicketState } from '../tickets.js';
 
 /** RFC 8446 §4.2.1: the client must offer TLS 1.3 in supported_versions. */
 export function checkVersions(ch: ClientHello): void {

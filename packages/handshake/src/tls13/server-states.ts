@@ -4,14 +4,14 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
-import { checkCertificateVerify, checkFinished, groupName, schemeCodes, verifyPeerChain } from './common13.js';
-import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
-import type { NegotiatedParameters } from './events.js';
-import { deriveSecret } from './keySchedule13.js';
-import { Certificate } from './messages/certificate.js';
-import { HandshakeType } from './messages/handshake-type.js';
-import { issueTickets, ServerConnected } from './server-post13.js';
-import type { ServerHandshake } from './server13.js';
+import { checkCertificateVerify, checkFinished, groupName, schemeCodes, verifyPeerChain } from './auth.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
+import type { NegotiatedParameters } from '../events.js';
+import { deriveSecret } from './key-schedule.js';
+import { Certificate } from '../messages/certificate.js';
+import { HandshakeType } from '../messages/handshake-type.js';
+import { issueTickets, ServerConnected } from './server-connected.js';
+import type { ServerHandshake } from './server.js';
 
 function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
   return read(new Reader(body));

@@ -7,7 +7,7 @@
 
 import { Writer } from '@sslsocket/record';
 import type { CryptoProvider, HashAlgorithm } from '@sslsocket/suites';
-import { utf8 } from './bytes.js';
+import { utf8 } from '../bytes.js';
 
 export function hashLength(hash: HashAlgorithm): number {
   return hash === 'SHA-384' ? 48 : hash === 'SHA-512' ? 64 : hash === 'SHA-1' ? 20 : 32;

@@ -12,18 +12,18 @@ import {
   type SignatureSchemeName,
   TlsAlert,
 } from '@sslsocket/suites';
-import { equalBytes } from './bytes.js';
-import { type ClientHelloState, frameClientHello, helloExtensions, makeKeyShares } from './client-hello13.js';
-import { ExpectEncryptedExtensions } from './client-states13.js';
-import { configuredGroups, groupName, TLS13 } from './common13.js';
-import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
-import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './keySchedule13.js';
-import type { CertificateRequest } from './messages/certificate.js';
-import { decodeCookie, decodeKeyShareServer, decodeU16 } from './messages/extension-bodies.js';
-import { ExtensionType } from './messages/extensions.js';
-import { HandshakeType } from './messages/handshake-type.js';
-import { ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, ServerHello } from './messages/hello.js';
-import { handleServerHello12 } from './tls12/client12.js';
+import { equalBytes } from '../bytes.js';
+import { type ClientHelloState, frameClientHello, helloExtensions, makeKeyShares } from '../client-hello.js';
+import { ExpectEncryptedExtensions } from './client-states.js';
+import { configuredGroups, groupName, TLS13 } from './auth.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
+import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
+import type { CertificateRequest } from '../messages/certificate.js';
+import { decodeCookie, decodeKeyShareServer, decodeU16 } from '../messages/extension-bodies.js';
+import { ExtensionType } from '../messages/extensions.js';
+import { HandshakeType } from '../messages/handshake-type.js';
+import { ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
+import { handleServerHello12 } from '../tls12/client.js';
 
 /** What the client learns during the handshake; shared by its states. */
 export class ClientHandshake {

@@ -12,15 +12,15 @@ import {
   type PrivateKey,
   TlsAlert,
 } from '@sslsocket/suites';
-import { configuredGroups } from '../common13.js';
+import { configuredGroups } from '../tls13/auth.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
-import type { ClientHandshake12 } from './client12.js';
-import { installKeys, send12, sendFinished12, signCertificateVerify12 } from './handshake12.js';
-import { clientExchange, clientExchangeForm, isPskExchange, premasterSecret } from './key-exchange12.js';
-import { deriveMasterSecret, type Protections } from './keys12.js';
-import { Certificate12, ClientCertificateType, encodeClientKeyExchange } from './messages12.js';
-import { schemeCodes12, schemeFitsKey12 } from './negotiate12.js';
+import type { ClientHandshake12 } from './client.js';
+import { installKeys, send12, sendFinished12, signCertificateVerify12 } from './handshake.js';
+import { clientExchange, clientExchangeForm, isPskExchange, premasterSecret } from './key-exchange.js';
+import { deriveMasterSecret, type Protections } from './keys.js';
+import { Certificate12, ClientCertificateType, encodeClientKeyExchange } from './messages.js';
+import { schemeCodes12, schemeFitsKey12 } from './suites.js';
 
 /** Whether our certificate's key matches one of the requested certificate types and schemes. */
 function certificateFits(key: PrivateKey, types: readonly number[], schemes: readonly number[]): boolean {

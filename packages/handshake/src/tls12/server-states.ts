@@ -5,11 +5,11 @@
  */
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, isPromiseLike, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
-import { verifyPeerChain } from '../common13.js';
+import { verifyPeerChain } from '../tls13/auth.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { HandshakeType } from '../messages/handshake-type.js';
-import { ServerConnected12 } from './connected12.js';
+import { ServerConnected12 } from './connected.js';
 import {
   checkFinished12,
   completeHandshake12,
@@ -17,12 +17,12 @@ import {
   installKeys,
   sendFinished12,
   verifySignature12,
-} from './handshake12.js';
-import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange12.js';
-import { deriveMasterSecret, type Protections } from './keys12.js';
-import { Certificate12, decodeClientKeyExchange } from './messages12.js';
-import type { ServerHandshake12 } from './server12.js';
-import { sendTicket, sessionState } from './server12.js';
+} from './handshake.js';
+import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange.js';
+import { deriveMasterSecret, type Protections } from './keys.js';
+import { Certificate12, decodeClientKeyExchange } from './messages.js';
+import type { ServerHandshake12 } from './server.js';
+import { sendTicket, sessionState } from './server.js';
 
 export class ExpectClientCertificate12 implements HandshakeState {
   readonly name = 'ExpectClientCertificate12';

@@ -24,8 +24,8 @@ import { CertificateVerify } from '../messages/certificate.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { Finished } from '../messages/simple.js';
 import { Transcript } from '../transcript.js';
-import { deriveProtections, finishedVerifyData12, type MasterKeys, type Protections } from './keys12.js';
-import { schemeFitsKey12, schemeName } from './negotiate12.js';
+import { deriveProtections, finishedVerifyData12, type MasterKeys, type Protections } from './keys.js';
+import { schemeFitsKey12, schemeName } from './suites.js';
 
 /** The verify_data of the last completed handshake, for RFC 5746 renegotiation_info. */
 export interface RenegotiationState {

@@ -17,9 +17,9 @@ import {
 } from '@sslsocket/suites';
 import { concat } from '../bytes.js';
 import type { ConnectionCore } from '../core.js';
-import { keyExchangeShape, type ServerEphemeral, serverEphemeral } from './key-exchange12.js';
-import { encodeServerKeyExchange, type KeyExchangeParams, paramsBytes } from './messages12.js';
-import type { Scheme12 } from './negotiate12.js';
+import { keyExchangeShape, type ServerEphemeral, serverEphemeral } from './key-exchange.js';
+import { encodeServerKeyExchange, type KeyExchangeParams, paramsBytes } from './messages.js';
+import type { Scheme12 } from './suites.js';
 
 const FFDHE: readonly GroupName[] = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'];
 

@@ -3,7 +3,7 @@ import { createNodeProvider } from '@sslsocket/provider-node';
 import { type CipherSuite, nobleProvider, suiteByName } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
 import { concat, fromHex, toHex } from '../bytes.js';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData12 } from './keys12.js';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData12 } from './keys.js';
 
 interface Vector {
   suite: string;

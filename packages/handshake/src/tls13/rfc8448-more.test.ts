@@ -1,11 +1,11 @@
 import { Reader } from '@sslsocket/record';
 import { describe, expect, it } from 'vitest';
-import { concat, toHex } from './bytes.js';
-import type { ConnectionConfig } from './config.js';
-import { ClientConnection, type Connection, ServerConnection } from './connection.js';
-import { decodeCookie } from './messages/extension-bodies.js';
-import { ExtensionType } from './messages/extensions.js';
-import { ServerHello } from './messages/hello.js';
+import { concat, toHex } from '../bytes.js';
+import type { ConnectionConfig } from '../config.js';
+import { ClientConnection, type Connection, ServerConnection } from '../connection.js';
+import { decodeCookie } from '../messages/extension-bodies.js';
+import { ExtensionType } from '../messages/extensions.js';
+import { ServerHello } from '../messages/hello.js';
 import {
   clientConfig,
   fixedRandom,
@@ -16,7 +16,7 @@ import {
   signatures,
   standInKey,
   tv,
-} from './test/rfc8448.js';
+} from '../test/rfc8448.js';
 
 // RFC 8448 §5 (HelloRetryRequest), §6 (client authentication), §7 (compatibility mode): each side
 // replays the peer's records one at a time; everything it sends must equal the trace.

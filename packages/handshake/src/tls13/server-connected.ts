@@ -5,18 +5,18 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
-import { checkCertificateVerify, checkFinished, schemeCodes, verifyPeerChain } from './common13.js';
-import { andThen, type ConnectionCore, type HandshakeState } from './core.js';
+import { checkCertificateVerify, checkFinished, schemeCodes, verifyPeerChain } from './auth.js';
+import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
 import { receiveKeyUpdate } from './key-update.js';
-import { resumptionPsk } from './keySchedule13.js';
-import { Certificate, CertificateRequest } from './messages/certificate.js';
-import { encodeSignatureSchemeList, encodeU32 } from './messages/extension-bodies.js';
-import { Extensions, ExtensionType } from './messages/extensions.js';
-import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
-import { NewSessionTicket } from './messages/simple.js';
-import type { ServerHandshake } from './server13.js';
-import { sealTicket, type TicketState } from './tickets.js';
-import type { Transcript } from './transcript.js';
+import { resumptionPsk } from './key-schedule.js';
+import { Certificate, CertificateRequest } from '../messages/certificate.js';
+import { encodeSignatureSchemeList, encodeU32 } from '../messages/extension-bodies.js';
+import { Extensions, ExtensionType } from '../messages/extensions.js';
+import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { NewSessionTicket } from '../messages/simple.js';
+import type { ServerHandshake } from './server.js';
+import { sealTicket, type TicketState } from '../tickets.js';
+import type { Transcript } from '../transcript.js';
 
 /** Sends config.ticketCount tickets (default 1 when ticket keys or a ticket store are configured). */
 export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 0): MaybePromise<void> {

@@ -5,7 +5,7 @@
  * @module
  */
 import { type CipherSuite, type GroupName, groupByCode, TlsAlert } from '@sslsocket/suites';
-import { configuredGroups } from '../common13.js';
+import { configuredGroups } from '../tls13/auth.js';
 import type { CertifiedKey, ConnectionConfig } from '../config.js';
 import {
   decodeNamedGroupList,
@@ -14,7 +14,7 @@ import {
 } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/hello.js';
-import { FALLBACK_SCSV } from './client-hello12.js';
+import { FALLBACK_SCSV } from './client-hello.js';
 import {
   chooseScheme12,
   configuredSuites12,
@@ -27,7 +27,7 @@ import {
   suiteNeedsCertificate,
   suiteSignsKeyExchange,
   TLS12,
-} from './negotiate12.js';
+} from './suites.js';
 
 const TLS13 = 0x0304;
 const CURVE_GROUP = { 'P-256': 0x17, 'P-384': 0x18, 'P-521': 0x19 } as const;

@@ -13,8 +13,8 @@ import {
   type SignatureSchemeName,
   TlsAlert,
 } from '@sslsocket/suites';
-import { selectAlpn } from './alpn.js';
-import { equalBytes, toHex, utf8 } from './bytes.js';
+import { selectAlpn } from '../alpn.js';
+import { equalBytes, toHex, utf8 } from '../bytes.js';
 import {
   chooseScheme,
   configuredGroups,
@@ -24,11 +24,11 @@ import {
   sendCertificateVerify,
   sendFinished,
   TLS13,
-} from './common13.js';
-import type { CertifiedKey } from './config.js';
-import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
-import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './keySchedule13.js';
-import { Certificate, CertificateRequest } from './messages/certificate.js';
+} from './auth.js';
+import type { CertifiedKey } from '../config.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
+import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
+import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCookie,
   decodeRecordSizeLimit,
@@ -41,11 +41,11 @@ import {
   encodeNamedGroupList,
   encodeSignatureSchemeList,
   encodeU16,
-} from './messages/extension-bodies.js';
-import { Extensions, ExtensionType } from './messages/extensions.js';
-import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
-import { ClientHello, HELLO_RETRY_REQUEST_RANDOM, ServerHello } from './messages/hello.js';
-import { EncryptedExtensions } from './messages/simple.js';
+} from '../messages/extension-bodies.js';
+import { Extensions, ExtensionType } from '../messages/extensions.js';
+import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { ClientHello, HELLO_RETRY_REQUEST_RANDOM, ServerHello } from '../messages/hello.js';
+import { EncryptedExtensions } from '../messages/simple.js';
 import {
   type AcceptedPsk,
   checkVersions,
@@ -55,10 +55,10 @@ import {
   selectCertificate,
   selectGroup,
   selectSuite,
-} from './server-hello13.js';
-import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states13.js';
-import { negotiateVersion } from './tls12/server-select12.js';
-import { handleClientHello12 } from './tls12/server12.js';
+} from './server-hello.js';
+import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states.js';
+import { negotiateVersion } from '../tls12/server-select.js';
+import { handleClientHello12 } from '../tls12/server.js';
 
 /** What the server learns during the handshake; shared by its states. */
 export class ServerHandshake {

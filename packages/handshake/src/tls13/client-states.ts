@@ -5,9 +5,9 @@
 
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
-import { acceptAlpn } from './alpn.js';
-import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight13.js';
-import type { ClientHandshake } from './client13.js';
+import { acceptAlpn } from '../alpn.js';
+import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
+import type { ClientHandshake } from './client.js';
 import {
   checkCertificateVerify,
   checkFinished,
@@ -15,22 +15,22 @@ import {
   leafPublicKey,
   schemeCodes,
   verifyPeerChain,
-} from './common13.js';
-import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
-import type { NegotiatedParameters } from './events.js';
+} from './auth.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
+import type { NegotiatedParameters } from '../events.js';
 import { receiveKeyUpdate } from './key-update.js';
-import { resumptionPsk } from './keySchedule13.js';
-import { Certificate, CertificateRequest } from './messages/certificate.js';
+import { resumptionPsk } from './key-schedule.js';
+import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCertificateStatus,
   decodeEmpty,
   decodeRecordSizeLimit,
   decodeSignatureSchemeList,
   decodeU32,
-} from './messages/extension-bodies.js';
-import { ExtensionType } from './messages/extensions.js';
-import { HandshakeType } from './messages/handshake-type.js';
-import { EncryptedExtensions, NewSessionTicket } from './messages/simple.js';
+} from '../messages/extension-bodies.js';
+import { ExtensionType } from '../messages/extensions.js';
+import { HandshakeType } from '../messages/handshake-type.js';
+import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
 
 function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
   return read(new Reader(body));

@@ -1,6 +1,6 @@
 import { Reader } from '@sslsocket/record';
 import { describe, expect, it } from 'vitest';
-import { leafPublicKey } from '../common13.js';
+import { leafPublicKey } from '../tls13/auth.js';
 import type { ConnectionConfig } from '../config.js';
 import { ClientConnection, ServerConnection } from '../connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
@@ -8,7 +8,7 @@ import { type Extensions, ExtensionType } from '../messages/extensions.js';
 import { HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello } from '../messages/hello.js';
 import { baseClient, baseServer, clientId, connect, mutateOutgoing, pump } from '../test/pair.js';
-import { ServerSessionCache, type Session12 } from './session12.js';
+import { ServerSessionCache, type Session12 } from './session.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const TLS12: Partial<ConnectionConfig> = { versions: ['tlsv1.2'] };
