@@ -13,10 +13,8 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { utf8 } from './bytes.js';
-import { configuredGroups, configuredSuites, groupCode, schemeCodes, TLS13 } from './tls13/auth.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionCore } from './core.js';
-import { binderKey, earlySecret, finishedVerifyData, hashLength } from './tls13/key-schedule.js';
 import {
   encodeAlpn,
   encodeCookie,
@@ -35,6 +33,8 @@ import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
 import { ClientHello } from './messages/hello.js';
 import { addTls12Extensions, makeTls12Offer, type Tls12Offer } from './tls12/client-hello.js';
 import { configuredVersions, hasTls13Suites, schemeCodes12, TLS12 } from './tls12/suites.js';
+import { configuredGroups, configuredSuites, groupCode, schemeCodes, TLS13 } from './tls13/auth.js';
+import { binderKey, earlySecret, finishedVerifyData, hashLength } from './tls13/key-schedule.js';
 
 /** A PSK the client offers: from a resumption ticket or configured externally. */
 export interface OfferedPsk {

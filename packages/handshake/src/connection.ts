@@ -4,28 +4,16 @@
  * `on()`). Nothing here touches a socket or a clock.
  * @module
  */
-import { NullProtection } from '@sslsocket/record';
-import { isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
-import { buildClientHello } from './client-hello.js';
-import { ClientHandshake, ExpectServerHello, sendEarlyData } from './tls13/client.js';
+import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import type { ConnectionConfig } from './config.js';
-import { ConnectionCore, type HandshakeState } from './core.js';
+import { ConnectionCore } from './core.js';
 import type { ConnectionEvent } from './events.js';
-import { sendKeyUpdate } from './tls13/key-update.js';
-import { exportKeyingMaterial } from './tls13/key-schedule.js';
-import { ExtensionType } from './messages/extensions.js';
-import { ServerConnected } from './tls13/server-connected.js';
-import { ExpectClientHello, ServerHandshake } from './tls13/server.js';
-import { ClientConnected12, ServerConnected12 } from './tls12/connected.js';
 import { erlangPrf, exportKeyingMaterial12 } from './tls12/keys.js';
-
-/** A placeholder state until the client has built its ClientHello. */
-class NotStarted implements HandshakeState {
-  readonly name = 'NotStarted';
-  handle(): HandshakeState {
-    throw new TlsAlert('unexpected_message', 'message before the ClientHello was sent');
-  }
-}
+import { ClientStart } from './tls13/client.js';
+import { exportKeyingMaterial } from './tls13/key-schedule.js';
+import { sendKeyUpdate } from './tls13/key-update.js';
+import { ExpectClientHello } from './tls13/server.js';
+import { ServerHandshake } from './tls13/server-handshake.js';
 
 /** What both sides offer. */
 export abstract class Connection {
@@ -187,15 +175,7 @@ export abstract class Connection {
    * Data keeps flowing under the current keys until the new handshake completes.
    */
   renegotiate(): void {
-    const state = this.core.state;
-    if (state instanceof ClientConnected12) {
-      this.core.state = state.renegotiate();
-      return;
-    }
-    if (state instanceof ServerConnected12) {
-      state.requestRenegotiation();
-      return;
-    }
+    if (this.core.request('renegotiate') !== false) return;
     throw new TlsAlert(
       'internal_error',
       this.core.version === 'tlsv1.3'
@@ -217,31 +197,18 @@ export class ClientConnection extends Connection {
   private started = false;
 
   constructor(config: ConnectionConfig) {
-    super(new ConnectionCore(config, 'client', new NotStarted()));
+    super(new ConnectionCore(config, 'client', (core) => new ClientStart(core)));
   }
 
   /** Builds and queues the ClientHello. Never throws; failures become an `error` event. */
   start(): MaybePromise<void> {
     if (this.started) return;
     this.started = true;
-    const core = this.core;
     try {
-      const built = buildClientHello(core);
-      const go = (hello: Awaited<typeof built>): void => {
-        // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for
-        // compatibility; every later record uses 0x0303.
-        core.writer.setProtection(new NullProtection(0x0301));
-        core.queueHandshake(hello.raw);
-        core.flush();
-        core.writer.setProtection(new NullProtection(0x0303));
-        const hs = new ClientHandshake(hello);
-        if (hello.psk?.earlyData === true) sendEarlyData(core, hs);
-        core.state = new ExpectServerHello(core, hs);
-      };
-      if (isPromiseLike(built)) return built.then(go, (e: unknown) => core.fail(e));
-      go(built);
+      const started = this.core.request('start');
+      if (started !== false) return started;
     } catch (e) {
-      core.fail(e);
+      this.core.fail(e);
     }
   }
 }
@@ -254,49 +221,14 @@ export class ClientConnection extends Connection {
  * conn.receive(clientBytes);
  */
 export class ServerConnection extends Connection {
-  private clientOfferedPostHandshakeAuth = false;
-
   constructor(config: ConnectionConfig) {
-    const hs = new ServerHandshake();
-    super(new ConnectionCore(config, 'server', new NotStarted()));
-    this.core.state = new ExpectClientHello(this.core, hs);
-    const original = this.core.state;
-    // Remember whether the client offered post_handshake_auth, for requestClientCertificate().
-    this.core.state = {
-      name: original.name,
-      handle: (message) => {
-        if (message.type === 1) this.clientOfferedPostHandshakeAuth = hasPha(message.body);
-        return original.handle(message);
-      },
-    };
+    super(new ConnectionCore(config, 'server', (core) => new ExpectClientHello(core, new ServerHandshake())));
   }
 
   /** RFC 8446 §4.6.2: request a client certificate after the handshake. */
   requestClientCertificate(): void {
-    const state = this.core.state;
-    if (!(state instanceof ServerConnected)) throw new TlsAlert('internal_error', 'handshake not complete');
-    state.requestCertificate(this.clientOfferedPostHandshakeAuth);
-  }
-}
-
-function hasPha(body: Uint8Array): boolean {
-  // A light scan; the full decode happens in the state. Errors are left to it.
-  try {
-    // Skip version(2) random(32) session_id cipher_suites compression, then walk extensions.
-    let at = 34;
-    at += 1 + (body[at] as number);
-    at += 2 + (((body[at] as number) << 8) | (body[at + 1] as number));
-    at += 1 + (body[at] as number);
-    const end = at + 2 + (((body[at] as number) << 8) | (body[at + 1] as number));
-    at += 2;
-    while (at + 4 <= end) {
-      const type = ((body[at] as number) << 8) | (body[at + 1] as number);
-      const len = ((body[at + 2] as number) << 8) | (body[at + 3] as number);
-      if (type === ExtensionType.post_handshake_auth) return true;
-      at += 4 + len;
+    if (this.core.request('requestCertificate') === false) {
+      throw new TlsAlert('internal_error', 'handshake not complete');
     }
-  } catch {
-    return false;
   }
-  return false;
 }

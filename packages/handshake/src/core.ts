@@ -24,15 +24,31 @@ import {
 import { concat, toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionEvent } from './events.js';
-import { trafficKeys } from './tls13/key-schedule.js';
 import { asAlert } from './messages/extensions.js';
+import { HandshakeType } from './messages/handshake-type.js';
 import type { MasterKeys } from './tls12/keys.js';
+import { trafficKeys } from './tls13/key-schedule.js';
 import { Transcript } from './transcript.js';
 
-/** A handshake state: one per expected message (RFC 8446 §A.1, §A.2). */
+/** What the application can ask of the current state (see {@link HandshakeState.onLocalRequest}). */
+export type LocalRequest = 'start' | 'renegotiate' | 'requestCertificate';
+
+/**
+ * A handshake state: one per expected message (RFC 8446 §A.1, §A.2). Each method returns the next
+ * state; only the driver ({@link ConnectionCore}) installs it.
+ */
 export interface HandshakeState {
   readonly name: string;
+  /** True for the states of an established connection (a TLS 1.2 client then answers HelloRequest). */
+  readonly established?: boolean;
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState>;
+  /** A TLS 1.2 warning alert from the peer (RFC 5246 §7.2): the next state, or undefined to stay. */
+  onWarningAlert?(alert: TlsAlert): HandshakeState | undefined;
+  /**
+   * An application request: the next state, or undefined when this state does not take the
+   * request. May throw for a request the connection cannot serve (e.g. no secure renegotiation).
+   */
+  onLocalRequest?(request: LocalRequest): MaybePromise<HandshakeState> | undefined;
 }
 
 /** Raises unexpected_message unless `message` has the expected type. */
@@ -98,8 +114,6 @@ export class ConnectionCore {
   changeCipherSpecReceived = false;
   /** TLS 1.2 server: times (ms) of recent client-initiated renegotiations, for the rate limit. */
   readonly renegotiationTimes: number[] = [];
-  /** TLS 1.2: called for warning alerts (no_renegotiation) so the state machine can react. */
-  onWarningAlert: ((alert: TlsAlert) => void) | undefined;
 
   /** Pending `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
   private pause: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -108,7 +122,7 @@ export class ConnectionCore {
   constructor(
     public config: ConnectionConfig,
     readonly role: 'client' | 'server',
-    initial: HandshakeState,
+    initial: (core: ConnectionCore) => HandshakeState,
   ) {
     this.provider = config.provider;
     this.random = config.random ?? ((n) => config.provider.randomBytes(n));
@@ -118,7 +132,7 @@ export class ConnectionCore {
     this.reader.allowPlaintextChangeCipherSpec = true;
     this.reassembler = new HandshakeReassembler(config.maxHandshakeSize ?? 256 * 1024);
     this.transcript = new Transcript(config.provider);
-    this.state = initial;
+    this.state = initial(this);
   }
 
   // ---- the `handshake: 'hello'` pause ----
@@ -327,11 +341,27 @@ export class ConnectionCore {
     return this.drive();
   }
 
-  /** Runs the state machine until it needs more bytes; chains on Promises only when they occur. */
-  drive(): MaybePromise<void> {
+  /**
+   * Hands an application request to the current state and installs the state it returns. False
+   * when the state does not take the request; what the state throws reaches the caller.
+   */
+  request(request: LocalRequest): MaybePromise<void> | false {
+    const next = this.state.onLocalRequest?.(request);
+    if (next === undefined) return false;
+    if (this.busy !== undefined) return this.busy.then(() => this.drive(next));
+    return this.drive(next);
+  }
+
+  /**
+   * Runs the state machine until it needs more bytes; chains on Promises only when they occur.
+   * `requested` is a state an application request produced, installed first.
+   */
+  drive(requested?: MaybePromise<HandshakeState>): MaybePromise<void> {
+    let first = requested;
     try {
       for (;;) {
-        const step = this.step();
+        const step = this.step(first);
+        first = undefined;
         if (step === false) {
           this.flush();
           return;
@@ -356,27 +386,37 @@ export class ConnectionCore {
     }
   }
 
-  /** One unit of work: false when idle, true when progress was made, a Promise when waiting. */
-  private step(): boolean | Promise<unknown> {
+  /**
+   * One unit of work: false when idle, true when progress was made, a Promise when waiting. The only
+   * place the state changes: to what a request, a handshake message or a warning alert returns.
+   */
+  private step(requested?: MaybePromise<HandshakeState>): boolean | Promise<unknown> {
     if (this.failed !== undefined || this.readClosed) return false;
+    const next = requested ?? this.work();
+    if (typeof next === 'boolean') return next;
+    if (isPromiseLike(next)) {
+      return next.then((state) => {
+        if (state !== undefined) this.state = state;
+      });
+    }
+    if (next !== undefined) this.state = next;
+    return true;
+  }
+
+  /**
+   * Handles the next message or record: false when idle, true when nothing changes the state, else
+   * the next state (or a Promise of it, undefined when the state stays).
+   */
+  private work(): boolean | MaybePromise<HandshakeState | undefined> {
     if (this.sealing.length > 0) {
       const s = this.sealing;
       this.sealing = [];
-      return Promise.all(s);
+      return Promise.all(s).then(() => undefined);
     }
     const message = this.reassembler.next();
     // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating.
-    if (message !== null && message.type === 0 && this.ignoresHelloRequest()) return true;
-    if (message !== null) {
-      const next = this.state.handle(message);
-      if (isPromiseLike(next)) {
-        return next.then((state) => {
-          this.state = state;
-        });
-      }
-      this.state = next;
-      return true;
-    }
+    if (message !== null && message.type === HandshakeType.hello_request && this.ignoresHelloRequest()) return true;
+    if (message !== null) return this.state.handle(message);
     let record: ReturnType<RecordReader['next']>;
     const before = this.reader.buffered;
     try {
@@ -394,19 +434,17 @@ export class ConnectionCore {
     if (record === null) return false;
     if (!isPromiseLike(record) && record.protected && this.skipEarlyDataBytes > 0) this.skipEarlyDataBytes = 0;
     if (isPromiseLike(record)) {
-      return record.then((r) => {
-        if (r !== null) this.handleRecord(r.contentType, r.fragment, r.protected);
-      });
+      return record.then((r) => (r === null ? undefined : this.handleRecord(r.contentType, r.fragment, r.protected)));
     }
-    this.handleRecord(record.contentType, record.fragment, record.protected);
-    return true;
+    return this.handleRecord(record.contentType, record.fragment, record.protected) ?? true;
   }
 
   private ignoresHelloRequest(): boolean {
-    return this.version === 'tlsv1.2' && this.role === 'client' && this.state.name !== 'ClientConnected12';
+    return this.version === 'tlsv1.2' && this.role === 'client' && this.state.established !== true;
   }
 
-  private handleRecord(type: number, fragment: Uint8Array, isProtected: boolean): void {
+  /** Handles one record; returns the next state when a warning alert changes it. */
+  private handleRecord(type: number, fragment: Uint8Array, isProtected: boolean): HandshakeState | undefined {
     // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
     if (type !== ContentType.handshake && this.reassembler.hasPartialMessage) {
       throw new TlsAlert('unexpected_message', 'record interleaved with a fragmented handshake message');
@@ -430,8 +468,7 @@ export class ConnectionCore {
         if (fragment.length > 0) this.emit({ type: 'data', data: fragment.slice() });
         return;
       case ContentType.alert:
-        this.handleAlert(fragment);
-        return;
+        return this.handleAlert(fragment);
       case ContentType.change_cipher_spec:
         if (this.version === 'tlsv1.2') {
           this.handleChangeCipherSpec12(fragment);
@@ -463,7 +500,7 @@ export class ConnectionCore {
     this.changeCipherSpecReceived = true;
   }
 
-  private handleAlert(fragment: Uint8Array): void {
+  private handleAlert(fragment: Uint8Array): HandshakeState | undefined {
     if (fragment.length !== 2) throw new TlsAlert('decode_error', 'alert record must be 2 bytes');
     const level = fragment[0] as number;
     const code = fragment[1] as number;
@@ -478,10 +515,7 @@ export class ConnectionCore {
     }
     if (code === 90) return; // user_canceled: a warning, followed by close_notify (RFC 8446 §6.1)
     // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
-    if (this.version === 'tlsv1.2' && level === 1) {
-      this.onWarningAlert?.(alert);
-      return;
-    }
+    if (this.version === 'tlsv1.2' && level === 1) return this.state.onWarningAlert?.(alert);
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.
     this.failed = alert;
     this.readClosed = true;

@@ -6,8 +6,8 @@
 export * from './config.js';
 export * from './connection.js';
 export type { ConnectionEvent, NegotiatedParameters } from './events.js';
-export * as keySchedule13 from './tls13/key-schedule.js';
 export * from './messages/index.js';
 export type { TicketState } from './tickets.js';
 export { type ServerSession12, ServerSessionCache } from './tls12/session.js';
+export * as keySchedule13 from './tls13/key-schedule.js';
 export { Transcript } from './transcript.js';

@@ -1,4 +1,4 @@
-import { Writer } from '@sslsocket/record';
+import { Reader, Writer } from '@sslsocket/record';
 
 /** Handshake message types (RFC 8446 §4, RFC 5246 §7.4). */
 export const HandshakeType = {
@@ -39,4 +39,14 @@ export function frameHandshake(type: number, body: Encodable | Uint8Array): Uint
   else body.encode(w);
   w.end(h);
   return w.finish().slice();
+}
+
+/**
+ * Decodes a handshake message body with one of the codecs' `decode` functions.
+ *
+ * @example
+ * const finished = decodeBody(message.body, Finished.decode);
+ */
+export function decodeBody<T>(body: Uint8Array, read: (r: Reader) => T): T {
+  return read(new Reader(body));
 }

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { Reader } from '@sslsocket/record';
 import { type CryptoProvider, nobleProvider, type PrivateKey, type SignatureSchemeName } from '@sslsocket/suites';
 import { fromHex, toHex } from '../bytes.js';
-import { leafPublicKey } from '../tls13/auth.js';
 import type { ConnectionConfig } from '../config.js';
 import { Certificate } from '../messages/certificate.js';
+import { leafPublicKey } from '../tls13/auth.js';
 
 interface Step {
   actor: 'client' | 'server';

@@ -12,10 +12,10 @@ import {
   type PrivateKey,
   TlsAlert,
 } from '@sslsocket/suites';
-import { configuredGroups } from '../tls13/auth.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
-import type { ClientHandshake12 } from './client.js';
+import { configuredGroups } from '../tls13/auth.js';
+import type { ClientHandshake12 } from './client-handshake.js';
 import { installKeys, send12, sendFinished12, signCertificateVerify12 } from './handshake.js';
 import { clientExchange, clientExchangeForm, isPskExchange, premasterSecret } from './key-exchange.js';
 import { deriveMasterSecret, type Protections } from './keys.js';

@@ -9,8 +9,8 @@ import type { CipherSuite } from '@sslsocket/suites';
 import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import { type Extensions, ExtensionType } from '../messages/extensions.js';
-import { configuredSuites12 } from './suites.js';
 import type { Session12 } from './session.js';
+import { configuredSuites12 } from './suites.js';
 
 export const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 export const FALLBACK_SCSV = 0x5600;

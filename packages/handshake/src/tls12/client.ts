@@ -8,21 +8,20 @@ import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { equalBytes } from '../bytes.js';
-import { leafPublicKey, verifyPeerChain } from '../tls13/auth.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { decodeRecordSizeLimit } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
-import { HandshakeType } from '../messages/handshake-type.js';
-import { type ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, type ServerHello } from '../messages/hello.js';
+import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
+import { DOWNGRADE_TLS11, DOWNGRADE_TLS12, type ServerHello } from '../messages/hello.js';
+import { leafPublicKey, verifyPeerChain } from '../tls13/auth.js';
 import { sendClientFlight12 } from './client-flight.js';
-import { MAX_FRAGMENT_CODES, type Tls12Offer } from './client-hello.js';
-import { ClientConnected12 } from './connected.js';
+import { ClientHandshake12, type ClientOffer12 } from './client-handshake.js';
+import { MAX_FRAGMENT_CODES } from './client-hello.js';
 import {
+  type Connected12,
   checkFinished12,
   checkRenegotiationInfo,
   completeHandshake12,
-  decode12,
-  Handshake12,
   installKeys,
   type RenegotiationState,
   sendFinished12,
@@ -35,32 +34,11 @@ import {
   CertificateRequest12,
   CertificateStatus12,
   decodeServerKeyExchange,
-  type KeyExchangeParams,
   NewSessionTicket12,
 } from './messages.js';
-import { keyFitsSuite, schemeCodes12, suiteNeedsCertificate, suiteSignsKeyExchange, TLS12 } from './suites.js';
 import { groupOfParams } from './server-key-exchange.js';
 import type { Session12 } from './session.js';
-
-/** What the client sent, for checking the ServerHello. */
-export interface ClientOffer12 {
-  readonly hello: ClientHello;
-  readonly raw: Uint8Array;
-  readonly offer: Tls12Offer;
-  readonly offered13: boolean;
-}
-
-/** Client-side handshake state: the common part plus what only the client tracks. */
-export class ClientHandshake12 extends Handshake12 {
-  params: KeyExchangeParams | undefined;
-  identityHint: Uint8Array | undefined;
-  certificateRequest: CertificateRequest12 | undefined;
-  ocspResponse: Uint8Array | undefined;
-  statusRequested = false;
-  ticket: Uint8Array | undefined;
-  ticketLifetime = 0;
-  session: Session12 | undefined;
-}
+import { keyFitsSuite, schemeCodes12, suiteNeedsCertificate, suiteSignsKeyExchange, TLS12 } from './suites.js';
 
 /** Extensions a TLS 1.2 ServerHello may carry (each only if we offered it). */
 const SERVER_HELLO_12_ALLOWED: readonly number[] = [
@@ -83,6 +61,7 @@ export function handleServerHello12(
   sh: ServerHello,
   message: HandshakeMessageBytes,
   previous: RenegotiationState | undefined,
+  connected: Connected12,
 ): HandshakeState {
   const config = core.config;
   if (sh.legacyVersion !== TLS12) throw new TlsAlert('protocol_version', 'server chose a version we do not support');
@@ -105,7 +84,7 @@ export function handleServerHello12(
   }
   core.version = 'tlsv1.2';
   core.reader.allowPlaintextChangeCipherSpec = false;
-  const hs = new ClientHandshake12(core.provider, previous);
+  const hs = new ClientHandshake12(core.provider, previous, connected);
   hs.suite = suite;
   hs.clientRandom = offer.hello.random;
   hs.serverRandom = sh.random;
@@ -197,7 +176,7 @@ export class ExpectServerCertificate12 implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): HandshakeState {
     expectType(message, HandshakeType.certificate, this.name);
-    const cert = decode12(message.body, Certificate12.decode);
+    const cert = decodeBody(message.body, Certificate12.decode);
     if (cert.chain.length === 0) throw new TlsAlert('decode_error', 'empty server Certificate');
     const key = leafPublicKey(cert.chain[0] as Uint8Array);
     if (!keyFitsSuite(key, this.hs.suite as CipherSuite)) {
@@ -221,7 +200,7 @@ export class ExpectServerKeyExchange12 implements HandshakeState {
     const hs = this.hs;
     const suite = hs.suite as CipherSuite;
     if (message.type === HandshakeType.certificate_status && hs.statusRequested && hs.ocspResponse === undefined) {
-      hs.ocspResponse = decode12(message.body, CertificateStatus12.decode).ocspResponse;
+      hs.ocspResponse = decodeBody(message.body, CertificateStatus12.decode).ocspResponse;
       hs.update(message.raw);
       return this;
     }
@@ -234,7 +213,7 @@ export class ExpectServerKeyExchange12 implements HandshakeState {
     if (suite.keyExchange === 'rsa')
       throw new TlsAlert('unexpected_message', 'ServerKeyExchange with RSA key exchange');
     const shape = keyExchangeShape(suite);
-    const ske = decode12(message.body, (r) => decodeServerKeyExchange(r, shape));
+    const ske = decodeBody(message.body, (r) => decodeServerKeyExchange(r, shape));
     hs.identityHint = ske.identityHint;
     hs.params = ske.params;
     if (ske.params !== undefined) hs.group = groupOfParams(ske.params);
@@ -274,7 +253,7 @@ export class ExpectCertificateRequestOrDone12 implements HandshakeState {
       if (!suiteNeedsCertificate(hs.suite as CipherSuite)) {
         throw new TlsAlert('handshake_failure', 'CertificateRequest from an unauthenticated server');
       }
-      hs.certificateRequest = decode12(message.body, CertificateRequest12.decode);
+      hs.certificateRequest = decodeBody(message.body, CertificateRequest12.decode);
       hs.update(message.raw);
       return this;
     }
@@ -314,7 +293,7 @@ export class ExpectNewSessionTicket12 implements HandshakeState {
     // RFC 5077 §3.3: the server may still decide not to send a ticket after acknowledging the extension.
     if (message.type === HandshakeType.finished) return new ExpectServerFinished12(this.core, this.hs).handle(message);
     expectType(message, HandshakeType.new_session_ticket, this.name);
-    const nst = decode12(message.body, NewSessionTicket12.decode);
+    const nst = decodeBody(message.body, NewSessionTicket12.decode);
     if (nst.ticket.length > 0) {
       this.hs.ticket = nst.ticket;
       this.hs.ticketLifetime = nst.lifetimeHint;
@@ -343,7 +322,7 @@ export class ExpectServerFinished12 implements HandshakeState {
     }
     emitSession(core, hs);
     completeHandshake12(core, hs);
-    return new ClientConnected12(core, hs);
+    return hs.connected(core, hs);
   }
 }
 

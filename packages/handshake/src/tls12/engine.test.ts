@@ -1,6 +1,5 @@
 import { Reader } from '@sslsocket/record';
 import { describe, expect, it } from 'vitest';
-import { leafPublicKey } from '../tls13/auth.js';
 import type { ConnectionConfig } from '../config.js';
 import { ClientConnection, ServerConnection } from '../connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
@@ -8,6 +7,7 @@ import { type Extensions, ExtensionType } from '../messages/extensions.js';
 import { HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello } from '../messages/hello.js';
 import { baseClient, baseServer, clientId, connect, mutateOutgoing, pump } from '../test/pair.js';
+import { leafPublicKey } from '../tls13/auth.js';
 import { ServerSessionCache, type Session12 } from './session.js';
 
 const text = (s: string) => new TextEncoder().encode(s);

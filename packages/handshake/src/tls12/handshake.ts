@@ -18,7 +18,7 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { concat, equalBytes } from '../bytes.js';
-import type { ConnectionCore } from '../core.js';
+import type { ConnectionCore, HandshakeState } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
@@ -32,7 +32,15 @@ export interface RenegotiationState {
   readonly secure: boolean;
   readonly clientVerifyData: Uint8Array;
   readonly serverVerifyData: Uint8Array;
+  /** Server: times (ms) of recent client-initiated renegotiations, for the rate limit. */
+  readonly renegotiationTimes: number[];
 }
+
+/**
+ * Builds the state that follows a completed handshake. Whoever starts a handshake passes it, so
+ * the handshake states need not import the connected state that may start the next one.
+ */
+export type Connected12 = (core: ConnectionCore, hs: Handshake12) => HandshakeState;
 
 export class Handshake12 {
   readonly transcript: Transcript;
@@ -58,13 +66,18 @@ export class Handshake12 {
   protections: Protections | undefined;
   clientVerifyData: Uint8Array = new Uint8Array(0);
   serverVerifyData: Uint8Array = new Uint8Array(0);
+  /** Server: times (ms) of recent client-initiated renegotiations on this connection. */
+  readonly renegotiationTimes: number[];
 
   constructor(
     provider: CryptoProvider,
     /** The previous handshake, when this one renegotiates. */
     readonly previous: RenegotiationState | undefined,
+    /** The state after this handshake completes. */
+    readonly connected: Connected12,
   ) {
     this.transcript = new Transcript(provider);
+    this.renegotiationTimes = previous?.renegotiationTimes ?? [];
   }
 
   get renegotiation(): boolean {
@@ -86,10 +99,6 @@ export class Handshake12 {
 /** Queues a message of ours: transcript, log and the current flight. */
 export function send12(core: ConnectionCore, hs: Handshake12, raw: Uint8Array): void {
   core.queueHandshake(raw, hs);
-}
-
-export function decode12<T>(body: Uint8Array, read: (r: Reader) => T): T {
-  return read(new Reader(body));
 }
 
 /** Our Finished over the transcript so far (RFC 5246 §7.4.9). */
@@ -222,4 +231,25 @@ export function installKeys(core: ConnectionCore, hs: Handshake12): void {
   const random = core.config.random;
   hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);
   core.pendingReadProtection = core.role === 'client' ? hs.protections.server : hs.protections.client;
+}
+
+/** The previous handshake's RFC 5746 state, for the next ClientHello's renegotiation_info. */
+export function renegotiationState(hs: Handshake12): RenegotiationState {
+  return {
+    secure: hs.secureRenegotiation,
+    clientVerifyData: hs.clientVerifyData,
+    serverVerifyData: hs.serverVerifyData,
+    renegotiationTimes: hs.renegotiationTimes,
+  };
+}
+
+/** Whether our configuration lets a renegotiation with this peer go ahead. */
+export function renegotiationAllowed(core: ConnectionCore, hs: Handshake12): boolean {
+  // Erlang secure_renegotiate (default true): never renegotiate without RFC 5746.
+  return hs.secureRenegotiation || core.config.secureRenegotiate === false;
+}
+
+/** Declines a renegotiation with a no_renegotiation warning (RFC 5746 §4.5, RFC 5246 §7.2.2). */
+export function refuseRenegotiation(core: ConnectionCore): void {
+  core.sendAlert(new TlsAlert('no_renegotiation', undefined, { level: 'warning' }));
 }

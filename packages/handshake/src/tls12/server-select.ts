@@ -5,7 +5,6 @@
  * @module
  */
 import { type CipherSuite, type GroupName, groupByCode, TlsAlert } from '@sslsocket/suites';
-import { configuredGroups } from '../tls13/auth.js';
 import type { CertifiedKey, ConnectionConfig } from '../config.js';
 import {
   decodeNamedGroupList,
@@ -14,6 +13,7 @@ import {
 } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/hello.js';
+import { configuredGroups } from '../tls13/auth.js';
 import { FALLBACK_SCSV } from './client-hello.js';
 import {
   chooseScheme12,

@@ -5,24 +5,16 @@
  */
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, isPromiseLike, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
-import { verifyPeerChain } from '../tls13/auth.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { CertificateVerify } from '../messages/certificate.js';
-import { HandshakeType } from '../messages/handshake-type.js';
-import { ServerConnected12 } from './connected.js';
-import {
-  checkFinished12,
-  completeHandshake12,
-  decode12,
-  installKeys,
-  sendFinished12,
-  verifySignature12,
-} from './handshake.js';
+import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
+import { verifyPeerChain } from '../tls13/auth.js';
+import { checkFinished12, completeHandshake12, installKeys, sendFinished12, verifySignature12 } from './handshake.js';
 import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange.js';
 import { deriveMasterSecret, type Protections } from './keys.js';
 import { Certificate12, decodeClientKeyExchange } from './messages.js';
-import type { ServerHandshake12 } from './server.js';
-import { sendTicket, sessionState } from './server.js';
+import type { ServerHandshake12 } from './server-handshake.js';
+import { sendTicket, sessionState } from './server-handshake.js';
 
 export class ExpectClientCertificate12 implements HandshakeState {
   readonly name = 'ExpectClientCertificate12';
@@ -35,7 +27,7 @@ export class ExpectClientCertificate12 implements HandshakeState {
     expectType(message, HandshakeType.certificate, this.name);
     const core = this.core;
     const hs = this.hs;
-    const cert = decode12(message.body, Certificate12.decode);
+    const cert = decodeBody(message.body, Certificate12.decode);
     hs.update(message.raw);
     if (cert.chain.length === 0) {
       // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
@@ -68,7 +60,7 @@ export class ExpectClientKeyExchange12 implements HandshakeState {
     const hs = this.hs;
     const suite = hs.suite as CipherSuite;
     const psk = isPskExchange(suite);
-    const cke = decode12(message.body, (r) => decodeClientKeyExchange(r, psk, clientExchangeForm(suite)));
+    const cke = decodeBody(message.body, (r) => decodeClientKeyExchange(r, psk, clientExchangeForm(suite)));
     const secret = serverSecret(
       core.provider,
       suite,
@@ -116,7 +108,7 @@ export class ExpectClientCertificateVerify12 implements HandshakeState {
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.certificate_verify, this.name);
     const hs = this.hs;
-    const cv = decode12(message.body, CertificateVerify.decode);
+    const cv = decodeBody(message.body, CertificateVerify.decode);
     const checked = verifySignature12(
       this.core,
       cv.algorithm,
@@ -146,7 +138,7 @@ export class ExpectClientFinished12 implements HandshakeState {
     checkFinished12(core, hs, message);
     if (hs.resumed) {
       completeHandshake12(core, hs);
-      return new ServerConnected12(core, hs);
+      return hs.connected(core, hs);
     }
     const cache = core.config.sessionCache;
     if (cache !== undefined && hs.sessionId.length > 0) cache.put(hs.sessionId, sessionState(core, hs));
@@ -155,7 +147,7 @@ export class ExpectClientFinished12 implements HandshakeState {
       core.changeWriteProtection12((hs.protections as Protections).server);
       sendFinished12(core, hs);
       completeHandshake12(core, hs);
-      return new ServerConnected12(core, hs);
+      return hs.connected(core, hs);
     };
     return isPromiseLike(ticket) ? ticket.then(finish) : finish();
   }

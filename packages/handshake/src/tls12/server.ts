@@ -19,44 +19,23 @@ import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hell
 import { clientServerName, selectCertificate } from '../tls13/server-hello.js';
 import { EMPTY_RENEGOTIATION_INFO_SCSV, MAX_FRAGMENT_CODES } from './client-hello.js';
 import {
+  type Connected12,
   checkRenegotiationInfo,
-  Handshake12,
   installKeys,
   type RenegotiationState,
   renegotiationInfoBody,
   send12,
   sendFinished12,
 } from './handshake.js';
-import { type ServerEphemeral, serverSendsKeyExchange } from './key-exchange.js';
+import { serverSendsKeyExchange } from './key-exchange.js';
 import type { Protections } from './keys.js';
-import {
-  Certificate12,
-  CertificateRequest12,
-  CertificateStatus12,
-  ClientCertificateType,
-  NewSessionTicket12,
-} from './messages.js';
-import {
-  configuredSuites12,
-  configuredVersions,
-  type Scheme12,
-  schemeCodes12,
-  schemeName,
-  TLS12,
-} from './suites.js';
+import { Certificate12, CertificateRequest12, CertificateStatus12, ClientCertificateType } from './messages.js';
+import { ServerHandshake12, sendTicket } from './server-handshake.js';
 import { buildServerKeyExchange } from './server-key-exchange.js';
 import { selectSuite12 } from './server-select.js';
 import { ExpectClientCertificate12, ExpectClientFinished12, ExpectClientKeyExchange12 } from './server-states.js';
-import { openTicket12, type ServerSession12, sealTicket12 } from './session.js';
-
-/** Server-side handshake state. */
-export class ServerHandshake12 extends Handshake12 {
-  certified: CertifiedKey | undefined;
-  ephemeral: ServerEphemeral | undefined;
-  certificateRequested = false;
-  requestedSchemes: number[] = [];
-  issueTicket = false;
-}
+import { openTicket12, type ServerSession12 } from './session.js';
+import { configuredSuites12, configuredVersions, type Scheme12, schemeCodes12, schemeName, TLS12 } from './suites.js';
 
 const MAX_FRAGMENT_SIZES: Readonly<Record<number, number>> = { 1: 512, 2: 1024, 3: 2048, 4: 4096 };
 
@@ -84,12 +63,13 @@ export function handleClientHello12(
   ch: ClientHello,
   message: HandshakeMessageBytes,
   previous: RenegotiationState | undefined,
+  connected: Connected12,
 ): MaybePromise<HandshakeState> {
   const config = core.config;
   if (!ch.compressionMethods.includes(0)) throw new TlsAlert('illegal_parameter', 'null compression not offered');
   core.version = 'tlsv1.2';
   core.reader.allowPlaintextChangeCipherSpec = false;
-  const hs = new ServerHandshake12(core.provider, previous);
+  const hs = new ServerHandshake12(core.provider, previous, connected);
   hs.clientRandom = ch.random;
   core.clientRandom = ch.random;
   hs.secureRenegotiation = checkClientRenegotiation(hs, ch);
@@ -246,30 +226,6 @@ function resume(
     sendFinished12(core, hs);
     return new ExpectClientFinished12(core, hs);
   });
-}
-
-/** Seals the session into a ticket and queues NewSessionTicket (RFC 5077 §3.3). */
-export function sendTicket(core: ConnectionCore, hs: ServerHandshake12): MaybePromise<void> {
-  const config = core.config;
-  const keys = config.ticketKeys as readonly Uint8Array[];
-  const lifetime = config.ticketLifetime ?? 7200;
-  const sealed = sealTicket12(core.provider, keys[0] as Uint8Array, core.random(12), sessionState(core, hs));
-  return andThen(sealed, (ticket) => {
-    send12(core, hs, frameHandshake(HandshakeType.new_session_ticket, new NewSessionTicket12(lifetime, ticket)));
-  });
-}
-
-/** What resumption needs to remember. */
-export function sessionState(core: ConnectionCore, hs: ServerHandshake12): ServerSession12 {
-  return {
-    cipherSuite: (hs.suite as CipherSuite).code,
-    masterSecret: (hs.keys as NonNullable<typeof hs.keys>).masterSecret,
-    extendedMasterSecret: hs.extendedMasterSecret,
-    createdAt: core.now(),
-    serverName: hs.serverName ?? '',
-    alpn: hs.alpn ?? '',
-    peerCertificates: hs.peerChain,
-  };
 }
 
 function fullHandshake(

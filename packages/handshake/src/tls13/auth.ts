@@ -25,12 +25,12 @@ import {
 import { concat, equalBytes, utf8 } from '../bytes.js';
 import type { ConnectionConfig, VerifyContext } from '../config.js';
 import type { ConnectionCore } from '../core.js';
-import { finishedVerifyData, hashLength } from './key-schedule.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { Finished } from '../messages/simple.js';
 import { publicKeyFromSpki, spkiFromCertificate } from '../spki.js';
 import type { Transcript } from '../transcript.js';
+import { finishedVerifyData, hashLength } from './key-schedule.js';
 
 export const TLS13 = 0x0304;
 

@@ -5,7 +5,12 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
-import { type ClientHandshake, switchToHandshakeWrite } from './client.js';
+import { andThen, type ConnectionCore } from '../core.js';
+import { Certificate, CertificateRequest } from '../messages/certificate.js';
+import { decodeSignatureSchemeList } from '../messages/extension-bodies.js';
+import { Extensions, ExtensionType } from '../messages/extensions.js';
+import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import type { Transcript } from '../transcript.js';
 import {
   chooseScheme,
   type MessageSink,
@@ -15,13 +20,8 @@ import {
   sendCertificateVerify,
   sendFinished,
 } from './auth.js';
-import { andThen, type ConnectionCore } from '../core.js';
+import { type ClientHandshake, switchToHandshakeWrite } from './client-handshake.js';
 import { deriveSecret } from './key-schedule.js';
-import { Certificate, CertificateRequest } from '../messages/certificate.js';
-import { decodeSignatureSchemeList } from '../messages/extension-bodies.js';
-import { Extensions, ExtensionType } from '../messages/extensions.js';
-import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
-import type { Transcript } from '../transcript.js';
 
 /** Secrets the client keeps after the handshake. */
 export class ClientFlightContext {

@@ -3,23 +3,11 @@
  * @module
  */
 
-import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
-import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
-import type { ClientHandshake } from './client.js';
-import {
-  checkCertificateVerify,
-  checkFinished,
-  groupName,
-  leafPublicKey,
-  schemeCodes,
-  verifyPeerChain,
-} from './auth.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
-import { receiveKeyUpdate } from './key-update.js';
-import { resumptionPsk } from './key-schedule.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCertificateStatus,
@@ -29,12 +17,20 @@ import {
   decodeU32,
 } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
-import { HandshakeType } from '../messages/handshake-type.js';
+import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
-
-function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
-  return read(new Reader(body));
-}
+import {
+  checkCertificateVerify,
+  checkFinished,
+  groupName,
+  leafPublicKey,
+  schemeCodes,
+  verifyPeerChain,
+} from './auth.js';
+import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
+import type { ClientHandshake } from './client-handshake.js';
+import { resumptionPsk } from './key-schedule.js';
+import { receiveKeyUpdate } from './key-update.js';
 
 /** Extensions a server may put in EncryptedExtensions (RFC 8446 §4.2 table). */
 const EE_ALLOWED: readonly number[] = [
@@ -59,7 +55,7 @@ export class ExpectEncryptedExtensions implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): HandshakeState {
     expectType(message, HandshakeType.encrypted_extensions, this.name);
-    const ee = decode(message.body, EncryptedExtensions.decode);
+    const ee = decodeBody(message.body, EncryptedExtensions.decode);
     const offered = this.hs.hello.hello.extensions;
     for (const t of ee.extensions.types()) {
       if (!EE_ALLOWED.includes(t)) throw new TlsAlert('illegal_parameter', `extension ${t} in EncryptedExtensions`);
@@ -106,7 +102,7 @@ export class ExpectCertificateOrCertificateRequest implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     if (message.type === HandshakeType.certificate_request) {
-      const cr = decode(message.body, CertificateRequest.decode);
+      const cr = decodeBody(message.body, CertificateRequest.decode);
       // RFC 8446 §4.3.2: the context is empty during the handshake; signature_algorithms is required.
       if (cr.certificateRequestContext.length !== 0)
         throw new TlsAlert('illegal_parameter', 'non-empty request context');
@@ -131,7 +127,7 @@ export class ExpectCertificate implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.certificate, this.name);
-    const cert = decode(message.body, Certificate.decode);
+    const cert = decodeBody(message.body, Certificate.decode);
     if (cert.certificateRequestContext.length !== 0)
       throw new TlsAlert('illegal_parameter', 'non-empty certificate context');
     // RFC 8446 §4.4.2.4: a server must send a certificate.
@@ -225,6 +221,7 @@ export function negotiated(core: ConnectionCore, hs: ClientHandshake): Negotiate
 /** After the handshake: NewSessionTicket, KeyUpdate and post-handshake CertificateRequest. */
 export class ClientConnected implements HandshakeState {
   readonly name = 'ClientConnected';
+  readonly established = true;
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
@@ -235,7 +232,7 @@ export class ClientConnected implements HandshakeState {
     const core = this.core;
     switch (message.type) {
       case HandshakeType.new_session_ticket: {
-        const nst = decode(message.body, NewSessionTicket.decode);
+        const nst = decodeBody(message.body, NewSessionTicket.decode);
         for (const t of nst.extensions.types()) {
           if (t === ExtensionType.early_data) continue;
           // Unknown NewSessionTicket extensions are ignored (RFC 8446 §4.6.1).

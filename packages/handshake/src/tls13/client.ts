@@ -3,93 +3,49 @@
  * Every message that does not fit the current state is unexpected_message.
  * @module
  */
-import { type HandshakeMessageBytes, NullProtection, Reader } from '@sslsocket/record';
-import {
-  type CipherSuite,
-  isPromiseLike,
-  type MaybePromise,
-  type PublicKey,
-  type SignatureSchemeName,
-  TlsAlert,
-} from '@sslsocket/suites';
+import { type HandshakeMessageBytes, NullProtection } from '@sslsocket/record';
+import { type CipherSuite, isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { equalBytes } from '../bytes.js';
-import { type ClientHelloState, frameClientHello, helloExtensions, makeKeyShares } from '../client-hello.js';
-import { ExpectEncryptedExtensions } from './client-states.js';
-import { configuredGroups, groupName, TLS13 } from './auth.js';
-import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
-import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
-import type { CertificateRequest } from '../messages/certificate.js';
+import { buildClientHello, frameClientHello, helloExtensions, makeKeyShares } from '../client-hello.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import { decodeCookie, decodeKeyShareServer, decodeU16 } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
-import { HandshakeType } from '../messages/handshake-type.js';
+import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
 import { handleServerHello12 } from '../tls12/client.js';
-
-/** What the client learns during the handshake; shared by its states. */
-export class ClientHandshake {
-  hello: ClientHelloState;
-  suite: CipherSuite | undefined;
-  helloRetry = false;
-  pskAccepted = false;
-  group: number | undefined;
-  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
-  serverHandshakeSecret: Uint8Array = new Uint8Array(0);
-  masterSecret: Uint8Array = new Uint8Array(0);
-  alpn: string | undefined;
-  peerRecordSizeLimit: number | undefined;
-  certificateRequest: CertificateRequest | undefined;
-  peerChain: Uint8Array[] = [];
-  peerKey: PublicKey | undefined;
-  peerScheme: SignatureSchemeName | undefined;
-  ocspResponse: Uint8Array | undefined;
-  ccsSent = false;
-  /** 0-RTT data went out with the ClientHello; `earlyAccepted` once EncryptedExtensions confirms. */
-  earlySent = false;
-  earlyAccepted = false;
-  handshakeWriteInstalled = false;
-
-  constructor(hello: ClientHelloState) {
-    this.hello = hello;
-  }
-}
+import { clientConnected12 } from '../tls12/client-connected.js';
+import { configuredGroups, groupName, TLS13 } from './auth.js';
+import { ClientHandshake, sendEarlyData, switchToHandshakeWrite } from './client-handshake.js';
+import { ExpectEncryptedExtensions } from './client-states.js';
+import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
 
 /**
- * RFC 8446 §2.3, §4.2.10: 0-RTT. The early traffic secret comes from the PSK and the ClientHello;
- * compatibility mode puts its CCS before the first protected record (App. D.4).
+ * The client before `start()`: the 'start' request sends the ClientHello (RFC 8446 §4.1.2), with
+ * 0-RTT data when the offered ticket allows it (§4.2.10).
  */
-export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
-  const psk = hs.hello.psk;
-  const data = core.config.earlyData;
-  if (psk?.suite === undefined || data === undefined) return;
-  const p = core.provider;
-  const h = psk.suiteHash;
-  const early = earlySecret(p, h, psk.key);
-  const secret = deriveSecret(p, h, early, 'c e traffic', p.digest(h, hs.hello.raw));
-  core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
-  if (hs.hello.hello.legacySessionId.length > 0) {
-    core.sendChangeCipherSpec();
-    hs.ccsSent = true;
-  }
-  core.suite = psk.suite;
-  core.hash = h;
-  core.setWriteSecret(secret);
-  core.writeEarlyData(data);
-  hs.earlySent = true;
-}
+export class ClientStart implements HandshakeState {
+  readonly name = 'NotStarted';
+  constructor(private readonly core: ConnectionCore) {}
 
-/** Installs the client handshake write key, after the compatibility-mode CCS (App. D.4). */
-export function switchToHandshakeWrite(core: ConnectionCore, hs: ClientHandshake): void {
-  if (hs.handshakeWriteInstalled) return;
-  if (hs.hello.hello.legacySessionId.length > 0 && !hs.ccsSent) {
-    core.sendChangeCipherSpec();
-    hs.ccsSent = true;
+  handle(): HandshakeState {
+    throw new TlsAlert('unexpected_message', 'message before the ClientHello was sent');
   }
-  core.setWriteSecret(hs.clientHandshakeSecret);
-  hs.handshakeWriteInstalled = true;
-}
 
-function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
-  return read(new Reader(body));
+  onLocalRequest(request: LocalRequest): MaybePromise<HandshakeState> | undefined {
+    if (request !== 'start') return undefined;
+    const core = this.core;
+    return andThen(buildClientHello(core), (hello) => {
+      // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for
+      // compatibility; every later record uses 0x0303.
+      core.writer.setProtection(new NullProtection(0x0301));
+      core.queueHandshake(hello.raw);
+      core.flush();
+      core.writer.setProtection(new NullProtection(0x0303));
+      const hs = new ClientHandshake(hello);
+      if (hello.psk?.earlyData === true) sendEarlyData(core, hs);
+      return new ExpectServerHello(core, hs);
+    });
+  }
 }
 
 /** RFC 8446 §4.1.3-§4.1.4 checks shared by ServerHello and HelloRetryRequest. */
@@ -127,7 +83,7 @@ export class ExpectServerHello implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.server_hello, this.name);
-    const sh = decode(message.body, ServerHello.decode);
+    const sh = decodeBody(message.body, ServerHello.decode);
     if (sh.isHelloRetryRequest) return this.helloRetry(sh, message);
     const paused = this.core.helloPause({ type: 'hello', message: 'ServerHello', extensions: sh.extensions });
     if (paused !== undefined) return paused.then(() => this.afterHello(sh, message));
@@ -140,7 +96,7 @@ export class ExpectServerHello implements HandshakeState {
     const offer12 = hs.hello.offer12;
     if (!sh.extensions.has(ExtensionType.supported_versions) && offer12 !== undefined && !hs.helloRetry) {
       const offer = { hello: hs.hello.hello, raw: hs.hello.raw, offer: offer12, offered13: hs.hello.suites.length > 0 };
-      return handleServerHello12(core, offer, sh, message, undefined);
+      return handleServerHello12(core, offer, sh, message, undefined, clientConnected12);
     }
     const suite = checkServerHelloCommon(hs, sh, [
       ExtensionType.key_share,

@@ -1,6 +1,8 @@
 import { nobleProvider as p } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../bytes.js';
+import { tv } from '../test/rfc8448.js';
+import { Transcript } from '../transcript.js';
 import {
   deriveSecret,
   earlySecret,
@@ -11,8 +13,6 @@ import {
   resumptionPsk,
   trafficKeys,
 } from './key-schedule.js';
-import { tv } from '../test/rfc8448.js';
-import { Transcript } from '../transcript.js';
 
 // RFC 8448 §3 secrets, recomputed step by step from the trace's inputs.
 const S = 3;

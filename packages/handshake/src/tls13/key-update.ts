@@ -5,9 +5,9 @@
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { TlsAlert } from '@sslsocket/suites';
 import type { ConnectionCore } from '../core.js';
-import { nextTrafficSecret } from './key-schedule.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { KeyUpdate } from '../messages/simple.js';
+import { nextTrafficSecret } from './key-schedule.js';
 
 /** KeyUpdates accepted in a row with no application data in between (a flood guard). */
 const MAX_KEY_UPDATES_IN_A_ROW = 32;

@@ -5,18 +5,18 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
-import { checkCertificateVerify, checkFinished, schemeCodes, verifyPeerChain } from './auth.js';
-import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
-import { receiveKeyUpdate } from './key-update.js';
-import { resumptionPsk } from './key-schedule.js';
+import { andThen, type ConnectionCore, type HandshakeState, type LocalRequest } from '../core.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import { encodeSignatureSchemeList, encodeU32 } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { NewSessionTicket } from '../messages/simple.js';
-import type { ServerHandshake } from './server.js';
 import { sealTicket, type TicketState } from '../tickets.js';
 import type { Transcript } from '../transcript.js';
+import { checkCertificateVerify, checkFinished, schemeCodes, verifyPeerChain } from './auth.js';
+import { resumptionPsk } from './key-schedule.js';
+import { receiveKeyUpdate } from './key-update.js';
+import type { ServerHandshake } from './server-handshake.js';
 
 /** Sends config.ticketCount tickets (default 1 when ticket keys or a ticket store are configured). */
 export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 0): MaybePromise<void> {
@@ -63,6 +63,7 @@ interface PendingAuth {
 
 export class ServerConnected implements HandshakeState {
   readonly name = 'ServerConnected';
+  readonly established = true;
   private pending: PendingAuth | undefined;
 
   constructor(
@@ -72,11 +73,12 @@ export class ServerConnected implements HandshakeState {
   ) {}
 
   /**
-   * RFC 8446 §4.6.2: asks for a client certificate after the handshake (client must have offered
-   * post_handshake_auth).
+   * `requestClientCertificate()`: RFC 8446 §4.6.2, asks for a client certificate after the handshake
+   * (the client must have offered post_handshake_auth).
    */
-  requestCertificate(clientOffered: boolean): void {
-    if (!clientOffered) throw new TlsAlert('internal_error', 'client did not offer post_handshake_auth');
+  onLocalRequest(request: LocalRequest): HandshakeState | undefined {
+    if (request !== 'requestCertificate') return undefined;
+    if (!this.hs.postHandshakeAuth) throw new TlsAlert('internal_error', 'client did not offer post_handshake_auth');
     if (this.pending !== undefined) throw new TlsAlert('internal_error', 'a certificate request is in flight');
     const context = this.core.random(16);
     const exts = new Extensions().set(
@@ -88,6 +90,7 @@ export class ServerConnected implements HandshakeState {
     transcript.update(raw);
     this.core.writeHandshakeOutsideTranscript(raw);
     this.pending = { context, transcript, step: 'certificate', peerKey: undefined, chain: [] };
+    return this;
   }
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {

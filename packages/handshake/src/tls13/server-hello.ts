@@ -12,10 +12,8 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { equalBytes } from '../bytes.js';
-import { configuredGroups, configuredSuites, groupCode, TLS13 } from './auth.js';
 import type { CertifiedKey, ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
-import { binderKey, earlySecret, finishedVerifyData, hashLength } from './key-schedule.js';
 import {
   bindersLength,
   decodeKeyShareClient,
@@ -29,6 +27,8 @@ import {
 import { ExtensionType, isGrease } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/hello.js';
 import { openTicket, type TicketState } from '../tickets.js';
+import { configuredGroups, configuredSuites, groupCode, TLS13 } from './auth.js';
+import { binderKey, earlySecret, finishedVerifyData, hashLength } from './key-schedule.js';
 
 /** RFC 8446 §4.2.1: the client must offer TLS 1.3 in supported_versions. */
 export function checkVersions(ch: ClientHello): void {

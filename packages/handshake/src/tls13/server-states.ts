@@ -2,20 +2,16 @@
  * TLS 1.3 server states after its flight (RFC 8446 §4.4-§4.5, App. A.2).
  * @module
  */
-import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
-import { checkCertificateVerify, checkFinished, groupName, schemeCodes, verifyPeerChain } from './auth.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
-import { deriveSecret } from './key-schedule.js';
 import { Certificate } from '../messages/certificate.js';
-import { HandshakeType } from '../messages/handshake-type.js';
+import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
+import { checkCertificateVerify, checkFinished, groupName, schemeCodes, verifyPeerChain } from './auth.js';
+import { deriveSecret } from './key-schedule.js';
 import { issueTickets, ServerConnected } from './server-connected.js';
-import type { ServerHandshake } from './server.js';
-
-function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
-  return read(new Reader(body));
-}
+import type { ServerHandshake } from './server-handshake.js';
 
 /** RFC 8446 §4.5: accepted 0-RTT data ends with EndOfEarlyData under the early keys. */
 export class ExpectEndOfEarlyData implements HandshakeState {
@@ -44,7 +40,7 @@ export class ExpectClientCertificate implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.certificate, this.name);
-    const cert = decode(message.body, Certificate.decode);
+    const cert = decodeBody(message.body, Certificate.decode);
     if (cert.certificateRequestContext.length !== 0)
       throw new TlsAlert('illegal_parameter', 'non-empty certificate context');
     for (const e of cert.entries) {

@@ -3,31 +3,19 @@
  * @module
  */
 
-import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
+import type { HandshakeMessageBytes } from '@sslsocket/record';
 import {
   type CipherSuite,
   isPromiseLike,
   type KeyShareResponse,
   type MaybePromise,
-  type PublicKey,
   type SignatureSchemeName,
   TlsAlert,
 } from '@sslsocket/suites';
 import { selectAlpn } from '../alpn.js';
 import { equalBytes, toHex, utf8 } from '../bytes.js';
-import {
-  chooseScheme,
-  configuredGroups,
-  groupCode,
-  groupName,
-  schemeCodes,
-  sendCertificateVerify,
-  sendFinished,
-  TLS13,
-} from './auth.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
-import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCookie,
@@ -43,11 +31,25 @@ import {
   encodeU16,
 } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
-import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { decodeBody, frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello, HELLO_RETRY_REQUEST_RANDOM, ServerHello } from '../messages/hello.js';
 import { EncryptedExtensions } from '../messages/simple.js';
+import { handleClientHello12 } from '../tls12/server.js';
+import { serverConnected12 } from '../tls12/server-connected.js';
+import { negotiateVersion } from '../tls12/server-select.js';
 import {
-  type AcceptedPsk,
+  chooseScheme,
+  configuredGroups,
+  groupCode,
+  groupName,
+  schemeCodes,
+  sendCertificateVerify,
+  sendFinished,
+  TLS13,
+} from './auth.js';
+import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
+import type { ServerHandshake } from './server-handshake.js';
+import {
   checkVersions,
   clientServerName,
   findPsk,
@@ -57,36 +59,6 @@ import {
   selectSuite,
 } from './server-hello.js';
 import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states.js';
-import { negotiateVersion } from '../tls12/server-select.js';
-import { handleClientHello12 } from '../tls12/server.js';
-
-/** What the server learns during the handshake; shared by its states. */
-export class ServerHandshake {
-  firstHello: ClientHello | undefined;
-  helloRetry = false;
-  cookie: Uint8Array | undefined;
-  retryGroup: number | undefined;
-  suite: CipherSuite | undefined;
-  group: number | undefined;
-  psk: AcceptedPsk | undefined;
-  certified: CertifiedKey | undefined;
-  scheme: SignatureSchemeName | undefined;
-  serverName: string | undefined;
-  alpn: string | undefined;
-  peerRecordSizeLimit: number | undefined;
-  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
-  masterSecret: Uint8Array = new Uint8Array(0);
-  clientAppSecret: Uint8Array = new Uint8Array(0);
-  resumptionMasterSecret: Uint8Array = new Uint8Array(0);
-  certificateRequested = false;
-  peerChain: Uint8Array[] = [];
-  peerKey: PublicKey | undefined;
-  peerScheme: SignatureSchemeName | undefined;
-  ccsSent = false;
-  /** 0-RTT accepted (RFC 8446 §4.2.10). */
-  earlyAccepted = false;
-  clientEarlySecret: Uint8Array | undefined;
-}
 
 /** RFC 8446 §4.2.10, §8: whether to accept the client's 0-RTT data. */
 function acceptEarlyData(core: ConnectionCore, hs: ServerHandshake): boolean {
@@ -105,10 +77,6 @@ function acceptEarlyData(core: ConnectionCore, hs: ServerHandshake): boolean {
     replay.add(id);
   }
   return true;
-}
-
-function decode<T>(body: Uint8Array, read: (r: Reader) => T): T {
-  return read(new Reader(body));
 }
 
 /** RFC 8446 §4.1.2: the second ClientHello must repeat the first except for the retry changes. */
@@ -143,7 +111,7 @@ export class ExpectClientHello implements HandshakeState {
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.client_hello, this.name);
     const core = this.core;
-    const ch = decode(message.body, ClientHello.decode);
+    const ch = decodeBody(message.body, ClientHello.decode);
     const paused = core.helloPause({ type: 'hello', message: 'ClientHello', extensions: ch.extensions });
     if (paused !== undefined) return paused.then(() => this.afterHello(message, ch));
     return this.afterHello(message, ch);
@@ -154,10 +122,12 @@ export class ExpectClientHello implements HandshakeState {
     const hs = this.hs;
     const config = core.config;
     if (hs.firstHello === undefined && negotiateVersion(config, ch) === 'tlsv1.2') {
-      return handleClientHello12(core, ch, message, undefined);
+      return handleClientHello12(core, ch, message, undefined, serverConnected12);
     }
     checkVersions(ch);
     core.version = 'tlsv1.3';
+    // RFC 8446 §4.2.6: post-handshake authentication only if the client offered it.
+    hs.postHandshakeAuth = ch.extensions.has(ExtensionType.post_handshake_auth);
     core.clientRandom = ch.random;
     if (hs.firstHello !== undefined) {
       checkSecondHello(hs.firstHello, ch);

@@ -1,0 +1,74 @@
+/**
+ * What the TLS 1.3 client learns during its handshake, shared by its states, and the two write-key
+ * switches that depend on it: 0-RTT (RFC 8446 §2.3) and the handshake keys after the
+ * compatibility-mode ChangeCipherSpec (App. D.4).
+ * @module
+ */
+import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import type { ClientHelloState } from '../client-hello.js';
+import type { ConnectionCore } from '../core.js';
+import type { CertificateRequest } from '../messages/certificate.js';
+import { deriveSecret, earlySecret } from './key-schedule.js';
+
+/** What the client learns during the handshake; shared by its states. */
+export class ClientHandshake {
+  hello: ClientHelloState;
+  suite: CipherSuite | undefined;
+  helloRetry = false;
+  pskAccepted = false;
+  group: number | undefined;
+  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
+  serverHandshakeSecret: Uint8Array = new Uint8Array(0);
+  masterSecret: Uint8Array = new Uint8Array(0);
+  alpn: string | undefined;
+  peerRecordSizeLimit: number | undefined;
+  certificateRequest: CertificateRequest | undefined;
+  peerChain: Uint8Array[] = [];
+  peerKey: PublicKey | undefined;
+  peerScheme: SignatureSchemeName | undefined;
+  ocspResponse: Uint8Array | undefined;
+  ccsSent = false;
+  /** 0-RTT data went out with the ClientHello; `earlyAccepted` once EncryptedExtensions confirms. */
+  earlySent = false;
+  earlyAccepted = false;
+  handshakeWriteInstalled = false;
+
+  constructor(hello: ClientHelloState) {
+    this.hello = hello;
+  }
+}
+
+/**
+ * RFC 8446 §2.3, §4.2.10: 0-RTT. The early traffic secret comes from the PSK and the ClientHello;
+ * compatibility mode puts its CCS before the first protected record (App. D.4).
+ */
+export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
+  const psk = hs.hello.psk;
+  const data = core.config.earlyData;
+  if (psk?.suite === undefined || data === undefined) return;
+  const p = core.provider;
+  const h = psk.suiteHash;
+  const early = earlySecret(p, h, psk.key);
+  const secret = deriveSecret(p, h, early, 'c e traffic', p.digest(h, hs.hello.raw));
+  core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
+  if (hs.hello.hello.legacySessionId.length > 0) {
+    core.sendChangeCipherSpec();
+    hs.ccsSent = true;
+  }
+  core.suite = psk.suite;
+  core.hash = h;
+  core.setWriteSecret(secret);
+  core.writeEarlyData(data);
+  hs.earlySent = true;
+}
+
+/** Installs the client handshake write key, after the compatibility-mode CCS (App. D.4). */
+export function switchToHandshakeWrite(core: ConnectionCore, hs: ClientHandshake): void {
+  if (hs.handshakeWriteInstalled) return;
+  if (hs.hello.hello.legacySessionId.length > 0 && !hs.ccsSent) {
+    core.sendChangeCipherSpec();
+    hs.ccsSent = true;
+  }
+  core.setWriteSecret(hs.clientHandshakeSecret);
+  hs.handshakeWriteInstalled = true;
+}

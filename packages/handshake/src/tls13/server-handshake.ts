@@ -1,0 +1,38 @@
+/**
+ * What the TLS 1.3 server learns during its handshake, shared by its states.
+ * @module
+ */
+import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import type { CertifiedKey } from '../config.js';
+import type { ClientHello } from '../messages/hello.js';
+import type { AcceptedPsk } from './server-hello.js';
+
+/** What the server learns during the handshake; shared by its states. */
+export class ServerHandshake {
+  firstHello: ClientHello | undefined;
+  helloRetry = false;
+  cookie: Uint8Array | undefined;
+  retryGroup: number | undefined;
+  suite: CipherSuite | undefined;
+  group: number | undefined;
+  psk: AcceptedPsk | undefined;
+  certified: CertifiedKey | undefined;
+  scheme: SignatureSchemeName | undefined;
+  serverName: string | undefined;
+  alpn: string | undefined;
+  peerRecordSizeLimit: number | undefined;
+  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
+  masterSecret: Uint8Array = new Uint8Array(0);
+  clientAppSecret: Uint8Array = new Uint8Array(0);
+  resumptionMasterSecret: Uint8Array = new Uint8Array(0);
+  certificateRequested = false;
+  peerChain: Uint8Array[] = [];
+  peerKey: PublicKey | undefined;
+  peerScheme: SignatureSchemeName | undefined;
+  ccsSent = false;
+  /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
+  postHandshakeAuth = false;
+  /** 0-RTT accepted (RFC 8446 §4.2.10). */
+  earlyAccepted = false;
+  clientEarlySecret: Uint8Array | undefined;
+}
