@@ -9,14 +9,9 @@ import {
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
-import {
-  type ClientOptions,
-  OptionError,
-  type ServerOptions,
-  validateClientOptions,
-  validateServerOptions,
-} from './socket-options.js';
+import type { ClientOptions, ServerOptions } from './socket-options.js';
 import { SslSocket } from './ssl-socket.js';
+import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
 
 /** Options of sockets paused by `handshake: 'hello'`, for handshakeContinue. */
 const paused = new WeakMap<

@@ -24,9 +24,10 @@ import {
   webcryptoProvider,
 } from '@sslsocket/suites';
 import { defaultProvider } from '#default-provider';
+import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
-import { OptionError, signatureAlgsToEngine } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
+import { OptionError } from './validate-options.js';
 
 const TLS13_DEFAULT_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 

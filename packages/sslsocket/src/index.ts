@@ -28,7 +28,10 @@ export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslList
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
+export { AWAITING_WIRING } from './option-rules.js';
 export { clearSessions } from './session-store.js';
-export * from './socket-options.js';
+export { signatureAlgsToEngine } from './signature-algs.js';
+export type * from './socket-options.js';
 export { type ConnectionInformation, type HelloExtensions, SslSocket, type SslSocketEvents } from './ssl-socket.js';
 export type * from './tls12-options.js';
+export { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';

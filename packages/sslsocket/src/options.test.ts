@@ -2,15 +2,10 @@ import { CrlCache } from '@sslsocket/pkix';
 import { nobleProvider } from '@sslsocket/suites';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  AWAITING_WIRING,
-  type ClientOptions,
-  OptionError,
-  type ServerOptions,
-  signatureAlgsToEngine,
-  validateClientOptions,
-  validateServerOptions,
-} from './socket-options.js';
+import { AWAITING_WIRING } from './option-rules.js';
+import { signatureAlgsToEngine } from './signature-algs.js';
+import type { ClientOptions, ServerOptions } from './socket-options.js';
+import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nMA==\n-----END PRIVATE KEY-----\n';

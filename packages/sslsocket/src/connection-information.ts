@@ -1,0 +1,68 @@
+import type { ClientConnection, NegotiatedParameters, ServerConnection } from '@sslsocket/handshake';
+import { suiteByCode } from '@sslsocket/suites';
+
+/** What `connectionInformation()` reports (Erlang connection_information/1,2). */
+export interface ConnectionInformation {
+  readonly protocol: 'tlsv1.3' | 'tlsv1.2';
+  readonly selectedCipherSuite: string;
+  readonly cipherSuiteCode: number;
+  readonly sniHostname: string | undefined;
+  readonly negotiatedGroup: string | undefined;
+  readonly signatureScheme: string | undefined;
+  readonly alpn: string | undefined;
+  readonly sessionResumption: boolean;
+  readonly helloRetry: boolean;
+  /** TLS 1.2: the session id (empty when the server gave none). */
+  readonly sessionId: Uint8Array | undefined;
+  /** TLS 1.2: RFC 7627 extended master secret, RFC 7366 encrypt-then-MAC, RFC 5746 secure renegotiation. */
+  readonly extendedMasterSecret: boolean | undefined;
+  readonly encryptThenMac: boolean | undefined;
+  readonly secureRenegotiation: boolean | undefined;
+  /** TLS 1.3 0-RTT on this connection (client view: whether the server took our early data). */
+  readonly earlyData: 'accepted' | 'rejected' | 'none';
+  /** Only when asked for by name (Erlang: client_random, server_random, master_secret; TLS 1.2). */
+  readonly clientRandom?: Uint8Array;
+  readonly serverRandom?: Uint8Array;
+  readonly masterSecret?: Uint8Array;
+  /** SSLKEYLOGFILE lines of this connection (needs `keepSecrets` or a `keylog` callback). */
+  readonly keylog?: readonly string[];
+}
+
+/** Secret items `connectionInformation()` returns only when asked for explicitly. */
+export type SecretInformationItem = 'clientRandom' | 'serverRandom' | 'masterSecret' | 'keylog';
+
+/**
+ * Builds Erlang's `connection_information/1,2` answer from the negotiated parameters; secrets only
+ * when named in `items`.
+ */
+export function describeConnection(
+  p: NegotiatedParameters,
+  connection: ClientConnection | ServerConnection,
+  earlyData: boolean | undefined,
+  keylogLines: readonly string[],
+  items: readonly SecretInformationItem[],
+): ConnectionInformation {
+  const secrets = items.length > 0 ? connection.secrets12() : undefined;
+  const pick = (name: Exclude<SecretInformationItem, 'keylog'>): Partial<ConnectionInformation> =>
+    items.includes(name) && secrets !== undefined ? { [name]: secrets[name] } : {};
+  return {
+    sessionId: p.sessionId,
+    extendedMasterSecret: p.extendedMasterSecret,
+    encryptThenMac: p.encryptThenMac,
+    secureRenegotiation: p.secureRenegotiation,
+    earlyData: earlyData === undefined ? 'none' : earlyData ? 'accepted' : 'rejected',
+    ...pick('clientRandom'),
+    ...pick('serverRandom'),
+    ...pick('masterSecret'),
+    ...(items.includes('keylog') ? { keylog: [...keylogLines] } : {}),
+    protocol: p.version,
+    selectedCipherSuite: suiteByCode(p.cipherSuiteCode)?.name ?? p.cipherSuite,
+    cipherSuiteCode: p.cipherSuiteCode,
+    sniHostname: p.serverName,
+    negotiatedGroup: p.group,
+    signatureScheme: p.signatureScheme,
+    alpn: p.alpn,
+    sessionResumption: p.resumed,
+    helloRetry: p.helloRetry,
+  };
+}

@@ -1,0 +1,188 @@
+import { groupByName, NAMED_GROUPS, SIGNATURE_SCHEMES } from '@sslsocket/suites';
+import {
+  bool,
+  bytesOrText,
+  type Check,
+  describe,
+  fn,
+  integer,
+  isObject,
+  listOf,
+  oneOf,
+  path,
+  pskIdentity,
+  refused,
+  text,
+  utf8Length,
+} from './option-checks.js';
+import { isHashSignPair } from './signature-algs.js';
+
+/**
+ * Options (and option forms) the validator knows but the engine configuration does not read yet.
+ * They are refused rather than silently ignored, because each changes security (a CRL check that
+ * never runs) or the bytes sent. Whoever wires one into engine-config.ts removes it here.
+ */
+export const AWAITING_WIRING: ReadonlySet<string> = new Set<string>();
+
+/** RFC 7301 §3.1: each ProtocolName is 1 to 255 bytes. */
+const alpnList = listOf((p) => {
+  const length = typeof p === 'string' ? utf8Length(p) : 0;
+  return length >= 1 && length <= 255 ? undefined : `protocol names must be 1 to 255 bytes, got ${describe(p)}`;
+}, 'protocol names');
+
+const versionList = listOf(
+  (v) => (v === 'tlsv1.3' || v === 'tlsv1.2' ? undefined : `unsupported version ${describe(v)} (TLS 1.2 and 1.3 only)`),
+  "versions ('tlsv1.3', 'tlsv1.2')",
+);
+
+const groupList = listOf((g) => {
+  if (typeof g === 'string' && NAMED_GROUPS.some((group) => group.name === g)) return undefined;
+  const alias = typeof g === 'string' ? groupByName(g) : undefined;
+  return alias === undefined
+    ? `unknown group ${describe(g)} (known: ${NAMED_GROUPS.map((group) => group.name).join(', ')})`
+    : `unknown group ${describe(g)} (did you mean ${alias.name}?)`;
+}, 'group names');
+
+const schemeName: Check = (s) =>
+  typeof s === 'string' && SIGNATURE_SCHEMES.some((scheme) => scheme.name === s)
+    ? undefined
+    : `unknown signature scheme ${describe(s)}`;
+
+const signatureAlgList = listOf((s) => {
+  if (!Array.isArray(s)) return schemeName(s);
+  if (!isHashSignPair(s)) return `a TLS 1.2 pair is [hash, sign] such as ['sha256', 'rsa'], got ${describe(s)}`;
+  return AWAITING_WIRING.has('signatureAlgs:hashSignPairs')
+    ? "[hash, sign] pairs are not wired yet: use scheme names such as 'rsa_pkcs1_sha256'"
+    : undefined;
+}, 'signature schemes');
+
+const certValue: Check = (v) =>
+  typeof v === 'string' ||
+  v instanceof Uint8Array ||
+  (Array.isArray(v) && v.length > 0 && v.every((c) => c instanceof Uint8Array))
+    ? undefined
+    : 'must be PEM text, DER bytes or a non-empty list of DER certificates';
+const keyValue: Check = (v) =>
+  typeof v === 'string' || v instanceof Uint8Array || (isObject(v) && typeof v.kind === 'string')
+    ? undefined
+    : 'must be PEM text, PKCS#8 DER or a parsed PrivateKey';
+
+export const CERT_KEY_RULES: Readonly<Record<string, Check>> = {
+  cert: certValue,
+  certfile: path,
+  key: keyValue,
+  keyfile: path,
+  password: text,
+};
+
+const COMMON_RULES: Readonly<Record<string, Check>> = {
+  ...CERT_KEY_RULES,
+  provider: (v) =>
+    v === 'noble' || v === 'webcrypto' || v === 'node' || (isObject(v) && typeof v.randomBytes === 'function')
+      ? undefined
+      : "must be 'noble', 'webcrypto', 'node' or a CryptoProvider",
+  versions: versionList,
+  ciphers: (v) =>
+    (typeof v === 'string' && v.length > 0) ||
+    (Array.isArray(v) &&
+      v.length > 0 &&
+      v.every((s) => typeof s === 'string' || (isObject(s) && typeof s.code === 'number')))
+      ? undefined
+      : 'must be a cipher string or a non-empty list of suite names or suites',
+  eccs: groupList,
+  signatureAlgs: signatureAlgList,
+  signatureAlgsCert: listOf(schemeName, 'signature schemes'),
+  verify: oneOf('verify_none', 'verify_peer'),
+  cacerts: listOf(
+    (c) => (typeof c === 'string' || c instanceof Uint8Array ? undefined : 'entries must be PEM text or DER bytes'),
+    'certificates',
+  ),
+  cacertfile: path,
+  depth: integer(0),
+  partialChain: (v) =>
+    typeof v === 'boolean' || typeof v === 'function' ? undefined : 'must be a boolean or a function',
+  verifyFun: fn,
+  customizeHostnameCheck: fn,
+  crlCheck: oneOf(true, false, 'peer', 'best_effort'),
+  crlCache: (v) =>
+    isObject(v) && typeof v.lookup === 'function' ? undefined : 'must be a CrlSource (CrlCache, CrlDirectoryStore)',
+  // Erlang {active, N}: N in -32768..32767 (inet:setopts).
+  active: (v) =>
+    typeof v === 'boolean' || v === 'once' || integer(-32768, 32767)(v) === undefined
+      ? undefined
+      : "must be true, false, 'once' or an integer from -32768 to 32767",
+  keylog: fn,
+  keepSecrets: bool,
+  // setTimeout clamps larger delays to 1 ms, so anything above 2^31-1 would fire at once.
+  handshakeTimeoutMs: integer(1, 2 ** 31 - 1),
+  // A handshake message length is a uint24 (RFC 8446 §4).
+  maxHandshakeSize: integer(1, 2 ** 24 - 1),
+  // RFC 8449 §4: at least 64; at most 2^14 + 1 (TLS 1.3 counts the content type byte).
+  recordSizeLimit: integer(64, 16385),
+  highWaterMark: integer(1),
+  handshake: oneOf('hello', 'full'),
+  secureRenegotiate: bool,
+  requireExtendedMasterSecret: bool,
+  encryptThenMac: bool,
+  userLookupFun: fn,
+  protocol: (v) => (v === 'tls' ? undefined : "only 'tls': DTLS is not implemented"),
+  logLevel: oneOf('none', 'all', 'emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'),
+  logAlert: bool,
+  hibernateAfter: integer(0),
+  paddingCheck: bool,
+  beastMitigation: oneOf('one_n_minus_one', 'zero_n', 'disabled'),
+  sslImp: oneOf('new', 'old'),
+  mode: (v) => (v === 'binary' ? undefined : "only 'binary': data is always a Uint8Array"),
+  packet: (v) => (v === 0 || v === 'raw' ? undefined : 'only 0 or raw: framing belongs to the application'),
+  header: (v) => (v === 0 ? undefined : 'only 0: data is always a Uint8Array'),
+  cbInfo: refused('pass a Transport instead: connect(transport, options), handshake(transport, options)'),
+};
+
+export const CLIENT_RULES: Readonly<Record<string, Check>> = {
+  ...COMMON_RULES,
+  // RFC 6066 §3: a DNS host name; 'disable' sends none.
+  serverNameIndication: (v) =>
+    typeof v === 'string' && v.length > 0 && utf8Length(v) <= 255
+      ? undefined
+      : "must be a host name (1 to 255 bytes) or 'disable'",
+  alpnAdvertisedProtocols: alpnList,
+  reuseSession: (v) => (isObject(v) ? undefined : 'must be a saved session (socket.savedSessions)'),
+  reuseSessions: oneOf(true, false, 'save'),
+  middleboxCompMode: bool,
+  pskIdentity: pskIdentity(1),
+  fallback: bool,
+  maxFragmentLength: oneOf(512, 1024, 2048, 4096),
+  earlyData: (v) => (typeof v === 'string' || v instanceof Uint8Array ? undefined : 'must be bytes or a string'),
+  srpIdentity: refused('SRP suites are not offered'),
+  clientPreferredNextProtocols: refused('NPN was replaced by ALPN: use alpnAdvertisedProtocols'),
+};
+
+export const SERVER_RULES: Readonly<Record<string, Check>> = {
+  ...COMMON_RULES,
+  alpnPreferredProtocols: alpnList,
+  failIfNoPeerCert: bool,
+  sniHosts: (v) => (isObject(v) ? undefined : 'must be an object of host name -> { cert, key, ... }'),
+  sniFun: fn,
+  honorCipherOrder: bool,
+  honorEccOrder: bool,
+  sessionTickets: oneOf('disabled', 'stateless'),
+  ticketKeys: listOf(
+    (k) =>
+      k instanceof Uint8Array && k.length >= 32 ? undefined : 'each key must be a Uint8Array of 32 bytes or more',
+    'keys',
+  ),
+  // RFC 8446 §4.6.1: ticket_lifetime at most 604800 s (7 days).
+  ticketLifetime: integer(0, 604800),
+  clientRenegotiation: bool,
+  dh: bytesOrText,
+  dhfile: path,
+  // The identity hint may be empty (RFC 4279 §2).
+  pskIdentity: pskIdentity(0),
+  reuseSessions: bool,
+  reuseSession: fn,
+  sessionLifetime: integer(0),
+  sessionCacheServerMax: integer(0),
+  earlyData: oneOf('enabled', 'disabled'),
+  maxEarlyDataSize: integer(0, 2 ** 32 - 1),
+  nextProtocolsAdvertised: refused('NPN was replaced by ALPN: use alpnPreferredProtocols'),
+};
