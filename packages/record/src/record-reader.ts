@@ -212,8 +212,12 @@ export class RecordReader {
   }
 
   private toInbound(record: OpenedRecord, version: number, buffer: Uint8Array, isProtected: boolean): InboundRecord {
-    if (record.length > this.maxPlaintext) {
-      throw new TlsAlert('record_overflow', `plaintext of ${record.length} bytes exceeds ${this.maxPlaintext}`);
+    // TLS 1.3 counts the zero padding too (RFC 8446 §5.4, RFC 8449 §4: the limit covers the full
+    // inner plaintext; maxPlaintext is that limit minus the type byte).
+    const size = record.paddedLength ?? record.length;
+    if (size > this.maxPlaintext) {
+      const what = size === record.length ? 'plaintext' : 'padded plaintext';
+      throw new TlsAlert('record_overflow', `${what} of ${size} bytes exceeds ${this.maxPlaintext}`);
     }
     return {
       contentType: record.contentType,

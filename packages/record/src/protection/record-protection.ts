@@ -6,6 +6,12 @@ export interface OpenedRecord {
   /** Offset of the plaintext in the buffer that was opened in place. */
   readonly offset: number;
   readonly length: number;
+  /**
+   * TLS 1.3 only: the content plus its zero padding (the TLSInnerPlaintext without the type byte).
+   * RFC 8446 §5.4 and RFC 8449 §4 apply the size limits to the padded plaintext, so readers check
+   * this, not `length`, when it is present.
+   */
+  readonly paddedLength?: number;
 }
 
 /**

@@ -168,15 +168,19 @@ export class Tls13Protection implements RecordProtection {
 
   private finishOpen(authentic: boolean, buffer: Uint8Array, offset: number, length: number): OpenedRecord {
     if (!authentic) throw new TlsAlert('bad_record_mac');
-    let end = offset + length - this.key.tagLength;
+    const innerEnd = offset + length - this.key.tagLength;
+    // RFC 8446 §5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets", padding
+    // included, even when the content alone would fit.
+    if (innerEnd - offset > MAX_PLAINTEXT + 1)
+      throw new TlsAlert('record_overflow', `inner plaintext of ${innerEnd - offset} bytes exceeds ${MAX_PLAINTEXT + 1}`);
+    let end = innerEnd;
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     while (end > offset && buffer[end - 1] === 0) end--;
     if (end === offset) throw new TlsAlert('unexpected_message', 'record has no content type');
     const innerType = buffer[end - 1] as number;
     const plaintextLength = end - 1 - offset;
-    if (plaintextLength > MAX_PLAINTEXT) throw new TlsAlert('record_overflow', `plaintext of ${plaintextLength} bytes`);
     if (plaintextLength === 0 && innerType !== 23)
       throw new TlsAlert('unexpected_message', 'empty non-application record');
-    return { contentType: innerType, offset, length: plaintextLength };
+    return { contentType: innerType, offset, length: plaintextLength, paddedLength: innerEnd - offset - 1 };
   }
 }
