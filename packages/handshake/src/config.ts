@@ -133,8 +133,19 @@ export interface ConnectionConfig {
     readonly peerCertificates: readonly Uint8Array[];
     readonly cipherSuite: number;
   }) => boolean;
-  /** TLS 1.2: require RFC 7627 extended master secret from the peer (default true). */
+  /**
+   * TLS 1.2: require RFC 7627 extended master secret from the peer (default false: it is always
+   * offered and used when the peer supports it, and a peer without it is accepted, as OpenSSL,
+   * rustls, Go and NSS do). With true, a peer without it gets handshake_failure. Resumption follows
+   * RFC 7627 §5.3 either way.
+   */
   readonly requireExtendedMasterSecret?: boolean;
+  /**
+   * TLS 1.2: offer (client) / accept (server) RFC 7627 extended master secret at all (default true).
+   * false behaves like a stack without it (OpenSSL `SSL_OP_NO_EXTENDED_MASTER_SECRET`, GnuTLS
+   * `%NO_SESSION_HASH`): for tests and interop, not for production.
+   */
+  readonly extendedMasterSecret?: boolean;
   /** TLS 1.2 CBC suites: offer / accept RFC 7366 encrypt-then-MAC (default true). */
   readonly encryptThenMac?: boolean;
   /**

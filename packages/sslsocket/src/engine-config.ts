@@ -163,6 +163,7 @@ function tls12Common(options: Tls12CommonOptions): Partial<Record<keyof Connecti
     ...(options.requireExtendedMasterSecret === undefined
       ? {}
       : { requireExtendedMasterSecret: options.requireExtendedMasterSecret }),
+    ...(options.extendedMasterSecret === undefined ? {} : { extendedMasterSecret: options.extendedMasterSecret }),
     ...(options.encryptThenMac === undefined ? {} : { encryptThenMac: options.encryptThenMac }),
     ...(options.userLookupFun === undefined ? {} : { userLookupFun: options.userLookupFun }),
   };

@@ -123,6 +123,7 @@ const COMMON_RULES: Readonly<Record<string, Check>> = {
   handshake: oneOf('hello', 'full'),
   secureRenegotiate: bool,
   requireExtendedMasterSecret: bool,
+  extendedMasterSecret: bool,
   encryptThenMac: bool,
   userLookupFun: fn,
   protocol: (v) => (v === 'tls' ? undefined : "only 'tls': DTLS is not implemented"),

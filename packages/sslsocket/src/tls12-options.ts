@@ -11,8 +11,10 @@ export type UserLookupFun = (identityOrHint: Uint8Array) => Uint8Array | undefin
 export interface Tls12CommonOptions {
   /** RFC 5746: refuse renegotiation with a peer that lacks secure renegotiation (default true). */
   readonly secureRenegotiate?: boolean;
-  /** RFC 7627: require extended master secret from the peer (default true). */
+  /** RFC 7627: refuse a peer without extended master secret (default false: always offered and preferred, its absence accepted). */
   readonly requireExtendedMasterSecret?: boolean;
+  /** RFC 7627: offer / accept extended master secret at all (default true; false is for tests and interop). */
+  readonly extendedMasterSecret?: boolean;
   /** RFC 7366 encrypt-then-MAC for CBC suites (default true). */
   readonly encryptThenMac?: boolean;
   readonly userLookupFun?: UserLookupFun;

@@ -191,6 +191,15 @@ export function decodeU32(data: Uint8Array): number {
 export function decodeEmpty(data: Uint8Array, what: string): void {
   if (data.length !== 0) throw new TlsAlert('decode_error', `${what} must be empty`);
 }
+/**
+ * A flag extension (empty extension_data, e.g. RFC 7627 §5.1 extended_master_secret): whether it is
+ * present; present with a body is decode_error.
+ */
+export function decodeFlag(data: Uint8Array | undefined, what: string): boolean {
+  if (data === undefined) return false;
+  decodeEmpty(data, what);
+  return true;
+}
 
 // RFC 8446 §4.2.2 cookie.
 export function encodeCookie(cookie: Uint8Array): Uint8Array {

@@ -73,7 +73,8 @@ export function addTls12Extensions(exts: Extensions, config: ConnectionConfig, o
   if (config.encryptThenMac !== false && offer.suites.some((s) => s.cbc !== undefined)) {
     exts.set(ExtensionType.encrypt_then_mac, new Uint8Array(0));
   }
-  exts.set(ExtensionType.extended_master_secret, new Uint8Array(0));
+  // RFC 7627 §5.1: offered in every ClientHello unless turned off (a -no_ems style peer for tests).
+  if (config.extendedMasterSecret !== false) exts.set(ExtensionType.extended_master_secret, new Uint8Array(0));
   if (offer.renegotiationInfo !== undefined) {
     exts.set(
       ExtensionType.renegotiation_info,

@@ -9,7 +9,7 @@ import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@
 import { acceptAlpn } from '../alpn.js';
 import { equalBytes } from '../bytes.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
-import { decodeRecordSizeLimit } from '../messages/extension-bodies.js';
+import { decodeFlag, decodeRecordSizeLimit } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { DOWNGRADE_TLS11, DOWNGRADE_TLS12, type ServerHello } from '../messages/hello.js';
@@ -118,7 +118,8 @@ export function handleServerHello12(
     installKeys(core, hs);
     return hs.ticketExpected ? new ExpectNewSessionTicket12(core, hs) : new ExpectServerFinished12(core, hs);
   }
-  if (!hs.extendedMasterSecret && config.requireExtendedMasterSecret !== false) {
+  // RFC 7627: always offered and preferred; its absence refused only on request (see ConnectionConfig).
+  if (!hs.extendedMasterSecret && config.requireExtendedMasterSecret === true) {
     throw new TlsAlert('handshake_failure', 'server does not support extended master secret (RFC 7627)');
   }
   if (suiteNeedsCertificate(suite)) return new ExpectServerCertificate12(core, hs);
@@ -138,7 +139,7 @@ function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: S
     // RFC 5746 §3.5: a server that supported secure renegotiation must keep doing so.
     throw new TlsAlert('handshake_failure', 'renegotiation_info missing in a secure renegotiation');
   }
-  hs.extendedMasterSecret = exts.has(ExtensionType.extended_master_secret);
+  hs.extendedMasterSecret = decodeFlag(exts.get(ExtensionType.extended_master_secret), 'extended_master_secret');
   if (exts.has(ExtensionType.encrypt_then_mac)) {
     // RFC 7366 §3: only for a CBC suite.
     if (suite.cbc === undefined) throw new TlsAlert('illegal_parameter', 'encrypt_then_mac with an AEAD suite');

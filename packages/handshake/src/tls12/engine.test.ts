@@ -117,9 +117,9 @@ describe('TLS 1.2 engine, in memory', () => {
     expect(errorOf(wrong.server.takeEvents())).toBe('unknown_psk_identity');
   });
 
-  it('extended master secret is required by default: a ClientHello without it is handshake_failure', () => {
+  it('extended master secret required on request: a ClientHello without it is handshake_failure', () => {
     const strict = new ClientConnection(baseClient(TLS12));
-    const server = new ServerConnection(baseServer());
+    const server = new ServerConnection(baseServer({ requireExtendedMasterSecret: true }));
     editClientHello(strict, (exts) => exts.delete(ExtensionType.extended_master_secret));
     strict.start();
     pump(strict, server);

@@ -12,7 +12,7 @@ import { selectAlpn } from '../alpn.js';
 import { utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
-import { decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
+import { decodeFlag, decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
@@ -73,11 +73,15 @@ export function handleClientHello12(
   hs.clientRandom = ch.random;
   core.clientRandom = ch.random;
   hs.secureRenegotiation = checkClientRenegotiation(hs, ch);
-  hs.extendedMasterSecret = ch.extensions.has(ExtensionType.extended_master_secret);
+  // RFC 7627 §5.1: decoded (an extension body is decode_error) even when we do not use it.
+  const clientEms = decodeFlag(ch.extensions.get(ExtensionType.extended_master_secret), 'extended_master_secret');
+  hs.extendedMasterSecret = clientEms && config.extendedMasterSecret !== false;
   hs.serverName = clientServerName(ch);
   return andThen(findSession(core, hs, ch), (session) => {
     if (session !== undefined) return resume(core, hs, ch, message, session);
-    if (!hs.extendedMasterSecret && config.requireExtendedMasterSecret !== false) {
+    // RFC 7627 is preferred (always answered), required only on request: deployed stacks without it
+    // (older Go, GnuTLS %NO_SESSION_HASH, embedded stacks) connect to every mainstream server.
+    if (!hs.extendedMasterSecret && config.requireExtendedMasterSecret === true) {
       throw new TlsAlert('handshake_failure', 'client does not support extended master secret (RFC 7627)');
     }
     const certificate = selectCertificate(config, hs.serverName);
@@ -101,8 +105,9 @@ function findSession(
     const now = core.now();
     if (suite === undefined || !ch.cipherSuites.includes(s.cipherSuite)) return undefined;
     if (!configuredSuites12(config).some((o) => o.code === s.cipherSuite)) return undefined;
-    // RFC 7627 §5.3: never resume across a change of extended master secret.
-    if (s.extendedMasterSecret !== hs.extendedMasterSecret) return undefined;
+    // RFC 7627 §5.3: a session without EMS is not resumed by a hello with it (a full handshake
+    // follows); one with EMS offered by a hello without it aborts (below, once it is otherwise usable).
+    if (!s.extendedMasterSecret && hs.extendedMasterSecret) return undefined;
     if ((hs.serverName ?? '') !== s.serverName) return undefined;
     if (now < s.createdAt || now - s.createdAt > lifetime) return undefined;
     const policy = config.reuseSessionPolicy;
@@ -111,6 +116,10 @@ function findSession(
       !policy({ sessionId: ch.legacySessionId, peerCertificates: s.peerCertificates, cipherSuite: s.cipherSuite })
     ) {
       return undefined;
+    }
+    if (s.extendedMasterSecret && !hs.extendedMasterSecret) {
+      // RFC 7627 §5.3: "the server MUST abort the abbreviated handshake" (OpenSSL: handshake_failure).
+      throw new TlsAlert('handshake_failure', 'session used extended master secret; this ClientHello does not');
     }
     return s;
   };
