@@ -10,6 +10,7 @@ import {
   isPromiseLike,
   type KeyShare,
   type MaybePromise,
+  sniHostName,
   TlsAlert,
 } from '@sslsocket/suites';
 import { utf8 } from './bytes.js';
@@ -137,9 +138,9 @@ export function helloExtensions(
   const config = core.config;
   const exts = new Extensions();
   const useGrease = config.grease === true;
-  if (config.serverName !== false && config.serverName !== undefined) {
-    exts.set(ExtensionType.server_name, encodeServerName(config.serverName));
-  }
+  // RFC 6066 §3: the host name goes out without a trailing dot ("example.com." → "example.com").
+  const sni = config.serverName === false || config.serverName === undefined ? '' : sniHostName(config.serverName);
+  if (sni !== '') exts.set(ExtensionType.server_name, encodeServerName(sni));
   const groups = configuredGroups(config)
     .filter((g) => offer13 || groupByName(g)?.versions.includes('tlsv1.2') === true)
     .map(groupCode);

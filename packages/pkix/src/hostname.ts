@@ -1,3 +1,4 @@
+import { normalizeHostName } from '@sslsocket/suites';
 import type { ParsedCertificate } from './certificate.js';
 
 /** A custom matcher (Erlang `customize_hostname_check` match_fun): true/false decides, undefined defers. */
@@ -25,7 +26,7 @@ export function normalizeIp(text: string): string | undefined {
 
 /** DNS names compare case-insensitively and without a trailing dot (RFC 6125 §6.4.1). */
 function canonicalDns(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
+  return normalizeHostName(name);
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type CipherSuite,
   type CryptoProvider,
   nobleProvider,
+  normalizeHostName,
   type PrivateKey,
   parseCipherString,
   strToSuite,
@@ -278,7 +279,7 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
   const sniHosts: Record<string, CertifiedKey> = {};
   for (const [name, entry] of Object.entries(options.sniHosts ?? {})) {
     const loaded = await loadCertKey(entry, `sniHosts.${name}.`);
-    if (loaded !== undefined) sniHosts[name.toLowerCase()] = loaded;
+    if (loaded !== undefined) sniHosts[normalizeHostName(name)] = loaded;
   }
   if (certified === undefined && options.sniFun === undefined && Object.keys(sniHosts).length === 0) {
     throw new OptionError('cert', 'a server needs cert and key (or certfile and keyfile, sniHosts or sniFun)');

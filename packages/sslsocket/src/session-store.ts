@@ -1,4 +1,5 @@
 import type { Session12, Session13 } from '@sslsocket/handshake';
+import { normalizeHostName } from '@sslsocket/suites';
 
 /** A saved session of either version. */
 export type SavedSession = Session13 | Session12;
@@ -12,7 +13,8 @@ const sessions = new Map<string, SavedSession[]>();
 const PER_PEER = 4;
 
 export function sessionKey(host: string | undefined, port: number | undefined, serverName: string | undefined): string {
-  return `${serverName ?? host ?? ''}:${port ?? 0}`;
+  // "Example.com." and "example.com" are one server (the SNI sent is the same, RFC 6066 §3).
+  return `${normalizeHostName(serverName ?? host ?? '')}:${port ?? 0}`;
 }
 
 export function saveSession(key: string, session: SavedSession): void {

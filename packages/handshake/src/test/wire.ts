@@ -91,7 +91,12 @@ export interface Answer {
 
 /** Parses a server's output records (plaintext parts only). */
 export function parseAnswer(out: Uint8Array | null): Answer {
-  const a = { handshakeTypes: [] as number[], alerts: [] as Answer['alerts'], encryptedRecords: 0, recordTypes: [] as number[] };
+  const a = {
+    handshakeTypes: [] as number[],
+    alerts: [] as Answer['alerts'],
+    encryptedRecords: 0,
+    recordTypes: [] as number[],
+  };
   let serverHelloVersion: number | undefined;
   let at = 0;
   const bytes = out ?? new Uint8Array(0);

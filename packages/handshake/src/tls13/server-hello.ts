@@ -8,6 +8,7 @@ import {
   type GroupName,
   isPromiseLike,
   type MaybePromise,
+  normalizeHostName,
   suiteByCode,
   TlsAlert,
 } from '@sslsocket/suites';
@@ -116,7 +117,11 @@ export function selectCertificate(
   serverName: string | undefined,
 ): MaybePromise<CertifiedKey | undefined> {
   if (config.sniFun !== undefined) return config.sniFun(serverName);
-  const byHost = serverName === undefined ? undefined : config.sniHosts?.[serverName.toLowerCase()];
+  // serverName is already normalized (clientServerName); the sniHosts keys are normalized here.
+  const hosts = config.sniHosts ?? {};
+  const key =
+    serverName === undefined ? undefined : Object.keys(hosts).find((k) => normalizeHostName(k) === serverName);
+  const byHost = key === undefined ? undefined : hosts[key];
   if (byHost !== undefined) return byHost;
   if (config.certificateChain !== undefined && config.privateKey !== undefined) {
     return { certificateChain: config.certificateChain, privateKey: config.privateKey };
@@ -124,9 +129,14 @@ export function selectCertificate(
   return undefined;
 }
 
+/**
+ * The ClientHello's SNI host name in comparison form (lower case, no trailing dot): what sniFun,
+ * sniHosts, session checks and the application see, so "Example.COM." finds "example.com".
+ */
 export function clientServerName(ch: ClientHello): string | undefined {
   const sni = ch.extensions.get(ExtensionType.server_name);
-  return sni === undefined ? undefined : decodeServerName(sni);
+  const name = sni === undefined ? undefined : decodeServerName(sni);
+  return name === undefined ? undefined : normalizeHostName(name);
 }
 
 /** A PSK the server accepted (binder verified). */
