@@ -2,7 +2,7 @@
 // case-insensitive): the client strips one trailing dot before sending; the server compares names
 // through normalizeHostName for sniHosts, sniFun and TLS 1.2 session checks.
 import { Reader } from '@sslsocket/record';
-import { normalizeHostName, sniHostName } from '@sslsocket/suites';
+import { nobleProvider, normalizeHostName, sniHostName } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
 import { ClientConnection } from './connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from './events.js';
@@ -10,7 +10,7 @@ import { ExtensionType } from './messages/extensions.js';
 import { ClientHello } from './messages/hello.js';
 import { baseClient, connect, serverId } from './test/pair.js';
 import { answerTo, ascii, clientHelloRecord, vec16 } from './test/wire.js';
-import { ServerSessionCache, type Session12 } from './tls12/session12.js';
+import { ServerSessionCache, type Session12 } from './tls12/session.js';
 
 const hex = (b: Uint8Array | undefined) => Buffer.from(b ?? []).toString('hex');
 
@@ -71,15 +71,14 @@ describe('server: every host-name comparison is normalized', () => {
     for (const name of ['example.com', 'EXAMPLE.COM.', 'example.com.']) {
       const bytes = clientHelloRecord({ extensions: new Map([[0, sniBody(name)]]) });
       const { answer, error } = answerTo(bytes, {
-        certificateChain: undefined,
-        privateKey: undefined,
+        provider: nobleProvider,
         sniHosts: hosts,
       });
       expect(error).toBeUndefined();
       expect(answer.handshakeTypes[0]).toBe(2);
     }
     const other = clientHelloRecord({ extensions: new Map([[0, sniBody('other.example')]]) });
-    const refused = answerTo(other, { certificateChain: undefined, privateKey: undefined, sniHosts: hosts });
+    const refused = answerTo(other, { provider: nobleProvider, sniHosts: hosts });
     expect(refused.answer.handshakeTypes).not.toContain(2);
   });
 

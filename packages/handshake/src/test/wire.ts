@@ -122,9 +122,14 @@ export function parseAnswer(out: Uint8Array | null): Answer {
   return serverHelloVersion === undefined ? a : { ...a, serverHelloVersion };
 }
 
-/** A ServerConnection (Ed25519 test identity) fed `bytes` at once; returns its answer and events. */
+/**
+ * A ServerConnection fed `bytes` at once; returns its answer and events. `config` adds to the
+ * Ed25519 test identity, or (when it names a provider) is the whole configuration.
+ */
 export function answerTo(bytes: Uint8Array, config: Partial<ConnectionConfig> = {}) {
-  const server = new ServerConnection(baseServer(config));
+  const server = new ServerConnection(
+    config.provider === undefined ? baseServer(config) : (config as ConnectionConfig),
+  );
   const result = server.receive(bytes);
   if (result instanceof Promise) throw new Error('expected a synchronous provider');
   const answer = parseAnswer(server.takeOutput());

@@ -6,7 +6,7 @@ import { ClientConnection, ServerConnection } from '../connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
 import { baseClient, baseServer, pump } from '../test/pair.js';
 import { alertFor, clientHelloRecord } from '../test/wire.js';
-import { ServerSessionCache, type Session12 } from './session12.js';
+import { ServerSessionCache, type Session12 } from './session.js';
 
 const TLS12: Partial<ConnectionConfig> = { versions: ['tlsv1.2'], sessionTickets12: false };
 const text = (s: string) => new TextEncoder().encode(s);

@@ -23,6 +23,7 @@ import {
 } from '@sslsocket/suites';
 import { concat } from '../bytes.js';
 import type { ClientExchangeForm, KeyExchangeParams, KeyExchangeShape } from './messages.js';
+import { completePeerShare } from '../key-share-guard.js';
 
 /** The ServerKeyExchange layout for a suite (RFC 4279 §2-§4 for the PSK family). */
 export function keyExchangeShape(suite: CipherSuite): KeyExchangeShape {
@@ -194,22 +195,18 @@ export function clientExchange(
     share = provider.dhKeyShare({ p, g }, fixedSecret?.(undefined));
     peer = params.publicKey;
   }
+  const dhPrime = params.kind === 'dhe' ? bytesToBigint(params.p) : undefined;
   const complete = (s: KeyShare): MaybePromise<ClientExchange> => {
-    let z: MaybePromise<Uint8Array>;
-    try {
-      z = s.complete(peer);
-    } catch (e) {
-      throw new TlsAlert('illegal_parameter', 'invalid server key exchange value', { cause: e });
-    }
+    const z = completePeerShare(s, peer, {
+      sender: 'server',
+      tls13: false,
+      ...(dhPrime === undefined ? {} : { dhPrime }),
+    });
     const done = (secret: Uint8Array): ClientExchange => ({
       exchange: s.publicKey,
       secret: params.kind === 'dhe' ? stripLeadingZeros(secret) : secret,
     });
-    return isPromiseLike(z)
-      ? z.then(done, (e: unknown) => {
-          throw new TlsAlert('illegal_parameter', 'invalid server key exchange value', { cause: e });
-        })
-      : done(z);
+    return isPromiseLike(z) ? z.then(done) : done(z);
   };
   return isPromiseLike(share) ? share.then(complete) : complete(share);
 }
@@ -238,19 +235,15 @@ export function serverSecret(
     };
     return isPromiseLike(decrypted) ? decrypted.then(pick) : pick(decrypted);
   }
-  const share = (ephemeral as ServerEphemeral).share;
-  const fail = (e: unknown): never => {
-    throw new TlsAlert('illegal_parameter', 'invalid client key exchange value', { cause: e });
-  };
-  let z: MaybePromise<Uint8Array>;
-  try {
-    z = share.complete(exchange);
-  } catch (e) {
-    fail(e);
-    throw e;
-  }
+  const { share, params } = ephemeral as ServerEphemeral;
+  const dhPrime = params.kind === 'dhe' ? bytesToBigint(params.p) : undefined;
+  const z = completePeerShare(share, exchange, {
+    sender: 'client',
+    tls13: false,
+    ...(dhPrime === undefined ? {} : { dhPrime }),
+  });
   const done = (secret: Uint8Array): Uint8Array => (form === 'dhe' ? stripLeadingZeros(secret) : secret);
-  return isPromiseLike(z) ? z.then(done, fail) : done(z);
+  return isPromiseLike(z) ? z.then(done) : done(z);
 }
 
 /** Combines the exchange result with the PSK for the PSK family; other suites use it as is. */

@@ -18,6 +18,7 @@ import { configuredGroups, groupName, TLS13 } from './auth.js';
 import { ClientHandshake, sendEarlyData, switchToHandshakeWrite } from './client-handshake.js';
 import { ExpectEncryptedExtensions } from './client-states.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
+import { completePeerShare } from '../key-share-guard.js';
 
 /**
  * The client before `start()`: the 'start' request sends the ClientHello (RFC 8446 §4.1.2), with
@@ -128,11 +129,7 @@ export class ExpectServerHello implements HandshakeState {
       const mine = hs.hello.keyShares.get(entry.group);
       if (mine === undefined) throw new TlsAlert('illegal_parameter', 'key share for a group we did not send');
       hs.group = entry.group;
-      try {
-        shared = mine.complete(entry.keyExchange);
-      } catch (e) {
-        throw new TlsAlert('illegal_parameter', 'invalid server key share', { cause: e });
-      }
+      shared = completePeerShare(mine, entry.keyExchange, { sender: 'server', tls13: true });
     } else if (psk === undefined || !(core.config.pskModes ?? []).includes('psk_ke')) {
       throw new TlsAlert('missing_extension', 'ServerHello without key_share');
     }

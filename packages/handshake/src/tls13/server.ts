@@ -6,6 +6,7 @@
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import {
   type CipherSuite,
+  type GroupName,
   isPromiseLike,
   type KeyShareResponse,
   type MaybePromise,
@@ -17,6 +18,7 @@ import { equalBytes, toHex, utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
+import { acceptPeerShare } from '../key-share-guard.js';
 import {
   decodeCookie,
   decodeRecordSizeLimit,
@@ -205,15 +207,12 @@ export class ExpectClientHello implements HandshakeState {
           );
         }
         hs.group = choice?.group;
+        const name = choice === undefined ? undefined : (groupName(choice.group) as GroupName);
         const response =
-          choice?.share === undefined
+          choice?.share === undefined || name === undefined
             ? undefined
-            : core.provider.acceptKeyShare(
-                groupName(choice.group) as never,
-                choice.share.keyExchange,
-                core.config.keyShareSecret?.(groupName(choice.group) as never),
-              );
-        return andThen(guardShare(response), (r) => this.sendServerFlight(ch, r));
+            : acceptPeerShare(core.provider, name, choice.share.keyExchange, core.config.keyShareSecret?.(name));
+        return andThen(response, (r) => this.sendServerFlight(ch, r));
       });
     });
   }
@@ -359,12 +358,4 @@ export class ExpectClientHello implements HandshakeState {
       return hs.certificateRequested ? new ExpectClientCertificate(core, hs) : new ExpectClientFinished(core, hs);
     });
   }
-}
-
-function guardShare(r: MaybePromise<KeyShareResponse> | undefined): MaybePromise<KeyShareResponse | undefined> {
-  const fail = (e: unknown): never => {
-    throw new TlsAlert('illegal_parameter', 'invalid client key share', { cause: e });
-  };
-  if (r === undefined) return undefined;
-  return isPromiseLike(r) ? r.then(undefined, fail) : r;
 }
