@@ -118,12 +118,12 @@ function checkHybrid(group: string, value: Uint8Array, sender: ShareSender): voi
  * checkPeerShare('x25519', share, { sender: 'client', tls13: true });
  */
 export function checkPeerShare(group: GroupName | 'custom-dh', value: Uint8Array, ctx: PeerShareContext): void {
-  if (group === 'x25519' || group === 'x448') return checkMontgomery(group, value);
-  if (group in NIST) return checkNist(group, value);
-  if (group === 'X25519MLKEM768') return checkHybrid(group, value, ctx.sender);
-  if (isFfdheGroup(group)) return checkFiniteField(group, value, ffdhePrime(group), ctx.tls13);
-  if (group === 'custom-dh' && ctx.dhPrime !== undefined) return checkFiniteField('DH', value, ctx.dhPrime, false);
-  throw bad(String(group), 'unknown group');
+  if (group === 'x25519' || group === 'x448') checkMontgomery(group, value);
+  else if (group in NIST) checkNist(group, value);
+  else if (group === 'X25519MLKEM768') checkHybrid(group, value, ctx.sender);
+  else if (isFfdheGroup(group)) checkFiniteField(group, value, ffdhePrime(group), ctx.tls13);
+  else if (group === 'custom-dh' && ctx.dhPrime !== undefined) checkFiniteField('DH', value, ctx.dhPrime, false);
+  else throw bad(String(group), 'unknown group');
 }
 
 /**

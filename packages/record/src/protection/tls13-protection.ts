@@ -172,7 +172,10 @@ export class Tls13Protection implements RecordProtection {
     // RFC 8446 §5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets", padding
     // included, even when the content alone would fit.
     if (innerEnd - offset > MAX_PLAINTEXT + 1)
-      throw new TlsAlert('record_overflow', `inner plaintext of ${innerEnd - offset} bytes exceeds ${MAX_PLAINTEXT + 1}`);
+      throw new TlsAlert(
+        'record_overflow',
+        `inner plaintext of ${innerEnd - offset} bytes exceeds ${MAX_PLAINTEXT + 1}`,
+      );
     let end = innerEnd;
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     while (end > offset && buffer[end - 1] === 0) end--;
