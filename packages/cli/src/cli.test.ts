@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,17 @@ describe('sslsocket (every command)', () => {
       expect(`${err}${out}`).toMatch(/error: unknown option -no_such_flag/);
     });
   }
+
+  it('--version prints the package version and the runtime', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-version', 'version']) {
+      const { code, out } = await run([flag]);
+      expect(code).toBe(0);
+      expect(out).toBe(`sslsocket ${version} (node ${process.version})\n`);
+    }
+  });
 
   it('names the file it cannot read', async () => {
     const client = await run(['s_client', '-connect', '127.0.0.1:9', '-CAfile', missing]);

@@ -10,7 +10,9 @@ import { runSClient } from './commands/s-client.js';
 import { runSServer } from './commands/s-server.js';
 import { runSpeed } from './commands/speed.js';
 import { runVerifyCommand } from './commands/verify.js';
+import { runX509 } from './commands/x509.js';
 import { type CommandIo, ExitCode } from './io.js';
+import { versionLine } from './version.js';
 
 type Command = (argv: readonly string[], io: CommandIo) => number | Promise<number>;
 
@@ -19,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, { run: Command; summary: string }
   ciphers: { run: runCiphers, summary: 'list cipher suites, like openssl ciphers' },
   s_client: { run: runSClient, summary: 'connect to a TLS server, like openssl s_client' },
   s_server: { run: runSServer, summary: 'serve TLS connections, like openssl s_server (-www)' },
+  x509: { run: runX509, summary: 'print certificate fields, like openssl x509 (-subject, -enddate, -text, ...)' },
   verify: { run: runVerifyCommand, summary: 'verify a certificate chain, like openssl verify (--batch: JSON lines)' },
   speed: { run: runSpeed, summary: 'record-layer and in-memory connection throughput per suite and provider' },
   demo: {
@@ -38,6 +41,8 @@ export function usage(): string {
     '',
     "Run 'sslsocket <command> --help' for a command's options and examples.",
     '',
+    "'sslsocket --version' prints the version.",
+    '',
     'exit codes (every command): 0 success, 1 failure (handshake, connection, measurement), 2 usage error',
     '',
   ].join('\n');
@@ -56,6 +61,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     if (name === undefined) io.stderr(usage());
     else io.stdout(usage());
     return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (name === '--version' || name === '-version' || name === 'version') {
+    io.stdout(`${versionLine()}\n`);
+    return ExitCode.ok;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
