@@ -14,7 +14,7 @@ export interface ConnectionOptions extends SecureContextOptions {
   readonly host?: string;
   readonly port?: number;
   /** A Unix socket path instead of host and port. */
-  readonly path?: string;
+  readonly path?: string | null;
   /** Run TLS over this already connected socket instead of opening one. */
   readonly socket?: net.Socket;
   /** SNI name, and the name the certificate must match (default: host, unless it is an IP). */
@@ -117,7 +117,9 @@ export function connect(...args: unknown[]): TLSSocket {
   const tcp =
     options.socket ??
     net.connect({
-      ...(options.path === undefined ? { host, port: options.port ?? 443 } : { path: options.path }),
+      ...(typeof options.path === 'string' && options.path !== ''
+        ? { path: options.path }
+        : { host, port: options.port ?? 443 }),
       allowHalfOpen: true,
     });
   const tls = new TLSSocket(tcp, {

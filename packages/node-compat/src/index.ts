@@ -10,8 +10,11 @@
  * const client = connect({ port: 8443, ca: [cert], servername: 'localhost' }, () => client.pipe(process.stdout));
  * @module
  */
+
+export { createSecureContext, SecureContext } from './acceptor.js';
 export { Agent } from './agent.js';
 export { type ConnectionOptions, connect } from './connect.js';
+export { createHttpsServer, type HttpsServerOptions } from './https-server.js';
 export { type NodeStyleError, nodeError } from './node-errors.js';
 export {
   NodeOptionError,
@@ -21,5 +24,5 @@ export {
   type TlsVersionName,
 } from './options.js';
 export { type NodeDistinguishedName, type NodePeerCertificate, nodeCertificate } from './peer-certificate.js';
-export { createSecureContext, createServer, SecureContext, Server } from './server.js';
+export { createServer, Server } from './server.js';
 export { type PeerVerdict, TLSSocket, type TLSSocketOptions } from './tls-socket.js';

@@ -81,6 +81,10 @@ export class TLSSocket extends Duplex {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private session: Buffer | undefined;
   private localChain: readonly Uint8Array[] = [];
+  /** The newest send still handing records to the transport; destroy() lets it finish. */
+  private lastSend: Promise<unknown> = Promise.resolve();
+  private plaintextRead = 0;
+  private plaintextWritten = 0;
 
   /**
    * @param tcp the TCP socket underneath (for ref/unref, keep-alive, addresses); may be undefined
@@ -124,6 +128,7 @@ export class TLSSocket extends Duplex {
     this.servername = info.sniHostname ?? false;
     ssl.on('data', (data) => {
       this.touch();
+      this.plaintextRead += data.length;
       if (!this.push(toBuffer(data))) ssl.setopts({ active: false });
     });
     ssl.on('closed', () => {
@@ -155,8 +160,11 @@ export class TLSSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.plaintextWritten += chunk.length;
     const send = (ssl: SslSocket): void => {
-      ssl.send(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)).then(
+      const sending = ssl.send(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      this.lastSend = sending.catch(() => undefined);
+      sending.then(
         () => {
           this.touch();
           callback();
@@ -190,8 +198,13 @@ export class TLSSocket extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.clearTimer();
     this.rejectReady(error ?? new Error('socket destroyed before the handshake completed'));
-    this.sslSocket?.transport.destroy();
-    this.tcp?.destroy();
+    // Records of a write already accepted still leave (an HTTP 408 written just before destroy(),
+    // as node's socket hands them to the kernel at once); nothing after them does.
+    const ssl = this.sslSocket;
+    void this.lastSend.then(() => {
+      ssl?.transport.destroy();
+      this.tcp?.destroy();
+    });
     callback(error);
   }
 
@@ -362,12 +375,14 @@ export class TLSSocket extends Duplex {
     return this.tcp?.localPort ?? this.sslSocket?.sockname()?.port;
   }
 
+  /** Plaintext bytes received (node's HTTP server reads these counters). */
   get bytesRead(): number {
-    return this.tcp?.bytesRead ?? 0;
+    return this.plaintextRead;
   }
 
+  /** Plaintext bytes written. */
   get bytesWritten(): number {
-    return this.tcp?.bytesWritten ?? 0;
+    return this.plaintextWritten;
   }
 
   get pending(): boolean {
