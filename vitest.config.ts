@@ -21,6 +21,10 @@ export default defineConfig({
       },
       { find: /^@sslsocket\/node-compat$/, replacement: src('node-compat') },
       {
+        find: /^#files$/,
+        replacement: fileURLToPath(new URL('./packages/pkix/src/files-node.ts', import.meta.url)),
+      },
+      {
         find: /^#platform$/,
         replacement: fileURLToPath(new URL('./packages/sslsocket/src/platform-node.ts', import.meta.url)),
       },

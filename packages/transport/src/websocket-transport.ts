@@ -1,6 +1,10 @@
 import { ChunkQueue } from './chunk-queue.js';
 import { newStats, type Transport, type TransportAddress, TransportError, type TransportStats } from './transport.js';
 
+/** What a WebSocket event carries that the adapter reads (`data` on message events). */
+// biome-ignore lint/suspicious/noExplicitAny: DOM and ws type their events differently; only `data` is read.
+type MessageEventLike = any;
+
 /**
  * The part of the WHATWG `WebSocket` the adapter uses (browsers, Deno, Node ≥ 22, or the `ws`
  * package's client): binary messages in both directions.
@@ -9,9 +13,9 @@ export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: Uint8Array): void;
+  send(data: Uint8Array<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: { data?: unknown }) => void): void;
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: MessageEventLike) => void): void;
 }
 
 const OPEN = 1;
@@ -44,7 +48,7 @@ class WebSocketTransport implements Transport {
           });
     this.opened.catch(() => undefined);
     socket.addEventListener('message', (event) => {
-      const data = event.data;
+      const data: unknown = event.data;
       const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : undefined;
       if (bytes === undefined) {
         this.queue.fail(new TransportError('EPROTO', 'the bridge sent a text message; TLS needs binary messages'));
@@ -76,10 +80,12 @@ class WebSocketTransport implements Transport {
     if (this.writeEnded || this.socket.readyState >= 2) throw new TransportError('EPIPE', 'write after close');
     this.stats.bytesWritten += data.length;
     this.stats.writes++;
-    if (this.socket.readyState === OPEN) this.socket.send(data);
+    // Records are never views of a SharedArrayBuffer; DOM typings want the plain kind.
+    const message = data as Uint8Array<ArrayBuffer>;
+    if (this.socket.readyState === OPEN) this.socket.send(message);
     else
       void this.opened.then(
-        () => this.socket.send(data),
+        () => this.socket.send(message),
         () => undefined,
       );
     this.stats.pendingWrite = this.socket.bufferedAmount;
