@@ -16,6 +16,19 @@ export default defineConfig({
       { find: /^sslsocket$/, replacement: src('sslsocket') },
       // The default provider is chosen by package.json import conditions; tests run on Node.
       {
+        find: /^@sslsocket\/transport\/node$/,
+        replacement: fileURLToPath(new URL('./packages/transport/src/node.ts', import.meta.url)),
+      },
+      { find: /^@sslsocket\/node-compat$/, replacement: src('node-compat') },
+      {
+        find: /^#files$/,
+        replacement: fileURLToPath(new URL('./packages/pkix/src/files-node.ts', import.meta.url)),
+      },
+      {
+        find: /^#platform$/,
+        replacement: fileURLToPath(new URL('./packages/sslsocket/src/platform-node.ts', import.meta.url)),
+      },
+      {
         find: /^#default-provider$/,
         replacement: fileURLToPath(new URL('./packages/sslsocket/src/default-provider.ts', import.meta.url)),
       },

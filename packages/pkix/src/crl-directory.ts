@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, join } from '#files';
 import { type CrlSource, type ParsedCrl, parseCrl, sameName } from './crl.js';
 import { nameHash } from './name-hash.js';
 import { type PemCache, pemCache } from './pem-cache.js';

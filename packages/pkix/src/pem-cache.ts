@@ -1,5 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, resolve, statSync } from '#files';
 import { PemError } from './errors.js';
 import { decodePem, type PemBlock } from './pem.js';
 

@@ -1,11 +1,6 @@
 import { ClientConnection, type ConnectionConfig, ServerConnection } from '@sslsocket/handshake';
-import {
-  connectNode,
-  listenNode,
-  type Transport,
-  type TransportAddress,
-  type TransportListener,
-} from '@sslsocket/transport';
+import type { Transport, TransportAddress, TransportListener } from '@sslsocket/transport';
+import { connectTcp, listenTcp } from '#platform';
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
@@ -114,7 +109,7 @@ export async function connect(
   );
   const transport = upgrading
     ? target
-    : await connectNode(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
+    : await connectTcp(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
   const socket = new SslSocket(transport, new ClientConnection(config), 'client', clientOptions);
   if (reuse !== false) socket.on('session', (session) => saveSession(storeKey, session));
   await socket.start();
@@ -210,7 +205,7 @@ export async function listen(port: number, options: ServerOptions & { host?: str
   validateServerOptions(serverOptions);
   // Load certificates now so a bad file fails listen(), not the first client.
   const config = await serverEngineConfig(serverOptions);
-  const listener = await listenNode(port, host === undefined ? {} : { host });
+  const listener = await listenTcp(port, host === undefined ? {} : { host });
   return new SslListenSocket(listener, serverOptions, config);
 }
 

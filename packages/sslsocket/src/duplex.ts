@@ -1,4 +1,5 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { PlatformDuplex } from '#platform';
 import { SocketStateError } from './errors.js';
 import type { SslSocket } from './ssl-socket.js';
 
@@ -12,7 +13,7 @@ import type { SslSocket } from './ssl-socket.js';
  */
 export function toDuplex(socket: SslSocket): Duplex {
   let reading = false;
-  const duplex = new Duplex({
+  const duplex: Duplex = new PlatformDuplex({
     read() {
       if (reading) return;
       reading = true;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   type CertifiedKey,
   type ConnectionConfig,
@@ -25,6 +24,7 @@ import {
   webcryptoProvider,
 } from '@sslsocket/suites';
 import { defaultProvider } from '#default-provider';
+import { readTextFile } from '#platform';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
@@ -48,7 +48,7 @@ async function readCached(path: string, option: string): Promise<string> {
   const cached = pemCache.get(path);
   if (cached !== undefined) return cached;
   try {
-    const text = await readFile(path, 'utf8');
+    const text = await readTextFile(path);
     pemCache.set(path, text);
     return text;
   } catch (cause) {

@@ -28,6 +28,7 @@ export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslList
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
+export { listenOn } from './listen-on.js';
 export { AWAITING_WIRING } from './option-rules.js';
 export { clearSessions } from './session-store.js';
 export { signatureAlgsToEngine } from './signature-algs.js';

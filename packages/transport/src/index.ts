@@ -1,16 +1,12 @@
 /**
  * `@sslsocket/transport`: one small Transport interface (Erlang's `cb_info` counterpart) and
- * adapters for node:net, Deno.Conn, Web Streams, and an in-memory pair.
+ * adapters for Deno.Conn, Web Streams, a WebSocket (to a WebSocket-to-TCP bridge) and an in-memory
+ * pair. The node:net adapters are in `@sslsocket/transport/node`, so this entry never imports a
+ * Node built-in and bundles for browsers as it is.
  * @module
  */
 export { connectDeno, type DenoConnLike, fromDenoConn, listenDeno } from './deno-transport.js';
 export { type MemoryPairOptions, memoryPair } from './memory-transport.js';
-export {
-  connectNode,
-  fromNodeSocket,
-  listenNode,
-  type NodeTransportOptions,
-  type TransportListener,
-} from './node-transport.js';
 export * from './transport.js';
 export { fromWebStreams, type WebStreamPair } from './web-streams-transport.js';
+export { fromWebSocket, type WebSocketLike, webSocketTransport } from './websocket-transport.js';

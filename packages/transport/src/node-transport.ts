@@ -1,6 +1,13 @@
 import * as net from 'node:net';
 import { ChunkQueue } from './chunk-queue.js';
-import { newStats, type Transport, type TransportAddress, TransportError, type TransportStats } from './transport.js';
+import {
+  newStats,
+  type Transport,
+  type TransportAddress,
+  TransportError,
+  type TransportListener,
+  type TransportStats,
+} from './transport.js';
 
 /** Options for node adapters. */
 export interface NodeTransportOptions {
@@ -150,13 +157,6 @@ export function connectNode(
       reject(toTransportError(error));
     });
   });
-}
-
-/** A TCP listener whose connections are taken with `accept()`. */
-export interface TransportListener {
-  accept(): Promise<Transport>;
-  readonly address: TransportAddress;
-  close(): Promise<void>;
 }
 
 /**

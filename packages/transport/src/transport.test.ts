@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectNode, fromWebStreams, listenNode, memoryPair, type Transport, TransportError } from './index.js';
+import { fromWebStreams, memoryPair, type Transport, TransportError } from './index.js';
+import { connectNode, listenNode } from './node.js';
 
 async function readAll(transport: Transport): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];

@@ -50,6 +50,13 @@ export interface Transport {
   setNoDelay(enabled: boolean): void;
 }
 
+/** A listener whose connections are taken with `accept()` (TCP in `./node`, or any other source). */
+export interface TransportListener {
+  accept(): Promise<Transport>;
+  readonly address: TransportAddress;
+  close(): Promise<void>;
+}
+
 /** Transport failures with a stable code. */
 export class TransportError extends Error {
   override readonly name = 'TransportError';

@@ -1,0 +1,242 @@
+import type { GroupName, SignatureSchemeName } from '@sslsocket/suites';
+import type { CertKeyOptions, ClientOptions, ServerOptions } from 'sslsocket';
+
+/** PEM text or DER bytes, as node:tls takes them. */
+export type PemOrDer = string | Uint8Array;
+
+/**
+ * node:tls `createSecureContext()` options the facade understands (node's names and meanings).
+ * `pfx` is PKCS#12; `ciphers` an OpenSSL cipher string; `ecdhCurve` and `sigalgs` colon lists with
+ * OpenSSL's spellings (`X25519:P-256`, `ECDSA+SHA256:rsa_pss_rsae_sha256`).
+ */
+export interface SecureContextOptions {
+  readonly ca?: PemOrDer | readonly PemOrDer[];
+  readonly cert?: PemOrDer | readonly PemOrDer[];
+  readonly key?: PemOrDer | readonly (PemOrDer | { pem: PemOrDer; passphrase?: string })[];
+  readonly passphrase?: string;
+  readonly pfx?: PemOrDer | readonly (PemOrDer | { buf: PemOrDer; passphrase?: string })[];
+  readonly ciphers?: string;
+  readonly ecdhCurve?: string;
+  readonly sigalgs?: string;
+  readonly minVersion?: TlsVersionName;
+  readonly maxVersion?: TlsVersionName;
+  readonly honorCipherOrder?: boolean;
+  /** Seconds a session (ticket or id) stays resumable. */
+  readonly sessionTimeout?: number;
+  /** 48 bytes, as node takes them (sslsocket uses them as one ticket-sealing secret). */
+  readonly ticketKeys?: Uint8Array;
+  /** Accepted for ported code; sslsocket has no SSL_OP flags. */
+  readonly secureOptions?: number;
+  readonly secureProtocol?: string;
+  readonly sessionIdContext?: string;
+}
+
+export type TlsVersionName = 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1';
+
+/** An error in a node-style option, named after the node option. */
+export class NodeOptionError extends TypeError {
+  override readonly name = 'NodeOptionError';
+  readonly code = 'ERR_INVALID_ARG_VALUE';
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`The option "${option}" ${message}`);
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** Node accepts PEM as a string or a Buffer holding PEM text; anything else is DER. */
+export function pemOrDer(value: PemOrDer): string | Uint8Array {
+  if (typeof value === 'string') return value;
+  const head = decoder.decode(value.subarray(0, 64));
+  return head.trimStart().startsWith('-----BEGIN') ? decoder.decode(value) : value;
+}
+
+function list<T>(value: T | readonly T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
+}
+
+/** Our certificate: PEM text (several concatenated) or a list of DER certificates, leaf first. */
+function certOption(value: SecureContextOptions['cert']): CertKeyOptions['cert'] {
+  const entries = list(value).map(pemOrDer);
+  if (entries.length === 0) return undefined;
+  if (entries.every((e) => typeof e === 'string')) return entries.join('\n');
+  if (entries.every((e) => typeof e !== 'string')) return entries as Uint8Array[];
+  throw new NodeOptionError('cert', 'mixes PEM and DER entries');
+}
+
+function keyOption(options: SecureContextOptions): { key?: string | Uint8Array; password?: string } {
+  const first = list(options.key)[0];
+  if (first === undefined) return {};
+  const entry = typeof first === 'object' && !(first instanceof Uint8Array) ? first : { pem: first };
+  const passphrase = ('passphrase' in entry ? entry.passphrase : undefined) ?? options.passphrase;
+  return { key: pemOrDer(entry.pem), ...(passphrase === undefined ? {} : { password: passphrase }) };
+}
+
+/** OpenSSL / node group spellings to the registry's names (RFC 8446 §4.2.7, RFC 8422 §5.1.1). */
+const CURVE_NAMES: Readonly<Record<string, GroupName>> = {
+  x25519: 'x25519',
+  x448: 'x448',
+  'p-256': 'secp256r1',
+  prime256v1: 'secp256r1',
+  secp256r1: 'secp256r1',
+  'p-384': 'secp384r1',
+  secp384r1: 'secp384r1',
+  'p-521': 'secp521r1',
+  secp521r1: 'secp521r1',
+  ffdhe2048: 'ffdhe2048',
+  ffdhe3072: 'ffdhe3072',
+  ffdhe4096: 'ffdhe4096',
+  ffdhe6144: 'ffdhe6144',
+  ffdhe8192: 'ffdhe8192',
+};
+
+function curves(value: string | undefined): GroupName[] | undefined {
+  if (value === undefined || value.toLowerCase() === 'auto') return undefined;
+  return value.split(':').map((name) => {
+    const group = CURVE_NAMES[name.trim().toLowerCase()];
+    if (group === undefined) throw new NodeOptionError('ecdhCurve', `names an unsupported curve: ${name}`);
+    return group;
+  });
+}
+
+/** OpenSSL's `SIG+HASH` spellings for the RFC 8446 §4.2.3 scheme names. */
+const SIGALG_ALIASES: Readonly<Record<string, SignatureSchemeName>> = {
+  'ecdsa+sha256': 'ecdsa_secp256r1_sha256',
+  'ecdsa+sha384': 'ecdsa_secp384r1_sha384',
+  'ecdsa+sha512': 'ecdsa_secp521r1_sha512',
+  'rsa-pss+sha256': 'rsa_pss_rsae_sha256',
+  'rsa-pss+sha384': 'rsa_pss_rsae_sha384',
+  'rsa-pss+sha512': 'rsa_pss_rsae_sha512',
+  'rsa+sha256': 'rsa_pkcs1_sha256',
+  'rsa+sha384': 'rsa_pkcs1_sha384',
+  'rsa+sha512': 'rsa_pkcs1_sha512',
+  'rsa+sha1': 'rsa_pkcs1_sha1',
+  'ecdsa+sha1': 'ecdsa_sha1',
+};
+
+function sigalgs(value: string | undefined): SignatureSchemeName[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(':').map((name) => {
+    const lower = name.trim().toLowerCase();
+    return SIGALG_ALIASES[lower] ?? (lower as SignatureSchemeName);
+  });
+}
+
+const VERSION_ORDER: readonly TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** minVersion / maxVersion as sslsocket's version list (TLS 1.2 and 1.3 only; RFC 8996 retired 1.0/1.1). */
+function versions(options: SecureContextOptions): ('tlsv1.3' | 'tlsv1.2')[] | undefined {
+  if (options.minVersion === undefined && options.maxVersion === undefined) return undefined;
+  for (const option of ['minVersion', 'maxVersion'] as const) {
+    const value = options[option];
+    if (value !== undefined && !VERSION_ORDER.includes(value))
+      throw new NodeOptionError(option, `must be one of ${VERSION_ORDER.join(', ')}, got ${String(value)}`);
+  }
+  const min = VERSION_ORDER.indexOf(options.minVersion ?? 'TLSv1.2');
+  const max = VERSION_ORDER.indexOf(options.maxVersion ?? 'TLSv1.3');
+  const out: ('tlsv1.3' | 'tlsv1.2')[] = [];
+  if (max >= 3 && min <= 3) out.push('tlsv1.3');
+  if (max >= 2 && min <= 2) out.push('tlsv1.2');
+  if (out.length === 0)
+    throw new NodeOptionError('maxVersion', 'leaves no version sslsocket speaks (TLS 1.2 and 1.3; RFC 8996)');
+  return out;
+}
+
+/** The options both sides share, in sslsocket's names. */
+export function contextOptions(options: SecureContextOptions): Record<string, unknown> {
+  if (options.pfx !== undefined && options.cert === undefined) {
+    throw new NodeOptionError('pfx', 'is not supported yet: pass cert and key (PEM) instead');
+  }
+  const cert = certOption(options.cert);
+  const groups = curves(options.ecdhCurve);
+  const schemes = sigalgs(options.sigalgs);
+  const versionList = versions(options);
+  const ca = list(options.ca).map(pemOrDer);
+  return {
+    ...(cert === undefined ? {} : { cert }),
+    ...keyOption(options),
+    ...(ca.length === 0 ? {} : { cacerts: ca }),
+    ...(options.ciphers === undefined ? {} : { ciphers: options.ciphers }),
+    ...(groups === undefined ? {} : { eccs: groups }),
+    ...(schemes === undefined ? {} : { signatureAlgs: schemes }),
+    ...(versionList === undefined ? {} : { versions: versionList }),
+  };
+}
+
+/** ALPN lists as node takes them: strings, Buffers, or one Buffer in wire format (RFC 7301 §3.1). */
+export function alpnList(value: unknown, option: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Uint8Array) {
+    const out: string[] = [];
+    for (let i = 0; i < value.length; ) {
+      const length = value[i] as number;
+      if (length === 0 || i + 1 + length > value.length)
+        throw new NodeOptionError(option, 'is not a valid ALPN wire-format list');
+      out.push(decoder.decode(value.subarray(i + 1, i + 1 + length)));
+      i += 1 + length;
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((p) => (typeof p === 'string' ? p : decoder.decode(p as Uint8Array)));
+  throw new NodeOptionError(option, 'must be an array of strings or Buffers, or a wire-format Buffer');
+}
+
+/** Node's server options (tls.createServer), on top of the secure context. */
+export interface TlsServerOptions extends SecureContextOptions {
+  readonly requestCert?: boolean;
+  /** With requestCert: refuse clients whose certificate does not verify (default true). */
+  readonly rejectUnauthorized?: boolean;
+  readonly ALPNProtocols?: readonly (string | Uint8Array)[] | Uint8Array;
+  readonly SNICallback?: (servername: string, callback: (error: Error | null, context?: unknown) => void) => void;
+  /** Milliseconds for a handshake before the connection is dropped with tlsClientError (default 120000). */
+  readonly handshakeTimeout?: number;
+  readonly allowHalfOpen?: boolean;
+  readonly pauseOnConnect?: boolean;
+  /** Extra sslsocket server options for what node has no name for. */
+  readonly sslsocket?: ServerOptions;
+}
+
+/** The sslsocket server options for node's. */
+export function serverOptions(options: TlsServerOptions): ServerOptions {
+  const requestCert = options.requestCert === true;
+  const strict = requestCert && options.rejectUnauthorized !== false;
+  const alpn = alpnList(options.ALPNProtocols, 'ALPNProtocols');
+  const base = contextOptions(options);
+  if (requestCert && base.cacerts === undefined && strict) {
+    throw new NodeOptionError('ca', 'is needed with requestCert and rejectUnauthorized (the client CAs)');
+  }
+  return {
+    ...base,
+    ...(requestCert
+      ? strict
+        ? { verify: 'verify_peer' as const, failIfNoPeerCert: true }
+        : // Ask for a certificate but accept any: `authorized` tells the application the verdict.
+          { verify: 'verify_peer' as const, failIfNoPeerCert: false, verifyFun: () => 'valid' as const }
+      : { verify: 'verify_none' as const }),
+    ...(alpn === undefined ? {} : { alpnPreferredProtocols: alpn }),
+    ...(options.honorCipherOrder === undefined ? {} : { honorCipherOrder: options.honorCipherOrder }),
+    ...(options.sessionTimeout === undefined
+      ? {}
+      : { ticketLifetime: options.sessionTimeout, sessionLifetime: options.sessionTimeout }),
+    ...(options.ticketKeys === undefined ? {} : { ticketKeys: [options.ticketKeys] }),
+    handshakeTimeoutMs: options.handshakeTimeout ?? 120_000,
+    ...(options.sslsocket ?? {}),
+  } as ServerOptions;
+}
+
+/** The cert and key of a secure context, for SNI answers. */
+export function certKeyOf(options: SecureContextOptions): CertKeyOptions {
+  const { cert, key, password } = contextOptions(options) as CertKeyOptions;
+  return {
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...(password === undefined ? {} : { password }),
+  };
+}
+
+/** Node's client options that the facade turns into sslsocket's (the rest are TLSSocket's own). */
+export type ClientContextOptions = ClientOptions;

@@ -1,0 +1,34 @@
+/**
+ * What sslsocket takes from the runtime where Node's built-ins exist (Node, Deno, Bun): TCP, files,
+ * `stream.Duplex` and the bundled root certificates. Chosen through the `#platform` import's
+ * `node` / `deno` / `bun` conditions in package.json; browser bundles get `platform-web` instead,
+ * so they never see a `node:` import.
+ *
+ * @example
+ * import { connectTcp } from '#platform';
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { Duplex } from 'node:stream';
+import { rootCertificates } from 'node:tls';
+import { connectNode, listenNode } from '@sslsocket/transport/node';
+
+export { connectNode as connectTcp, Duplex as PlatformDuplex, listenNode as listenTcp };
+
+/** A file's text (certificates, keys, CRLs). */
+export function readTextFile(path: string): Promise<string> {
+  return readFile(path, 'utf8');
+}
+
+/** The runtime's root certificates (node's bundled Mozilla store; Deno's under Deno), PEM. */
+export function platformRoots(): readonly string[] {
+  return rootCertificates;
+}
+
+/** Appends a line to a file (SSLKEYLOGFILE). */
+export { appendFileSync as appendLine } from 'node:fs';
+
+/** An environment variable, where the runtime has them. */
+export function environment(name: string): string | undefined {
+  return process.env[name];
+}

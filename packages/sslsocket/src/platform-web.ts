@@ -1,0 +1,52 @@
+/**
+ * The `#platform` module for runtimes without Node's built-ins (browsers, workers): no TCP, no
+ * files, no `stream.Duplex`, no bundled roots. Each function says what to use instead; nothing
+ * here imports a `node:` module.
+ *
+ * @example
+ * import { connectTcp } from '#platform';
+ * @module
+ */
+import type { Transport, TransportListener } from '@sslsocket/transport';
+import type { NodeTransportOptions } from '@sslsocket/transport/node';
+
+const NO_TCP = 'needs TCP, which this runtime lacks: pass a Transport (fromWebSocket, fromWebStreams) instead';
+
+export function connectTcp(
+  _host: string,
+  _port: number,
+  _options?: NodeTransportOptions & { timeoutMs?: number },
+): Promise<Transport> {
+  return Promise.reject(new TypeError(`connect(host, port) ${NO_TCP}`));
+}
+
+export function listenTcp(
+  _port: number,
+  _options?: NodeTransportOptions & { host?: string },
+): Promise<TransportListener> {
+  return Promise.reject(new TypeError(`listen(port) ${NO_TCP}`));
+}
+
+export function readTextFile(path: string): Promise<string> {
+  return Promise.reject(
+    new TypeError(`cannot read ${path}: this runtime has no files; pass PEM text (cert, key, cacerts)`),
+  );
+}
+
+/** No bundled roots here: clients pass `cacerts`. */
+export function platformRoots(): readonly string[] {
+  return [];
+}
+
+export function appendLine(_path: string, _line: string): void {}
+
+export function environment(_name: string): string | undefined {
+  return undefined;
+}
+
+/** toDuplex() is for Node's HTTP stack; it has nothing to wrap here. */
+export class PlatformDuplex {
+  constructor() {
+    throw new TypeError('toDuplex() needs node:stream (Node, Deno, Bun)');
+  }
+}

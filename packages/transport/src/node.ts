@@ -1,0 +1,16 @@
+/**
+ * `@sslsocket/transport/node`: the node:net adapters (TCP connect, listen, wrap a `net.Socket`).
+ * They live in their own entry so the main entry never imports `node:net` and bundles for browsers
+ * stay free of Node built-ins.
+ *
+ * @example
+ * import { connectNode } from '@sslsocket/transport/node';
+ * const transport = await connectNode('example.com', 443);
+ * @module
+ */
+export {
+  connectNode,
+  fromNodeSocket,
+  listenNode,
+  type NodeTransportOptions,
+} from './node-transport.js';
