@@ -1,18 +1,11 @@
 /**
- * ConnectionCore: what both sides share — the record layer, the handshake reassembler, the
- * transcript, the output buffer, the event queue, alerts and the close state. The side-specific
- * handshake lives in small state objects (tls13/, tls12/) that the core drives.
+ * ConnectionCore: the driver both sides share. It feeds received bytes to the record layer, hands
+ * each handshake message to the current state and installs the state it returns, dispatches
+ * records (application data, alerts, ChangeCipherSpec), queues events, and owns the close state.
+ * The side- and version-specific handshake lives in small state objects (tls13/, tls12/).
  * @module
  */
-import {
-  ContentType,
-  type HandshakeMessageBytes,
-  HandshakeReassembler,
-  type RecordProtection,
-  RecordReader,
-  RecordWriter,
-  Tls13Protection,
-} from '@sslsocket/record';
+import { ContentType, type HandshakeMessageBytes, type InboundRecord, Tls13Protection } from '@sslsocket/record';
 import {
   type CipherSuite,
   type CryptoProvider,
@@ -21,11 +14,12 @@ import {
   type MaybePromise,
   TlsAlert,
 } from '@sslsocket/suites';
-import { concat, toHex } from './bytes.js';
+import { toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionEvent } from './events.js';
 import { asAlert } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
+import { RecordLayer } from './record-layer.js';
 import type { MasterKeys } from './tls12/keys.js';
 import { trafficKeys } from './tls13/key-schedule.js';
 import { Transcript } from './transcript.js';
@@ -64,15 +58,12 @@ export function andThen<T, U>(value: MaybePromise<T>, next: (v: T) => MaybePromi
 }
 
 export class ConnectionCore {
-  readonly reader: RecordReader;
-  readonly writer = new RecordWriter();
-  readonly reassembler: HandshakeReassembler;
+  readonly record: RecordLayer;
   readonly transcript: Transcript;
   readonly provider: CryptoProvider;
   readonly random: (length: number) => Uint8Array;
   readonly now: () => number;
   state: HandshakeState;
-  handshakeComplete = false;
   /** We received close_notify. */
   readClosed = false;
   /** We sent close_notify (or a fatal alert). */
@@ -83,37 +74,18 @@ export class ConnectionCore {
   /** Current application traffic secrets, for KeyUpdate. */
   readSecret: Uint8Array | undefined;
   writeSecret: Uint8Array | undefined;
-  /** Data written before the handshake completed. */
-  private pendingWrites: Uint8Array[] = [];
-  private flight: Uint8Array[] = [];
-  private output: Uint8Array[] = [];
   private readonly eventQueue: ConnectionEvent[] = [];
   private listener: ((event: ConnectionEvent) => void) | undefined;
   private busy: Promise<void> | undefined;
-  private sealing: Promise<void>[] = [];
   /** KeyUpdates received in a row with no application data between them. */
   keyUpdatesInARow = 0;
   /** Our update_requested KeyUpdates not yet answered by a peer KeyUpdate. */
   unansweredKeyUpdates = 0;
   clientRandom: Uint8Array = new Uint8Array(32);
-  /** Server: accepted 0-RTT bytes still allowed (RFC 8446 §4.2.10), or -1 when not accepting. */
-  earlyDataRemaining = -1;
-  /** Server: rejected 0-RTT bytes we may still skip by failed decryption (RFC 8446 §4.2.10). */
-  skipEarlyDataBytes = 0;
-  /** Server: after a HelloRetryRequest, plaintext-epoch 0-RTT records are ignored. */
-  ignoreEarlyDataRecords = false;
   /** RFC 8446 §7.5 exporter_master_secret, once the server Finished is known. */
   exporterMasterSecret: Uint8Array | undefined;
-  /** The negotiated version, once the ServerHello is sent or received. */
-  version: 'tlsv1.3' | 'tlsv1.2' | undefined;
   /** TLS 1.2: the current master secret and randoms (exporters, Erlang prf). */
   keys12: MasterKeys | undefined;
-  /** TLS 1.2: the read protection the peer's next ChangeCipherSpec installs. */
-  pendingReadProtection: RecordProtection | undefined;
-  /** TLS 1.2: set when a ChangeCipherSpec installed the pending read keys; the Finished state clears it. */
-  changeCipherSpecReceived = false;
-  /** TLS 1.2 server: times (ms) of recent client-initiated renegotiations, for the rate limit. */
-  readonly renegotiationTimes: number[] = [];
 
   /** Pending `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
   private pause: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -127,12 +99,18 @@ export class ConnectionCore {
     this.provider = config.provider;
     this.random = config.random ?? ((n) => config.provider.randomBytes(n));
     this.now = config.clock === undefined ? () => Date.now() : () => (config.clock as { now(): number }).now();
-    this.reader = new RecordReader();
-    // RFC 8446 §5: a TLS 1.3 peer may send plaintext ChangeCipherSpec during the handshake.
-    this.reader.allowPlaintextChangeCipherSpec = true;
-    this.reassembler = new HandshakeReassembler(config.maxHandshakeSize ?? 256 * 1024);
+    this.record = new RecordLayer(config.maxHandshakeSize ?? 256 * 1024);
     this.transcript = new Transcript(config.provider);
     this.state = initial(this);
+  }
+
+  /** The negotiated version, once the ServerHello is sent or received. */
+  get version(): 'tlsv1.3' | 'tlsv1.2' | undefined {
+    return this.record.version;
+  }
+
+  get handshakeComplete(): boolean {
+    return this.record.handshakeComplete;
   }
 
   // ---- the `handshake: 'hello'` pause ----
@@ -184,64 +162,17 @@ export class ConnectionCore {
   }
 
   takeOutput(): Uint8Array | null {
-    this.flush();
-    if (this.sealing.length > 0) return null;
-    if (this.writer.pendingBytes > 0) this.output.push(this.writer.takeOutput());
-    if (this.output.length === 0) return null;
-    const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concat(...this.output);
-    this.output = [];
-    return out;
+    return this.record.takeOutput();
   }
 
   /** Resolves once asynchronous seals are done (a no-op with synchronous providers). */
-  async settle(): Promise<void> {
-    while (this.sealing.length > 0) {
-      const s = this.sealing;
-      this.sealing = [];
-      await Promise.all(s);
-    }
-    await this.writer.settle();
-  }
-
-  private writeRecords(type: number, data: Uint8Array): void {
-    const r = this.writer.writeRecords(type, data);
-    if (isPromiseLike(r)) this.sealing.push(r.then(() => this.writer.settle()));
+  settle(): Promise<void> {
+    return this.record.settle();
   }
 
   /** Appends a handshake message to the transcript (the main one unless given) and the current flight. */
   queueHandshake(raw: Uint8Array, transcript: { update(m: Uint8Array): void } = this.transcript): void {
-    transcript.update(raw);
-    this.flight.push(raw);
-  }
-
-  /**
-   * TLS 1.2 (RFC 5246 §7.1): flushes the flight under the old keys, sends ChangeCipherSpec and
-   * switches the write side to `protection`.
-   */
-  changeWriteProtection12(protection: RecordProtection): void {
-    this.flush();
-    this.writeRecords(ContentType.change_cipher_spec, Uint8Array.of(1));
-    this.writer.setProtection(protection);
-  }
-
-  /** Writes a handshake message that is not part of the transcript (KeyUpdate, NewSessionTicket). */
-  writeHandshakeOutsideTranscript(raw: Uint8Array): void {
-    this.flush();
-    this.writeRecords(ContentType.handshake, raw);
-  }
-
-  /** Writes the buffered flight as handshake records under the current write keys. */
-  flush(): void {
-    if (this.flight.length === 0) return;
-    const data = this.flight.length === 1 ? (this.flight[0] as Uint8Array) : concat(...this.flight);
-    this.flight = [];
-    this.writeRecords(ContentType.handshake, data);
-  }
-
-  /** RFC 8446 App. D.4: the dummy ChangeCipherSpec of middlebox compatibility mode. */
-  sendChangeCipherSpec(): void {
-    this.flush();
-    this.writeRecords(ContentType.change_cipher_spec, Uint8Array.of(1));
+    this.record.queueHandshake(raw, transcript);
   }
 
   // ---- keys ----
@@ -253,15 +184,12 @@ export class ConnectionCore {
   }
 
   setWriteSecret(secret: Uint8Array): void {
-    this.flush();
-    this.writer.setProtection(this.protection(secret));
+    this.record.setWriteProtection(this.protection(secret));
     this.writeSecret = secret;
   }
 
   setReadSecret(secret: Uint8Array): void {
-    // RFC 8446 §5.1: a handshake message must not span a key change.
-    this.reassembler.assertNoPartialMessage();
-    this.reader.setProtection(this.protection(secret));
+    this.record.setReadProtection(this.protection(secret));
     this.readSecret = secret;
   }
 
@@ -277,37 +205,13 @@ export class ConnectionCore {
   write(data: Uint8Array): void {
     if (this.writeClosed || this.failed !== undefined)
       throw new TlsAlert('internal_error', 'connection closed for writing');
-    if (!this.handshakeComplete) {
-      this.pendingWrites.push(data.slice());
-      return;
-    }
-    if (data.length > 0) this.writeRecords(ContentType.application_data, data);
-  }
-
-  /** 0-RTT data (client), written under the early traffic keys already installed. */
-  writeEarlyData(data: Uint8Array): void {
-    this.writeRecords(ContentType.application_data, data);
-  }
-
-  /** Called by the states when the handshake is done: pending writes go out now. */
-  completeHandshake(): void {
-    this.handshakeComplete = true;
-    // RFC 8446 §5: after the handshake, a ChangeCipherSpec is unexpected_message.
-    this.reader.allowPlaintextChangeCipherSpec = false;
-    const pending = this.pendingWrites;
-    this.pendingWrites = [];
-    for (const d of pending) if (d.length > 0) this.writeRecords(ContentType.application_data, d);
-  }
-
-  sendAlert(alert: TlsAlert): void {
-    this.flush();
-    this.writeRecords(ContentType.alert, Uint8Array.of(alert.level === 'warning' ? 1 : 2, alert.code));
+    this.record.write(data);
   }
 
   /** Sends close_notify (RFC 8446 §6.1); reading continues until the peer closes (half-close). */
   close(): void {
     if (this.writeClosed || this.failed !== undefined) return;
-    this.sendAlert(new TlsAlert('close_notify'));
+    this.record.sendAlert(new TlsAlert('close_notify'));
     this.writeClosed = true;
   }
 
@@ -317,11 +221,11 @@ export class ConnectionCore {
     const alert = asAlert(error);
     this.failed = alert;
     if (alert.sentByUs && !this.writeClosed) {
-      this.flight = [];
+      this.record.dropFlight();
       try {
-        this.sendAlert(alert.code === 0 ? new TlsAlert('internal_error') : alert);
+        this.record.sendAlert(alert.code === 0 ? new TlsAlert('internal_error') : alert);
         // RFC 8446 §6.1: user_canceled is a warning that must be followed by close_notify.
-        if (alert.code === 90) this.sendAlert(new TlsAlert('close_notify'));
+        if (alert.code === 90) this.record.sendAlert(new TlsAlert('close_notify'));
       } catch {
         // The write epoch may be unusable (e.g. sequence exhausted); nothing more can be sent.
       }
@@ -336,7 +240,7 @@ export class ConnectionCore {
   /** Feeds bytes from the peer. Never throws: failures become alerts and an error event. */
   receive(bytes: Uint8Array): MaybePromise<void> {
     if (this.failed !== undefined || this.readClosed) return;
-    this.reader.feed(bytes);
+    this.record.feed(bytes);
     if (this.busy !== undefined) return this.busy;
     return this.drive();
   }
@@ -356,14 +260,14 @@ export class ConnectionCore {
    * Runs the state machine until it needs more bytes; chains on Promises only when they occur.
    * `requested` is a state an application request produced, installed first.
    */
-  drive(requested?: MaybePromise<HandshakeState>): MaybePromise<void> {
+  private drive(requested?: MaybePromise<HandshakeState>): MaybePromise<void> {
     let first = requested;
     try {
       for (;;) {
         const step = this.step(first);
         first = undefined;
         if (step === false) {
-          this.flush();
+          this.record.flush();
           return;
         }
         if (isPromiseLike(step)) {
@@ -408,35 +312,17 @@ export class ConnectionCore {
    * the next state (or a Promise of it, undefined when the state stays).
    */
   private work(): boolean | MaybePromise<HandshakeState | undefined> {
-    if (this.sealing.length > 0) {
-      const s = this.sealing;
-      this.sealing = [];
-      return Promise.all(s).then(() => undefined);
-    }
-    const message = this.reassembler.next();
+    const sealing = this.record.takeSealing();
+    if (sealing !== undefined) return sealing.then(() => undefined);
+    const message = this.record.nextMessage();
     // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating.
     if (message !== null && message.type === HandshakeType.hello_request && this.ignoresHelloRequest()) return true;
     if (message !== null) return this.state.handle(message);
-    let record: ReturnType<RecordReader['next']>;
-    const before = this.reader.buffered;
-    try {
-      record = this.reader.next();
-    } catch (e) {
-      // RFC 8446 §4.2.10: a server rejecting 0-RTT skips records it cannot decrypt, up to
-      // max_early_data_size; the trial leaves the epoch's sequence number untouched.
-      if (this.skipEarlyDataBytes > 0 && e instanceof TlsAlert && e.description === 'bad_record_mac') {
-        this.skipEarlyDataBytes -= before - this.reader.buffered;
-        this.setReadSecret(this.readSecret as Uint8Array);
-        return true;
-      }
-      throw e;
-    }
+    const record = this.record.nextRecord();
+    if (record === 'skipped') return true;
     if (record === null) return false;
-    if (!isPromiseLike(record) && record.protected && this.skipEarlyDataBytes > 0) this.skipEarlyDataBytes = 0;
-    if (isPromiseLike(record)) {
-      return record.then((r) => (r === null ? undefined : this.handleRecord(r.contentType, r.fragment, r.protected)));
-    }
-    return this.handleRecord(record.contentType, record.fragment, record.protected) ?? true;
+    if (isPromiseLike(record)) return record.then((r) => (r === null ? undefined : this.handleRecord(r)));
+    return this.handleRecord(record) ?? true;
   }
 
   private ignoresHelloRequest(): boolean {
@@ -444,60 +330,34 @@ export class ConnectionCore {
   }
 
   /** Handles one record; returns the next state when a warning alert changes it. */
-  private handleRecord(type: number, fragment: Uint8Array, isProtected: boolean): HandshakeState | undefined {
+  private handleRecord(record: InboundRecord): HandshakeState | undefined {
+    const { contentType: type, fragment, protected: isProtected } = record;
     // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
-    if (type !== ContentType.handshake && this.reassembler.hasPartialMessage) {
-      throw new TlsAlert('unexpected_message', 'record interleaved with a fragmented handshake message');
-    }
+    if (type !== ContentType.handshake) this.record.checkNotInterleaved();
     switch (type) {
       case ContentType.handshake:
-        this.reassembler.push(fragment);
+        this.record.pushHandshake(fragment);
         return;
-      case ContentType.application_data:
-        if (this.ignoreEarlyDataRecords && !isProtected) return;
-        if (this.earlyDataRemaining >= 0 && !this.handshakeComplete && isProtected) {
-          this.earlyDataRemaining -= fragment.length;
-          if (this.earlyDataRemaining < 0) throw new TlsAlert('unexpected_message', 'too much early data');
-          if (fragment.length > 0) this.emit({ type: 'data', data: fragment.slice() });
-          return;
+      case ContentType.application_data: {
+        const early = this.record.earlyData?.classify(fragment, isProtected, this.handshakeComplete);
+        if (early === 'ignore') return;
+        if (early === undefined) {
+          if (!this.handshakeComplete || !isProtected) {
+            throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
+          }
+          this.keyUpdatesInARow = 0;
         }
-        if (!this.handshakeComplete || !isProtected) {
-          throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
-        }
-        this.keyUpdatesInARow = 0;
         if (fragment.length > 0) this.emit({ type: 'data', data: fragment.slice() });
         return;
+      }
       case ContentType.alert:
         return this.handleAlert(fragment);
       case ContentType.change_cipher_spec:
-        if (this.version === 'tlsv1.2') {
-          this.handleChangeCipherSpec12(fragment);
-          return;
-        }
-        // RFC 8446 §5: only an unprotected single 0x01 byte, only during the handshake.
-        if (isProtected || this.handshakeComplete) throw new TlsAlert('unexpected_message', 'ChangeCipherSpec');
-        if (fragment.length !== 1 || fragment[0] !== 1)
-          throw new TlsAlert('unexpected_message', 'bad ChangeCipherSpec');
+        this.record.changeCipherSpec(fragment, isProtected);
         return;
       default:
         throw new TlsAlert('unexpected_message', `record type ${type}`);
     }
-  }
-
-  /** RFC 5246 §7.1: ChangeCipherSpec switches the read side to the pending keys, only when expected. */
-  private handleChangeCipherSpec12(fragment: Uint8Array): void {
-    if (fragment.length !== 1 || fragment[0] !== 1) throw new TlsAlert('decode_error', 'bad ChangeCipherSpec');
-    const pending = this.pendingReadProtection;
-    if (pending === undefined || this.changeCipherSpecReceived) {
-      throw new TlsAlert('unexpected_message', 'ChangeCipherSpec not expected here');
-    }
-    // RFC 5246 §7.1: the handshake message before Finished must be complete at the key change.
-    if (this.reassembler.hasPartialMessage) {
-      throw new TlsAlert('unexpected_message', 'ChangeCipherSpec inside a fragmented handshake message');
-    }
-    this.reader.setProtection(pending);
-    this.pendingReadProtection = undefined;
-    this.changeCipherSpecReceived = true;
   }
 
   private handleAlert(fragment: Uint8Array): HandshakeState | undefined {

@@ -91,7 +91,7 @@ export function mutateOutgoing(
     return Uint8Array.of(newType, body.length >> 16, (body.length >> 8) & 255, body.length & 255, ...body);
   };
   const queue = core.queueHandshake.bind(core);
-  const direct = core.writeHandshakeOutsideTranscript.bind(core);
+  const direct = core.record.writeHandshakeOutsideTranscript.bind(core.record);
   core.queueHandshake = (raw, transcript) => queue(frame(raw), transcript);
-  core.writeHandshakeOutsideTranscript = (raw) => direct(frame(raw));
+  core.record.writeHandshakeOutsideTranscript = (raw) => direct(frame(raw));
 }

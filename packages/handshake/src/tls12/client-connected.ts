@@ -65,8 +65,8 @@ export class ClientConnected12 implements HandshakeState {
       helloExtensions(core, new Map(), undefined, undefined, 0x0a0a, offer, false),
     );
     const raw = frameHandshake(HandshakeType.client_hello, hello);
-    core.flush();
-    core.writeHandshakeOutsideTranscript(raw);
+    core.record.flush();
+    core.record.writeHandshakeOutsideTranscript(raw);
     return new ExpectServerHello12(core, { hello, raw, offer, offered13: false }, previous, this);
   }
 }

@@ -106,7 +106,7 @@ export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12):
               schemeCodes12(config.signatureAlgs),
             );
       return andThen(signed, () => {
-        core.changeWriteProtection12((hs.protections as Protections).client);
+        core.record.changeWriteProtection12((hs.protections as Protections).client);
         sendFinished12(core, hs);
       });
     }),

@@ -82,8 +82,7 @@ export function handleServerHello12(
       }
     }
   }
-  core.version = 'tlsv1.2';
-  core.reader.allowPlaintextChangeCipherSpec = false;
+  core.record.negotiated('tlsv1.2');
   const hs = new ClientHandshake12(core.provider, previous, connected);
   hs.suite = suite;
   hs.clientRandom = offer.hello.random;
@@ -149,21 +148,19 @@ function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: S
   // As in TLS 1.3: the name we asked for (servers do not acknowledge SNI when resuming).
   if (config.serverName !== false) hs.serverName = config.serverName;
   const limit = exts.get(ExtensionType.record_size_limit);
-  if (limit !== undefined) {
-    // RFC 8449 §4: in TLS 1.2 the limit counts plaintext bytes only.
-    hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
-    core.writer.maxFragment = Math.min(16384, hs.peerRecordSizeLimit);
-    if (config.recordSizeLimit !== undefined) core.reader.maxPlaintext = Math.min(16384, config.recordSizeLimit);
-  }
+  // RFC 8449 §4: in TLS 1.2 the limit counts plaintext bytes only.
+  if (limit !== undefined) hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
   const mfl = exts.get(ExtensionType.max_fragment_length);
-  if (mfl !== undefined) {
-    const wanted = config.maxFragmentLength;
-    if (wanted === undefined || mfl.length !== 1 || mfl[0] !== MAX_FRAGMENT_CODES[wanted]) {
-      throw new TlsAlert('illegal_parameter', 'max_fragment_length does not match our request');
-    }
-    core.writer.maxFragment = Math.min(core.writer.maxFragment, wanted);
-    core.reader.maxPlaintext = Math.min(core.reader.maxPlaintext, wanted);
+  const wanted = config.maxFragmentLength;
+  if (mfl !== undefined && (wanted === undefined || mfl.length !== 1 || mfl[0] !== MAX_FRAGMENT_CODES[wanted])) {
+    throw new TlsAlert('illegal_parameter', 'max_fragment_length does not match our request');
   }
+  core.record.applyRecordLimits({
+    version: 'tlsv1.2',
+    peerRecordSizeLimit: hs.peerRecordSizeLimit,
+    ownRecordSizeLimit: config.recordSizeLimit,
+    maxFragmentLength: mfl === undefined ? undefined : wanted,
+  });
   hs.ticketExpected = exts.has(ExtensionType.session_ticket);
   hs.statusRequested = exts.has(ExtensionType.status_request);
 }
@@ -318,7 +315,7 @@ export class ExpectServerFinished12 implements HandshakeState {
     checkFinished12(core, hs, message);
     if (hs.resumed) {
       // RFC 5246 §7.3: in an abbreviated handshake the client's CCS and Finished come last.
-      core.changeWriteProtection12((hs.protections as Protections).client);
+      core.record.changeWriteProtection12((hs.protections as Protections).client);
       sendFinished12(core, hs);
     }
     emitSession(core, hs);

@@ -6,7 +6,7 @@ import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
 import { type Extensions, ExtensionType } from '../messages/extensions.js';
 import { HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello } from '../messages/hello.js';
-import { baseClient, baseServer, clientId, connect, mutateOutgoing, pump } from '../test/pair.js';
+import { baseClient, baseServer, clientId, connect, coreOf, mutateOutgoing, pump } from '../test/pair.js';
 import { leafPublicKey } from '../tls13/auth.js';
 import { ServerSessionCache, type Session12 } from './session.js';
 
@@ -221,13 +221,10 @@ describe('TLS 1.2 engine, in memory', () => {
       return out;
     });
     if (what.includes('before')) {
-      const core = (
-        client as unknown as {
-          core: { changeWriteProtection12: (p: unknown) => void; writer: { setProtection: (p: unknown) => void } };
-        }
-      ).core;
+      const record = coreOf(client).record;
+      const { writer } = record as unknown as { writer: { setProtection: (p: unknown) => void } };
       // Drop the CCS record but still switch keys: the server sees Finished in the clear epoch.
-      core.changeWriteProtection12 = (p) => core.writer.setProtection(p);
+      record.changeWriteProtection12 = (p) => writer.setProtection(p);
     }
     client.start();
     pump(client, server);

@@ -114,8 +114,9 @@ export function sendFinished12(core: ConnectionCore, hs: Handshake12): void {
  * the right verify_data (else decrypt_error).
  */
 export function checkFinished12(core: ConnectionCore, hs: Handshake12, message: HandshakeMessageBytes): void {
-  if (!core.changeCipherSpecReceived) throw new TlsAlert('unexpected_message', 'Finished before ChangeCipherSpec');
-  core.changeCipherSpecReceived = false;
+  if (!core.record.takeChangeCipherSpec()) {
+    throw new TlsAlert('unexpected_message', 'Finished before ChangeCipherSpec');
+  }
   const finished = Finished.decode(new Reader(message.body), 12);
   const peer = core.role === 'client' ? 'server' : 'client';
   const expected = finishedVerifyData12(core.provider, hs.keys as MasterKeys, peer, hs.transcript.current());
@@ -219,7 +220,7 @@ export function parameters12(hs: Handshake12): NegotiatedParameters {
 export function completeHandshake12(core: ConnectionCore, hs: Handshake12): void {
   core.keys12 = hs.keys;
   core.emit({ type: 'handshakeComplete', parameters: parameters12(hs) });
-  if (!core.handshakeComplete) core.completeHandshake();
+  if (!core.handshakeComplete) core.record.completeHandshake();
 }
 
 /** Derives both directions' record keys; the peer's apply at its ChangeCipherSpec (ours at our own). */
@@ -230,7 +231,7 @@ export function installKeys(core: ConnectionCore, hs: Handshake12): void {
   // Explicit CBC IVs come from the configured random source, so replays reproduce them.
   const random = core.config.random;
   hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);
-  core.pendingReadProtection = core.role === 'client' ? hs.protections.server : hs.protections.client;
+  core.record.setPendingReadProtection(core.role === 'client' ? hs.protections.server : hs.protections.client);
 }
 
 /** The previous handshake's RFC 5746 state, for the next ClientHello's renegotiation_info. */
@@ -251,5 +252,5 @@ export function renegotiationAllowed(core: ConnectionCore, hs: Handshake12): boo
 
 /** Declines a renegotiation with a no_renegotiation warning (RFC 5746 §4.5, RFC 5246 §7.2.2). */
 export function refuseRenegotiation(core: ConnectionCore): void {
-  core.sendAlert(new TlsAlert('no_renegotiation', undefined, { level: 'warning' }));
+  core.record.sendAlert(new TlsAlert('no_renegotiation', undefined, { level: 'warning' }));
 }

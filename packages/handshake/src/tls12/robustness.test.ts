@@ -52,7 +52,7 @@ describe('TLS 1.2 under corrupted input: an alert, never a crash or a silent suc
         // The corruption is caught (a typed alert); or it hit bytes with no meaning and both sides
         // completed; or it made a record or handshake header promise more bytes, and a side waits for
         // them (the socket layer's handshake timeout ends that wait).
-        const pending = (c: Connection) => coreOf(c).reader.buffered > 0 || coreOf(c).reassembler.hasPartialMessage;
+        const pending = (c: Connection) => coreOf(c).record.hasPendingInput;
         const waiting = pending(client) || pending(server);
         if (failed !== undefined) expect(failed.description).toMatch(/^[a-z_]+$/);
         else if (!waiting) expect(client.handshakeComplete && server.handshakeComplete).toBe(true);

@@ -56,7 +56,7 @@ export class ServerConnected12 implements HandshakeState {
       throw new TlsAlert('handshake_failure', 'the client does not support secure renegotiation');
     }
     this.helloRequested = true;
-    this.core.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.hello_request, new Uint8Array(0)));
+    this.core.record.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.hello_request, new Uint8Array(0)));
     return this;
   }
 }

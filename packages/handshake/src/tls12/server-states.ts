@@ -144,7 +144,7 @@ export class ExpectClientFinished12 implements HandshakeState {
     if (cache !== undefined && hs.sessionId.length > 0) cache.put(hs.sessionId, sessionState(core, hs));
     const ticket = hs.issueTicket ? sendTicket(core, hs) : undefined;
     const finish = (): HandshakeState => {
-      core.changeWriteProtection12((hs.protections as Protections).server);
+      core.record.changeWriteProtection12((hs.protections as Protections).server);
       sendFinished12(core, hs);
       completeHandshake12(core, hs);
       return hs.connected(core, hs);

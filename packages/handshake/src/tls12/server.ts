@@ -67,8 +67,7 @@ export function handleClientHello12(
 ): MaybePromise<HandshakeState> {
   const config = core.config;
   if (!ch.compressionMethods.includes(0)) throw new TlsAlert('illegal_parameter', 'null compression not offered');
-  core.version = 'tlsv1.2';
-  core.reader.allowPlaintextChangeCipherSpec = false;
+  core.record.negotiated('tlsv1.2');
   const hs = new ServerHandshake12(core.provider, previous, connected);
   hs.clientRandom = ch.random;
   core.clientRandom = ch.random;
@@ -169,20 +168,24 @@ function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: Clien
   if (limit !== undefined) {
     // RFC 8449 §4: in TLS 1.2 the limit is plaintext bytes.
     hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
-    core.writer.maxFragment = Math.min(16384, hs.peerRecordSizeLimit);
     if (config.recordSizeLimit !== undefined) {
       exts.set(ExtensionType.record_size_limit, encodeU16(config.recordSizeLimit));
-      core.reader.maxPlaintext = Math.min(16384, config.recordSizeLimit);
     }
   }
   const mfl = ch.extensions.get(ExtensionType.max_fragment_length);
+  let size: number | undefined;
+  // RFC 8449 §5: record_size_limit wins over max_fragment_length.
   if (mfl !== undefined && limit === undefined) {
-    const size = mfl.length === 1 ? MAX_FRAGMENT_SIZES[mfl[0] as number] : undefined;
+    size = mfl.length === 1 ? MAX_FRAGMENT_SIZES[mfl[0] as number] : undefined;
     if (size === undefined) throw new TlsAlert('illegal_parameter', 'bad max_fragment_length');
     exts.set(ExtensionType.max_fragment_length, Uint8Array.of(MAX_FRAGMENT_CODES[size] as number));
-    core.writer.maxFragment = Math.min(core.writer.maxFragment, size);
-    core.reader.maxPlaintext = Math.min(core.reader.maxPlaintext, size);
   }
+  core.record.applyRecordLimits({
+    version: 'tlsv1.2',
+    peerRecordSizeLimit: hs.peerRecordSizeLimit,
+    ownRecordSizeLimit: config.recordSizeLimit,
+    maxFragmentLength: size,
+  });
 }
 
 /** ServerHello.random: 32 random bytes, ending in the RFC 8446 §4.1.3 sentinel when we support 1.3. */
@@ -231,7 +234,7 @@ function resume(
   installKeys(core, hs);
   const ticket = hs.issueTicket ? sendTicket(core, hs) : undefined;
   return andThen(ticket, () => {
-    core.changeWriteProtection12((hs.protections as Protections).server);
+    core.record.changeWriteProtection12((hs.protections as Protections).server);
     sendFinished12(core, hs);
     return new ExpectClientFinished12(core, hs);
   });

@@ -187,7 +187,7 @@ export function postHandshakeSink(core: ConnectionCore, transcript: Transcript):
     transcript,
     send: (raw) => {
       transcript.update(raw);
-      core.writeHandshakeOutsideTranscript(raw);
+      core.record.writeHandshakeOutsideTranscript(raw);
     },
   };
 }

@@ -80,7 +80,7 @@ export function sendClientSecondFlight(flight: ClientFlightContext): MaybePromis
     core.setWriteSecret(clientApp);
     flight.resumptionMasterSecret = deriveSecret(p, h, hs.masterSecret, 'res master', core.transcript.current());
     flight.handshakeTranscript = core.transcript.fork();
-    core.completeHandshake();
+    core.record.completeHandshake();
   });
 }
 

@@ -52,13 +52,13 @@ export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
   const secret = deriveSecret(p, h, early, 'c e traffic', p.digest(h, hs.hello.raw));
   core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
   if (hs.hello.hello.legacySessionId.length > 0) {
-    core.sendChangeCipherSpec();
+    core.record.sendChangeCipherSpec();
     hs.ccsSent = true;
   }
   core.suite = psk.suite;
   core.hash = h;
   core.setWriteSecret(secret);
-  core.writeEarlyData(data);
+  core.record.writeEarlyData(data);
   hs.earlySent = true;
 }
 
@@ -66,7 +66,7 @@ export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
 export function switchToHandshakeWrite(core: ConnectionCore, hs: ClientHandshake): void {
   if (hs.handshakeWriteInstalled) return;
   if (hs.hello.hello.legacySessionId.length > 0 && !hs.ccsSent) {
-    core.sendChangeCipherSpec();
+    core.record.sendChangeCipherSpec();
     hs.ccsSent = true;
   }
   core.setWriteSecret(hs.clientHandshakeSecret);

@@ -70,12 +70,13 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     );
     const limit = ee.extensions.get(ExtensionType.record_size_limit);
     if (limit !== undefined) {
-      // RFC 8449 §4: in TLS 1.3 the limit counts the inner content type byte.
+      // RFC 8449 §4: the server supports the extension, so our own advertised limit binds it too.
       this.hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
-      this.core.writer.maxFragment = Math.min(16384, this.hs.peerRecordSizeLimit - 1);
-      // The server supports the extension, so our own advertised limit now binds it too.
-      const ours = this.core.config.recordSizeLimit;
-      if (ours !== undefined) this.core.reader.maxPlaintext = Math.min(16384, ours - 1);
+      this.core.record.applyRecordLimits({
+        version: 'tlsv1.3',
+        peerRecordSizeLimit: this.hs.peerRecordSizeLimit,
+        ownRecordSizeLimit: this.core.config.recordSizeLimit,
+      });
     }
     const early = ee.extensions.get(ExtensionType.early_data);
     if (early !== undefined) {

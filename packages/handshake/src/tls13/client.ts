@@ -3,7 +3,7 @@
  * Every message that does not fit the current state is unexpected_message.
  * @module
  */
-import { type HandshakeMessageBytes, NullProtection } from '@sslsocket/record';
+import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { equalBytes } from '../bytes.js';
 import { buildClientHello, frameClientHello, helloExtensions, makeKeyShares } from '../client-hello.js';
@@ -38,10 +38,10 @@ export class ClientStart implements HandshakeState {
     return andThen(buildClientHello(core), (hello) => {
       // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for
       // compatibility; every later record uses 0x0303.
-      core.writer.setProtection(new NullProtection(0x0301));
+      core.record.setPlaintextWrite(0x0301);
       core.queueHandshake(hello.raw);
-      core.flush();
-      core.writer.setProtection(new NullProtection(0x0303));
+      core.record.flush();
+      core.record.setPlaintextWrite(0x0303);
       const hs = new ClientHandshake(hello);
       if (hello.psk?.earlyData === true) sendEarlyData(core, hs);
       return new ExpectServerHello(core, hs);
@@ -110,7 +110,7 @@ export class ExpectServerHello implements HandshakeState {
     hs.suite = suite;
     core.suite = suite;
     core.hash = suite.prfHash;
-    core.version = 'tlsv1.3';
+    core.record.negotiated('tlsv1.3');
     let psk: Uint8Array | undefined;
     const pskExt = sh.extensions.get(ExtensionType.pre_shared_key);
     if (pskExt !== undefined) {
@@ -188,7 +188,7 @@ export class ExpectServerHello implements HandshakeState {
       throw new TlsAlert('illegal_parameter', 'HelloRetryRequest would not change the ClientHello');
     }
     // RFC 8446 §4.1.4: early data is rejected after a HelloRetryRequest; the retry is plaintext.
-    if (hs.earlySent) core.writer.setProtection(new NullProtection(0x0303));
+    if (hs.earlySent) core.record.setPlaintextWrite(0x0303);
     core.transcript.start(suite.prfHash);
     core.transcript.replaceWithMessageHash();
     core.transcript.update(message.raw);
@@ -216,7 +216,7 @@ export class ExpectServerHello implements HandshakeState {
       };
       // RFC 8446 App. D.4: in compatibility mode the dummy CCS goes before the second flight.
       if (first.legacySessionId.length > 0 && !hs.ccsSent) {
-        core.sendChangeCipherSpec();
+        core.record.sendChangeCipherSpec();
         hs.ccsSent = true;
       }
       core.queueHandshake(raw);

@@ -26,8 +26,8 @@ export function sendKeyUpdate(core: ConnectionCore, requestPeer: boolean): void 
     core.unansweredKeyUpdates++;
   }
   // KeyUpdate is not part of the transcript: write it directly, not through queueHandshake.
-  core.flush();
-  core.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.key_update, new KeyUpdate(requestPeer)));
+  core.record.flush();
+  core.record.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.key_update, new KeyUpdate(requestPeer)));
   core.setWriteSecret(nextTrafficSecret(core.provider, core.hash, core.writeSecret));
   core.emit({ type: 'keyUpdate', direction: 'write' });
 }

@@ -47,7 +47,7 @@ export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 
     const exts = new Extensions();
     if (maxEarly > 0) exts.set(ExtensionType.early_data, encodeU32(maxEarly));
     const nst = new NewSessionTicket(lifetime, ticketAgeAdd, nonce, ticket, exts);
-    core.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.new_session_ticket, nst));
+    core.record.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.new_session_ticket, nst));
     return issueTickets(core, hs, index + 1);
   });
 }
@@ -88,7 +88,7 @@ export class ServerConnected implements HandshakeState {
     const raw = frameHandshake(HandshakeType.certificate_request, new CertificateRequest(context, exts));
     const transcript = this.handshakeTranscript.fork();
     transcript.update(raw);
-    this.core.writeHandshakeOutsideTranscript(raw);
+    this.core.record.writeHandshakeOutsideTranscript(raw);
     this.pending = { context, transcript, step: 'certificate', peerKey: undefined, chain: [] };
     return this;
   }

@@ -4,7 +4,9 @@
  */
 import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { CertifiedKey } from '../config.js';
+import type { ConnectionCore } from '../core.js';
 import type { ClientHello } from '../messages/hello.js';
+import { EarlyDataReceiver } from './early-data.js';
 import type { AcceptedPsk } from './server-hello.js';
 
 /** What the server learns during the handshake; shared by its states. */
@@ -32,7 +34,15 @@ export class ServerHandshake {
   ccsSent = false;
   /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
   postHandshakeAuth = false;
+  /** The 0-RTT accounting the record layer consults once the client offers early data. */
+  readonly earlyData = new EarlyDataReceiver();
   /** 0-RTT accepted (RFC 8446 §4.2.10). */
   earlyAccepted = false;
   clientEarlySecret: Uint8Array | undefined;
+
+  /** Lets the record layer consult our 0-RTT accounting (RFC 8446 §4.2.10). */
+  attachEarlyData(core: ConnectionCore): EarlyDataReceiver {
+    core.record.earlyData = this.earlyData;
+    return this.earlyData;
+  }
 }

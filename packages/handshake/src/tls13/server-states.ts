@@ -25,7 +25,7 @@ export class ExpectEndOfEarlyData implements HandshakeState {
     expectType(message, HandshakeType.end_of_early_data, this.name);
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'EndOfEarlyData has a body');
     this.core.transcript.update(message.raw);
-    this.core.earlyDataRemaining = -1;
+    this.hs.earlyData.end();
     this.core.setReadSecret(this.hs.clientHandshakeSecret);
     return new ExpectClientFinished(this.core, this.hs);
   }
@@ -106,7 +106,7 @@ export class ExpectClientFinished implements HandshakeState {
       core.transcript.current(),
     );
     const handshakeTranscript = core.transcript.fork();
-    core.completeHandshake();
+    core.record.completeHandshake();
     core.emit({ type: 'handshakeComplete', parameters: serverNegotiated(hs) });
     return andThen(issueTickets(core, hs), () => new ServerConnected(core, hs, handshakeTranscript));
   }

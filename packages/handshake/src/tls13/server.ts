@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { HandshakeMessageBytes } from '@sslsocket/record';
+import { type HandshakeMessageBytes, MAX_PLAINTEXT, MAX_TLS13_EXPANSION } from '@sslsocket/record';
 import {
   type CipherSuite,
   type GroupName,
@@ -127,7 +127,7 @@ export class ExpectClientHello implements HandshakeState {
       return handleClientHello12(core, ch, message, undefined, serverConnected12);
     }
     checkVersions(ch);
-    core.version = 'tlsv1.3';
+    core.record.negotiated('tlsv1.3');
     // RFC 8446 §4.2.6: post-handshake authentication only if the client offered it.
     hs.postHandshakeAuth = ch.extensions.has(ExtensionType.post_handshake_auth);
     core.clientRandom = ch.random;
@@ -189,7 +189,9 @@ export class ExpectClientHello implements HandshakeState {
           );
           core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', hs.clientEarlySecret);
         } else {
-          core.skipEarlyDataBytes = Math.max(config.maxEarlyDataSize ?? 0, 16384) + 256 * 64;
+          // RFC 8446 §4.2.10: skip what fails to decrypt, up to the most 0-RTT a client may send.
+          const bound = Math.max(config.maxEarlyDataSize ?? 0, MAX_PLAINTEXT) + MAX_TLS13_EXPANSION * 64;
+          hs.attachEarlyData(core).reject(bound, () => core.setReadSecret(hs.clientHandshakeSecret));
         }
       }
       const certificate =
@@ -253,10 +255,10 @@ export class ExpectClientHello implements HandshakeState {
     core.transcript.replaceWithMessageHash();
     core.queueHandshake(frameHandshake(HandshakeType.server_hello, hrr));
     // RFC 8446 §4.2.10: 0-RTT sent with the first ClientHello is dropped after a retry.
-    if (ch.extensions.has(ExtensionType.early_data)) core.ignoreEarlyDataRecords = true;
+    if (ch.extensions.has(ExtensionType.early_data)) hs.attachEarlyData(core).ignoreAfterRetry();
     // RFC 8446 App. D.4: a compatibility-mode server sends CCS right after its first message.
     if (ch.legacySessionId.length > 0) {
-      core.sendChangeCipherSpec();
+      core.record.sendChangeCipherSpec();
       hs.ccsSent = true;
     }
     return this;
@@ -283,7 +285,7 @@ export class ExpectClientHello implements HandshakeState {
     const sh = new ServerHello(0x0303, core.random(32), ch.legacySessionId, suite.code, 0, exts);
     core.queueHandshake(frameHandshake(HandshakeType.server_hello, sh));
     if (ch.legacySessionId.length > 0 && !hs.ccsSent) {
-      core.sendChangeCipherSpec();
+      core.record.sendChangeCipherSpec();
       hs.ccsSent = true;
     }
     const hsSecret = handshakeSecret(p, h, earlySecret(p, h, hs.psk?.key), share?.sharedSecret);
@@ -296,7 +298,7 @@ export class ExpectClientHello implements HandshakeState {
     core.setWriteSecret(serverHs);
     if (hs.earlyAccepted) {
       core.setReadSecret(hs.clientEarlySecret as Uint8Array);
-      core.earlyDataRemaining = Math.min(config.maxEarlyDataSize ?? 0, hs.psk?.ticket?.maxEarlyDataSize ?? 0);
+      hs.attachEarlyData(core).accept(Math.min(config.maxEarlyDataSize ?? 0, hs.psk?.ticket?.maxEarlyDataSize ?? 0));
     } else {
       core.setReadSecret(hs.clientHandshakeSecret);
     }
@@ -307,10 +309,12 @@ export class ExpectClientHello implements HandshakeState {
     }
     if (config.recordSizeLimit !== undefined && hs.peerRecordSizeLimit !== undefined) {
       ee.set(ExtensionType.record_size_limit, encodeU16(config.recordSizeLimit));
-      // RFC 8449 §4: in TLS 1.3 the limit includes the content type byte.
-      core.reader.maxPlaintext = Math.min(16384, config.recordSizeLimit - 1);
     }
-    if (hs.peerRecordSizeLimit !== undefined) core.writer.maxFragment = Math.min(16384, hs.peerRecordSizeLimit - 1);
+    core.record.applyRecordLimits({
+      version: 'tlsv1.3',
+      peerRecordSizeLimit: hs.peerRecordSizeLimit,
+      ownRecordSizeLimit: config.recordSizeLimit,
+    });
     if (hs.serverName !== undefined) ee.set(ExtensionType.server_name, new Uint8Array(0));
     if (hs.alpn !== undefined)
       ee.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn([utf8(hs.alpn)]));
