@@ -8,10 +8,8 @@ import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import type { ConnectionConfig } from './config.js';
 import { ConnectionCore } from './core.js';
 import type { ConnectionEvent } from './events.js';
-import { erlangPrf, exportKeyingMaterial12 } from './tls12/keys.js';
+import { erlangPrf } from './tls12/keys.js';
 import { ClientStart } from './tls13/client.js';
-import { exportKeyingMaterial } from './tls13/key-schedule.js';
-import { sendKeyUpdate } from './tls13/key-update.js';
 import { ExpectClientHello } from './tls13/server.js';
 import { ServerHandshake } from './tls13/server-handshake.js';
 
@@ -47,7 +45,9 @@ export abstract class Connection {
       throw new TlsAlert('internal_error', 'KeyUpdate is TLS 1.3 only; TLS 1.2 rekeys by renegotiate()');
     }
     try {
-      sendKeyUpdate(this.core, requestPeer);
+      if (this.core.request({ type: 'keyUpdate', requestPeer }) === false) {
+        throw new TlsAlert('internal_error', 'KeyUpdate before the handshake completed');
+      }
     } catch (e) {
       if (e instanceof TlsAlert && e.description === 'internal_error') throw e;
       this.core.fail(e);
@@ -121,26 +121,14 @@ export abstract class Connection {
    * const key = conn.exportKeyingMaterial('EXPORTER-my-proto', new Uint8Array(0), 32);
    */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
-    if (this.core.version === 'tlsv1.2') {
-      const keys = this.core.keys12;
-      if (keys === undefined) throw new TlsAlert('internal_error', 'exporter before the handshake');
-      return exportKeyingMaterial12(this.core.provider, keys, label, context, length);
-    }
-    const secret = this.core.exporterMasterSecret;
-    if (secret === undefined) throw new TlsAlert('internal_error', 'exporter before the handshake');
-    return exportKeyingMaterial(
-      this.core.provider,
-      this.core.hash,
-      secret,
-      label,
-      context ?? new Uint8Array(0),
-      length,
-    );
+    const secrets = this.core.secrets;
+    if (secrets === undefined) throw new TlsAlert('internal_error', 'exporter before the handshake');
+    return secrets.exportKeyingMaterial(label, context, length);
   }
 
   /** TLS 1.2 randoms and master secret (Erlang connection_information secrets), once known. */
   secrets12(): { clientRandom: Uint8Array; serverRandom: Uint8Array; masterSecret: Uint8Array } | undefined {
-    const keys = this.core.keys12;
+    const keys = this.core.secrets?.masterKeys;
     if (keys === undefined) return undefined;
     return { clientRandom: keys.clientRandom, serverRandom: keys.serverRandom, masterSecret: keys.masterSecret };
   }
@@ -163,7 +151,7 @@ export abstract class Connection {
     length: number,
     secret: Uint8Array | 'masterSecret' = 'masterSecret',
   ): Uint8Array {
-    const keys = this.core.keys12;
+    const keys = this.core.secrets?.masterKeys;
     if (this.core.version !== 'tlsv1.2' || keys === undefined) {
       throw new TlsAlert('internal_error', 'prf is defined for TLS 1.2 connections only; use exportKeyingMaterial');
     }
@@ -222,7 +210,7 @@ export class ClientConnection extends Connection {
  */
 export class ServerConnection extends Connection {
   constructor(config: ConnectionConfig) {
-    super(new ConnectionCore(config, 'server', (core) => new ExpectClientHello(core, new ServerHandshake())));
+    super(new ConnectionCore(config, 'server', (core) => new ExpectClientHello(core, new ServerHandshake(core))));
   }
 
   /** RFC 8446 §4.6.2: request a client certificate after the handshake. */

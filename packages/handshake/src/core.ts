@@ -5,15 +5,8 @@
  * The side- and version-specific handshake lives in small state objects (tls13/, tls12/).
  * @module
  */
-import { ContentType, type HandshakeMessageBytes, type InboundRecord, Tls13Protection } from '@sslsocket/record';
-import {
-  type CipherSuite,
-  type CryptoProvider,
-  type HashAlgorithm,
-  isPromiseLike,
-  type MaybePromise,
-  TlsAlert,
-} from '@sslsocket/suites';
+import { ContentType, type HandshakeMessageBytes, type InboundRecord } from '@sslsocket/record';
+import { type CryptoProvider, isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionEvent } from './events.js';
@@ -21,11 +14,21 @@ import { asAlert } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
 import { RecordLayer } from './record-layer.js';
 import type { MasterKeys } from './tls12/keys.js';
-import { trafficKeys } from './tls13/key-schedule.js';
 import { Transcript } from './transcript.js';
 
 /** What the application can ask of the current state (see {@link HandshakeState.onLocalRequest}). */
-export type LocalRequest = 'start' | 'renegotiate' | 'requestCertificate';
+export type LocalRequest =
+  | 'start'
+  | 'renegotiate'
+  | 'requestCertificate'
+  | { readonly type: 'keyUpdate'; readonly requestPeer: boolean };
+
+/** What a completed handshake leaves for exporters (RFC 8446 §7.5, RFC 5705) and Erlang's prf. */
+export interface SessionSecrets {
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
+  /** TLS 1.2: the master secret and randoms. */
+  readonly masterKeys?: MasterKeys;
+}
 
 /**
  * A handshake state: one per expected message (RFC 8446 §A.1, §A.2). Each method returns the next
@@ -43,6 +46,8 @@ export interface HandshakeState {
    * request. May throw for a request the connection cannot serve (e.g. no secure renegotiation).
    */
   onLocalRequest?(request: LocalRequest): MaybePromise<HandshakeState> | undefined;
+  /** Application data arrived (TLS 1.3 connected states reset their KeyUpdate flood guard). */
+  onApplicationData?(): void;
 }
 
 /** Raises unexpected_message unless `message` has the expected type. */
@@ -69,23 +74,12 @@ export class ConnectionCore {
   /** We sent close_notify (or a fatal alert). */
   writeClosed = false;
   failed: TlsAlert | undefined;
-  suite: CipherSuite | undefined;
-  hash: HashAlgorithm = 'SHA-256';
-  /** Current application traffic secrets, for KeyUpdate. */
-  readSecret: Uint8Array | undefined;
-  writeSecret: Uint8Array | undefined;
   private readonly eventQueue: ConnectionEvent[] = [];
   private listener: ((event: ConnectionEvent) => void) | undefined;
   private busy: Promise<void> | undefined;
-  /** KeyUpdates received in a row with no application data between them. */
-  keyUpdatesInARow = 0;
-  /** Our update_requested KeyUpdates not yet answered by a peer KeyUpdate. */
-  unansweredKeyUpdates = 0;
   clientRandom: Uint8Array = new Uint8Array(32);
-  /** RFC 8446 §7.5 exporter_master_secret, once the server Finished is known. */
-  exporterMasterSecret: Uint8Array | undefined;
-  /** TLS 1.2: the current master secret and randoms (exporters, Erlang prf). */
-  keys12: MasterKeys | undefined;
+  /** Exporter (and TLS 1.2 master) secrets, once the handshake derived them. */
+  secrets: SessionSecrets | undefined;
 
   /** Pending `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
   private pause: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -176,22 +170,6 @@ export class ConnectionCore {
   }
 
   // ---- keys ----
-
-  private protection(secret: Uint8Array): Tls13Protection {
-    const suite = this.suite as CipherSuite;
-    const keys = trafficKeys(this.provider, this.hash, secret, suite.keyLength);
-    return Tls13Protection.create(this.provider, suite.aead as NonNullable<CipherSuite['aead']>, keys.key, keys.iv);
-  }
-
-  setWriteSecret(secret: Uint8Array): void {
-    this.record.setWriteProtection(this.protection(secret));
-    this.writeSecret = secret;
-  }
-
-  setReadSecret(secret: Uint8Array): void {
-    this.record.setReadProtection(this.protection(secret));
-    this.readSecret = secret;
-  }
 
   /** SSLKEYLOGFILE line: `<LABEL> <client_random hex> <secret hex>`. */
   keylog(label: string, secret: Uint8Array): void {
@@ -345,7 +323,7 @@ export class ConnectionCore {
           if (!this.handshakeComplete || !isProtected) {
             throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
           }
-          this.keyUpdatesInARow = 0;
+          this.state.onApplicationData?.();
         }
         if (fragment.length > 0) this.emit({ type: 'data', data: fragment.slice() });
         return;

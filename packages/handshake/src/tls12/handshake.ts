@@ -24,7 +24,13 @@ import { CertificateVerify } from '../messages/certificate.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { Finished } from '../messages/simple.js';
 import { Transcript } from '../transcript.js';
-import { deriveProtections, finishedVerifyData12, type MasterKeys, type Protections } from './keys.js';
+import {
+  deriveProtections,
+  exportKeyingMaterial12,
+  finishedVerifyData12,
+  type MasterKeys,
+  type Protections,
+} from './keys.js';
 import { schemeFitsKey12, schemeName } from './suites.js';
 
 /** The verify_data of the last completed handshake, for RFC 5746 renegotiation_info. */
@@ -218,7 +224,12 @@ export function parameters12(hs: Handshake12): NegotiatedParameters {
 
 /** Completes a handshake on either side: keys for exporters, the event, pending writes. */
 export function completeHandshake12(core: ConnectionCore, hs: Handshake12): void {
-  core.keys12 = hs.keys;
+  const keys = hs.keys as MasterKeys;
+  core.secrets = {
+    masterKeys: keys,
+    exportKeyingMaterial: (label, context, length) =>
+      exportKeyingMaterial12(core.provider, keys, label, context, length),
+  };
   core.emit({ type: 'handshakeComplete', parameters: parameters12(hs) });
   if (!core.handshakeComplete) core.record.completeHandshake();
 }

@@ -10,6 +10,7 @@ import {
   type GroupName,
   groupByCode,
   groupByName,
+  type HashAlgorithm,
   isPromiseLike,
   type MaybePromise,
   type PrivateKey,
@@ -166,8 +167,13 @@ export function checkCertificateVerify(
 }
 
 /** Our Finished over the transcript so far, queued (RFC 8446 §4.4.4). */
-export function sendFinished(core: ConnectionCore, baseKey: Uint8Array, sink: MessageSink = mainSink(core)): void {
-  const data = finishedVerifyData(core.provider, core.hash, baseKey, sink.transcript.current());
+export function sendFinished(
+  core: ConnectionCore,
+  hash: HashAlgorithm,
+  baseKey: Uint8Array,
+  sink: MessageSink = mainSink(core),
+): void {
+  const data = finishedVerifyData(core.provider, hash, baseKey, sink.transcript.current());
   sink.send(frameHandshake(HandshakeType.finished, new Finished(data)));
 }
 
@@ -195,12 +201,13 @@ export function postHandshakeSink(core: ConnectionCore, transcript: Transcript):
 /** Checks the peer's Finished and adds it to the transcript; wrong data is decrypt_error. */
 export function checkFinished(
   core: ConnectionCore,
+  hash: HashAlgorithm,
   message: HandshakeMessageBytes,
   baseKey: Uint8Array,
   transcript: Transcript = core.transcript,
 ): void {
-  const finished = Finished.decode(new Reader(message.body), hashLength(core.hash));
-  const expected = finishedVerifyData(core.provider, core.hash, baseKey, transcript.current());
+  const finished = Finished.decode(new Reader(message.body), hashLength(hash));
+  const expected = finishedVerifyData(core.provider, hash, baseKey, transcript.current());
   if (!equalBytes(expected, finished.verifyData)) throw new TlsAlert('decrypt_error', 'Finished verify_data mismatch');
   transcript.update(message.raw);
 }

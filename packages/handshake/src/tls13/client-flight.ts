@@ -22,6 +22,7 @@ import {
 } from './auth.js';
 import { type ClientHandshake, switchToHandshakeWrite } from './client-handshake.js';
 import { deriveSecret } from './key-schedule.js';
+import { exporter13 } from './traffic.js';
 
 /** Secrets the client keeps after the handshake. */
 export class ClientFlightContext {
@@ -59,15 +60,16 @@ function sendClientCertificate(core: ConnectionCore, cr: CertificateRequest, sin
 export function sendClientSecondFlight(flight: ClientFlightContext): MaybePromise<void> {
   const { core, hs } = flight;
   const p = core.provider;
-  const h = core.hash;
+  const h = hs.traffic.hash;
   const th = core.transcript.current();
   const clientApp = deriveSecret(p, h, hs.masterSecret, 'c ap traffic', th);
   const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th);
-  core.exporterMasterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th);
+  const exporterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th);
+  core.secrets = exporter13(p, h, exporterSecret);
   core.keylog('CLIENT_TRAFFIC_SECRET_0', clientApp);
   core.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
-  core.keylog('EXPORTER_SECRET', core.exporterMasterSecret);
-  core.setReadSecret(serverApp);
+  core.keylog('EXPORTER_SECRET', exporterSecret);
+  hs.traffic.setReadSecret(serverApp);
   // RFC 8446 §4.5: EndOfEarlyData, under the early traffic keys, ends accepted 0-RTT data.
   if (hs.earlyAccepted) core.queueHandshake(frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0)));
   switchToHandshakeWrite(core, hs);
@@ -76,8 +78,8 @@ export function sendClientSecondFlight(flight: ClientFlightContext): MaybePromis
       ? undefined
       : sendClientCertificate(core, hs.certificateRequest, mainSink(core));
   return andThen(cert, () => {
-    sendFinished(core, hs.clientHandshakeSecret);
-    core.setWriteSecret(clientApp);
+    sendFinished(core, h, hs.clientHandshakeSecret);
+    hs.traffic.setWriteSecret(clientApp);
     flight.resumptionMasterSecret = deriveSecret(p, h, hs.masterSecret, 'res master', core.transcript.current());
     flight.handshakeTranscript = core.transcript.fork();
     core.record.completeHandshake();
@@ -99,6 +101,7 @@ export function buildPostHandshakeAuthResponse(
   transcript.update(message.raw);
   const sink = postHandshakeSink(core, transcript);
   return andThen(sendClientCertificate(core, cr, sink), () => {
-    sendFinished(core, core.writeSecret as Uint8Array, sink);
+    const traffic = flight.hs.traffic;
+    sendFinished(core, traffic.hash, traffic.writeSecret as Uint8Array, sink);
   });
 }

@@ -9,6 +9,7 @@ import type { ClientHelloState } from '../client-hello.js';
 import type { ConnectionCore } from '../core.js';
 import type { CertificateRequest } from '../messages/certificate.js';
 import { deriveSecret, earlySecret } from './key-schedule.js';
+import { TrafficSecrets } from './traffic.js';
 
 /** What the client learns during the handshake; shared by its states. */
 export class ClientHandshake {
@@ -32,9 +33,11 @@ export class ClientHandshake {
   earlySent = false;
   earlyAccepted = false;
   handshakeWriteInstalled = false;
+  readonly traffic: TrafficSecrets;
 
-  constructor(hello: ClientHelloState) {
+  constructor(core: ConnectionCore, hello: ClientHelloState) {
     this.hello = hello;
+    this.traffic = new TrafficSecrets(core);
   }
 }
 
@@ -55,9 +58,8 @@ export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
     core.record.sendChangeCipherSpec();
     hs.ccsSent = true;
   }
-  core.suite = psk.suite;
-  core.hash = h;
-  core.setWriteSecret(secret);
+  hs.traffic.use(psk.suite, h);
+  hs.traffic.setWriteSecret(secret);
   core.record.writeEarlyData(data);
   hs.earlySent = true;
 }
@@ -69,6 +71,6 @@ export function switchToHandshakeWrite(core: ConnectionCore, hs: ClientHandshake
     core.record.sendChangeCipherSpec();
     hs.ccsSent = true;
   }
-  core.setWriteSecret(hs.clientHandshakeSecret);
+  hs.traffic.setWriteSecret(hs.clientHandshakeSecret);
   hs.handshakeWriteInstalled = true;
 }

@@ -6,7 +6,7 @@
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
-import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
@@ -30,7 +30,7 @@ import {
 import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { resumptionPsk } from './key-schedule.js';
-import { receiveKeyUpdate } from './key-update.js';
+import { KeyUpdates } from './key-update.js';
 
 /** Extensions a server may put in EncryptedExtensions (RFC 8446 §4.2 table). */
 const EE_ALLOWED: readonly number[] = [
@@ -191,7 +191,7 @@ export class ExpectFinished implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.finished, this.name);
-    checkFinished(this.core, message, this.hs.serverHandshakeSecret);
+    checkFinished(this.core, this.hs.traffic.hash, message, this.hs.serverHandshakeSecret);
     const flight = new ClientFlightContext(this.core, this.hs);
     return andThen(sendClientSecondFlight(flight), () => {
       this.core.emit({ type: 'handshakeComplete', parameters: negotiated(this.core, this.hs) });
@@ -223,11 +223,26 @@ export function negotiated(core: ConnectionCore, hs: ClientHandshake): Negotiate
 export class ClientConnected implements HandshakeState {
   readonly name = 'ClientConnected';
   readonly established = true;
+  private readonly keyUpdates: KeyUpdates;
+
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
     private readonly flight: ClientFlightContext,
-  ) {}
+  ) {
+    this.keyUpdates = new KeyUpdates(core, hs.traffic);
+  }
+
+  onApplicationData(): void {
+    this.keyUpdates.applicationData();
+  }
+
+  /** `keyUpdate()` from the application (RFC 8446 §4.6.3). */
+  onLocalRequest(request: LocalRequest): HandshakeState | undefined {
+    if (typeof request !== 'object') return undefined;
+    this.keyUpdates.send(request.requestPeer);
+    return this;
+  }
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     const core = this.core;
@@ -257,7 +272,7 @@ export class ClientConnected implements HandshakeState {
         return this;
       }
       case HandshakeType.key_update:
-        receiveKeyUpdate(core, message);
+        this.keyUpdates.receive(message);
         return this;
       case HandshakeType.certificate_request: {
         // RFC 8446 §4.6.2: only if we offered post_handshake_auth.

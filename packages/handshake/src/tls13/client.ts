@@ -42,7 +42,7 @@ export class ClientStart implements HandshakeState {
       core.queueHandshake(hello.raw);
       core.record.flush();
       core.record.setPlaintextWrite(0x0303);
-      const hs = new ClientHandshake(hello);
+      const hs = new ClientHandshake(core, hello);
       if (hello.psk?.earlyData === true) sendEarlyData(core, hs);
       return new ExpectServerHello(core, hs);
     });
@@ -108,8 +108,7 @@ export class ExpectServerHello implements HandshakeState {
     if (hs.suite !== undefined && hs.suite.code !== suite.code)
       throw new TlsAlert('illegal_parameter', 'suite changed after HRR');
     hs.suite = suite;
-    core.suite = suite;
-    core.hash = suite.prfHash;
+    hs.traffic.use(suite);
     core.record.negotiated('tlsv1.3');
     let psk: Uint8Array | undefined;
     const pskExt = sh.extensions.get(ExtensionType.pre_shared_key);
@@ -145,7 +144,7 @@ export class ExpectServerHello implements HandshakeState {
       hs.masterSecret = masterSecret(p, h, hsSecret);
       core.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
       core.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.serverHandshakeSecret);
-      core.setReadSecret(hs.serverHandshakeSecret);
+      hs.traffic.setReadSecret(hs.serverHandshakeSecret);
       // Switch our write side now (unless 0-RTT still needs the early keys for EndOfEarlyData), so
       // an alert about the server's encrypted flight is protected and the server can read it.
       if (!hs.earlySent) switchToHandshakeWrite(core, hs);

@@ -15,7 +15,7 @@ import { sealTicket, type TicketState } from '../tickets.js';
 import type { Transcript } from '../transcript.js';
 import { checkCertificateVerify, checkFinished, schemeCodes, verifyPeerChain } from './auth.js';
 import { resumptionPsk } from './key-schedule.js';
-import { receiveKeyUpdate } from './key-update.js';
+import { KeyUpdates } from './key-update.js';
 import type { ServerHandshake } from './server-handshake.js';
 
 /** Sends config.ticketCount tickets (default 1 when ticket keys or a ticket store are configured). */
@@ -65,18 +65,29 @@ export class ServerConnected implements HandshakeState {
   readonly name = 'ServerConnected';
   readonly established = true;
   private pending: PendingAuth | undefined;
+  private readonly keyUpdates: KeyUpdates;
 
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake,
     private readonly handshakeTranscript: Transcript,
-  ) {}
+  ) {
+    this.keyUpdates = new KeyUpdates(core, hs.traffic);
+  }
+
+  onApplicationData(): void {
+    this.keyUpdates.applicationData();
+  }
 
   /**
    * `requestClientCertificate()`: RFC 8446 §4.6.2, asks for a client certificate after the handshake
    * (the client must have offered post_handshake_auth).
    */
   onLocalRequest(request: LocalRequest): HandshakeState | undefined {
+    if (typeof request === 'object') {
+      this.keyUpdates.send(request.requestPeer);
+      return this;
+    }
     if (request !== 'requestCertificate') return undefined;
     if (!this.hs.postHandshakeAuth) throw new TlsAlert('internal_error', 'client did not offer post_handshake_auth');
     if (this.pending !== undefined) throw new TlsAlert('internal_error', 'a certificate request is in flight');
@@ -95,7 +106,7 @@ export class ServerConnected implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     if (message.type === HandshakeType.key_update) {
-      receiveKeyUpdate(this.core, message);
+      this.keyUpdates.receive(message);
       return this;
     }
     const auth = this.pending;
@@ -135,7 +146,7 @@ export class ServerConnected implements HandshakeState {
       });
     }
     if (auth.step === 'finished' && message.type === HandshakeType.finished) {
-      checkFinished(core, message, core.readSecret as Uint8Array, auth.transcript);
+      checkFinished(core, this.hs.traffic.hash, message, this.hs.traffic.readSecret as Uint8Array, auth.transcript);
       this.pending = undefined;
       core.emit({ type: 'peerCertificate', chain: auth.chain });
       return this;

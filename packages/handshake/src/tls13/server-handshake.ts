@@ -8,6 +8,7 @@ import type { ConnectionCore } from '../core.js';
 import type { ClientHello } from '../messages/hello.js';
 import { EarlyDataReceiver } from './early-data.js';
 import type { AcceptedPsk } from './server-hello.js';
+import { TrafficSecrets } from './traffic.js';
 
 /** What the server learns during the handshake; shared by its states. */
 export class ServerHandshake {
@@ -36,9 +37,14 @@ export class ServerHandshake {
   postHandshakeAuth = false;
   /** The 0-RTT accounting the record layer consults once the client offers early data. */
   readonly earlyData = new EarlyDataReceiver();
+  readonly traffic: TrafficSecrets;
   /** 0-RTT accepted (RFC 8446 §4.2.10). */
   earlyAccepted = false;
   clientEarlySecret: Uint8Array | undefined;
+
+  constructor(core: ConnectionCore) {
+    this.traffic = new TrafficSecrets(core);
+  }
 
   /** Lets the record layer consult our 0-RTT accounting (RFC 8446 §4.2.10). */
   attachEarlyData(core: ConnectionCore): EarlyDataReceiver {

@@ -26,7 +26,7 @@ export class ExpectEndOfEarlyData implements HandshakeState {
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'EndOfEarlyData has a body');
     this.core.transcript.update(message.raw);
     this.hs.earlyData.end();
-    this.core.setReadSecret(this.hs.clientHandshakeSecret);
+    this.hs.traffic.setReadSecret(this.hs.clientHandshakeSecret);
     return new ExpectClientFinished(this.core, this.hs);
   }
 }
@@ -96,11 +96,11 @@ export class ExpectClientFinished implements HandshakeState {
     expectType(message, HandshakeType.finished, this.name);
     const core = this.core;
     const hs = this.hs;
-    checkFinished(core, message, hs.clientHandshakeSecret);
-    core.setReadSecret(hs.clientAppSecret);
+    checkFinished(core, hs.traffic.hash, message, hs.clientHandshakeSecret);
+    hs.traffic.setReadSecret(hs.clientAppSecret);
     hs.resumptionMasterSecret = deriveSecret(
       core.provider,
-      core.hash,
+      hs.traffic.hash,
       hs.masterSecret,
       'res master',
       core.transcript.current(),

@@ -61,6 +61,7 @@ import {
   selectSuite,
 } from './server-hello.js';
 import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states.js';
+import { exporter13 } from './traffic.js';
 
 /** RFC 8446 §4.2.10, §8: whether to accept the client's 0-RTT data. */
 function acceptEarlyData(core: ConnectionCore, hs: ServerHandshake): boolean {
@@ -191,7 +192,7 @@ export class ExpectClientHello implements HandshakeState {
         } else {
           // RFC 8446 §4.2.10: skip what fails to decrypt, up to the most 0-RTT a client may send.
           const bound = Math.max(config.maxEarlyDataSize ?? 0, MAX_PLAINTEXT) + MAX_TLS13_EXPANSION * 64;
-          hs.attachEarlyData(core).reject(bound, () => core.setReadSecret(hs.clientHandshakeSecret));
+          hs.attachEarlyData(core).reject(bound, () => hs.traffic.setReadSecret(hs.clientHandshakeSecret));
         }
       }
       const certificate =
@@ -269,8 +270,7 @@ export class ExpectClientHello implements HandshakeState {
     const hs = this.hs;
     const config = core.config;
     const suite = hs.suite as CipherSuite;
-    core.suite = suite;
-    core.hash = suite.prfHash;
+    hs.traffic.use(suite);
     const p = core.provider;
     const h = suite.prfHash;
     const exts = new Extensions();
@@ -295,12 +295,12 @@ export class ExpectClientHello implements HandshakeState {
     hs.masterSecret = masterSecret(p, h, hsSecret);
     core.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
     core.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
-    core.setWriteSecret(serverHs);
+    hs.traffic.setWriteSecret(serverHs);
     if (hs.earlyAccepted) {
-      core.setReadSecret(hs.clientEarlySecret as Uint8Array);
+      hs.traffic.setReadSecret(hs.clientEarlySecret as Uint8Array);
       hs.attachEarlyData(core).accept(Math.min(config.maxEarlyDataSize ?? 0, hs.psk?.ticket?.maxEarlyDataSize ?? 0));
     } else {
-      core.setReadSecret(hs.clientHandshakeSecret);
+      hs.traffic.setReadSecret(hs.clientHandshakeSecret);
     }
     // EncryptedExtensions (RFC 8446 §4.3.1), in the order RFC 8448 shows.
     const ee = new Extensions();
@@ -349,15 +349,16 @@ export class ExpectClientHello implements HandshakeState {
       signed = sendCertificateVerify(core, certified.privateKey, hs.scheme as SignatureSchemeName);
     }
     return andThen(signed, () => {
-      sendFinished(core, serverHs);
+      sendFinished(core, h, serverHs);
       const th2 = core.transcript.current();
       hs.clientAppSecret = deriveSecret(p, h, hs.masterSecret, 'c ap traffic', th2);
       const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th2);
-      core.exporterMasterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th2);
+      const exporterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th2);
+      core.secrets = exporter13(p, h, exporterSecret);
       core.keylog('CLIENT_TRAFFIC_SECRET_0', hs.clientAppSecret);
       core.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
-      core.keylog('EXPORTER_SECRET', core.exporterMasterSecret);
-      core.setWriteSecret(serverApp);
+      core.keylog('EXPORTER_SECRET', exporterSecret);
+      hs.traffic.setWriteSecret(serverApp);
       if (hs.earlyAccepted) return new ExpectEndOfEarlyData(core, hs);
       return hs.certificateRequested ? new ExpectClientCertificate(core, hs) : new ExpectClientFinished(core, hs);
     });

@@ -1,0 +1,54 @@
+/**
+ * The TLS 1.3 traffic keys of one connection (RFC 8446 §7.1, §7.3): the suite and hash, and the
+ * current read and write traffic secrets, installed into the record layer as they change.
+ * @module
+ */
+import { Tls13Protection } from '@sslsocket/record';
+import type { CipherSuite, CryptoProvider, HashAlgorithm } from '@sslsocket/suites';
+import type { ConnectionCore, SessionSecrets } from '../core.js';
+import { exportKeyingMaterial, trafficKeys } from './key-schedule.js';
+
+export class TrafficSecrets {
+  suite: CipherSuite | undefined;
+  hash: HashAlgorithm = 'SHA-256';
+  /** The current traffic secrets (the application ones after the handshake, for KeyUpdate). */
+  readSecret: Uint8Array | undefined;
+  writeSecret: Uint8Array | undefined;
+
+  constructor(private readonly core: ConnectionCore) {}
+
+  /** Selects the suite whose AEAD and hash the next secrets use. */
+  use(suite: CipherSuite, hash: HashAlgorithm = suite.prfHash): void {
+    this.suite = suite;
+    this.hash = hash;
+  }
+
+  private protection(secret: Uint8Array): Tls13Protection {
+    const suite = this.suite as CipherSuite;
+    const provider = this.core.provider;
+    const keys = trafficKeys(provider, this.hash, secret, suite.keyLength);
+    return Tls13Protection.create(provider, suite.aead as NonNullable<CipherSuite['aead']>, keys.key, keys.iv);
+  }
+
+  setWriteSecret(secret: Uint8Array): void {
+    this.core.record.setWriteProtection(this.protection(secret));
+    this.writeSecret = secret;
+  }
+
+  setReadSecret(secret: Uint8Array): void {
+    this.core.record.setReadProtection(this.protection(secret));
+    this.readSecret = secret;
+  }
+}
+
+/** RFC 8446 §7.5: the exporter of a connection with this exporter_master_secret. */
+export function exporter13(
+  provider: CryptoProvider,
+  hash: HashAlgorithm,
+  exporterMasterSecret: Uint8Array,
+): SessionSecrets {
+  return {
+    exportKeyingMaterial: (label, context, length) =>
+      exportKeyingMaterial(provider, hash, exporterMasterSecret, label, context ?? new Uint8Array(0), length),
+  };
+}
