@@ -250,7 +250,6 @@ export function buildClientHello(core: ConnectionCore): MaybePromise<ClientHello
   const groups = configuredGroups(config);
   const shareGroups = offer13 ? (config.keyShareGroups ?? groups.slice(0, 1)) : [];
   const random = core.random(32);
-  core.clientRandom = random;
   // A TLS 1.2 session id to resume goes in legacy_session_id; otherwise RFC 8446 App. D.4: a
   // non-empty legacy_session_id turns on middlebox compatibility mode.
   const sessionId =

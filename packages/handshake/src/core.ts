@@ -9,7 +9,8 @@ import { ContentType, type HandshakeMessageBytes, type InboundRecord } from '@ss
 import { type CryptoProvider, isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
-import type { ConnectionEvent } from './events.js';
+import { type ConnectionEvent, EventQueue } from './events.js';
+import { HelloPause } from './hello-pause.js';
 import { asAlert } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
 import { RecordLayer } from './record-layer.js';
@@ -68,22 +69,20 @@ export class ConnectionCore {
   readonly provider: CryptoProvider;
   readonly random: (length: number) => Uint8Array;
   readonly now: () => number;
-  state: HandshakeState;
+  /** The current state; only step() changes it. */
+  private current: HandshakeState;
   /** We received close_notify. */
   readClosed = false;
   /** We sent close_notify (or a fatal alert). */
   writeClosed = false;
   failed: TlsAlert | undefined;
-  private readonly eventQueue: ConnectionEvent[] = [];
-  private listener: ((event: ConnectionEvent) => void) | undefined;
+  private readonly events = new EventQueue();
   private busy: Promise<void> | undefined;
-  clientRandom: Uint8Array = new Uint8Array(32);
   /** Exporter (and TLS 1.2 master) secrets, once the handshake derived them. */
   secrets: SessionSecrets | undefined;
 
-  /** Pending `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
-  private pause: { resolve: () => void; reject: (e: unknown) => void } | undefined;
-  private pauseTaken = false;
+  /** The `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
+  private readonly pause = new HelloPause();
 
   constructor(
     public config: ConnectionConfig,
@@ -95,7 +94,11 @@ export class ConnectionCore {
     this.now = config.clock === undefined ? () => Date.now() : () => (config.clock as { now(): number }).now();
     this.record = new RecordLayer(config.maxHandshakeSize ?? 256 * 1024);
     this.transcript = new Transcript(config.provider);
-    this.state = initial(this);
+    this.current = initial(this);
+  }
+
+  get state(): HandshakeState {
+    return this.current;
   }
 
   /** The negotiated version, once the ServerHello is sent or received. */
@@ -114,45 +117,33 @@ export class ConnectionCore {
    * handshake waits on (like an asynchronous hook), or undefined when no pause applies.
    */
   helloPause(event: ConnectionEvent): Promise<void> | undefined {
-    if (this.config.handshake !== 'hello' || this.pauseTaken) return undefined;
-    this.pauseTaken = true;
-    const waiting = new Promise<void>((resolve, reject) => {
-      this.pause = { resolve, reject };
-    });
-    this.emit(event);
-    return waiting;
+    if (this.config.handshake !== 'hello') return undefined;
+    return this.pause.wait(() => this.emit(event));
   }
 
   /** Resumes a paused handshake, merging `extra` into the configuration. */
   continueHandshake(extra: Partial<ConnectionConfig>): void {
-    const pause = this.pause;
-    if (pause === undefined) throw new TlsAlert('internal_error', 'the handshake is not paused');
-    this.pause = undefined;
+    this.pause.resume();
     this.config = { ...this.config, ...extra };
-    pause.resolve();
   }
 
   /** Abandons a paused handshake with user_canceled (RFC 8446 §6.1). */
   cancelHandshake(): void {
-    const pause = this.pause;
-    if (pause === undefined) throw new TlsAlert('internal_error', 'the handshake is not paused');
-    this.pause = undefined;
-    pause.reject(new TlsAlert('user_canceled', 'handshake canceled'));
+    this.pause.cancel();
   }
 
   // ---- events and output ----
 
   emit(event: ConnectionEvent): void {
-    this.eventQueue.push(event);
-    this.listener?.(event);
+    this.events.emit(event);
   }
 
   on(listener: (event: ConnectionEvent) => void): void {
-    this.listener = listener;
+    this.events.on(listener);
   }
 
   takeEvents(): ConnectionEvent[] {
-    return this.eventQueue.splice(0, this.eventQueue.length);
+    return this.events.take();
   }
 
   takeOutput(): Uint8Array | null {
@@ -172,8 +163,8 @@ export class ConnectionCore {
   // ---- keys ----
 
   /** SSLKEYLOGFILE line: `<LABEL> <client_random hex> <secret hex>`. */
-  keylog(label: string, secret: Uint8Array): void {
-    const line = `${label} ${toHex(this.clientRandom)} ${toHex(secret)}`;
+  keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    const line = `${label} ${toHex(clientRandom)} ${toHex(secret)}`;
     this.config.keylog?.(line);
     if (this.config.keylog !== undefined) this.emit({ type: 'keylog', line });
   }
@@ -278,10 +269,10 @@ export class ConnectionCore {
     if (typeof next === 'boolean') return next;
     if (isPromiseLike(next)) {
       return next.then((state) => {
-        if (state !== undefined) this.state = state;
+        if (state !== undefined) this.current = state;
       });
     }
-    if (next !== undefined) this.state = next;
+    if (next !== undefined) this.current = next;
     return true;
   }
 

@@ -57,3 +57,23 @@ export type ConnectionEvent =
   | { readonly type: 'hello'; readonly message: 'ClientHello' | 'ServerHello'; readonly extensions: Extensions }
   /** Post-handshake client authentication finished (server side). */
   | { readonly type: 'peerCertificate'; readonly chain: readonly Uint8Array[] };
+
+/** The event queue of one connection, with the optional listener `on()` installs. */
+export class EventQueue {
+  private readonly queue: ConnectionEvent[] = [];
+  private listener: ((event: ConnectionEvent) => void) | undefined;
+
+  emit(event: ConnectionEvent): void {
+    this.queue.push(event);
+    this.listener?.(event);
+  }
+
+  on(listener: (event: ConnectionEvent) => void): void {
+    this.listener = listener;
+  }
+
+  /** Events since the last call, oldest first. */
+  take(): ConnectionEvent[] {
+    return this.queue.splice(0, this.queue.length);
+  }
+}

@@ -237,8 +237,7 @@ export function completeHandshake12(core: ConnectionCore, hs: Handshake12): void
 /** Derives both directions' record keys; the peer's apply at its ChangeCipherSpec (ours at our own). */
 export function installKeys(core: ConnectionCore, hs: Handshake12): void {
   const keys = hs.keys as MasterKeys;
-  core.clientRandom = hs.clientRandom;
-  core.keylog('CLIENT_RANDOM', keys.masterSecret);
+  core.keylog('CLIENT_RANDOM', hs.clientRandom, keys.masterSecret);
   // Explicit CBC IVs come from the configured random source, so replays reproduce them.
   const random = core.config.random;
   hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);

@@ -70,7 +70,6 @@ export function handleClientHello12(
   core.record.negotiated('tlsv1.2');
   const hs = new ServerHandshake12(core.provider, previous, connected);
   hs.clientRandom = ch.random;
-  core.clientRandom = ch.random;
   hs.secureRenegotiation = checkClientRenegotiation(hs, ch);
   // RFC 7627 §5.1: decoded (an extension body is decode_error) even when we do not use it.
   const clientEms = decodeFlag(ch.extensions.get(ExtensionType.extended_master_secret), 'extended_master_secret');

@@ -66,9 +66,9 @@ export function sendClientSecondFlight(flight: ClientFlightContext): MaybePromis
   const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th);
   const exporterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th);
   core.secrets = exporter13(p, h, exporterSecret);
-  core.keylog('CLIENT_TRAFFIC_SECRET_0', clientApp);
-  core.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
-  core.keylog('EXPORTER_SECRET', exporterSecret);
+  hs.traffic.keylog('CLIENT_TRAFFIC_SECRET_0', clientApp);
+  hs.traffic.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
+  hs.traffic.keylog('EXPORTER_SECRET', exporterSecret);
   hs.traffic.setReadSecret(serverApp);
   // RFC 8446 §4.5: EndOfEarlyData, under the early traffic keys, ends accepted 0-RTT data.
   if (hs.earlyAccepted) core.queueHandshake(frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0)));

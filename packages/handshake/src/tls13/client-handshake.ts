@@ -38,6 +38,7 @@ export class ClientHandshake {
   constructor(core: ConnectionCore, hello: ClientHelloState) {
     this.hello = hello;
     this.traffic = new TrafficSecrets(core);
+    this.traffic.clientRandom = hello.hello.random;
   }
 }
 
@@ -53,7 +54,7 @@ export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
   const h = psk.suiteHash;
   const early = earlySecret(p, h, psk.key);
   const secret = deriveSecret(p, h, early, 'c e traffic', p.digest(h, hs.hello.raw));
-  core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
+  hs.traffic.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
   if (hs.hello.hello.legacySessionId.length > 0) {
     core.record.sendChangeCipherSpec();
     hs.ccsSent = true;

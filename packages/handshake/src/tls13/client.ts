@@ -142,8 +142,8 @@ export class ExpectServerHello implements HandshakeState {
       hs.clientHandshakeSecret = deriveSecret(p, h, hsSecret, 'c hs traffic', th);
       hs.serverHandshakeSecret = deriveSecret(p, h, hsSecret, 's hs traffic', th);
       hs.masterSecret = masterSecret(p, h, hsSecret);
-      core.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
-      core.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.serverHandshakeSecret);
+      hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
+      hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.serverHandshakeSecret);
       hs.traffic.setReadSecret(hs.serverHandshakeSecret);
       // Switch our write side now (unless 0-RTT still needs the early keys for EndOfEarlyData), so
       // an alert about the server's encrypted flight is protected and the server can read it.

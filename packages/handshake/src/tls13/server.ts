@@ -131,7 +131,7 @@ export class ExpectClientHello implements HandshakeState {
     core.record.negotiated('tlsv1.3');
     // RFC 8446 §4.2.6: post-handshake authentication only if the client offered it.
     hs.postHandshakeAuth = ch.extensions.has(ExtensionType.post_handshake_auth);
-    core.clientRandom = ch.random;
+    hs.traffic.clientRandom = ch.random;
     if (hs.firstHello !== undefined) {
       checkSecondHello(hs.firstHello, ch);
       const cookie = ch.extensions.get(ExtensionType.cookie);
@@ -188,7 +188,7 @@ export class ExpectClientHello implements HandshakeState {
             'c e traffic',
             core.transcript.current(),
           );
-          core.keylog('CLIENT_EARLY_TRAFFIC_SECRET', hs.clientEarlySecret);
+          hs.traffic.keylog('CLIENT_EARLY_TRAFFIC_SECRET', hs.clientEarlySecret);
         } else {
           // RFC 8446 §4.2.10: skip what fails to decrypt, up to the most 0-RTT a client may send.
           const bound = Math.max(config.maxEarlyDataSize ?? 0, MAX_PLAINTEXT) + MAX_TLS13_EXPANSION * 64;
@@ -293,8 +293,8 @@ export class ExpectClientHello implements HandshakeState {
     hs.clientHandshakeSecret = deriveSecret(p, h, hsSecret, 'c hs traffic', th);
     const serverHs = deriveSecret(p, h, hsSecret, 's hs traffic', th);
     hs.masterSecret = masterSecret(p, h, hsSecret);
-    core.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
-    core.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
+    hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
+    hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
     hs.traffic.setWriteSecret(serverHs);
     if (hs.earlyAccepted) {
       hs.traffic.setReadSecret(hs.clientEarlySecret as Uint8Array);
@@ -355,9 +355,9 @@ export class ExpectClientHello implements HandshakeState {
       const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th2);
       const exporterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th2);
       core.secrets = exporter13(p, h, exporterSecret);
-      core.keylog('CLIENT_TRAFFIC_SECRET_0', hs.clientAppSecret);
-      core.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
-      core.keylog('EXPORTER_SECRET', exporterSecret);
+      hs.traffic.keylog('CLIENT_TRAFFIC_SECRET_0', hs.clientAppSecret);
+      hs.traffic.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
+      hs.traffic.keylog('EXPORTER_SECRET', exporterSecret);
       hs.traffic.setWriteSecret(serverApp);
       if (hs.earlyAccepted) return new ExpectEndOfEarlyData(core, hs);
       return hs.certificateRequested ? new ExpectClientCertificate(core, hs) : new ExpectClientFinished(core, hs);

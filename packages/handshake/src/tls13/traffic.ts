@@ -14,6 +14,8 @@ export class TrafficSecrets {
   /** The current traffic secrets (the application ones after the handshake, for KeyUpdate). */
   readSecret: Uint8Array | undefined;
   writeSecret: Uint8Array | undefined;
+  /** Names the connection in SSLKEYLOGFILE lines. */
+  clientRandom: Uint8Array = new Uint8Array(32);
 
   constructor(private readonly core: ConnectionCore) {}
 
@@ -33,6 +35,11 @@ export class TrafficSecrets {
   setWriteSecret(secret: Uint8Array): void {
     this.core.record.setWriteProtection(this.protection(secret));
     this.writeSecret = secret;
+  }
+
+  /** Logs a secret of this connection (SSLKEYLOGFILE). */
+  keylog(label: string, secret: Uint8Array): void {
+    this.core.keylog(label, this.clientRandom, secret);
   }
 
   setReadSecret(secret: Uint8Array): void {
