@@ -32,9 +32,18 @@ import {
 import { Extensions, ExtensionType } from './messages/extensions.js';
 import { frameHandshake, HandshakeType } from './messages/handshake-type.js';
 import { ClientHello } from './messages/hello.js';
+import {
+  configuredGroups,
+  configuredSuites,
+  configuredVersions,
+  groupCode,
+  hasTls13Suites,
+  schemeCodes,
+  TLS12,
+  TLS13,
+} from './negotiate.js';
 import { addTls12Extensions, makeTls12Offer, type Tls12Offer } from './tls12/client-hello.js';
-import { configuredVersions, hasTls13Suites, schemeCodes12, TLS12 } from './tls12/suites.js';
-import { configuredGroups, configuredSuites, groupCode, schemeCodes, TLS13 } from './tls13/auth.js';
+import { schemeCodes12 } from './tls12/suites.js';
 import { binderKey, earlySecret, finishedVerifyData, hashLength } from './tls13/key-schedule.js';
 
 /** A PSK the client offers: from a resumption ticket or configured externally. */

@@ -5,7 +5,7 @@ import { type CryptoProvider, nobleProvider, type PrivateKey, type SignatureSche
 import { fromHex, toHex } from '../bytes.js';
 import type { ConnectionConfig } from '../config.js';
 import { Certificate } from '../messages/certificate.js';
-import { leafPublicKey } from '../tls13/auth.js';
+import { leafPublicKey } from '../peer-auth.js';
 
 interface Step {
   actor: 'client' | 'server';

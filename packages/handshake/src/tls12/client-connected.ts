@@ -10,6 +10,7 @@ import { helloExtensions } from '../client-hello.js';
 import { type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import { decodeBody, frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello, ServerHello } from '../messages/hello.js';
+import { TLS12 } from '../negotiate.js';
 import { handleServerHello12 } from './client.js';
 import type { ClientOffer12 } from './client-handshake.js';
 import { makeTls12Offer } from './client-hello.js';
@@ -20,7 +21,6 @@ import {
   renegotiationAllowed,
   renegotiationState,
 } from './handshake.js';
-import { TLS12 } from './suites.js';
 
 /** The client's state once a TLS 1.2 handshake completed. */
 export class ClientConnected12 implements HandshakeState {

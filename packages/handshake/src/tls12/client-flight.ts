@@ -14,7 +14,7 @@ import {
 } from '@sslsocket/suites';
 import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
-import { configuredGroups } from '../tls13/auth.js';
+import { configuredGroups } from '../negotiate.js';
 import type { ClientHandshake12 } from './client-handshake.js';
 import { installKeys, send12, sendFinished12, signCertificateVerify12 } from './handshake.js';
 import { clientExchange, clientExchangeForm, isPskExchange, premasterSecret } from './key-exchange.js';

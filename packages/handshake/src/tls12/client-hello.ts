@@ -5,15 +5,12 @@
  * session_ticket, RFC 5746 renegotiation_info, RFC 6066 max_fragment_length).
  * @module
  */
-import type { CipherSuite } from '@sslsocket/suites';
+import { type CipherSuite, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV } from '@sslsocket/suites';
 import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import { type Extensions, ExtensionType } from '../messages/extensions.js';
 import type { Session12 } from './session.js';
 import { configuredSuites12 } from './suites.js';
-
-export const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
-export const FALLBACK_SCSV = 0x5600;
 
 /** RFC 6066 §4 MaxFragmentLength codes. */
 export const MAX_FRAGMENT_CODES: Readonly<Record<number, number>> = { 512: 1, 1024: 2, 2048: 3, 4096: 4 };
@@ -52,8 +49,8 @@ export function makeTls12Offer(core: ConnectionCore, renegotiation?: Uint8Array)
   const session = sessionToOffer(core, suites);
   const codes = suites.map((s) => s.code);
   // RFC 5746 §3.4: the SCSV signals secure renegotiation in an initial ClientHello only.
-  if (renegotiation === undefined) codes.push(EMPTY_RENEGOTIATION_INFO_SCSV);
-  if (config.fallback === true) codes.push(FALLBACK_SCSV);
+  if (renegotiation === undefined) codes.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV.code);
+  if (config.fallback === true) codes.push(TLS_FALLBACK_SCSV.code);
   let sessionId: Uint8Array | undefined;
   if (session !== undefined) {
     // RFC 5077 §3.4: with a ticket the client makes up a session id to recognise the server's echo.

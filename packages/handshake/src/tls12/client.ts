@@ -13,7 +13,8 @@ import { decodeFlag, decodeRecordSizeLimit } from '../messages/extension-bodies.
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { DOWNGRADE_TLS11, DOWNGRADE_TLS12, type ServerHello } from '../messages/hello.js';
-import { leafPublicKey, verifyPeerChain } from '../tls13/auth.js';
+import { TLS12 } from '../negotiate.js';
+import { authenticatePeer, leafPublicKey } from '../peer-auth.js';
 import { sendClientFlight12 } from './client-flight.js';
 import { ClientHandshake12, type ClientOffer12 } from './client-handshake.js';
 import { MAX_FRAGMENT_CODES } from './client-hello.js';
@@ -38,7 +39,7 @@ import {
 } from './messages.js';
 import { groupOfParams } from './server-key-exchange.js';
 import type { Session12 } from './session.js';
-import { keyFitsSuite, schemeCodes12, suiteNeedsCertificate, suiteSignsKeyExchange, TLS12 } from './suites.js';
+import { keyFitsSuite, schemeCodes12, suiteNeedsCertificate, suiteSignsKeyExchange } from './suites.js';
 
 /** Extensions a TLS 1.2 ServerHello may carry (each only if we offered it). */
 const SERVER_HELLO_12_ALLOWED: readonly number[] = [
@@ -259,15 +260,8 @@ export class ExpectCertificateRequestOrDone12 implements HandshakeState {
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'ServerHelloDone must be empty');
     hs.update(message.raw);
     const core = this.core;
-    const config = core.config;
-    let verified: MaybePromise<PublicKey | undefined> = hs.peerKey;
-    if (hs.peerChain.length > 0 && config.verifyPeer !== false) {
-      verified = verifyPeerChain(config, hs.peerChain, {
-        role: 'client',
-        serverName: config.serverName === false ? undefined : config.serverName,
-        ocspResponse: hs.ocspResponse,
-      });
-    }
+    const verified =
+      hs.peerChain.length > 0 ? authenticatePeer(core, hs.peerChain, { ocspResponse: hs.ocspResponse }) : hs.peerKey;
     return andThen(verified, (key) => {
       if (key !== undefined) hs.peerKey = key;
       if (clientExchangeForm(hs.suite as CipherSuite) === 'rsa' && hs.peerKey === undefined) {

@@ -6,8 +6,8 @@ import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
 import { type Extensions, ExtensionType } from '../messages/extensions.js';
 import { HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello } from '../messages/hello.js';
+import { leafPublicKey } from '../peer-auth.js';
 import { baseClient, baseServer, clientId, connect, coreOf, mutateOutgoing, pump } from '../test/pair.js';
-import { leafPublicKey } from '../tls13/auth.js';
 import { ServerSessionCache, type Session12 } from './session.js';
 
 const text = (s: string) => new TextEncoder().encode(s);

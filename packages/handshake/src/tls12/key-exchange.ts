@@ -22,8 +22,8 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { concat } from '../bytes.js';
-import type { ClientExchangeForm, KeyExchangeParams, KeyExchangeShape } from './messages.js';
 import { completePeerShare } from '../key-share-guard.js';
+import type { ClientExchangeForm, KeyExchangeParams, KeyExchangeShape } from './messages.js';
 
 /** The ServerKeyExchange layout for a suite (RFC 4279 §2-§4 for the PSK family). */
 export function keyExchangeShape(suite: CipherSuite): KeyExchangeShape {

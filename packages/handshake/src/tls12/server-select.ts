@@ -4,21 +4,15 @@
  * §7.4.1.4.1, RFC 8422 §5.1, RFC 7919 §4).
  * @module
  */
-import { type CipherSuite, type GroupName, groupByCode, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, type GroupName, groupByCode } from '@sslsocket/suites';
 import type { CertifiedKey, ConnectionConfig } from '../config.js';
-import {
-  decodeNamedGroupList,
-  decodeSignatureSchemeList,
-  decodeSupportedVersionsClient,
-} from '../messages/extension-bodies.js';
+import { decodeNamedGroupList, decodeSignatureSchemeList } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/hello.js';
-import { configuredGroups } from '../tls13/auth.js';
-import { FALLBACK_SCSV } from './client-hello.js';
+import { configuredGroups } from '../negotiate.js';
 import {
   chooseScheme12,
   configuredSuites12,
-  configuredVersions,
   ecGroups12,
   ffdheGroups,
   keyFitsSuite,
@@ -26,39 +20,9 @@ import {
   schemeCodes12,
   suiteNeedsCertificate,
   suiteSignsKeyExchange,
-  TLS12,
 } from './suites.js';
 
-const TLS13 = 0x0304;
 const CURVE_GROUP = { 'P-256': 0x17, 'P-384': 0x18, 'P-521': 0x19 } as const;
-
-function isGrease(v: number): boolean {
-  return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
-}
-
-/**
- * The version to negotiate: TLS 1.3 when both sides have it, else TLS 1.2; protocol_version when
- * none is shared, inappropriate_fallback (RFC 7507 §3) when a fallback ClientHello reaches a server
- * that supports a higher version than the client now offers.
- */
-export function negotiateVersion(config: ConnectionConfig, ch: ClientHello): 'tlsv1.3' | 'tlsv1.2' {
-  const ours = configuredVersions(config);
-  const sv = ch.extensions.get(ExtensionType.supported_versions);
-  const theirs =
-    sv !== undefined
-      ? decodeSupportedVersionsClient(sv).filter((v) => !isGrease(v))
-      : ch.legacyVersion >= TLS12
-        ? [TLS12]
-        : [];
-  let chosen: 'tlsv1.3' | 'tlsv1.2' | undefined;
-  if (ours.includes('tlsv1.3') && theirs.includes(TLS13)) chosen = 'tlsv1.3';
-  else if (ours.includes('tlsv1.2') && theirs.includes(TLS12)) chosen = 'tlsv1.2';
-  if (chosen === undefined) throw new TlsAlert('protocol_version', 'no protocol version in common');
-  if (ch.cipherSuites.includes(FALLBACK_SCSV) && chosen !== ours[0]) {
-    throw new TlsAlert('inappropriate_fallback', 'client fell back to a lower version than we support');
-  }
-  return chosen;
-}
 
 /** What the server settles for a full TLS 1.2 handshake. */
 export interface Selection12 {

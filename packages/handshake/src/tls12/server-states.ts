@@ -8,7 +8,7 @@ import { type CipherSuite, isPromiseLike, type MaybePromise, type PublicKey, Tls
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
-import { verifyPeerChain } from '../tls13/auth.js';
+import { authenticatePeer } from '../peer-auth.js';
 import { checkFinished12, completeHandshake12, installKeys, sendFinished12, verifySignature12 } from './handshake.js';
 import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange.js';
 import { deriveMasterSecret, type Protections } from './keys.js';
@@ -35,11 +35,7 @@ export class ExpectClientCertificate12 implements HandshakeState {
       return new ExpectClientKeyExchange12(core, hs);
     }
     hs.peerChain = cert.chain;
-    const key = verifyPeerChain(core.config, cert.chain, {
-      role: 'server',
-      serverName: hs.serverName,
-      ocspResponse: undefined,
-    });
+    const key = authenticatePeer(core, cert.chain, { serverName: hs.serverName });
     return andThen(key, (k) => {
       hs.peerKey = k;
       return new ExpectClientKeyExchange12(core, hs);

@@ -7,7 +7,14 @@
  */
 
 import type { HandshakeMessageBytes } from '@sslsocket/record';
-import { type CipherSuite, type GroupName, type MaybePromise, suiteByCode, TlsAlert } from '@sslsocket/suites';
+import {
+  type CipherSuite,
+  type GroupName,
+  type MaybePromise,
+  suiteByCode,
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+  TlsAlert,
+} from '@sslsocket/suites';
 import { selectAlpn } from '../alpn.js';
 import { utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
@@ -16,8 +23,8 @@ import { decodeFlag, decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../mes
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
-import { clientServerName, selectCertificate } from '../tls13/server-hello.js';
-import { EMPTY_RENEGOTIATION_INFO_SCSV, MAX_FRAGMENT_CODES } from './client-hello.js';
+import { clientServerName, configuredVersions, selectCertificate, TLS12 } from '../negotiate.js';
+import { MAX_FRAGMENT_CODES } from './client-hello.js';
 import {
   type Connected12,
   checkRenegotiationInfo,
@@ -35,14 +42,14 @@ import { buildServerKeyExchange } from './server-key-exchange.js';
 import { selectSuite12 } from './server-select.js';
 import { ExpectClientCertificate12, ExpectClientFinished12, ExpectClientKeyExchange12 } from './server-states.js';
 import { openTicket12, type ServerSession12 } from './session.js';
-import { configuredSuites12, configuredVersions, type Scheme12, schemeCodes12, schemeName, TLS12 } from './suites.js';
+import { configuredSuites12, type Scheme12, schemeCodes12, schemeName } from './suites.js';
 
 const MAX_FRAGMENT_SIZES: Readonly<Record<number, number>> = { 1: 512, 2: 1024, 3: 2048, 4: 4096 };
 
 /** RFC 5746 §3.6-§3.7 for the ClientHello: whether the client supports secure renegotiation. */
 function checkClientRenegotiation(hs: ServerHandshake12, ch: ClientHello): boolean {
   const ext = ch.extensions.get(ExtensionType.renegotiation_info);
-  const scsv = ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV);
+  const scsv = ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV.code);
   if (hs.previous === undefined) {
     if (ext !== undefined) checkRenegotiationInfo(hs, ext, 'client');
     return ext !== undefined || scsv;

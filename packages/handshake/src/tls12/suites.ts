@@ -15,34 +15,10 @@ import {
   type SignatureSchemeName,
   schemeByCode,
   schemeByName,
-  suiteByCode,
-  suiteByName,
-  TlsAlert,
   tls12SchemeForCode,
 } from '@sslsocket/suites';
 import type { ConnectionConfig } from '../config.js';
-
-export const TLS12 = 0x0303;
-
-/** The versions this configuration allows, highest first. */
-export function configuredVersions(config: ConnectionConfig): ('tlsv1.3' | 'tlsv1.2')[] {
-  const wanted = config.versions ?? ['tlsv1.3', 'tlsv1.2'];
-  const out: ('tlsv1.3' | 'tlsv1.2')[] = [];
-  if (wanted.includes('tlsv1.3')) out.push('tlsv1.3');
-  if (wanted.includes('tlsv1.2')) out.push('tlsv1.2');
-  if (out.length === 0) throw new TlsAlert('internal_error', 'no supported protocol version configured');
-  return out;
-}
-
-/** Whether the configuration lists at least one TLS 1.3 suite (or uses the defaults). */
-export function hasTls13Suites(config: ConnectionConfig): boolean {
-  if (config.cipherSuites === undefined) return true;
-  return config.cipherSuites.some((s) => lookupSuite(s)?.versions.includes('tlsv1.3') === true);
-}
-
-function lookupSuite(s: string | number): CipherSuite | undefined {
-  return typeof s === 'number' ? suiteByCode(s) : suiteByName(s);
-}
+import { lookupSuite } from '../negotiate.js';
 
 /**
  * The configured TLS 1.2 suites in preference order: the given list, or the registry defaults

@@ -6,80 +6,23 @@
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { Reader } from '@sslsocket/record';
 import {
-  type CipherSuite,
-  type GroupName,
-  groupByCode,
-  groupByName,
   type HashAlgorithm,
   isPromiseLike,
   type MaybePromise,
   type PrivateKey,
   type PublicKey,
-  SIGNATURE_SCHEMES,
   type SignatureSchemeName,
   schemeByCode,
   schemeByName,
-  suiteByCode,
-  suiteByName,
   TlsAlert,
 } from '@sslsocket/suites';
 import { concat, equalBytes, utf8 } from '../bytes.js';
-import type { ConnectionConfig, VerifyContext } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { Finished } from '../messages/simple.js';
-import { publicKeyFromSpki, spkiFromCertificate } from '../spki.js';
 import type { Transcript } from '../transcript.js';
 import { finishedVerifyData, hashLength } from './key-schedule.js';
-
-export const TLS13 = 0x0304;
-
-const DEFAULT_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
-
-/** The configured TLS 1.3 suites, in preference order. */
-export function configuredSuites(config: ConnectionConfig): CipherSuite[] {
-  const wanted = config.cipherSuites ?? DEFAULT_SUITES;
-  const out: CipherSuite[] = [];
-  for (const s of wanted) {
-    const suite = typeof s === 'number' ? suiteByCode(s) : suiteByName(s);
-    if (suite?.versions.includes('tlsv1.3') && suite.aead !== undefined) out.push(suite);
-  }
-  if (out.length === 0) throw new TlsAlert('internal_error', 'no TLS 1.3 cipher suite configured');
-  return out;
-}
-
-/** Default groups: every EC group and the two smaller RFC 7919 groups (TLS 1.2 DHE needs them named). */
-const DEFAULT_GROUPS: readonly GroupName[] = [
-  'x25519',
-  'secp256r1',
-  'x448',
-  'secp384r1',
-  'secp521r1',
-  'ffdhe2048',
-  'ffdhe3072',
-];
-
-export function configuredGroups(config: ConnectionConfig): GroupName[] {
-  return [...(config.groups ?? DEFAULT_GROUPS)];
-}
-
-export function groupCode(name: GroupName): number {
-  return (groupByName(name) as { code: number }).code;
-}
-
-export function groupName(code: number): GroupName | undefined {
-  return groupByCode(code)?.name;
-}
-
-const DEFAULT_SCHEMES: SignatureSchemeName[] = SIGNATURE_SCHEMES.filter((s) => s.tls13).map((s) => s.name);
-
-/** Configured signature_algorithms as codes (names or raw codes allowed). */
-export function schemeCodes(list: ConnectionConfig['signatureAlgs'] | undefined): number[] {
-  return (list ?? DEFAULT_SCHEMES)
-    .map((s) => (typeof s === 'number' ? s : (schemeByName(s)?.code ?? -1)))
-    .filter((c) => c >= 0);
-}
 
 /** RFC 8446 §4.4.3: 64 spaces, the context string, a zero byte, then the transcript hash. */
 export function signedContent(role: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
@@ -210,56 +153,4 @@ export function checkFinished(
   const expected = finishedVerifyData(core.provider, hash, baseKey, transcript.current());
   if (!equalBytes(expected, finished.verifyData)) throw new TlsAlert('decrypt_error', 'Finished verify_data mismatch');
   transcript.update(message.raw);
-}
-
-/** Converts a hook failure into an alert: TlsAlert as is, `{ alert }` errors by name, else bad_certificate. */
-export function hookAlert(error: unknown): TlsAlert {
-  if (error instanceof TlsAlert) return error;
-  const named = (error as { alert?: unknown } | null)?.alert;
-  if (typeof named === 'string' || typeof named === 'number') {
-    return new TlsAlert(named as ConstructorParameters<typeof TlsAlert>[0], (error as Error).message, { cause: error });
-  }
-  return new TlsAlert('bad_certificate', error instanceof Error ? error.message : 'certificate rejected', {
-    cause: error,
-  });
-}
-
-/**
- * Runs the verification hook: config.verifyCertificate, else a pinned leaf (config.pinnedCertificate),
- * else bad_certificate (no PKIX validator is wired into the engine by default).
- */
-export function verifyPeerChain(
-  config: ConnectionConfig,
-  chain: readonly Uint8Array[],
-  ctx: VerifyContext,
-): MaybePromise<PublicKey> {
-  try {
-    if (config.verifyCertificate !== undefined) {
-      const result = config.verifyCertificate(chain, ctx);
-      return isPromiseLike(result)
-        ? result.then(undefined, (e: unknown) => {
-            throw hookAlert(e);
-          })
-        : result;
-    }
-  } catch (e) {
-    throw hookAlert(e);
-  }
-  const pinned = config.pinnedCertificate;
-  if (pinned !== undefined && chain[0] !== undefined && equalBytes(chain[0], pinned)) {
-    return leafPublicKey(chain[0]);
-  }
-  throw new TlsAlert('bad_certificate', 'no verifyCertificate hook and the leaf is not the pinned certificate');
-}
-
-/**
- * Extracts the subjectPublicKeyInfo of an X.509 certificate for the pinned-certificate mode. A tiny
- * DER walk (Certificate → tbsCertificate → 7th field); the real PKIX parser lives in @sslsocket/pkix.
- */
-export function leafPublicKey(der: Uint8Array): PublicKey {
-  try {
-    return publicKeyFromSpki(spkiFromCertificate(der));
-  } catch (e) {
-    throw new TlsAlert('bad_certificate', 'cannot read the leaf public key', { cause: e });
-  }
 }

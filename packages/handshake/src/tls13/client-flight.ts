@@ -10,13 +10,13 @@ import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import { decodeSignatureSchemeList } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { schemeCodes } from '../negotiate.js';
 import type { Transcript } from '../transcript.js';
 import {
   chooseScheme,
   type MessageSink,
   mainSink,
   postHandshakeSink,
-  schemeCodes,
   sendCertificateVerify,
   sendFinished,
 } from './auth.js';

@@ -19,14 +19,9 @@ import {
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
-import {
-  checkCertificateVerify,
-  checkFinished,
-  groupName,
-  leafPublicKey,
-  schemeCodes,
-  verifyPeerChain,
-} from './auth.js';
+import { groupName, schemeCodes } from '../negotiate.js';
+import { authenticatePeer } from '../peer-auth.js';
+import { checkCertificateVerify, checkFinished } from './auth.js';
 import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { resumptionPsk } from './key-schedule.js';
@@ -148,15 +143,7 @@ export class ExpectCertificate implements HandshakeState {
       }
     });
     this.hs.peerChain = cert.chain;
-    const config = this.core.config;
-    const key =
-      config.verifyPeer === false
-        ? leafPublicKey(cert.chain[0] as Uint8Array)
-        : verifyPeerChain(config, cert.chain, {
-            role: 'client',
-            serverName: config.serverName === false ? undefined : config.serverName,
-            ocspResponse: this.hs.ocspResponse,
-          });
+    const key = authenticatePeer(this.core, cert.chain, { ocspResponse: this.hs.ocspResponse });
     return andThen(key, (k) => {
       this.hs.peerKey = k;
       this.core.transcript.update(message.raw);

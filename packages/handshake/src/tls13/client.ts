@@ -8,17 +8,17 @@ import { type CipherSuite, isPromiseLike, type MaybePromise, TlsAlert } from '@s
 import { equalBytes } from '../bytes.js';
 import { buildClientHello, frameClientHello, helloExtensions, makeKeyShares } from '../client-hello.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
+import { completePeerShare } from '../key-share-guard.js';
 import { decodeCookie, decodeKeyShareServer, decodeU16 } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello, DOWNGRADE_TLS11, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
+import { configuredGroups, groupName, TLS13 } from '../negotiate.js';
 import { handleServerHello12 } from '../tls12/client.js';
 import { clientConnected12 } from '../tls12/client-connected.js';
-import { configuredGroups, groupName, TLS13 } from './auth.js';
 import { ClientHandshake, sendEarlyData, switchToHandshakeWrite } from './client-handshake.js';
 import { ExpectEncryptedExtensions } from './client-states.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
-import { completePeerShare } from '../key-share-guard.js';
 
 /**
  * The client before `start()`: the 'start' request sends the ClientHello (RFC 8446 §4.1.2), with

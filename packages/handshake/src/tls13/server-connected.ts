@@ -11,9 +11,11 @@ import { encodeSignatureSchemeList, encodeU32 } from '../messages/extension-bodi
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { NewSessionTicket } from '../messages/simple.js';
+import { schemeCodes } from '../negotiate.js';
+import { authenticatePeer } from '../peer-auth.js';
 import { sealTicket, type TicketState } from '../tickets.js';
 import type { Transcript } from '../transcript.js';
-import { checkCertificateVerify, checkFinished, schemeCodes, verifyPeerChain } from './auth.js';
+import { checkCertificateVerify, checkFinished } from './auth.js';
 import { resumptionPsk } from './key-schedule.js';
 import { KeyUpdates } from './key-update.js';
 import type { ServerHandshake } from './server-handshake.js';
@@ -125,11 +127,7 @@ export class ServerConnected implements HandshakeState {
         auth.step = 'finished';
         return this;
       }
-      const key = verifyPeerChain(core.config, cert.chain, {
-        role: 'server',
-        serverName: this.hs.serverName,
-        ocspResponse: undefined,
-      });
+      const key = authenticatePeer(core, cert.chain, { serverName: this.hs.serverName });
       return andThen(key, (k) => {
         auth.peerKey = k;
         auth.chain = cert.chain;

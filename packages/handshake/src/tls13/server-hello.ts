@@ -8,12 +8,11 @@ import {
   type GroupName,
   isPromiseLike,
   type MaybePromise,
-  normalizeHostName,
   suiteByCode,
   TlsAlert,
 } from '@sslsocket/suites';
 import { equalBytes } from '../bytes.js';
-import type { CertifiedKey, ConnectionConfig } from '../config.js';
+import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import {
   bindersLength,
@@ -21,14 +20,13 @@ import {
   decodeNamedGroupList,
   decodeOfferedPsks,
   decodePskModes,
-  decodeServerName,
   decodeSupportedVersionsClient,
   type KeyShareEntry,
 } from '../messages/extension-bodies.js';
 import { ExtensionType, isGrease } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/hello.js';
+import { configuredGroups, configuredSuites, groupCode, TLS13 } from '../negotiate.js';
 import { openTicket, type TicketState } from '../tickets.js';
-import { configuredGroups, configuredSuites, groupCode, TLS13 } from './auth.js';
 import { binderKey, earlySecret, finishedVerifyData, hashLength } from './key-schedule.js';
 
 /** RFC 8446 §4.2.1: the client must offer TLS 1.3 in supported_versions. */
@@ -109,34 +107,6 @@ export function selectGroup(
     if (share !== undefined) return { group: g, share };
   }
   return { group: mutual[0] as number, share: undefined };
-}
-
-/** The certificate for the requested name: sniFun, then sniHosts, then the default chain. */
-export function selectCertificate(
-  config: ConnectionConfig,
-  serverName: string | undefined,
-): MaybePromise<CertifiedKey | undefined> {
-  if (config.sniFun !== undefined) return config.sniFun(serverName);
-  // serverName is already normalized (clientServerName); the sniHosts keys are normalized here.
-  const hosts = config.sniHosts ?? {};
-  const key =
-    serverName === undefined ? undefined : Object.keys(hosts).find((k) => normalizeHostName(k) === serverName);
-  const byHost = key === undefined ? undefined : hosts[key];
-  if (byHost !== undefined) return byHost;
-  if (config.certificateChain !== undefined && config.privateKey !== undefined) {
-    return { certificateChain: config.certificateChain, privateKey: config.privateKey };
-  }
-  return undefined;
-}
-
-/**
- * The ClientHello's SNI host name in comparison form (lower case, no trailing dot): what sniFun,
- * sniHosts, session checks and the application see, so "Example.COM." finds "example.com".
- */
-export function clientServerName(ch: ClientHello): string | undefined {
-  const sni = ch.extensions.get(ExtensionType.server_name);
-  const name = sni === undefined ? undefined : decodeServerName(sni);
-  return name === undefined ? undefined : normalizeHostName(name);
 }
 
 /** A PSK the server accepted (binder verified). */

@@ -8,7 +8,9 @@ import { andThen, type ConnectionCore, expectType, type HandshakeState } from '.
 import type { NegotiatedParameters } from '../events.js';
 import { Certificate } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
-import { checkCertificateVerify, checkFinished, groupName, schemeCodes, verifyPeerChain } from './auth.js';
+import { groupName, schemeCodes } from '../negotiate.js';
+import { authenticatePeer } from '../peer-auth.js';
+import { checkCertificateVerify, checkFinished } from './auth.js';
 import { deriveSecret } from './key-schedule.js';
 import { issueTickets, ServerConnected } from './server-connected.js';
 import type { ServerHandshake } from './server-handshake.js';
@@ -54,11 +56,7 @@ export class ExpectClientCertificate implements HandshakeState {
       core.transcript.update(message.raw);
       return new ExpectClientFinished(core, this.hs);
     }
-    const key = verifyPeerChain(core.config, cert.chain, {
-      role: 'server',
-      serverName: this.hs.serverName,
-      ocspResponse: undefined,
-    });
+    const key = authenticatePeer(core, cert.chain, { serverName: this.hs.serverName });
     return andThen(key, (k) => {
       this.hs.peerChain = cert.chain;
       this.hs.peerKey = k;

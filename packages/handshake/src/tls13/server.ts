@@ -7,7 +7,6 @@ import { type HandshakeMessageBytes, MAX_PLAINTEXT, MAX_TLS13_EXPANSION } from '
 import {
   type CipherSuite,
   type GroupName,
-  isPromiseLike,
   type KeyShareResponse,
   type MaybePromise,
   type SignatureSchemeName,
@@ -17,8 +16,8 @@ import { selectAlpn } from '../alpn.js';
 import { equalBytes, toHex, utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
-import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import { acceptPeerShare } from '../key-share-guard.js';
+import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCookie,
   decodeRecordSizeLimit,
@@ -36,30 +35,22 @@ import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { decodeBody, frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello, HELLO_RETRY_REQUEST_RANDOM, ServerHello } from '../messages/hello.js';
 import { EncryptedExtensions } from '../messages/simple.js';
-import { handleClientHello12 } from '../tls12/server.js';
-import { serverConnected12 } from '../tls12/server-connected.js';
-import { negotiateVersion } from '../tls12/server-select.js';
 import {
-  chooseScheme,
+  clientServerName,
   configuredGroups,
   groupCode,
   groupName,
+  negotiateVersion,
   schemeCodes,
-  sendCertificateVerify,
-  sendFinished,
+  selectCertificate,
   TLS13,
-} from './auth.js';
+} from '../negotiate.js';
+import { handleClientHello12 } from '../tls12/server.js';
+import { serverConnected12 } from '../tls12/server-connected.js';
+import { chooseScheme, sendCertificateVerify, sendFinished } from './auth.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
 import type { ServerHandshake } from './server-handshake.js';
-import {
-  checkVersions,
-  clientServerName,
-  findPsk,
-  groupOffer,
-  selectCertificate,
-  selectGroup,
-  selectSuite,
-} from './server-hello.js';
+import { checkVersions, findPsk, groupOffer, selectGroup, selectSuite } from './server-hello.js';
 import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states.js';
 import { exporter13 } from './traffic.js';
 

@@ -1,0 +1,86 @@
+/**
+ * Peer authentication both versions share: the certificate chain goes through one receiver that
+ * runs the verification hook (`verifyCertificate`, else a pinned leaf) with the context our role
+ * gives, and hook failures become the alert they name (RFC 8446 §4.4.2.4, RFC 5246 §7.4.2).
+ * @module
+ */
+import { isPromiseLike, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { equalBytes } from './bytes.js';
+import type { ConnectionConfig, VerifyContext } from './config.js';
+import type { ConnectionCore } from './core.js';
+import { publicKeyFromSpki, spkiFromCertificate } from './spki.js';
+
+/** Converts a hook failure into an alert: TlsAlert as is, `{ alert }` errors by name, else bad_certificate. */
+export function hookAlert(error: unknown): TlsAlert {
+  if (error instanceof TlsAlert) return error;
+  const named = (error as { alert?: unknown } | null)?.alert;
+  if (typeof named === 'string' || typeof named === 'number') {
+    return new TlsAlert(named as ConstructorParameters<typeof TlsAlert>[0], (error as Error).message, { cause: error });
+  }
+  return new TlsAlert('bad_certificate', error instanceof Error ? error.message : 'certificate rejected', {
+    cause: error,
+  });
+}
+
+/**
+ * Runs the verification hook: config.verifyCertificate, else a pinned leaf (config.pinnedCertificate),
+ * else bad_certificate (no PKIX validator is wired into the engine by default).
+ */
+export function verifyPeerChain(
+  config: ConnectionConfig,
+  chain: readonly Uint8Array[],
+  ctx: VerifyContext,
+): MaybePromise<PublicKey> {
+  try {
+    if (config.verifyCertificate !== undefined) {
+      const result = config.verifyCertificate(chain, ctx);
+      return isPromiseLike(result)
+        ? result.then(undefined, (e: unknown) => {
+            throw hookAlert(e);
+          })
+        : result;
+    }
+  } catch (e) {
+    throw hookAlert(e);
+  }
+  const pinned = config.pinnedCertificate;
+  if (pinned !== undefined && chain[0] !== undefined && equalBytes(chain[0], pinned)) {
+    return leafPublicKey(chain[0]);
+  }
+  throw new TlsAlert('bad_certificate', 'no verifyCertificate hook and the leaf is not the pinned certificate');
+}
+
+/**
+ * Extracts the subjectPublicKeyInfo of an X.509 certificate for the pinned-certificate mode. A tiny
+ * DER walk (Certificate → tbsCertificate → 7th field); the real PKIX parser lives in @sslsocket/pkix.
+ */
+export function leafPublicKey(der: Uint8Array): PublicKey {
+  try {
+    return publicKeyFromSpki(spkiFromCertificate(der));
+  } catch (e) {
+    throw new TlsAlert('bad_certificate', 'cannot read the leaf public key', { cause: e });
+  }
+}
+
+/**
+ * The one certificate receiver: verifies the peer's chain for our role and returns the key its
+ * CertificateVerify (or TLS 1.2 key exchange) must match. A client gives the hook the name it asked
+ * for and any stapled OCSP response (RFC 6066 §8); with `verifyPeer: false` it only reads the leaf
+ * key. A server gives the name the client asked for (RFC 6066 §3).
+ */
+export function authenticatePeer(
+  core: ConnectionCore,
+  chain: readonly Uint8Array[],
+  seen: { readonly serverName?: string | undefined; readonly ocspResponse?: Uint8Array | undefined } = {},
+): MaybePromise<PublicKey> {
+  const config = core.config;
+  if (core.role === 'server') {
+    return verifyPeerChain(config, chain, { role: 'server', serverName: seen.serverName, ocspResponse: undefined });
+  }
+  if (config.verifyPeer === false) return leafPublicKey(chain[0] as Uint8Array);
+  return verifyPeerChain(config, chain, {
+    role: 'client',
+    serverName: config.serverName === false ? undefined : config.serverName,
+    ocspResponse: seen.ocspResponse,
+  });
+}
