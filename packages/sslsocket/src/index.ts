@@ -29,7 +29,6 @@ export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
 export { listenOn } from './listen-on.js';
-export { AWAITING_WIRING } from './option-rules.js';
 export { clearSessions } from './session-store.js';
 export { signatureAlgsToEngine } from './signature-algs.js';
 export type * from './socket-options.js';

@@ -17,13 +17,6 @@ import {
 } from './option-checks.js';
 import { isHashSignPair } from './signature-algs.js';
 
-/**
- * Options (and option forms) the validator knows but the engine configuration does not read yet.
- * They are refused rather than silently ignored, because each changes security (a CRL check that
- * never runs) or the bytes sent. Whoever wires one into engine-config.ts removes it here.
- */
-export const AWAITING_WIRING: ReadonlySet<string> = new Set<string>();
-
 /** RFC 7301 §3.1: each ProtocolName is 1 to 255 bytes. */
 const alpnList = listOf((p) => {
   const length = typeof p === 'string' ? utf8Length(p) : 0;
@@ -50,10 +43,7 @@ const schemeName: Check = (s) =>
 
 const signatureAlgList = listOf((s) => {
   if (!Array.isArray(s)) return schemeName(s);
-  if (!isHashSignPair(s)) return `a TLS 1.2 pair is [hash, sign] such as ['sha256', 'rsa'], got ${describe(s)}`;
-  return AWAITING_WIRING.has('signatureAlgs:hashSignPairs')
-    ? "[hash, sign] pairs are not wired yet: use scheme names such as 'rsa_pkcs1_sha256'"
-    : undefined;
+  return isHashSignPair(s) ? undefined : `a TLS 1.2 pair is [hash, sign] such as ['sha256', 'rsa'], got ${describe(s)}`;
 }, 'signature schemes');
 
 const certValue: Check = (v) =>

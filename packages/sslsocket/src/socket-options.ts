@@ -20,7 +20,7 @@ export interface CommonOptions {
   readonly ciphers?: string | readonly (string | CipherSuite)[];
   /** Key-exchange groups in preference order (Erlang `eccs` / `supported_groups`). */
   readonly eccs?: readonly GroupName[];
-  /** Scheme names; Erlang's TLS 1.2 `[hash, sign]` pairs are listed in {@link AWAITING_WIRING} until wired. */
+  /** Scheme names, or Erlang's TLS 1.2 `[hash, sign]` pairs (e.g. `['sha256', 'rsa']`). */
   readonly signatureAlgs?: readonly (SignatureSchemeName | HashSignPair)[];
   readonly signatureAlgsCert?: readonly SignatureSchemeName[];
   readonly verify?: 'verify_none' | 'verify_peer';

@@ -1,6 +1,6 @@
 import { editDistance } from './edit-distance.js';
 import { type Check, isObject } from './option-checks.js';
-import { AWAITING_WIRING, CERT_KEY_RULES, CLIENT_RULES, SERVER_RULES } from './option-rules.js';
+import { CERT_KEY_RULES, CLIENT_RULES, SERVER_RULES } from './option-rules.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 
 /** A rejected option, named. */
@@ -33,8 +33,6 @@ function checkEach(options: object, rules: Readonly<Record<string, Check>>, side
     if (value === undefined) continue;
     const problem = (rules[key] as Check)(value);
     if (problem !== undefined) throw new OptionError(prefix + key, problem);
-    if (AWAITING_WIRING.has(key) && value !== false)
-      throw new OptionError(prefix + key, 'not available yet: the engine configuration does not read it');
   }
 }
 

@@ -107,18 +107,6 @@ export class Extensions {
     }
     return out;
   }
-
-  /**
-   * RFC 8446 §4.2: a peer responding with an extension we did not offer (or one not allowed in that
-   * message) gets unsupported_extension.
-   */
-  checkAllowed(allowed: readonly number[], what: string): void {
-    for (const e of this.items) {
-      if (!allowed.includes(e.type)) {
-        throw new TlsAlert('unsupported_extension', `extension ${e.type} not allowed in ${what}`);
-      }
-    }
-  }
 }
 
 /** True for RFC 8701 GREASE values (0x?A?A with both bytes equal). */

@@ -82,15 +82,6 @@ export class KeyUpdate {
   }
 }
 
-export class EndOfEarlyData {
-  encode(_w: Writer): void {}
-
-  static decode(r: Reader): EndOfEarlyData {
-    r.expectEnd('EndOfEarlyData');
-    return new EndOfEarlyData();
-  }
-}
-
 /** Encodes any message body to bytes (no handshake header). */
 export function bodyBytes(message: { encode(w: Writer): void }): Uint8Array {
   const w = new Writer(256);

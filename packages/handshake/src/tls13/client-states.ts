@@ -236,10 +236,7 @@ export class ClientConnected implements HandshakeState {
     switch (message.type) {
       case HandshakeType.new_session_ticket: {
         const nst = decodeBody(message.body, NewSessionTicket.decode);
-        for (const t of nst.extensions.types()) {
-          if (t === ExtensionType.early_data) continue;
-          // Unknown NewSessionTicket extensions are ignored (RFC 8446 §4.6.1).
-        }
+        // RFC 8446 §4.6.1: early_data is the one NewSessionTicket extension we read; others are ignored.
         const early = nst.extensions.get(ExtensionType.early_data);
         const suite = this.hs.suite as CipherSuite;
         core.emit({
