@@ -4,9 +4,10 @@
  * `on()`). Nothing here touches a socket or a clock.
  * @module
  */
-import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import type { MaybePromise, TlsAlert } from '@sslsocket/suites';
 import type { ConnectionConfig } from './config.js';
 import { ConnectionCore } from './core.js';
+import { ConnectionStateError } from './errors.js';
 import type { ConnectionEvent } from './events.js';
 import { erlangPrf } from './tls12/keys.js';
 import { ClientStart } from './tls13/client.js';
@@ -42,14 +43,14 @@ export abstract class Connection {
   /** Sends a KeyUpdate; `requestPeer` asks the peer to update its keys too (RFC 8446 §4.6.3). */
   keyUpdate(requestPeer: boolean): void {
     if (this.core.version === 'tlsv1.2') {
-      throw new TlsAlert('internal_error', 'KeyUpdate is TLS 1.3 only; TLS 1.2 rekeys by renegotiate()');
+      throw new ConnectionStateError('KeyUpdate is TLS 1.3 only; TLS 1.2 rekeys by renegotiate()');
     }
     try {
       if (this.core.request({ type: 'keyUpdate', requestPeer }) === false) {
-        throw new TlsAlert('internal_error', 'KeyUpdate before the handshake completed');
+        throw new ConnectionStateError('KeyUpdate before the handshake completed');
       }
     } catch (e) {
-      if (e instanceof TlsAlert && e.description === 'internal_error') throw e;
+      if (e instanceof ConnectionStateError) throw e;
       this.core.fail(e);
     }
   }
@@ -122,7 +123,7 @@ export abstract class Connection {
    */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
     const secrets = this.core.secrets;
-    if (secrets === undefined) throw new TlsAlert('internal_error', 'exporter before the handshake');
+    if (secrets === undefined) throw new ConnectionStateError('exporter before the handshake');
     return secrets.exportKeyingMaterial(label, context, length);
   }
 
@@ -153,7 +154,7 @@ export abstract class Connection {
   ): Uint8Array {
     const keys = this.core.secrets?.masterKeys;
     if (this.core.version !== 'tlsv1.2' || keys === undefined) {
-      throw new TlsAlert('internal_error', 'prf is defined for TLS 1.2 connections only; use exportKeyingMaterial');
+      throw new ConnectionStateError('prf is defined for TLS 1.2 connections only; use exportKeyingMaterial');
     }
     return erlangPrf(this.core.provider, keys, label, seed, length, secret);
   }
@@ -164,8 +165,7 @@ export abstract class Connection {
    */
   renegotiate(): void {
     if (this.core.request('renegotiate') !== false) return;
-    throw new TlsAlert(
-      'internal_error',
+    throw new ConnectionStateError(
       this.core.version === 'tlsv1.3'
         ? 'TLS 1.3 has no renegotiation (use keyUpdate)'
         : 'renegotiation needs a completed TLS 1.2 handshake',
@@ -216,7 +216,7 @@ export class ServerConnection extends Connection {
   /** RFC 8446 §4.6.2: request a client certificate after the handshake. */
   requestClientCertificate(): void {
     if (this.core.request('requestCertificate') === false) {
-      throw new TlsAlert('internal_error', 'handshake not complete');
+      throw new ConnectionStateError('handshake not complete');
     }
   }
 }

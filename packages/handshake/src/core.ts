@@ -9,6 +9,7 @@ import { ContentType, type HandshakeMessageBytes, type InboundRecord } from '@ss
 import { type CryptoProvider, isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
+import { ConnectionStateError } from './errors.js';
 import { type ConnectionEvent, EventQueue } from './events.js';
 import { HelloPause } from './hello-pause.js';
 import { asAlert } from './messages/extensions.js';
@@ -172,8 +173,7 @@ export class ConnectionCore {
   // ---- application data and close ----
 
   write(data: Uint8Array): void {
-    if (this.writeClosed || this.failed !== undefined)
-      throw new TlsAlert('internal_error', 'connection closed for writing');
+    if (this.writeClosed || this.failed !== undefined) throw new ConnectionStateError('connection closed for writing');
     this.record.write(data);
   }
 

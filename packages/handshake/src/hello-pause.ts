@@ -4,6 +4,7 @@
  * @module
  */
 import { TlsAlert } from '@sslsocket/suites';
+import { ConnectionStateError } from './errors.js';
 
 export class HelloPause {
   private pending: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -35,7 +36,7 @@ export class HelloPause {
 
   private take(): { resolve: () => void; reject: (e: unknown) => void } {
     const pending = this.pending;
-    if (pending === undefined) throw new TlsAlert('internal_error', 'the handshake is not paused');
+    if (pending === undefined) throw new ConnectionStateError('the handshake is not paused');
     this.pending = undefined;
     return pending;
   }

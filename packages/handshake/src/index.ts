@@ -1,13 +1,18 @@
 /**
- * `@sslsocket/handshake`: the sans-IO TLS 1.3 and 1.2 engine (ClientConnection, ServerConnection), the
- * handshake message and extension codecs, and the TLS 1.3 key schedule.
+ * `@sslsocket/handshake`: the sans-IO TLS 1.3 and 1.2 engine — {@link ClientConnection} and
+ * {@link ServerConnection}, their configuration, events and errors, the TLS 1.2 server session
+ * cache — with the handshake message and extension codecs under the `messages` namespace.
+ *
+ * @example
+ * import { ClientConnection, messages } from '@sslsocket/handshake';
+ * const conn = new ClientConnection({ provider, serverName: 'example.com', verifyCertificate });
+ * const type = messages.HandshakeType.client_hello;
  * @module
  */
 export * from './config.js';
-export * from './connection.js';
+export { ClientConnection, Connection, ServerConnection } from './connection.js';
+export { ConnectionStateError } from './errors.js';
 export type { ConnectionEvent, NegotiatedParameters } from './events.js';
-export * from './messages/index.js';
+export * as messages from './messages/index.js';
 export type { TicketState } from './tickets.js';
 export { type ServerSession12, ServerSessionCache } from './tls12/session.js';
-export * as keySchedule13 from './tls13/key-schedule.js';
-export { Transcript } from './transcript.js';

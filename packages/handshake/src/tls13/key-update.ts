@@ -7,6 +7,7 @@
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { TlsAlert } from '@sslsocket/suites';
 import type { ConnectionCore } from '../core.js';
+import { ConnectionStateError } from '../errors.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { KeyUpdate } from '../messages/simple.js';
 import { nextTrafficSecret } from './key-schedule.js';
@@ -36,13 +37,13 @@ export class KeyUpdates {
     const core = this.core;
     const secret = this.traffic.writeSecret;
     if (!core.handshakeComplete || secret === undefined) {
-      throw new TlsAlert('internal_error', 'KeyUpdate before the handshake completed');
+      throw new ConnectionStateError('KeyUpdate before the handshake completed');
     }
-    if (core.writeClosed) throw new TlsAlert('internal_error', 'KeyUpdate after close');
+    if (core.writeClosed) throw new ConnectionStateError('KeyUpdate after close');
     if (requestPeer) {
       const limit = core.config.maxUnansweredKeyUpdates ?? 4;
       if (this.unanswered >= limit) {
-        throw new TlsAlert('internal_error', `${limit} KeyUpdate requests are still unanswered`);
+        throw new ConnectionStateError(`${limit} KeyUpdate requests are still unanswered`);
       }
       this.unanswered++;
     }

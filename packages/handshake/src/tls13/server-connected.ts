@@ -6,6 +6,7 @@
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { andThen, type ConnectionCore, type HandshakeState, type LocalRequest } from '../core.js';
+import { ConnectionStateError } from '../errors.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import { encodeSignatureSchemeList, encodeU32 } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
@@ -91,8 +92,8 @@ export class ServerConnected implements HandshakeState {
       return this;
     }
     if (request !== 'requestCertificate') return undefined;
-    if (!this.hs.postHandshakeAuth) throw new TlsAlert('internal_error', 'client did not offer post_handshake_auth');
-    if (this.pending !== undefined) throw new TlsAlert('internal_error', 'a certificate request is in flight');
+    if (!this.hs.postHandshakeAuth) throw new ConnectionStateError('client did not offer post_handshake_auth');
+    if (this.pending !== undefined) throw new ConnectionStateError('a certificate request is in flight');
     const context = this.core.random(16);
     const exts = new Extensions().set(
       ExtensionType.signature_algorithms,
