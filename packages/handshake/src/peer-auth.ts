@@ -4,11 +4,21 @@
  * gives, and hook failures become the alert they name (RFC 8446 §4.4.2.4, RFC 5246 §7.4.2).
  * @module
  */
-import { isPromiseLike, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import type { HandshakeMessageBytes } from '@sslsocket/record';
+import {
+  isPromiseLike,
+  type MaybePromise,
+  type PublicKey,
+  type SignatureSchemeName,
+  TlsAlert,
+} from '@sslsocket/suites';
 import { equalBytes } from './bytes.js';
 import type { ConnectionConfig, VerifyContext } from './config.js';
-import type { ConnectionCore } from './core.js';
+import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
+import { HandshakeType } from './messages/handshake-type.js';
+import { schemeCodes } from './negotiate.js';
 import { publicKeyFromSpki, spkiFromCertificate } from './spki.js';
+import { checkCertificateVerify } from './tls13/auth.js';
 
 /** Converts a hook failure into an alert: TlsAlert as is, `{ alert }` errors by name, else bad_certificate. */
 export function hookAlert(error: unknown): TlsAlert {
@@ -83,4 +93,27 @@ export function authenticatePeer(
     serverName: config.serverName === false ? undefined : config.serverName,
     ocspResponse: seen.ocspResponse,
   });
+}
+
+/**
+ * RFC 8446 §4.4.3: the peer's TLS 1.3 CertificateVerify, for either role — a client checks the
+ * server's signature, a server the client's, each over the transcript so far with the peer's
+ * context string. Takes exactly the key the peer's certificate carried; `next` receives the scheme.
+ */
+export class ExpectCertificateVerify implements HandshakeState {
+  readonly name: string;
+
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly peerKey: PublicKey,
+    private readonly next: (scheme: SignatureSchemeName) => HandshakeState,
+  ) {
+    this.name = core.role === 'client' ? 'ExpectCertificateVerify' : 'ExpectClientCertificateVerify';
+  }
+
+  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    expectType(message, HandshakeType.certificate_verify, this.name);
+    const offered = schemeCodes(this.core.config.signatureAlgs);
+    return andThen(checkCertificateVerify(this.core, message, this.peerKey, offered), this.next);
+  }
 }

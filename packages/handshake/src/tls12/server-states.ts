@@ -87,18 +87,20 @@ export class ExpectClientKeyExchange12 implements HandshakeState {
         );
         hs.keys = { hash: suite.prfHash, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom };
         installKeys(core, hs);
-        if (hs.peerKey !== undefined) return new ExpectClientCertificateVerify12(core, hs);
+        if (hs.peerKey !== undefined) return new ExpectClientCertificateVerify12(core, hs, hs.peerKey);
         return new ExpectClientFinished12(core, hs);
       }),
     );
   }
 }
 
+/** RFC 5246 §7.4.8: the client's signature over the handshake messages, with its certificate's key. */
 export class ExpectClientCertificateVerify12 implements HandshakeState {
   readonly name = 'ExpectClientCertificateVerify12';
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake12,
+    private readonly peerKey: PublicKey,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
@@ -109,7 +111,7 @@ export class ExpectClientCertificateVerify12 implements HandshakeState {
       this.core,
       cv.algorithm,
       hs.requestedSchemes,
-      hs.peerKey as PublicKey,
+      this.peerKey,
       hs.messages(),
       cv.signature,
     );

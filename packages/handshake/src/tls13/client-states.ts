@@ -4,7 +4,7 @@
  */
 
 import type { HandshakeMessageBytes } from '@sslsocket/record';
-import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
@@ -19,9 +19,9 @@ import {
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
-import { groupName, schemeCodes } from '../negotiate.js';
-import { authenticatePeer } from '../peer-auth.js';
-import { checkCertificateVerify, checkFinished } from './auth.js';
+import { groupName } from '../negotiate.js';
+import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
+import { checkFinished } from './auth.js';
 import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { resumptionPsk } from './key-schedule.js';
@@ -84,7 +84,7 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     }
     if (this.hs.earlySent) this.core.emit({ type: 'earlyData', accepted: this.hs.earlyAccepted });
     this.core.transcript.update(message.raw);
-    if (this.hs.pskAccepted) return new ExpectFinished(this.core, this.hs);
+    if (this.hs.pskAccepted) return new ExpectFinished(this.core, this.hs, this.hs.serverHandshakeSecret);
     return new ExpectCertificateOrCertificateRequest(this.core, this.hs);
   }
 }
@@ -147,38 +147,26 @@ export class ExpectCertificate implements HandshakeState {
     return andThen(key, (k) => {
       this.hs.peerKey = k;
       this.core.transcript.update(message.raw);
-      return new ExpectCertificateVerify(this.core, this.hs);
+      return new ExpectCertificateVerify(this.core, k, (scheme) => {
+        this.hs.peerScheme = scheme;
+        return new ExpectFinished(this.core, this.hs, this.hs.serverHandshakeSecret);
+      });
     });
   }
 }
 
-export class ExpectCertificateVerify implements HandshakeState {
-  readonly name = 'ExpectCertificateVerify';
-  constructor(
-    private readonly core: ConnectionCore,
-    private readonly hs: ClientHandshake,
-  ) {}
-
-  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
-    expectType(message, HandshakeType.certificate_verify, this.name);
-    const offered = schemeCodes(this.core.config.signatureAlgs);
-    return andThen(checkCertificateVerify(this.core, message, this.hs.peerKey as PublicKey, offered), (scheme) => {
-      this.hs.peerScheme = scheme;
-      return new ExpectFinished(this.core, this.hs);
-    });
-  }
-}
-
+/** RFC 8446 §4.4.4: the server Finished, checked with the server handshake traffic secret. */
 export class ExpectFinished implements HandshakeState {
   readonly name = 'ExpectFinished';
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
+    private readonly serverHandshakeSecret: Uint8Array,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.finished, this.name);
-    checkFinished(this.core, this.hs.traffic.hash, message, this.hs.serverHandshakeSecret);
+    checkFinished(this.core, this.hs.traffic.hash, message, this.serverHandshakeSecret);
     const flight = new ClientFlightContext(this.core, this.hs);
     return andThen(sendClientSecondFlight(flight), () => {
       this.core.emit({ type: 'handshakeComplete', parameters: negotiated(this.core, this.hs) });

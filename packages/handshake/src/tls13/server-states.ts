@@ -3,14 +3,14 @@
  * @module
  */
 import type { HandshakeMessageBytes } from '@sslsocket/record';
-import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
 import { Certificate } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
-import { groupName, schemeCodes } from '../negotiate.js';
-import { authenticatePeer } from '../peer-auth.js';
-import { checkCertificateVerify, checkFinished } from './auth.js';
+import { groupName } from '../negotiate.js';
+import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
+import { checkFinished } from './auth.js';
 import { deriveSecret } from './key-schedule.js';
 import { issueTickets, ServerConnected } from './server-connected.js';
 import type { ServerHandshake } from './server-handshake.js';
@@ -29,7 +29,7 @@ export class ExpectEndOfEarlyData implements HandshakeState {
     this.core.transcript.update(message.raw);
     this.hs.earlyData.end();
     this.hs.traffic.setReadSecret(this.hs.clientHandshakeSecret);
-    return new ExpectClientFinished(this.core, this.hs);
+    return new ExpectClientFinished(this.core, this.hs, this.hs.clientHandshakeSecret);
   }
 }
 
@@ -54,47 +54,35 @@ export class ExpectClientCertificate implements HandshakeState {
       if (core.config.failIfNoPeerCert === true)
         throw new TlsAlert('certificate_required', 'client sent no certificate');
       core.transcript.update(message.raw);
-      return new ExpectClientFinished(core, this.hs);
+      return new ExpectClientFinished(core, this.hs, this.hs.clientHandshakeSecret);
     }
     const key = authenticatePeer(core, cert.chain, { serverName: this.hs.serverName });
     return andThen(key, (k) => {
       this.hs.peerChain = cert.chain;
       this.hs.peerKey = k;
       core.transcript.update(message.raw);
-      return new ExpectClientCertificateVerify(core, this.hs);
+      return new ExpectCertificateVerify(core, k, (scheme) => {
+        this.hs.peerScheme = scheme;
+        return new ExpectClientFinished(core, this.hs, this.hs.clientHandshakeSecret);
+      });
     });
   }
 }
 
-export class ExpectClientCertificateVerify implements HandshakeState {
-  readonly name = 'ExpectClientCertificateVerify';
-  constructor(
-    private readonly core: ConnectionCore,
-    private readonly hs: ServerHandshake,
-  ) {}
-
-  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
-    expectType(message, HandshakeType.certificate_verify, this.name);
-    const offered = schemeCodes(this.core.config.signatureAlgs);
-    return andThen(checkCertificateVerify(this.core, message, this.hs.peerKey as PublicKey, offered), (scheme) => {
-      this.hs.peerScheme = scheme;
-      return new ExpectClientFinished(this.core, this.hs);
-    });
-  }
-}
-
+/** RFC 8446 §4.4.4: the client Finished, checked with the client handshake traffic secret. */
 export class ExpectClientFinished implements HandshakeState {
   readonly name = 'ExpectClientFinished';
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake,
+    private readonly clientHandshakeSecret: Uint8Array,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.finished, this.name);
     const core = this.core;
     const hs = this.hs;
-    checkFinished(core, hs.traffic.hash, message, hs.clientHandshakeSecret);
+    checkFinished(core, hs.traffic.hash, message, this.clientHandshakeSecret);
     hs.traffic.setReadSecret(hs.clientAppSecret);
     hs.resumptionMasterSecret = deriveSecret(
       core.provider,

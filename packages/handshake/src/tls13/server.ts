@@ -351,7 +351,9 @@ export class ExpectClientHello implements HandshakeState {
       hs.traffic.keylog('EXPORTER_SECRET', exporterSecret);
       hs.traffic.setWriteSecret(serverApp);
       if (hs.earlyAccepted) return new ExpectEndOfEarlyData(core, hs);
-      return hs.certificateRequested ? new ExpectClientCertificate(core, hs) : new ExpectClientFinished(core, hs);
+      return hs.certificateRequested
+        ? new ExpectClientCertificate(core, hs)
+        : new ExpectClientFinished(core, hs, hs.clientHandshakeSecret);
     });
   }
 }
