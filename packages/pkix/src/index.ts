@@ -6,6 +6,9 @@
 export { type CertificateExtension, type ParsedCertificate, parseCertificate } from './certificate.js';
 export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type RevokedEntry } from './crl.js';
 export { CrlDirectoryStore } from './crl-directory.js';
+export type { VerificationProfile } from './certificate-profile.js';
+export { isValidDnsName, wildcardCoversPublicSuffix } from './dns-name.js';
+export { type OcspCheckMode, type OcspStatus, type VerifyOcspOptions, verifyOcspResponse } from './ocsp.js';
 export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
 export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';
 export {
