@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeEditor, ruleCorpus } from './make-rules.mjs';
 import { judge, unexplained } from './make-judge.mjs';
+import { makeOcsp } from './make-ocsp.mjs';
 
 const OUT = dirname(fileURLToPath(import.meta.url));
 const WORK = mkdtempSync(join(tmpdir(), 'pkix-corpus-'));
@@ -635,6 +636,9 @@ add('policy: leaf policy outside -policy set', 'policy', [...ROOT, '-untrusted',
 const rules = ruleCorpus({ issue, crl, bundle, KEYS, O, CA, SKI, leafExt, c, b, r, editor: makeEditor({ OUT, work }) });
 for (const rule of rules) cases.push(judge(rule, { OUT, ATTIME }));
 if (unexplained.length > 0) throw new Error(`disagreements without a recorded reason:\n${unexplained.join('\n')}`);
+
+const ocspCount = makeOcsp({ OUT, work, issue, leafExt, O });
+console.log(`${ocspCount} OCSP cases written to ${join(OUT, 'ocsp', 'ocsp.json')}`);
 
 writeFileSync(join(OUT, 'cases.json'), `${JSON.stringify({ attime: ATTIME, cases }, null, 1)}\n`);
 rmSync(WORK, { recursive: true, force: true });
