@@ -118,6 +118,28 @@ export function profileViolations(
   certificate: ParsedCertificate,
   position: PathPosition,
   profile: VerificationProfile,
+): readonly ProfileViolation[] {
+  // The answer depends only on the certificate (parsed ones are shared, see parseCertificate), its
+  // position and the profile: servers see the same chains again and again, so it is kept.
+  const key = `${profile}:${position.isLeaf ? 1 : 0}${position.isAnchor ? 1 : 0}:${position.purpose ?? ''}`;
+  let byKey = memo.get(certificate);
+  if (byKey === undefined) {
+    byKey = new Map();
+    memo.set(certificate, byKey);
+  }
+  const known = byKey.get(key);
+  if (known !== undefined) return known;
+  const found = computeViolations(certificate, position, profile);
+  byKey.set(key, found);
+  return found;
+}
+
+const memo = new WeakMap<ParsedCertificate, Map<string, readonly ProfileViolation[]>>();
+
+function computeViolations(
+  certificate: ParsedCertificate,
+  position: PathPosition,
+  profile: VerificationProfile,
 ): ProfileViolation[] {
   const out: ProfileViolation[] = [];
   const add = (reason: CertificateErrorReason, message: string | undefined) => {

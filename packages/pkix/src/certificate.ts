@@ -213,6 +213,15 @@ function checkStructure(cert: pkijs.Certificate, extensions: readonly pkijs.Exte
 
 function parseUncached(der: Uint8Array): ParsedCertificate {
   let cert: pkijs.Certificate;
+  // DER (X.690 §10.1): the certificate is exactly one definite-length element, nothing before or after
+  // it and no length that points past the data; asn1js alone tolerates both.
+  let whole = false;
+  try {
+    whole = readTlv(der, 0).end === der.length;
+  } catch {
+    whole = false;
+  }
+  if (!whole) throw malformed('the certificate is not one complete DER element');
   try {
     cert = pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>);
   } catch (cause) {
