@@ -92,7 +92,8 @@ function ekuViolation(certificate: ParsedCertificate, position: PathPosition): s
   const eku = certificate.extendedKeyUsage;
   const wanted = position.purpose === 'sslserver' ? OID.serverAuth : OID.clientAuth;
   if (eku === undefined) return 'leaf carries no extendedKeyUsage';
-  if (!eku.includes(wanted)) return `leaf's extendedKeyUsage lacks ${position.purpose === 'sslserver' ? 'serverAuth' : 'clientAuth'}`;
+  if (!eku.includes(wanted))
+    return `leaf's extendedKeyUsage lacks ${position.purpose === 'sslserver' ? 'serverAuth' : 'clientAuth'}`;
   return undefined;
 }
 

@@ -255,7 +255,9 @@ function parseUncached(der: Uint8Array): ParsedCertificate {
   const ski = find(OID.subjectKeyIdentifier)?.parsedValue as asn1js.OctetString | undefined;
   const aki = find(OID.authorityKeyIdentifier)?.parsedValue as pkijs.AuthorityKeyIdentifier | undefined;
   const attributes = (type: string) =>
-    cert.subject.typesAndValues.filter((attribute) => attribute.type === type).map((a) => String(a.value.valueBlock.value));
+    cert.subject.typesAndValues
+      .filter((attribute) => attribute.type === type)
+      .map((a) => String(a.value.valueBlock.value));
   const commonNames = attributes(OID.commonName);
   let publicKey: PublicKey;
   try {

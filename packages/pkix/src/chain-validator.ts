@@ -2,8 +2,13 @@ import type { ParsedCertificate } from './certificate.js';
 import { profileViolations, type VerificationProfile } from './certificate-profile.js';
 import { CertificateError, type CertificateErrorReason } from './errors.js';
 import { hostnameMatches, normalizeIp } from './hostname.js';
-import { ConstraintBudget, type NameConstraints, nameConstraintsOf, violatesNameConstraints } from './name-constraints.js';
-import { OcspChecker } from './ocsp-check.js';
+import {
+  ConstraintBudget,
+  type NameConstraints,
+  nameConstraintsOf,
+  violatesNameConstraints,
+} from './name-constraints.js';
+import type { OcspChecker } from './ocsp-check.js';
 import { OID } from './oids.js';
 import { isSelfIssued, type SignatureChecker } from './path-building.js';
 import { PolicyProcessor } from './policy.js';
@@ -288,4 +293,3 @@ export class ChainValidator {
     this.announce(leaf, { type: 'valid_peer' }, 0);
   }
 }
-

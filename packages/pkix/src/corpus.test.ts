@@ -9,7 +9,10 @@ const { cases } = JSON.parse(readFileSync(new URL('cases.json', corpus), 'utf8')
   cases: { name: string; args: string[]; ours: string }[];
 };
 const blocks = (file: string) => decodePem(readFileSync(new URL(file, corpus), 'utf8'));
-const certs = (file: string) => blocks(file).filter((b) => b.label === 'CERTIFICATE').map((b) => b.der);
+const certs = (file: string) =>
+  blocks(file)
+    .filter((b) => b.label === 'CERTIFICATE')
+    .map((b) => b.der);
 
 /** The verify arguments the rule cases use, as verifyChain options. */
 function optionsOf(args: readonly string[]): { chain: Uint8Array[]; options: VerifyChainOptions } {

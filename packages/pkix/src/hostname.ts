@@ -10,7 +10,9 @@ export type HostnameMatchFun = (reference: string, presented: string) => boolean
  * different addresses depending on who reads it.
  */
 function isIPv4(text: string): boolean {
-  return /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/.test(text) && text.split('.').every((part) => Number(part) <= 255);
+  return (
+    /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/.test(text) && text.split('.').every((part) => Number(part) <= 255)
+  );
 }
 
 /** Normalizes an IP literal so "::1" and "0:0:0:0:0:0:0:1" compare equal; undefined when it is not one. */

@@ -42,7 +42,10 @@ function isPrefixMask(mask: Uint8Array): boolean {
   return true;
 }
 
-function subtreesOf(certificate: ParsedCertificate, subtrees: pkijs.GeneralSubtree[] | undefined): Subtree[] | undefined {
+function subtreesOf(
+  certificate: ParsedCertificate,
+  subtrees: pkijs.GeneralSubtree[] | undefined,
+): Subtree[] | undefined {
   if (subtrees === undefined) return undefined;
   // RFC 5280 §4.2.1.10: permittedSubtrees / excludedSubtrees are SEQUENCE SIZE (1..MAX).
   if (subtrees.length === 0) throw invalid(certificate, 'nameConstraints with an empty subtree sequence');
@@ -55,20 +58,25 @@ function subtreesOf(certificate: ParsedCertificate, subtrees: pkijs.GeneralSubtr
       const text = canonicalDns(String(name.value));
       // A dNSName constraint is a host name ("host.example.com"); a leading period or any other
       // non-LDH text is not a name and cannot be matched safely. Empty means every name.
-      if (text !== '' && !isValidDnsName(text)) throw invalid(certificate, `dNSName constraint "${text}" is not a valid name`);
+      if (text !== '' && !isValidDnsName(text))
+        throw invalid(certificate, `dNSName constraint "${text}" is not a valid name`);
       return { type: DNS, text };
     }
     if (name.type === RFC822) return { type: RFC822, text: String(name.value).toLowerCase() };
     if (name.type === IP) {
       const bytes = bytesOf((name.value as asn1js.OctetString).valueBlock.valueHexView);
-      if (bytes.length !== 8 && bytes.length !== 32) throw invalid(certificate, `iPAddress constraint of ${bytes.length} octets`);
+      if (bytes.length !== 8 && bytes.length !== 32)
+        throw invalid(certificate, `iPAddress constraint of ${bytes.length} octets`);
       const half = bytes.length / 2;
       const mask = bytes.subarray(half);
       if (!isPrefixMask(mask)) throw invalid(certificate, 'iPAddress constraint mask is not a prefix');
       return { type: IP, ip: { address: bytes.subarray(0, half), mask } };
     }
     if (name.type === DIRECTORY)
-      return { type: DIRECTORY, directory: bytesOf((name.value as pkijs.RelativeDistinguishedNames).toSchema().toBER()) };
+      return {
+        type: DIRECTORY,
+        directory: bytesOf((name.value as pkijs.RelativeDistinguishedNames).toSchema().toBER()),
+      };
     return { type: name.type };
   });
 }

@@ -16,7 +16,11 @@ export class OcspChecker {
   ) {}
 
   /** undefined when the certificate passes; otherwise the problem, as the CRL checker reports it. */
-  async check(certificate: ParsedCertificate, issuer: ParsedCertificate, isLeaf: boolean): Promise<CrlProblem | undefined> {
+  async check(
+    certificate: ParsedCertificate,
+    issuer: ParsedCertificate,
+    isLeaf: boolean,
+  ): Promise<CrlProblem | undefined> {
     let status: OcspStatus | undefined;
     let unusable: CertificateError | undefined;
     for (const response of this.responses) {

@@ -45,7 +45,15 @@ const HASHES: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> = {
   [OID.sha384]: sha384,
   [OID.sha512]: sha512,
 };
-const RESPONSE_STATUS = ['successful', 'malformedRequest', 'internalError', 'tryLater', '(4)', 'sigRequired', 'unauthorized'];
+const RESPONSE_STATUS = [
+  'successful',
+  'malformedRequest',
+  'internalError',
+  'tryLater',
+  '(4)',
+  'sigRequired',
+  'unauthorized',
+];
 
 const bad = (message: string, cause?: unknown) =>
   new CertificateError('bad_ocsp_response', message, undefined, cause === undefined ? undefined : { cause });
@@ -63,7 +71,9 @@ function decode(response: Uint8Array): pkijs.BasicOCSPResponse {
   if (outer.responseBytes === undefined || outer.responseBytes.responseType !== OID.ocspBasic)
     throw bad('OCSP response is not an id-pkix-ocsp-basic response');
   try {
-    return pkijs.BasicOCSPResponse.fromBER(outer.responseBytes.response.valueBlock.valueHexView as Uint8Array<ArrayBuffer>);
+    return pkijs.BasicOCSPResponse.fromBER(
+      outer.responseBytes.response.valueBlock.valueHexView as Uint8Array<ArrayBuffer>,
+    );
   } catch (cause) {
     throw bad('BasicOCSPResponse does not decode', cause);
   }
@@ -75,7 +85,11 @@ function keyBits(certificate: ParsedCertificate): Uint8Array {
 }
 
 /** RFC 6960 §4.1.1: CertID names the certificate by its issuer's name and key hashes and its serial. */
-function matchesCertId(single: pkijs.SingleResponse, certificate: ParsedCertificate, issuer: ParsedCertificate): boolean {
+function matchesCertId(
+  single: pkijs.SingleResponse,
+  certificate: ParsedCertificate,
+  issuer: ParsedCertificate,
+): boolean {
   const id = single.certID;
   const hash = HASHES[id.hashAlgorithm.algorithmId];
   if (hash === undefined) return false;
@@ -90,7 +104,8 @@ function matchesCertId(single: pkijs.SingleResponse, certificate: ParsedCertific
 /** RFC 6960 §4.2.2.3: ResponderID is the signer's Name or the SHA-1 hash of its key. */
 function responderIs(basic: pkijs.BasicOCSPResponse, candidate: ParsedCertificate): boolean {
   const id = basic.tbsResponseData.responderID as pkijs.RelativeDistinguishedNames | asn1js.OctetString;
-  if (id instanceof pkijs.RelativeDistinguishedNames) return sameBytes(bytesOf(id.toSchema().toBER()), candidate.subjectDer);
+  if (id instanceof pkijs.RelativeDistinguishedNames)
+    return sameBytes(bytesOf(id.toSchema().toBER()), candidate.subjectDer);
   return sameBytes(bytesOf(id.valueBlock.valueHexView), sha1(keyBits(candidate)));
 }
 
@@ -136,7 +151,12 @@ async function authorizedSigner(
       throw bad(`OCSP responder ${candidate.subject} is not certified by ${issuer.subject}`);
     let issuedByCa = false;
     try {
-      issuedByCa = await provider.verify(candidate.signatureScheme, issuer.publicKey, candidate.tbs, candidate.signature);
+      issuedByCa = await provider.verify(
+        candidate.signatureScheme,
+        issuer.publicKey,
+        candidate.tbs,
+        candidate.signature,
+      );
     } catch {
       issuedByCa = false;
     }
@@ -177,13 +197,19 @@ export async function verifyOcspResponse(
   const provider = options.provider ?? nobleProvider;
   const basic = decode(response);
   const single = basic.tbsResponseData.responses.find((entry) => matchesCertId(entry, certificate, issuer));
-  if (single === undefined) throw bad(`OCSP response does not cover ${certificate.subject} (serial ${certificate.serialNumber})`);
+  if (single === undefined)
+    throw bad(`OCSP response does not cover ${certificate.subject} (serial ${certificate.serialNumber})`);
   const responder = await authorizedSigner(basic, issuer, time, provider);
   if (single.thisUpdate.getTime() > time.getTime() + skew)
     throw bad(`OCSP response is not valid before ${single.thisUpdate.toISOString()}`);
   if (single.nextUpdate !== undefined && single.nextUpdate.getTime() < time.getTime() - skew)
     throw bad(`OCSP response expired ${single.nextUpdate.toISOString()}`);
-  const base = { thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, producedAt: basic.tbsResponseData.producedAt, responder };
+  const base = {
+    thisUpdate: single.thisUpdate,
+    nextUpdate: single.nextUpdate,
+    producedAt: basic.tbsResponseData.producedAt,
+    responder,
+  };
   // CertStatus ::= CHOICE { good [0] NULL, revoked [1] RevokedInfo, unknown [2] UnknownInfo }
   const status = single.certStatus as asn1js.Constructed;
   switch (status.idBlock.tagNumber) {

@@ -100,4 +100,3 @@ export interface VerifiedChain {
   readonly publicKey: PublicKey;
   readonly verifyFunState: unknown;
 }
-

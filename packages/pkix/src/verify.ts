@@ -14,11 +14,21 @@ const MAX_CANDIDATE_PATHS = 16;
 
 /**
  * Builds and validates a certificate path (RFC 5280 §6) from the peer's chain (leaf first, any
- * order after it) to one of `roots`. Rejects with a CertificateError naming the reason and the
- * TLS alert to send.
+ * order after it, unrelated extras ignored) to one of `roots`, trying cross-signed alternatives
+ * depth-first (RFC 4158; at most 16 candidate paths and 256 signature checks). Every certificate,
+ * the trust anchor included, must also meet the certificate profile of `options.profile`
+ * (default `'webpki'`: RFC 5280 plus the CA/Browser Forum Baseline Requirements; `'rfc5280'` for
+ * private PKIs, see {@link VerificationProfile}); then the host name or IP, CRLs (`crlCheck`) and
+ * stapled OCSP responses (`ocspCheck`, RFC 6960) are checked.
+ *
+ * Rejects with a CertificateError naming the reason (Erlang-style, e.g. `unknown_ca`,
+ * `ca_certificate_as_leaf`, `name_constraints_too_complex`, `cert_revoked`), the depth of the
+ * certificate at fault and the TLS alert to send; never with another exception type.
  *
  * @example
  * const { publicKey } = await verifyChain(peerChain, { roots, hostname: 'example.com', purpose: 'sslserver' });
+ * // A private CA whose certificates do not follow the Baseline Requirements:
+ * await verifyChain(peerChain, { roots: [corporateRoot], profile: 'rfc5280' });
  */
 export async function verifyChain(chain: readonly Uint8Array[], options: VerifyChainOptions): Promise<VerifiedChain> {
   try {

@@ -280,16 +280,22 @@ const corpus = JSON.parse(readFileSync(join(corpusDir, 'cases.json'), 'utf8')) a
 };
 
 /** `-profile X` is ours alone: openssl verify gets the other arguments. */
-const opensslArgs = (args: readonly string[]) => args.filter((arg, i) => arg !== '-profile' && args[i - 1] !== '-profile');
+const opensslArgs = (args: readonly string[]) =>
+  args.filter((arg, i) => arg !== '-profile' && args[i - 1] !== '-profile');
 
 /** openssl verify's X509_V_ERR code for a case: 0 when it prints OK. */
 function opensslCode(args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
-    execFile('openssl', ['verify', ...opensslArgs(args)], { cwd: corpusDir, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error === null) return resolve(0);
-      const match = /error (\d+) at \d+ depth lookup/.exec(`${stderr}${stdout}`);
-      resolve(match === null ? -1 : Number(match[1]));
-    });
+    execFile(
+      'openssl',
+      ['verify', ...opensslArgs(args)],
+      { cwd: corpusDir, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error === null) return resolve(0);
+        const match = /error (\d+) at \d+ depth lookup/.exec(`${stderr}${stdout}`);
+        resolve(match === null ? -1 : Number(match[1]));
+      },
+    );
   });
 }
 
@@ -384,11 +390,14 @@ describe('the PKIX corpus: GnuTLS certtool --verify against the recorded answers
   it('has certtool cases', () => expect(withGnutls.length).toBeGreaterThanOrEqual(100));
   // certtool checks at the current time; the corpus certificates are valid from 2026 to 2036.
   for (const c of withGnutls) {
-    it.skipIf(!hasCerttool)(`certtool: ${c.name}${hasCerttool ? '' : ' (skipped: certtool not installed; apt-get install gnutls-bin)'}`, () => {
-      const gnutls = c.gnutls as NonNullable<CorpusCase['gnutls']>;
-      const input = gnutls.input.map((file) => readFileSync(join(corpusDir, file), 'utf8')).join('');
-      const run = spawnSync('certtool', gnutls.args, { cwd: corpusDir, input, encoding: 'utf8' });
-      expect(/Chain verification output: Verified\./.test(run.stdout ?? ''), run.stdout).toBe(gnutls.verified);
-    });
+    it.skipIf(!hasCerttool)(
+      `certtool: ${c.name}${hasCerttool ? '' : ' (skipped: certtool not installed; apt-get install gnutls-bin)'}`,
+      () => {
+        const gnutls = c.gnutls as NonNullable<CorpusCase['gnutls']>;
+        const input = gnutls.input.map((file) => readFileSync(join(corpusDir, file), 'utf8')).join('');
+        const run = spawnSync('certtool', gnutls.args, { cwd: corpusDir, input, encoding: 'utf8' });
+        expect(/Chain verification output: Verified\./.test(run.stdout ?? ''), run.stdout).toBe(gnutls.verified);
+      },
+    );
   }
 });
