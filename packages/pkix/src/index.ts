@@ -20,7 +20,13 @@ export {
 export { type HostnameMatchFun, hostnameMatches } from './hostname.js';
 export { parsePrivateKey, publicKeyFromSpki } from './keys.js';
 export { canonicalNameEncoding, nameHash } from './name-hash.js';
-export { type OcspCheckMode, type OcspStatus, type VerifyOcspOptions, verifyOcspResponse } from './ocsp.js';
+export {
+  OcspCertIdMismatch,
+  type OcspCheckMode,
+  type OcspStatus,
+  type VerifyOcspOptions,
+  verifyOcspResponse,
+} from './ocsp.js';
 export { decodePem, encodePem, type PemBlock, pemOrDer } from './pem.js';
 export { clearPemCache, PemCache, pemCache } from './pem-cache.js';
 export type { CrlCheckMode } from './revocation.js';

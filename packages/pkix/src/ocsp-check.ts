@@ -1,7 +1,7 @@
 import type { CryptoProvider } from '@sslsocket/suites';
 import type { ParsedCertificate } from './certificate.js';
 import { CertificateError } from './errors.js';
-import { type OcspCheckMode, type OcspStatus, verifyOcspResponse } from './ocsp.js';
+import { OcspCertIdMismatch, type OcspCheckMode, type OcspStatus, verifyOcspResponse } from './ocsp.js';
 import type { CrlProblem } from './revocation.js';
 
 /**
@@ -34,7 +34,7 @@ export class OcspChecker {
       } catch (error) {
         if (!(error instanceof CertificateError)) throw error;
         // A response for another certificate is not a problem of this one.
-        if (!/does not cover/.test(error.message)) unusable ??= error;
+        if (!(error instanceof OcspCertIdMismatch)) unusable ??= error;
       }
     }
     if (status?.status === 'revoked') {

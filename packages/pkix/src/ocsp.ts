@@ -55,6 +55,9 @@ const RESPONSE_STATUS = [
   'unauthorized',
 ];
 
+/** The response is about other certificates: a `bad_ocsp_response` whose CertIDs do not name this one. */
+export class OcspCertIdMismatch extends CertificateError {}
+
 const bad = (message: string, cause?: unknown) =>
   new CertificateError('bad_ocsp_response', message, undefined, cause === undefined ? undefined : { cause });
 
@@ -198,7 +201,10 @@ export async function verifyOcspResponse(
   const basic = decode(response);
   const single = basic.tbsResponseData.responses.find((entry) => matchesCertId(entry, certificate, issuer));
   if (single === undefined)
-    throw bad(`OCSP response does not cover ${certificate.subject} (serial ${certificate.serialNumber})`);
+    throw new OcspCertIdMismatch(
+      'bad_ocsp_response',
+      `OCSP response does not cover ${certificate.subject} (serial ${certificate.serialNumber})`,
+    );
   const responder = await authorizedSigner(basic, issuer, time, provider);
   if (single.thisUpdate.getTime() > time.getTime() + skew)
     throw bad(`OCSP response is not valid before ${single.thisUpdate.toISOString()}`);
