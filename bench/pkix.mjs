@@ -48,7 +48,8 @@ function makeChain(kind) {
       '-out',
       `${kind}-${name}.csr`,
       '-subj',
-      `/CN=${kind} ${name}`,
+      // The leaf's CN repeats its SAN, as the webpki profile (CABF 7.1.4.3) requires.
+      name === 'leaf' ? '/CN=bench.test' : `/CN=${kind} ${name}`,
     ]);
     ext(name, extension);
     run([

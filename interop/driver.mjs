@@ -107,6 +107,11 @@ export function makeCredentials(types, cn = 'localhost') {
         `/CN=${cn}`,
         '-addext',
         `subjectAltName=DNS:${cn}`,
+        // An end-entity certificate with its purpose, as the webpki profile (the default) requires.
+        '-addext',
+        'basicConstraints=critical,CA:FALSE',
+        '-addext',
+        'extendedKeyUsage=serverAuth,clientAuth',
       ],
       { stdio: 'ignore', timeout: 30000 },
     );

@@ -69,6 +69,7 @@ function makeCredentials() {
       ...args(`req -x509 ${spec} -nodes -keyout ${file(`${label}.key`)} -out ${file(`${label}.pem`)} -days 2`),
       ...args('-subj /CN=server.test -addext subjectAltName=DNS:server.test'),
       ...args(`-addext basicConstraints=critical,CA:FALSE -CA ${file('ca.pem')} -CAkey ${file('ca.key')}`),
+      ...args('-addext extendedKeyUsage=serverAuth,clientAuth'),
     );
   }
 }

@@ -14,6 +14,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeEditor, ruleCorpus } from './make-rules.mjs';
+import { judge, unexplained } from './make-judge.mjs';
+import { makeOcsp } from './make-ocsp.mjs';
 
 const OUT = dirname(fileURLToPath(import.meta.url));
 const WORK = mkdtempSync(join(tmpdir(), 'pkix-corpus-'));
@@ -33,7 +36,8 @@ const openssl = (args) => execFileSync('openssl', args, { cwd: WORK, stdio: ['ig
 const work = (name) => join(WORK, name);
 let serial = 0x1000;
 
-function config(ca, crlExtensions = true) {
+/** `numbering`: 'normal' (openssl's cRLNumber), 'none' (no cRLNumber) or 'critical' (a critical cRLNumber). */
+function config(ca, crlExtensions = true, numbering = 'normal') {
   const db = work(`db/${ca}.txt`);
   try {
     readFileSync(db);
@@ -51,11 +55,12 @@ function config(ca, crlExtensions = true) {
       `database = ${db}`,
       `new_certs_dir = ${WORK}`,
       `serial = ${work('serial')}`,
-      `crlnumber = ${work(`db/${ca}.crlnumber`)}`,
+      ...(numbering === 'normal' ? [`crlnumber = ${work(`db/${ca}.crlnumber`)}`] : []),
       'default_md = default',
       'policy = p',
       'unique_subject = no',
       ...(crlExtensions ? ['crl_extensions = crl_ext', '[crl_ext]', 'authorityKeyIdentifier = keyid:always'] : []),
+      ...(numbering === 'critical' ? [...(crlExtensions ? [] : ['crl_extensions = crl_ext', '[crl_ext]']), '2.5.29.20 = critical,DER:020107'] : []),
       '[p]',
       'commonName = optional',
       '',
@@ -78,7 +83,7 @@ function issue(name, { subject, issuer, ext, key = 'ec', keyFrom, md, dates = NO
   if (keyFrom === undefined) openssl(['genpkey', ...KEYS[key], '-out', work(`${name}.key`)]);
   else writeFileSync(work(`${name}.key`), readFileSync(work(`${keyFrom}.key`)));
   openssl(['req', '-new', '-key', work(`${name}.key`), '-subj', subject, '-out', work(`${name}.csr`)]);
-  writeFileSync(work(`${name}.ext`), `[ext]\n${ext}\n`);
+  if (ext !== null) writeFileSync(work(`${name}.ext`), `[ext]\n${ext}\n`);
   writeFileSync(work('serial'), `${(serial++).toString(16)}\n`);
   const signer =
     issuer === undefined
@@ -99,10 +104,7 @@ function issue(name, { subject, issuer, ext, key = 'ec', keyFrom, md, dates = NO
     dates[0],
     '-enddate',
     dates[1],
-    '-extfile',
-    work(`${name}.ext`),
-    '-extensions',
-    'ext',
+    ...(ext === null ? [] : ['-extfile', work(`${name}.ext`), '-extensions', 'ext']),
     ...(md === undefined ? [] : ['-md', md]),
     ...sigopt.flatMap((opt) => ['-sigopt', opt]),
     ...signer,
@@ -111,8 +113,8 @@ function issue(name, { subject, issuer, ext, key = 'ec', keyFrom, md, dates = NO
 }
 
 /** A CRL of `ca` revoking `revoke` (certificate names), valid from `last` to `next`. */
-function crl(name, ca, { revoke = [], last = '20260601000000Z', next = '20260801000000Z', akid = true } = {}) {
-  const cnf = config(ca, akid);
+function crl(name, ca, { revoke = [], last = '20260601000000Z', next = '20260801000000Z', akid = true, numbering } = {}) {
+  const cnf = config(ca, akid, numbering);
   const signer = ['-cert', join(OUT, 'certs', `${ca}.pem`), '-keyfile', work(`${ca}.key`)];
   for (const cert of revoke)
     openssl([
@@ -253,18 +255,18 @@ issue('nc-ip', {
   issuer: 'root',
   ext: `${CA}\nnameConstraints=critical,permitted;IP:10.0.0.0/255.0.0.0,excluded;IP:10.66.0.0/255.255.0.0`,
 });
-issue('nc-ip-ok', { subject: `${O}/CN=ip ok`, issuer: 'nc-ip', ext: leafExt('IP:10.9.9.9') });
-issue('nc-ip-out', { subject: `${O}/CN=ip out`, issuer: 'nc-ip', ext: leafExt('IP:192.168.1.1') });
-issue('nc-ip-excl', { subject: `${O}/CN=ip excluded`, issuer: 'nc-ip', ext: leafExt('IP:10.66.1.1') });
+issue('nc-ip-ok', { subject: `${O}/CN=10.9.9.9`, issuer: 'nc-ip', ext: leafExt('IP:10.9.9.9') });
+issue('nc-ip-out', { subject: `${O}/CN=192.168.1.1`, issuer: 'nc-ip', ext: leafExt('IP:192.168.1.1') });
+issue('nc-ip-excl', { subject: `${O}/CN=10.66.1.1`, issuer: 'nc-ip', ext: leafExt('IP:10.66.1.1') });
 issue('nc-email', {
   subject: `${O}/CN=Email Constrained CA`,
   issuer: 'root',
   ext: `${CA}\nnameConstraints=critical,permitted;email:allowed.test,excluded;email:boss@allowed.test`,
 });
-issue('nc-email-ok', { subject: `${O}/CN=email ok`, issuer: 'nc-email', ext: leafExt('email:me@allowed.test', '') });
-issue('nc-email-out', { subject: `${O}/CN=email out`, issuer: 'nc-email', ext: leafExt('email:me@evil.test', '') });
+issue('nc-email-ok', { subject: O, issuer: 'nc-email', ext: leafExt('email:me@allowed.test', '') });
+issue('nc-email-out', { subject: O, issuer: 'nc-email', ext: leafExt('email:me@evil.test', '') });
 issue('nc-email-excl', {
-  subject: `${O}/CN=email excluded`,
+  subject: O,
   issuer: 'nc-email',
   ext: leafExt('email:boss@allowed.test', ''),
 });
@@ -273,9 +275,9 @@ issue('nc-dir', {
   issuer: 'root',
   ext: `${CA}\nnameConstraints=critical,permitted;dirName:dir_ok,excluded;dirName:dir_bad\n[dir_ok]\nO=Good Org\n[dir_bad]\nO=Good Org\nOU=Banned`,
 });
-issue('nc-dir-ok', { subject: '/O=Good Org/CN=dir ok', issuer: 'nc-dir', ext: leafExt('', '') });
-issue('nc-dir-out', { subject: '/O=Bad Org/CN=dir out', issuer: 'nc-dir', ext: leafExt('', '') });
-issue('nc-dir-excl', { subject: '/O=Good Org/OU=Banned/CN=dir excluded', issuer: 'nc-dir', ext: leafExt('', '') });
+issue('nc-dir-ok', { subject: '/O=Good Org/OU=Dir OK', issuer: 'nc-dir', ext: leafExt('', '') });
+issue('nc-dir-out', { subject: '/O=Bad Org/OU=Dir Out', issuer: 'nc-dir', ext: leafExt('', '') });
+issue('nc-dir-excl', { subject: '/O=Good Org/OU=Banned', issuer: 'nc-dir', ext: leafExt('', '') });
 
 // Cross-signing: one intermediate key certified by root (A), by root2 (B) and by root2 but expired (C).
 issue('xinter-a', { subject: `${O}/CN=Cross Intermediate`, issuer: 'root', ext: CA });
@@ -301,7 +303,7 @@ const P2 = '1.3.6.1.4.1.55555.20';
 issue('pol-ca', {
   subject: `${O}/CN=Policy CA`,
   issuer: 'root',
-  ext: `${CA}\ncertificatePolicies=${P1}\npolicyConstraints=requireExplicitPolicy:0`,
+  ext: `${CA}\ncertificatePolicies=${P1}\npolicyConstraints=critical,requireExplicitPolicy:0`,
 });
 issue('pol-ok', { subject: `${O}/CN=polok.test`, issuer: 'pol-ca', ext: leafExt('DNS:polok.test', 'serverAuth', `certificatePolicies=${P1}`) });
 issue('pol-none', { subject: `${O}/CN=polnone.test`, issuer: 'pol-ca', ext: leafExt('DNS:polnone.test') });
@@ -313,7 +315,7 @@ issue('pol-other', {
 issue('polany-ca', {
   subject: `${O}/CN=Any Policy CA`,
   issuer: 'root',
-  ext: `${CA}\ncertificatePolicies=2.5.29.32.0\npolicyConstraints=requireExplicitPolicy:0\ninhibitAnyPolicy=0`,
+  ext: `${CA}\ncertificatePolicies=2.5.29.32.0\npolicyConstraints=critical,requireExplicitPolicy:0\ninhibitAnyPolicy=0`,
 });
 issue('polany-specific', {
   subject: `${O}/CN=polspecific.test`,
@@ -471,7 +473,14 @@ add('serverAuth leaf as client', 'EKU', [...VIA_INTER, '-purpose', 'sslclient', 
 add('clientAuth leaf as client', 'EKU', [...VIA_INTER, '-purpose', 'sslclient', c('leaf-client')], 'OK', 0);
 add('clientAuth leaf as server', 'EKU', [...VIA_INTER, '-purpose', 'sslserver', c('leaf-client')], 'invalid_ext_key_usage', 26);
 add('both EKUs as client', 'EKU', [...VIA_INTER, '-purpose', 'sslclient', c('leaf-both')], 'OK', 0);
-add('no EKU as server', 'EKU', [...VIA_INTER, '-purpose', 'sslserver', c('leaf-noeku')], 'OK', 0);
+add(
+  'no EKU as server',
+  'EKU',
+  [...VIA_INTER, '-purpose', 'sslserver', c('leaf-noeku')],
+  'invalid_ext_key_usage',
+  0,
+  'CABF 7.1.2.7.6: a subscriber certificate names its purpose in extendedKeyUsage (webpki, our default); RFC 5280 §4.2.1.12 and OpenSSL treat a missing EKU as any purpose',
+);
 add(
   'clientAuth-only CA above a server leaf',
   'EKU',
@@ -520,7 +529,14 @@ add('IDNA A-label under a whole-label wildcard', 'hostname', HOST('xn--bcher-kva
 add('IP address match', 'hostname', [...VIA_INTER, '-verify_ip', '10.1.2.3', c('leaf')], 'OK', 0);
 add('IP address mismatch', 'hostname', [...VIA_INTER, '-verify_ip', '10.1.2.4', c('leaf')], 'hostname_check_failed', 64);
 add('IPv6 address match', 'hostname', [...VIA_INTER, '-verify_ip', '2001:db8:0::1', c('leaf')], 'OK', 0);
-add('CN used when there is no SAN', 'hostname', [...VIA_INTER, '-verify_hostname', 'cnonly.test', c('leaf-cnonly')], 'OK', 0);
+add(
+  'CN used when there is no SAN',
+  'hostname',
+  [...VIA_INTER, '-verify_hostname', 'cnonly.test', c('leaf-cnonly')],
+  'invalid_common_name',
+  0,
+  'RFC 9525 §6.3 and CABF 7.1.4.3: the CN is never a host name and must repeat a SAN value (webpki); OpenSSL still falls back to the CN when there is no SAN',
+);
 add(
   'CN ignored when SANs exist',
   'hostname',
@@ -614,6 +630,15 @@ add(
 );
 add('policy: -explicit_policy with a policy-free chain', 'policy', [...VIA_INTER, '-explicit_policy', ...ANY, c('leaf')], 'policy_error', 43);
 add('policy: leaf policy outside -policy set', 'policy', [...ROOT, '-untrusted', c('pol-ca'), '-policy_check', '-policy', '1.3.6.1.4.1.55555.30', c('pol-ok')], 'policy_error', 43);
+
+// The rule corpus of issue #14: expected answers of openssl verify -x509_strict and certtool --verify
+// are recorded from the real tools, and every disagreement with ours must carry its reason.
+const rules = ruleCorpus({ issue, crl, bundle, KEYS, O, CA, SKI, leafExt, c, b, r, editor: makeEditor({ OUT, work }) });
+for (const rule of rules) cases.push(judge(rule, { OUT, ATTIME }));
+if (unexplained.length > 0) throw new Error(`disagreements without a recorded reason:\n${unexplained.join('\n')}`);
+
+const ocspCount = makeOcsp({ OUT, work, issue, leafExt, O });
+console.log(`${ocspCount} OCSP cases written to ${join(OUT, 'ocsp', 'ocsp.json')}`);
 
 writeFileSync(join(OUT, 'cases.json'), `${JSON.stringify({ attime: ATTIME, cases }, null, 1)}\n`);
 rmSync(WORK, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import type { PublicKey, SignatureSchemeName } from '@sslsocket/suites';
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { readTlv } from './der.js';
 import { CertificateError } from './errors.js';
 import { bytesOf, publicKeyFromSpki } from './keys.js';
 import { HASH_OIDS, OID, SIGNATURE_ALGORITHMS } from './oids.js';
@@ -16,7 +17,11 @@ export interface CertificateExtension {
 export interface ParsedCertificate {
   readonly der: Uint8Array;
   readonly tbs: Uint8Array;
+  /** X.509 version as written: 0 for v1, 2 for v3 (RFC 5280 §4.1.2.1). */
+  readonly version: number;
   readonly serialNumber: string;
+  /** The serialNumber INTEGER's content octets, two's complement (RFC 5280 §4.1.2.2). */
+  readonly serialBytes: Uint8Array;
   /** DER of the subject and issuer Names, for exact comparison (RFC 5280 §7.1). */
   readonly subjectDer: Uint8Array;
   readonly issuerDer: Uint8Array;
@@ -24,6 +29,10 @@ export interface ParsedCertificate {
   readonly subject: string;
   readonly issuer: string;
   readonly commonName: string | undefined;
+  /** Every CN attribute of the subject, in order. */
+  readonly commonNames: readonly string[];
+  /** emailAddress attributes of the subject (RFC 5280 §4.2.1.6: subject to rfc822Name constraints). */
+  readonly subjectEmails: readonly string[];
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly publicKey: PublicKey;
@@ -34,12 +43,16 @@ export interface ParsedCertificate {
   readonly dnsNames: readonly string[];
   readonly ipAddresses: readonly string[];
   readonly emails: readonly string[];
+  /** GeneralName CHOICE tags present in the subjectAltName (1 rfc822, 2 dNS, 7 iPAddress, 0 otherName, ...). */
+  readonly sanTypes: ReadonlySet<number>;
   readonly basicConstraints: { readonly ca: boolean; readonly pathLength: number | undefined } | undefined;
   /** KeyUsage bits by name (digitalSignature, keyCertSign, cRLSign, ...), undefined when absent. */
   readonly keyUsage: ReadonlySet<string> | undefined;
   readonly extendedKeyUsage: readonly string[] | undefined;
   readonly subjectKeyId: Uint8Array | undefined;
   readonly authorityKeyId: Uint8Array | undefined;
+  /** The authorityKeyIdentifier carries authorityCertIssuer or authorityCertSerialNumber. */
+  readonly authorityKeyIdNamesIssuer: boolean;
   readonly extensions: readonly CertificateExtension[];
   /** The pkijs structure, for what this summary does not cover. */
   readonly raw: pkijs.Certificate;
@@ -154,8 +167,61 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   return parsed;
 }
 
+const malformed = (message: string) => new CertificateError('malformed_certificate', message);
+
+/** Extensions whose value pkijs decodes and we rely on: a value that does not decode is a malformed certificate. */
+const DECODED_EXTENSIONS: Readonly<Record<string, string>> = {
+  [OID.subjectAltName]: 'subjectAltName',
+  [OID.basicConstraints]: 'basicConstraints',
+  [OID.extKeyUsage]: 'extKeyUsage',
+  [OID.authorityKeyIdentifier]: 'authorityKeyIdentifier',
+  [OID.subjectKeyIdentifier]: 'subjectKeyIdentifier',
+  [OID.nameConstraints]: 'nameConstraints',
+  [OID.certificatePolicies]: 'certificatePolicies',
+  [OID.policyConstraints]: 'policyConstraints',
+  [OID.authorityInfoAccess]: 'authorityInfoAccess',
+  [OID.keyUsage]: 'keyUsage',
+};
+
+/**
+ * Encoding rules every certificate must meet before any field is trusted: the signature algorithm
+ * outside the TBS equals the one inside (RFC 5280 §4.1.1.2), the signature BIT STRING has no unused
+ * bits, and each extension we process decodes completely (RFC 5280 §4.2: a certificate whose
+ * extension cannot be read cannot be validated).
+ */
+function checkStructure(cert: pkijs.Certificate, extensions: readonly pkijs.Extension[]): void {
+  const inner = bytesOf(cert.signature.toSchema().toBER());
+  const outer = bytesOf(cert.signatureAlgorithm.toSchema().toBER());
+  if (inner.length !== outer.length || inner.some((byte, i) => byte !== outer[i]))
+    throw malformed('signatureAlgorithm differs from the TBS signature field');
+  if (cert.signatureValue.valueBlock.unusedBits !== 0) throw malformed('signature BIT STRING has unused bits');
+  for (const extension of extensions) {
+    const label = DECODED_EXTENSIONS[extension.extnID];
+    if (label === undefined) continue;
+    const raw = extension.extnValue.valueBlock.valueHexView;
+    let decoded = false;
+    try {
+      decoded = raw.length > 0 && readTlv(raw, 0).end === raw.length;
+    } catch {
+      decoded = false;
+    }
+    const parsed = extension.parsedValue as { parsingError?: string } | null | undefined;
+    if (!decoded || parsed === null || parsed === undefined || parsed.parsingError !== undefined)
+      throw malformed(`${label} extension does not decode`);
+  }
+}
+
 function parseUncached(der: Uint8Array): ParsedCertificate {
   let cert: pkijs.Certificate;
+  // DER (X.690 §10.1): the certificate is exactly one definite-length element, nothing before or after
+  // it and no length that points past the data; asn1js alone tolerates both.
+  let whole = false;
+  try {
+    whole = readTlv(der, 0).end === der.length;
+  } catch {
+    whole = false;
+  }
+  if (!whole) throw malformed('the certificate is not one complete DER element');
   try {
     cert = pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>);
   } catch (cause) {
@@ -168,6 +234,7 @@ function parseUncached(der: Uint8Array): ParsedCertificate {
   }
   const extensions = cert.extensions ?? [];
   const find = (oid: string) => extensions.find((extension) => extension.extnID === oid);
+  checkStructure(cert, extensions);
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
   const emails: string[] = [];
@@ -175,15 +242,23 @@ function parseUncached(der: Uint8Array): ParsedCertificate {
   for (const name of san?.altNames ?? []) {
     if (name.type === 2) dnsNames.push(String(name.value));
     else if (name.type === 1) emails.push(String(name.value));
-    else if (name.type === 7)
-      ipAddresses.push(ipToString(bytesOf((name.value as asn1js.OctetString).valueBlock.valueHexView)));
+    else if (name.type === 7) {
+      const bytes = bytesOf((name.value as asn1js.OctetString).valueBlock.valueHexView);
+      // RFC 5280 §4.2.1.6: four octets for IPv4, sixteen for IPv6.
+      if (bytes.length !== 4 && bytes.length !== 16) throw malformed(`iPAddress SAN of ${bytes.length} octets`);
+      ipAddresses.push(ipToString(bytes));
+    }
   }
   const bc = find(OID.basicConstraints)?.parsedValue as pkijs.BasicConstraints | undefined;
   const ku = find(OID.keyUsage);
   const eku = find(OID.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
   const ski = find(OID.subjectKeyIdentifier)?.parsedValue as asn1js.OctetString | undefined;
   const aki = find(OID.authorityKeyIdentifier)?.parsedValue as pkijs.AuthorityKeyIdentifier | undefined;
-  const cn = cert.subject.typesAndValues.find((attribute) => attribute.type === OID.commonName);
+  const attributes = (type: string) =>
+    cert.subject.typesAndValues
+      .filter((attribute) => attribute.type === type)
+      .map((a) => String(a.value.valueBlock.value));
+  const commonNames = attributes(OID.commonName);
   let publicKey: PublicKey;
   try {
     publicKey = publicKeyFromSpki(cert.subjectPublicKeyInfo);
@@ -194,12 +269,16 @@ function parseUncached(der: Uint8Array): ParsedCertificate {
   return {
     der: der.slice(),
     tbs: bytesOf(cert.tbsView),
+    version: cert.version,
+    serialBytes: bytesOf(cert.serialNumber.valueBlock.valueHexView),
     serialNumber: [...cert.serialNumber.valueBlock.valueHexView].map((b) => b.toString(16).padStart(2, '0')).join(''),
     subjectDer: bytesOf(cert.subject.toSchema().toBER()),
     issuerDer: bytesOf(cert.issuer.toSchema().toBER()),
     subject: nameToString(cert.subject),
     issuer: nameToString(cert.issuer),
-    commonName: cn === undefined ? undefined : String(cn.value.valueBlock.value),
+    commonName: commonNames[0],
+    commonNames,
+    subjectEmails: attributes(OID.emailAddress),
     notBefore: cert.notBefore.value,
     notAfter: cert.notAfter.value,
     publicKey,
@@ -209,12 +288,14 @@ function parseUncached(der: Uint8Array): ParsedCertificate {
     dnsNames,
     ipAddresses,
     emails,
+    sanTypes: new Set((san?.altNames ?? []).map((name) => name.type)),
     basicConstraints:
       bc === undefined ? undefined : { ca: bc.cA, pathLength: typeof pathLength === 'number' ? pathLength : undefined },
     keyUsage: ku === undefined ? undefined : keyUsageOf(ku),
     extendedKeyUsage: eku?.keyPurposes,
     subjectKeyId: ski === undefined ? undefined : bytesOf(ski.valueBlock.valueHexView),
     authorityKeyId: aki?.keyIdentifier === undefined ? undefined : bytesOf(aki.keyIdentifier.valueBlock.valueHexView),
+    authorityKeyIdNamesIssuer: aki?.authorityCertIssuer !== undefined || aki?.authorityCertSerialNumber !== undefined,
     extensions: extensions.map((extension) => ({
       oid: extension.extnID,
       critical: extension.critical,

@@ -27,6 +27,8 @@ export interface ParsedCrl {
   readonly signatureAlgorithmOid: string;
   readonly signature: Uint8Array;
   readonly crlNumber: bigint | undefined;
+  /** The cRLNumber extension is marked critical (RFC 5280 §5.2.3 says non-critical). */
+  readonly crlNumberCritical: boolean;
   /** A delta CRL (RFC 5280 §5.2.4); we never use these on their own. */
   readonly isDelta: boolean;
   /** Critical CRL extensions we do not process: such a CRL cannot be relied on (RFC 5280 §5.2). */
@@ -89,6 +91,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     signatureAlgorithmOid: crl.signatureAlgorithm.algorithmId,
     signature: bytesOf(crl.signatureValue.valueBlock.valueHexView),
     crlNumber,
+    crlNumberCritical: extensions.some((e) => e.extnID === CRL_NUMBER && e.critical),
     isDelta: extensions.some((e) => e.extnID === DELTA_CRL_INDICATOR),
     unhandledCritical: extensions
       .filter((e) => e.critical && !HANDLED_CRL_EXTENSIONS.has(e.extnID))

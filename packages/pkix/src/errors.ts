@@ -25,7 +25,20 @@ export type CertificateErrorReason =
   | 'crl_signature_failure'
   | 'chain_too_long'
   | 'malformed_certificate'
-  | 'user_rejected';
+  | 'user_rejected'
+  // RFC 5280 / CABF profile violations (see VerificationProfile for which profile checks which).
+  | 'duplicate_extension'
+  | 'invalid_extension'
+  | 'invalid_serial_number'
+  | 'invalid_key_identifier'
+  | 'unsupported_certificate_version'
+  | 'ca_certificate_as_leaf'
+  | 'weak_key'
+  | 'invalid_common_name'
+  | 'invalid_name_constraints'
+  | 'name_constraints_too_complex'
+  // RFC 6960 OCSP: a response that cannot be relied on (bad signature, wrong certificate, stale, ...).
+  | 'bad_ocsp_response';
 
 const ALERTS: Record<CertificateErrorReason, AlertDescriptionName> = {
   cert_expired: 'certificate_expired',
@@ -54,6 +67,18 @@ const ALERTS: Record<CertificateErrorReason, AlertDescriptionName> = {
   chain_too_long: 'unknown_ca',
   malformed_certificate: 'bad_certificate',
   user_rejected: 'bad_certificate',
+  duplicate_extension: 'bad_certificate',
+  invalid_extension: 'bad_certificate',
+  invalid_serial_number: 'bad_certificate',
+  invalid_key_identifier: 'bad_certificate',
+  unsupported_certificate_version: 'unsupported_certificate',
+  ca_certificate_as_leaf: 'unsupported_certificate',
+  weak_key: 'bad_certificate',
+  invalid_common_name: 'bad_certificate',
+  invalid_name_constraints: 'bad_certificate',
+  name_constraints_too_complex: 'bad_certificate',
+  // RFC 6066 §8: a status response that is not satisfactory aborts with bad_certificate_status_response.
+  bad_ocsp_response: 'bad_certificate_status_response',
 };
 
 /**

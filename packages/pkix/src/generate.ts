@@ -1,3 +1,4 @@
+import { sha1 } from '@noble/hashes/legacy.js';
 import { type CryptoProvider, nobleProvider, type PrivateKey } from '@sslsocket/suites';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -103,6 +104,8 @@ interface IssueOptions {
   readonly subject: string;
   readonly issuer: string;
   readonly publicPoint: Uint8Array;
+  /** The issuer's public point, for authorityKeyIdentifier. */
+  readonly issuerPoint: Uint8Array;
   readonly signingKey: PrivateKey;
   readonly ca: boolean;
   readonly pathLength?: number;
@@ -165,6 +168,21 @@ async function issue(options: IssueOptions): Promise<Uint8Array> {
       }),
     );
   }
+  // RFC 5280 §4.2.1.2 method (1): the key identifier is the SHA-1 of the subjectPublicKey bits.
+  extensions.push(
+    new pkijs.Extension({
+      extnID: OID.subjectKeyIdentifier,
+      extnValue: new asn1js.OctetString({ valueHex: bytesToBuffer(sha1(options.publicPoint)) }).toBER(),
+    }),
+    new pkijs.Extension({
+      extnID: OID.authorityKeyIdentifier,
+      extnValue: new pkijs.AuthorityKeyIdentifier({
+        keyIdentifier: new asn1js.OctetString({ valueHex: bytesToBuffer(sha1(options.issuerPoint)) }),
+      })
+        .toSchema()
+        .toBER(),
+    }),
+  );
   cert.extensions = extensions;
   const algorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 });
   cert.signature = algorithm;
@@ -199,6 +217,7 @@ export async function generateSelfSigned(options: GenerateOptions = {}): Promise
     subject: commonName,
     issuer: commonName,
     publicPoint: (key as Extract<PrivateKey, { kind: 'ec' }>).point,
+    issuerPoint: (key as Extract<PrivateKey, { kind: 'ec' }>).point,
     signingKey: key,
     ca: false,
     altNames,
@@ -226,6 +245,7 @@ export async function generateCaChain(
     subject: 'sslsocket test CA',
     issuer: 'sslsocket test CA',
     publicPoint: caKey.point,
+    issuerPoint: caKey.point,
     signingKey: caKey,
     ca: true,
     pathLength: 0,
@@ -236,11 +256,13 @@ export async function generateCaChain(
   });
   const leafKey = ecKeyPair(provider) as Extract<PrivateKey, { kind: 'ec' }>;
   const commonName = options.commonName ?? 'localhost';
-  const altNames = [...new Set(['localhost', '127.0.0.1', '::1', ...(options.altNames ?? [])])];
+  // The CN repeats a SAN value, as CABF BR 7.1.4.3 (and so the webpki profile) requires.
+  const altNames = [...new Set(['localhost', '127.0.0.1', '::1', ...(options.altNames ?? []), commonName])];
   const leafDer = await issue({
     subject: commonName,
     issuer: 'sslsocket test CA',
     publicPoint: leafKey.point,
+    issuerPoint: caKey.point,
     signingKey: caKey,
     ca: false,
     altNames,

@@ -4,9 +4,11 @@
  * @module
  */
 export { type CertificateExtension, type ParsedCertificate, parseCertificate } from './certificate.js';
+export type { VerificationProfile } from './certificate-profile.js';
 export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type RevokedEntry } from './crl.js';
 export { CrlDirectoryStore } from './crl-directory.js';
 export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
+export { isValidDnsName, wildcardCoversPublicSuffix } from './dns-name.js';
 export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';
 export {
   encodeEcPrivateKey,
@@ -18,6 +20,13 @@ export {
 export { type HostnameMatchFun, hostnameMatches } from './hostname.js';
 export { parsePrivateKey, publicKeyFromSpki } from './keys.js';
 export { canonicalNameEncoding, nameHash } from './name-hash.js';
+export {
+  OcspCertIdMismatch,
+  type OcspCheckMode,
+  type OcspStatus,
+  type VerifyOcspOptions,
+  verifyOcspResponse,
+} from './ocsp.js';
 export { decodePem, encodePem, type PemBlock, pemOrDer } from './pem.js';
 export { clearPemCache, PemCache, pemCache } from './pem-cache.js';
 export type { CrlCheckMode } from './revocation.js';

@@ -112,6 +112,9 @@ describe('keys from openssl', () => {
         '1',
         '-addext',
         `subjectAltName=DNS:${name}.test`,
+        // An end-entity certificate: the webpki profile refuses a CA certificate as the leaf.
+        '-addext',
+        'basicConstraints=critical,CA:FALSE',
       ]);
       const der = decodePem(certPem)[0]?.der as Uint8Array;
       const parsed = parseCertificate(der);

@@ -63,6 +63,12 @@ export class CrlChecker {
     // ... (g): and the CRL's signature must verify with its key.
     if (!(await this.signedBy(crl, issuer)))
       return undetermined('crl_signature_failure', `CRL of ${crl.issuer} is not signed by ${issuer.subject}`);
+    // RFC 5280 §5.2.3: conforming CRL issuers MUST include a non-critical cRLNumber; a CRL without
+    // one (or with a critical one) is not a CRL this profile lets us rely on.
+    if (crl.crlNumber === undefined)
+      return undetermined('revocation_status_undetermined', `CRL of ${crl.issuer} has no cRLNumber`);
+    if (crl.crlNumberCritical)
+      return undetermined('revocation_status_undetermined', `CRL of ${crl.issuer} has a critical cRLNumber`);
     if (crl.unhandledCritical.length > 0)
       return undetermined(
         'revocation_status_undetermined',

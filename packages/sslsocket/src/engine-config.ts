@@ -153,6 +153,7 @@ function verifier(
         : { customizeHostnameCheck: options.customizeHostnameCheck }),
       ...(options.crlCheck === undefined || options.crlCheck === false ? {} : { crlCheck: options.crlCheck }),
       ...(options.crlCache === undefined ? {} : { crlCache: options.crlCache }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
     });
     return result.publicKey;
   };

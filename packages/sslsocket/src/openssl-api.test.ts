@@ -45,6 +45,8 @@ function issue(label: string, keyType: string, name: string): void {
   openssl(
     ...args(`req -x509 ${KEY_TYPES[keyType]} -nodes -keyout ${key} -out ${cert} -subj /CN=${name} -days 2`),
     ...args(`-addext subjectAltName=DNS:${name} -addext basicConstraints=critical,CA:FALSE -CA ${ca} -CAkey ${caKey}`),
+    // The webpki profile (the default) wants the purpose in extendedKeyUsage (CABF 7.1.2.7.6).
+    ...args('-addext extendedKeyUsage=serverAuth,clientAuth'),
   );
 }
 

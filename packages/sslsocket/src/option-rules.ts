@@ -94,6 +94,7 @@ const COMMON_RULES: Readonly<Record<string, Check>> = {
   verifyFun: fn,
   customizeHostnameCheck: fn,
   crlCheck: oneOf(true, false, 'peer', 'best_effort'),
+  profile: oneOf('webpki', 'rfc5280'),
   crlCache: (v) =>
     isObject(v) && typeof v.lookup === 'function' ? undefined : 'must be a CrlSource (CrlCache, CrlDirectoryStore)',
   // Erlang {active, N}: N in -32768..32767 (inet:setopts).

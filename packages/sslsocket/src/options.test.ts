@@ -59,6 +59,7 @@ const COMMON_VALID: Record<string, unknown> = {
   packet: 'raw',
   header: 0,
   crlCheck: false,
+  profile: 'rfc5280',
 };
 const CLIENT_VALID: Record<string, unknown> = {
   serverNameIndication: 'disable',
@@ -261,6 +262,7 @@ const REJECTED: [string, () => unknown, string, RegExp][] = [
   ['NPN server', server({ nextProtocolsAdvertised: ['h2'] }), 'nextProtocolsAdvertised', /ALPN/],
   ['crlCheck value', client({ crlCheck: 'all' }), 'crlCheck', /"best_effort"/],
   ['crlCache type', client({ crlCache: {} }), 'crlCache', /CrlSource/],
+  ['profile value', client({ profile: 'strict' }), 'profile', /"rfc5280"/],
 ];
 
 describe('options: each rule rejects with an OptionError naming the option', () => {

@@ -1,4 +1,11 @@
-import type { CrlCheckMode, CrlSource, HostnameMatchFun, ParsedCertificate, VerifyFun } from '@sslsocket/pkix';
+import type {
+  CrlCheckMode,
+  CrlSource,
+  HostnameMatchFun,
+  ParsedCertificate,
+  VerificationProfile,
+  VerifyFun,
+} from '@sslsocket/pkix';
 import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { Tls12ClientOptions, Tls12ServerOptions } from './tls12-options.js';
 
@@ -45,6 +52,12 @@ export interface CommonOptions {
   readonly crlCheck?: CrlCheckMode;
   /** Erlang `crl_cache`: where CRLs are found (`CrlCache`, `CrlDirectoryStore`). */
   readonly crlCache?: CrlSource;
+  /**
+   * The certificate profile peer validation applies (default `'webpki'`: RFC 5280 plus the CA/Browser
+   * Forum Baseline Requirements); `'rfc5280'` relaxes the Web-PKI-only rules for a private PKI.
+   * See pkix `VerificationProfile` for the list.
+   */
+  readonly profile?: VerificationProfile;
   /** Active mode for data delivery (default false: use recv() or the async iterator). */
   readonly active?: ActiveMode;
   /** SSLKEYLOGFILE lines, for Wireshark. */

@@ -65,9 +65,12 @@ function issue(
   ]);
 }
 
-const CA = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign';
-const LEAF =
-  'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:good.test,IP:10.1.2.3';
+// Key identifiers as the webpki profile requires them (RFC 5280 §4.2.1.1–2), and every leaf's CN
+// among its SAN values (CABF 7.1.4.3).
+const CN_NAMES = ['expired', 'under', 'deep', 'self'].map((name) => `DNS:${name}.test`).join(',');
+const KEY_IDS = 'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid';
+const CA = `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n${KEY_IDS}`;
+const LEAF = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:good.test,IP:10.1.2.3,${CN_NAMES}\n${KEY_IDS}`;
 
 beforeAll(() => {
   issue('root', '/CN=Test Root', undefined, CA, 3650, 10);
@@ -265,6 +268,9 @@ interface CorpusCase {
   readonly ours: string;
   readonly openssl: number;
   readonly note?: string;
+  /** certtool --verify: its arguments, the files whose concatenation is its input, and its answer. */
+  readonly gnutls?: { readonly args: string[]; readonly input: string[]; readonly verified: boolean } | null;
+  readonly gnutlsNote?: string;
 }
 
 const corpusDir = fileURLToPath(new URL('../../../../test-vectors/pkix/', import.meta.url));
@@ -273,14 +279,23 @@ const corpus = JSON.parse(readFileSync(join(corpusDir, 'cases.json'), 'utf8')) a
   cases: CorpusCase[];
 };
 
+/** `-profile X` is ours alone: openssl verify gets the other arguments. */
+const opensslArgs = (args: readonly string[]) =>
+  args.filter((arg, i) => arg !== '-profile' && args[i - 1] !== '-profile');
+
 /** openssl verify's X509_V_ERR code for a case: 0 when it prints OK. */
 function opensslCode(args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
-    execFile('openssl', ['verify', ...args], { cwd: corpusDir, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error === null) return resolve(0);
-      const match = /error (\d+) at \d+ depth lookup/.exec(`${stderr}${stdout}`);
-      resolve(match === null ? -1 : Number(match[1]));
-    });
+    execFile(
+      'openssl',
+      ['verify', ...opensslArgs(args)],
+      { cwd: corpusDir, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error === null) return resolve(0);
+        const match = /error (\d+) at \d+ depth lookup/.exec(`${stderr}${stdout}`);
+        resolve(match === null ? -1 : Number(match[1]));
+      },
+    );
   });
 }
 
@@ -322,8 +337,12 @@ describe('the PKIX corpus: sslsocket verify and openssl verify against the expec
       'policy',
     ])
       expect(rules).toContain(rule);
-    // Every disagreement with OpenSSL is explained.
+    // Every disagreement with OpenSSL and GnuTLS is explained.
     for (const c of corpus.cases) if ((c.ours === 'OK') !== (c.openssl === 0)) expect(c.note, c.name).toBeTruthy();
+    for (const c of corpus.cases)
+      if (c.gnutls != null && (c.ours === 'OK') !== c.gnutls.verified) expect(c.gnutlsNote, c.name).toBeTruthy();
+    // Issue #14: at least 150 rule cases named <rfc-or-profile>::<rule>.
+    expect(corpus.cases.filter((c) => /^[a-z0-9]+::/.test(c.name)).length).toBeGreaterThanOrEqual(150);
   });
 
   it('--batch takes CRLs and an Erlang crl_check mode', async () => {
@@ -360,5 +379,25 @@ describe('the PKIX corpus: sslsocket verify and openssl verify against the expec
       expect(out.trim()).toBe(c.ours === 'OK' ? 'OK' : `error: ${c.ours}`);
       expect(code).toBe(c.ours === 'OK' ? 0 : 2);
     });
+  }
+});
+
+/** Is GnuTLS certtool installed? (`apt-get install gnutls-bin`; .ci/run installs it.) */
+const hasCerttool = spawnSync('certtool', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe('the PKIX corpus: GnuTLS certtool --verify against the recorded answers', () => {
+  const withGnutls = corpus.cases.filter((c) => c.gnutls != null);
+  it('has certtool cases', () => expect(withGnutls.length).toBeGreaterThanOrEqual(100));
+  // certtool checks at the current time; the corpus certificates are valid from 2026 to 2036.
+  for (const c of withGnutls) {
+    it.skipIf(!hasCerttool)(
+      `certtool: ${c.name}${hasCerttool ? '' : ' (skipped: certtool not installed; apt-get install gnutls-bin)'}`,
+      () => {
+        const gnutls = c.gnutls as NonNullable<CorpusCase['gnutls']>;
+        const input = gnutls.input.map((file) => readFileSync(join(corpusDir, file), 'utf8')).join('');
+        const run = spawnSync('certtool', gnutls.args, { cwd: corpusDir, input, encoding: 'utf8' });
+        expect(/Chain verification output: Verified\./.test(run.stdout ?? ''), run.stdout).toBe(gnutls.verified);
+      },
+    );
   }
 });

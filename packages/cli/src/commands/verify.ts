@@ -6,6 +6,7 @@ import {
   type ParsedCrl,
   PemError,
   parseCrl,
+  type VerificationProfile,
   type VerifyChainOptions,
   verifyChain,
 } from '@sslsocket/pkix';
@@ -41,6 +42,12 @@ const FLAGS: FlagSpec[] = [
     value: 'N',
     help: 'security level: 0 accepts SHA-1 certificate signatures, 1 and up refuse them (the default)',
   },
+  {
+    name: 'profile',
+    value: 'webpki|rfc5280',
+    help: 'certificate profile: webpki (default; RFC 5280 plus the CA/Browser Forum rules) or rfc5280 (private PKIs)',
+  },
+  { name: 'x509_strict', help: 'accepted for openssl compatibility: strict checks are the default (profile webpki)' },
   { name: 'batch', help: 'read JSON cases from stdin, one per line; write one JSON result per line' },
 ];
 
@@ -63,6 +70,7 @@ interface BatchCase {
   /** CRLs as PEM text, and the Erlang crl_check mode. */
   readonly crls?: string[];
   readonly crlCheck?: CrlCheckMode;
+  readonly profile?: VerificationProfile;
 }
 
 function certificates(pem: string, what: string): Uint8Array[] {
@@ -83,6 +91,11 @@ async function readText(path: string): Promise<string> {
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }
+}
+
+function profileOf(value: string): VerificationProfile {
+  if (value !== 'webpki' && value !== 'rfc5280') throw new UsageError('-profile must be webpki or rfc5280');
+  return value;
 }
 
 /** The reason printed after `error:`: Erlang-style reason names, as our errors carry them. */
@@ -113,6 +126,7 @@ async function runBatch(io: CommandIo, stdin: AsyncIterable<string | Uint8Array>
         ...(input.maxDepth === undefined ? {} : { maxDepth: input.maxDepth }),
         ...(input.crls === undefined ? {} : { crls: input.crls.flatMap(crlsOf) }),
         ...(input.crlCheck === undefined ? {} : { crlCheck: input.crlCheck }),
+        ...(input.profile === undefined ? {} : { profile: profileOf(input.profile) }),
       };
       await verifyOne(
         input.leaf,
@@ -179,6 +193,7 @@ export async function runVerifyCommand(
         ? 'peer'
         : false;
     const policies = stringFlags(args, 'policy');
+    const profile = stringFlag(args, 'profile');
     const options: VerifyChainOptions = {
       roots: caText === undefined ? [] : certificates(caText, caFile as string),
       ...(purpose === undefined ? {} : { purpose }),
@@ -191,6 +206,7 @@ export async function runVerifyCommand(
       ...(booleanFlag(args, 'explicit_policy') ? { explicitPolicy: true } : {}),
       ...(policies.length === 0 ? {} : { policies }),
       ...(authLevel === 0 ? { allowSha1: true } : {}),
+      ...(profile === undefined ? {} : { profile: profileOf(profile) }),
     };
     const untrusted: Uint8Array[] = [];
     for (const file of stringFlags(args, 'untrusted')) untrusted.push(...certificates(await readText(file), file));

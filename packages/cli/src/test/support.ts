@@ -44,6 +44,8 @@ export class Workspace {
     const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
     args.push('-keyout', this.key, '-out', this.cert, '-subj', '/CN=localhost');
     args.push('-addext', 'subjectAltName=DNS:localhost', '-days', '1');
+    // An end-entity certificate with its purpose, as the webpki profile (the default) requires.
+    args.push('-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth,clientAuth');
     execFileSync('openssl', args, { stdio: 'ignore' });
   }
 
