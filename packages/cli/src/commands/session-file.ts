@@ -51,8 +51,7 @@ export function encodeSessionFile(session: SavedSession, peer: Uint8Array | unde
     integer(1),
     integer(tls12 ? TLS12 : TLS13),
     octets(new Uint8Array([session.cipherSuite >> 8, session.cipherSuite & 0xff])),
-    // TLS 1.3 has no session id; OpenSSL keeps a random one (its middlebox-compatibility id).
-    octets(tls12 ? s12.sessionId : new Uint8Array(randomBytes(32))),
+    octets(sessionIdFor(session)),
     octets(tls12 ? s12.masterSecret : s13.psk),
     explicit(1, integer(Math.floor(session.receivedAt / 1000))),
     explicit(2, integer(session.lifetime)),
@@ -73,6 +72,16 @@ export function encodeSessionFile(session: SavedSession, peer: Uint8Array | unde
   if (session.alpn !== undefined) fields.push(explicit(16, octets(utf8(session.alpn))));
   const der = new Uint8Array(new asn1js.Sequence({ value: fields }).toBER());
   return encodePem(PEM_LABEL, der);
+}
+
+/**
+ * The session id to store. TLS 1.3 has none; OpenSSL keeps a random one. A TLS 1.2 session that
+ * the server gave only a ticket gets a random one too: RFC 5077 §3.4 has the client send a session
+ * id with the ticket so the server's echo shows resumption, and OpenSSL's client relies on it.
+ */
+function sessionIdFor(session: SavedSession): Uint8Array {
+  if (session.version === 'tlsv1.2' && session.sessionId.length > 0) return session.sessionId;
+  return new Uint8Array(randomBytes(32));
 }
 
 /** A uint32 as a non-negative DER INTEGER's content (a leading zero when the top bit is set). */
