@@ -1,7 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostnameMatches, parseCertificate } from '@sslsocket/pkix';
-import { connectNode, type Transport } from '@sslsocket/transport';
+import type { Transport } from '@sslsocket/transport';
+import { connectNode } from '@sslsocket/transport/node';
 import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
 import {
   booleanFlag,

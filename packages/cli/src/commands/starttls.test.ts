@@ -2,7 +2,7 @@
 // upgrades to sslsocket TLS and echoes; openssl s_client -starttls and ours must both get through.
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { fromNodeSocket } from '@sslsocket/transport';
+import { fromNodeSocket } from '@sslsocket/transport/node';
 import { handshake } from 'sslsocket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, input, Workspace } from '../test/support.js';
