@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostnameMatches, parseCertificate } from '@sslsocket/pkix';
+import { cipherSuites, parseCipherString, suiteByCode } from '@sslsocket/suites';
 import type { Transport } from '@sslsocket/transport';
 import { connectNode } from '@sslsocket/transport/node';
 import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
@@ -176,7 +177,30 @@ async function plan(args: ParsedArgs): Promise<Plan> {
       return enforce ? 'fail' : 'valid';
     },
   };
-  return Object.assign(result, { options });
+  const ciphers = resumableFirst(options.ciphers, options.reuseSession);
+  return Object.assign(result, { options: ciphers === undefined ? options : { ...options, ciphers } });
+}
+
+/**
+ * A TLS 1.3 PSK resumes only if the server picks a suite with the PSK's hash (RFC 8446 §4.2.11),
+ * and servers often follow the client's order: a resumed session's suite goes first. Sessions
+ * saved by OpenSSL (AES-256/SHA-384 by default) then resume even though we prefer AES-128.
+ */
+function resumableFirst(
+  ciphers: ClientOptions['ciphers'],
+  session: ClientOptions['reuseSession'],
+): string[] | undefined {
+  const resumed = session as SavedSession | undefined;
+  if (resumed === undefined || resumed.version === 'tlsv1.2') return undefined;
+  const suite = suiteByCode(resumed.cipherSuite)?.name;
+  if (suite === undefined) return undefined;
+  const list =
+    typeof ciphers === 'string'
+      ? ciphers.split(':')
+      : Array.isArray(ciphers)
+        ? ciphers.map((entry) => (typeof entry === 'string' ? entry : entry.name))
+        : [...cipherSuites('default', 'tlsv1.3'), ...parseCipherString('DEFAULT')].map((s) => s.name);
+  return list.includes(suite) ? [suite, ...list.filter((name) => name !== suite)] : undefined;
 }
 
 /** TCP, then the -starttls dialogue, with -msg/-trace tapping the records. */
