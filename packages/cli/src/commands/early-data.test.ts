@@ -31,7 +31,8 @@ describe('TLS 1.3 early data in s_client and s_server', () => {
   it('openssl s_client -early_data reaches our s_server -early_data', async () => {
     const ours = await ourServer(['-early_data', '-naccept', '2']);
     const sess = ws.path('ossl-sess.pem');
-    await ws.opensslClient(ours.port, ['-sess_out', sess], '', 300);
+    // The ticket comes after the handshake; under load that can take a while, so keep stdin open.
+    await ws.opensslClient(ours.port, ['-sess_out', sess], '', 1500);
     const out = await ws.opensslClient(ours.port, ['-sess_in', sess, '-early_data', early], '', 300);
     expect(out).toContain('Early data was accepted');
     expect(await ours.serving).toBe(0);

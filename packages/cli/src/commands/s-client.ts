@@ -1,51 +1,102 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hostnameMatches, parseCertificate } from '@sslsocket/pkix';
+import { cipherSuites, parseCipherString, suiteByCode } from '@sslsocket/suites';
+import type { Transport } from '@sslsocket/transport';
+import { connectNode } from '@sslsocket/transport/node';
 import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
-import { booleanFlag, type FlagSpec, formatHelp, type ParsedArgs, parseArgs, stringFlag, UsageError } from '../args.js';
+import {
+  booleanFlag,
+  type FlagSpec,
+  formatHelp,
+  integerFlag,
+  type ParsedArgs,
+  parseArgs,
+  stringFlag,
+  UsageError,
+} from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
+import { tapTransport } from './msg-trace.js';
+import { briefReport, type ConnectionReport, fullReport, type SessionView, ticketLines } from './s-client-report.js';
+import { decodeSessionFile, encodeSessionFile, type SavedSession } from './session-file.js';
+import { negotiateStarttls, STARTTLS_PROTOCOLS, starttlsProtocol } from './starttls.js';
 import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
+import { verifyCode } from './verify-codes.js';
+
+/** The flags that make s_client a stand-in for openssl s_client in scripts (issue #20). */
+function OPENSSL_OUTPUT_FLAGS(): FlagSpec[] {
+  return [
+    { name: 'showcerts', help: 'print every certificate the server sent as PEM (stdout)' },
+    { name: 'CApath', value: 'DIR', help: 'trusted roots: every PEM certificate in DIR' },
+    { name: 'verify', value: 'N', help: 'verification depth: at most N intermediates' },
+    { name: 'msg', help: 'print each TLS record sent and received (stdout)' },
+    { name: 'trace', help: 'like -msg, with whole records in hex' },
+    { name: 'starttls', value: 'PROTO', help: `plaintext upgrade first: ${STARTTLS_PROTOCOLS.join(', ')}` },
+    { name: 'name', value: 'HOST', help: "-starttls: our name in SMTP's EHLO and XMPP's to= (default: the host)" },
+  ];
+}
 
 const FLAGS: FlagSpec[] = [
   { name: 'connect', value: 'HOST:PORT', help: 'where to connect (default localhost:4433)' },
-  { name: 'servername', value: 'NAME', help: 'SNI name, and the name the certificate must match' },
+  { name: 'servername', value: 'NAME', help: 'SNI name (default: the -connect host)' },
   { name: 'noservername', help: 'send no SNI' },
   { name: 'verify_return_error', help: 'abort when the server certificate does not verify' },
-  { name: 'verify_hostname', value: 'NAME', help: 'check the certificate against this name' },
-  { name: 'sess_out', value: 'FILE', help: 'save the session for resumption' },
-  { name: 'sess_in', value: 'FILE', help: 'resume the saved session' },
-  { name: 'brief', help: 'print the summary only' },
+  {
+    name: 'verify_hostname',
+    value: 'NAME',
+    help: 'check the certificate against NAME (unchecked otherwise, as in OpenSSL)',
+  },
+  { name: 'sess_out', value: 'FILE', help: 'save the session for resumption (PEM SSL SESSION PARAMETERS, as OpenSSL)' },
+  { name: 'sess_in', value: 'FILE', help: 'resume a saved session (ours or openssl s_client -sess_out)' },
+  { name: 'brief', help: "print OpenSSL's brief summary (stderr) instead of the full report, then close" },
   { name: 'early_data', value: 'FILE', help: 'TLS 1.3 0-RTT: send FILE as early data (needs -sess_in)' },
   { name: 'reconnect', help: 'after the first handshake, reconnect 5 times resuming its session' },
+  ...OPENSSL_OUTPUT_FLAGS(),
   ...COMMON_TLS_FLAGS,
 ];
 
 const USAGE = 'sslsocket s_client -connect HOST:PORT [options]';
 const EXAMPLES = [
   'sslsocket s_client -connect example.com:443 -CAfile /etc/ssl/certs/ca-certificates.crt',
+  'sslsocket s_client -connect example.com:443 -showcerts </dev/null 2>/dev/null | openssl x509 -noout -enddate',
+  'sslsocket s_client -connect mail.example.com:25 -starttls smtp -brief </dev/null',
   'echo hello | sslsocket s_client -connect 127.0.0.1:4433 -CAfile ca.pem -servername localhost -quiet',
 ];
 
-/** Sessions are saved as JSON with byte fields in hex. */
-function encodeSession(session: object): string {
-  return JSON.stringify(session, (_key, value: unknown) =>
-    value instanceof Uint8Array ? { hex: Buffer.from(value).toString('hex') } : value,
-  );
-}
-
 /** `-sess_in FILE`, with a readable error for a missing or damaged file. */
-async function readSession(path: string): Promise<object> {
+async function readSession(path: string): Promise<SavedSession> {
   try {
-    return decodeSession(await readFile(path, 'utf8'));
+    return decodeSessionFile(await readFile(path, 'utf8'));
   } catch (error) {
     throw new UsageError(`-sess_in: cannot read a session from ${path}: ${(error as Error).message}`);
   }
 }
 
-function decodeSession(text: string): object {
-  return JSON.parse(text, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && 'hex' in value
-      ? new Uint8Array(Buffer.from(String((value as { hex: string }).hex), 'hex'))
-      : value,
-  ) as object;
+/** Every PEM file in `-CApath DIR` that holds a certificate (hashed links and plain names alike). */
+async function readCaPath(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new UsageError(`-CApath: cannot read ${dir}: ${(error as Error).message}`);
+  }
+  const texts = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8').catch(() => '')));
+  return texts.filter((text) => text.includes('-----BEGIN CERTIFICATE-----'));
+}
+
+/** The session as the SSL-Session block shows it. */
+function sessionView(session: SavedSession | undefined): SessionView | undefined {
+  if (session === undefined) return undefined;
+  const tls12 = session.version === 'tlsv1.2';
+  return {
+    sessionId: tls12 ? session.sessionId : new Uint8Array(),
+    secret: tls12 ? session.masterSecret : session.psk,
+    ticket: session.ticket,
+    lifetime: session.lifetime,
+    startTime: session.receivedAt,
+    extendedMasterSecret: tls12 ? session.extendedMasterSecret : false,
+    maxEarlyData: tls12 ? undefined : session.maxEarlyDataSize,
+  };
 }
 
 function summary(socket: SslSocket, verify: string): string {
@@ -63,18 +114,122 @@ function summary(socket: SslSocket, verify: string): string {
   ].join('\n');
 }
 
+/** What the command line asks of one connection, beyond the TLS options. */
+interface Plan {
+  readonly target: { host: string; port: number };
+  readonly options: ClientOptions;
+  /** The first verification failure (reported, not fatal, without -verify_return_error). */
+  verifyFailure: string | undefined;
+  /** The certificates the server sent, leaf first, as the verifier saw them. */
+  chain: readonly Uint8Array[];
+}
+
+/** Parses the flags into a Plan; throws UsageError (exit 2) for bad flags or unreadable files. */
+async function plan(args: ParsedArgs): Promise<Plan> {
+  const psk = pskKey(args);
+  const earlyFile = stringFlag(args, 'early_data');
+  if (earlyFile !== undefined && stringFlag(args, 'sess_in') === undefined) {
+    throw new UsageError('-early_data needs -sess_in (0-RTT only works when resuming)');
+  }
+  starttlsProtocol(stringFlag(args, 'starttls'));
+  const early = earlyFile === undefined ? undefined : new Uint8Array(await readFile(earlyFile));
+  const target = hostPort(stringFlag(args, 'connect') ?? 'localhost:4433', 'localhost');
+  const caFile = stringFlag(args, 'CAfile');
+  const caPath = stringFlag(args, 'CApath');
+  const roots = [
+    ...(caFile === undefined ? [] : [await readPem(caFile)]),
+    ...(caPath === undefined ? [] : await readCaPath(caPath)),
+  ];
+  const depth = integerFlag(args, 'verify', 0, 100);
+  const enforce = booleanFlag(args, 'verify_return_error');
+  const name = booleanFlag(args, 'noservername') ? 'disable' : (stringFlag(args, 'servername') ?? target.host);
+  const sessIn = stringFlag(args, 'sess_in');
+  const alpn = alpnList(args);
+  const result: Plan = { target, options: {}, verifyFailure: undefined, chain: [] };
+  const options: ClientOptions = {
+    ...(await commonOptions(args)),
+    ...(roots.length === 0 ? {} : { cacerts: roots }),
+    ...(depth === undefined ? {} : { depth }),
+    serverNameIndication: name,
+    // Like openssl s_client: resume only what -sess_in names.
+    reuseSessions: false,
+    ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
+    ...(early === undefined ? {} : { earlyData: early }),
+    ...(psk === undefined
+      ? {}
+      : {
+          pskIdentity: stringFlag(args, 'psk_identity') ?? 'Client_identity',
+          userLookupFun: () => psk,
+        }),
+    ...(sessIn === undefined ? {} : { reuseSession: await readSession(sessIn) }),
+    // The chain as the server sent it (for -showcerts and the report): the path builder hands it
+    // to partial_chain before anything else; answering undefined leaves validation unchanged.
+    partialChain: (chain) => {
+      result.chain = chain.map((certificate) => certificate.der);
+      return undefined;
+    },
+    // Like openssl: without -verify_return_error a failed verification is reported, not fatal;
+    // the host name is checked only when -verify_hostname names one (after the handshake).
+    verifyFun: (_certificate, event) => {
+      if (event.type !== 'bad_cert') return 'unknown';
+      if (event.reason === 'hostname_check_failed') return 'valid';
+      result.verifyFailure ??= event.reason;
+      return enforce ? 'fail' : 'valid';
+    },
+  };
+  const ciphers = resumableFirst(options.ciphers, options.reuseSession);
+  return Object.assign(result, { options: ciphers === undefined ? options : { ...options, ciphers } });
+}
+
 /**
- * `sslsocket s_client`: connects, prints the negotiated parameters to stderr, then copies stdin to
- * the connection and the connection to stdout. Exit 0 on a clean close, 1 on a handshake failure.
+ * A TLS 1.3 PSK resumes only if the server picks a suite with the PSK's hash (RFC 8446 §4.2.11),
+ * and servers often follow the client's order: a resumed session's suite goes first. Sessions
+ * saved by OpenSSL (AES-256/SHA-384 by default) then resume even though we prefer AES-128.
+ */
+function resumableFirst(
+  ciphers: ClientOptions['ciphers'],
+  session: ClientOptions['reuseSession'],
+): string[] | undefined {
+  const resumed = session as SavedSession | undefined;
+  if (resumed === undefined || resumed.version === 'tlsv1.2') return undefined;
+  const suite = suiteByCode(resumed.cipherSuite)?.name;
+  if (suite === undefined) return undefined;
+  const list =
+    typeof ciphers === 'string'
+      ? ciphers.split(':')
+      : Array.isArray(ciphers)
+        ? ciphers.map((entry) => (typeof entry === 'string' ? entry : entry.name))
+        : [...cipherSuites('default', 'tlsv1.3'), ...parseCipherString('DEFAULT')].map((s) => s.name);
+  return list.includes(suite) ? [suite, ...list.filter((name) => name !== suite)] : undefined;
+}
+
+/** TCP, then the -starttls dialogue, with -msg/-trace tapping the records. */
+async function openTransport(args: ParsedArgs, target: Plan['target'], io: CommandIo): Promise<Transport> {
+  const transport = await connectNode(target.host, target.port);
+  const protocol = starttlsProtocol(stringFlag(args, 'starttls'));
+  if (protocol !== undefined) {
+    try {
+      await negotiateStarttls(transport, protocol, stringFlag(args, 'name') ?? target.host);
+    } catch (error) {
+      transport.destroy();
+      throw error;
+    }
+  }
+  const trace = booleanFlag(args, 'trace');
+  return trace || booleanFlag(args, 'msg') ? tapTransport(transport, trace, io.stdout) : transport;
+}
+
+/**
+ * `sslsocket s_client`: connects, prints what openssl s_client prints (the certificate chain, the
+ * server certificate PEM, the summary with `Verify return code:`; `-brief` a short block on
+ * stderr; `-quiet` nothing) and our own summary lines on stderr, then copies stdin to the
+ * connection and the connection to stdout. Exit 0 on a clean close, 1 on a handshake failure.
  */
 export async function runSClient(
   argv: readonly string[],
   io: CommandIo,
   stdin: AsyncIterable<Uint8Array | string> = process.stdin,
 ): Promise<number> {
-  let options: ClientOptions;
-  let target: { host: string; port: number };
-  let verifyFailure: string | undefined;
   const args = (() => {
     try {
       return parseArgs(argv, FLAGS);
@@ -90,67 +245,66 @@ export async function runSClient(
     );
     return ExitCode.ok;
   }
+  let run: Plan;
   try {
-    const psk = pskKey(args);
-    const earlyFile = stringFlag(args, 'early_data');
-    if (earlyFile !== undefined && stringFlag(args, 'sess_in') === undefined) {
-      throw new UsageError('-early_data needs -sess_in (0-RTT only works when resuming)');
-    }
-    const early = earlyFile === undefined ? undefined : new Uint8Array(await readFile(earlyFile));
-    target = hostPort(stringFlag(args, 'connect') ?? 'localhost:4433', 'localhost');
-    const caFile = stringFlag(args, 'CAfile');
-    const enforce = booleanFlag(args, 'verify_return_error');
-    const name = booleanFlag(args, 'noservername') ? 'disable' : (stringFlag(args, 'servername') ?? target.host);
-    const sessIn = stringFlag(args, 'sess_in');
-    const alpn = alpnList(args);
-    options = {
-      ...(await commonOptions(args)),
-      ...(caFile === undefined ? {} : { cacerts: [await readPem(caFile)] }),
-      serverNameIndication: name,
-      // Like openssl s_client: resume only what -sess_in names.
-      reuseSessions: false,
-      ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
-      ...(early === undefined ? {} : { earlyData: early }),
-      ...(psk === undefined
-        ? {}
-        : {
-            pskIdentity: stringFlag(args, 'psk_identity') ?? 'Client_identity',
-            userLookupFun: () => psk,
-          }),
-      ...(sessIn === undefined ? {} : { reuseSession: await readSession(sessIn) }),
-      // Like openssl: without -verify_return_error a failed verification is reported, not fatal.
-      ...(enforce
-        ? {}
-        : {
-            verifyFun: (_certificate, event) => {
-              if (event.type === 'bad_cert') verifyFailure ??= event.reason;
-              return event.type === 'bad_cert' ? 'valid' : 'unknown';
-            },
-          }),
-    };
+    run = await plan(args);
   } catch (error) {
     io.stderr(`error: ${(error as Error).message}\n`);
     return ExitCode.usage;
   }
+  const { target, options } = run;
   let socket: SslSocket;
   try {
-    socket = await connect(target.host, target.port, options);
+    const transport = await openTransport(args, target, io);
+    socket = await connect(transport, { ...options, host: target.host });
   } catch (error) {
     io.stderr(`error: ${formatError(error)}\n`);
     return ExitCode.failure;
   }
+  const hostname = stringFlag(args, 'verify_hostname');
+  const leaf = run.chain[0] ?? socket.peercert();
+  if (hostname !== undefined && leaf !== undefined && !hostnameMatches(parseCertificate(leaf), hostname)) {
+    run.verifyFailure ??= 'hostname_check_failed';
+    if (booleanFlag(args, 'verify_return_error')) {
+      io.stderr(`error: certificate does not match ${hostname} (hostname mismatch)\n`);
+      await socket.close({ timeoutMs: 200 }).catch(() => undefined);
+      return ExitCode.failure;
+    }
+  }
+  const info = socket.connectionInformation();
+  const verify = verifyCode(run.verifyFailure);
+  const quiet = booleanFlag(args, 'quiet') || booleanFlag(args, 'brief');
   const sessOut = stringFlag(args, 'sess_out');
   // One write at a time (servers send several tickets), the newest last.
   let saving: Promise<void> = Promise.resolve();
-  const save = (saved: object): void => {
-    if (sessOut !== undefined) saving = saving.then(() => writeFile(sessOut, encodeSession(saved)));
+  const save = (saved: SavedSession): void => {
+    if (sessOut !== undefined)
+      saving = saving.then(() => writeFile(sessOut, encodeSessionFile(saved, run.chain[0] ?? socket.peercert())));
   };
+  const onSession = (saved: SavedSession, announce: boolean): void => {
+    save(saved);
+    const view = sessionView(saved);
+    if (announce && !quiet && info.protocol === 'tlsv1.3' && view !== undefined)
+      io.stdout(ticketLines(info, view, verify));
+  };
+  const stats = socket.getstat();
+  const report: ConnectionReport = {
+    info,
+    chain: run.chain.length > 0 ? run.chain : [socket.peercert()].filter((c): c is Uint8Array => c !== undefined),
+    verify,
+    bytesRead: stats.bytesRead,
+    bytesWritten: stats.bytesWritten,
+  };
+  if (booleanFlag(args, 'brief')) io.stderr(briefReport(report));
+  else if (!booleanFlag(args, 'quiet')) {
+    const current = info.protocol === 'tlsv1.2' ? socket.savedSessions.at(-1) : undefined;
+    io.stdout(fullReport(report, booleanFlag(args, 'showcerts'), sessionView(current)));
+  }
   // Tickets can arrive with the server's last handshake flight, before connect() returned.
-  const latest = socket.savedSessions.at(-1);
-  if (latest !== undefined) save(latest);
-  socket.on('session', save);
+  for (const saved of socket.savedSessions) onSession(saved, true);
+  socket.on('session', (saved) => onSession(saved, true));
   try {
-    return await session(socket, args, target, options, io, stdin, verifyFailure);
+    return await session(socket, args, target, options, io, stdin, run.verifyFailure);
   } finally {
     // The process may exit right after: the saved session must be on disk first.
     await saving;

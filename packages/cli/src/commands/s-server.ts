@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { formatError, generateSelfSigned, listen, type ServerOptions, type SslSocket } from 'sslsocket';
 import { booleanFlag, type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
+import { SERVER_MODE_FLAGS, serveFiles, serveReversed } from './s-server-modes.js';
 import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
 
 const FLAGS: FlagSpec[] = [
@@ -19,6 +20,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'early_data', help: 'TLS 1.3 0-RTT: accept early data from resuming clients' },
   { name: 'psk_hint', value: 'HINT', help: 'TLS 1.2 PSK identity hint to send' },
   { name: 'dhparam', value: 'FILE', help: 'TLS 1.2 DHE parameters (PEM), instead of the RFC 7919 groups' },
+  ...SERVER_MODE_FLAGS,
   ...COMMON_TLS_FLAGS,
 ];
 
@@ -84,7 +86,7 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
   let options: ServerOptions;
   let where: { host: string; port: number };
   let naccept: number | undefined;
-  let www = false;
+  let mode: 'echo' | 'www' | 'WWW' | 'rev' = 'echo';
   try {
     const args = parseArgs(argv, FLAGS);
     if (args.help) {
@@ -97,7 +99,9 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
     const dhparam = stringFlag(args, 'dhparam');
     where = hostPort(stringFlag(args, 'accept') ?? '4433', '127.0.0.1');
     naccept = integerFlag(args, 'naccept', 1, 1_000_000);
-    www = booleanFlag(args, 'www');
+    const modes = (['www', 'WWW', 'rev'] as const).filter((name) => booleanFlag(args, name));
+    if (modes.length > 1) throw new Error(`-${modes.join(' and -')} are exclusive`);
+    mode = modes[0] ?? 'echo';
     const common = await commonOptions(args);
     const credentials = common.certfile === undefined ? await defaultCredentials() : undefined;
     const caFile = stringFlag(args, 'CAfile');
@@ -174,7 +178,9 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
           const { handshake } = await import('sslsocket');
           // The listener's configuration: its ticket keys and session cache span connections.
           const socket = await handshake(transport);
-          if (www) await serveWww(socket);
+          if (mode === 'www') await serveWww(socket);
+          else if (mode === 'WWW') await serveFiles(socket, process.cwd());
+          else if (mode === 'rev') await serveReversed(socket);
           else await serveEcho(socket, io);
         } catch (error) {
           io.stderr(`connection ${served}: ${formatError(error)}\n`);

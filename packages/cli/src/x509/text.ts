@@ -31,6 +31,30 @@ const CURVES: Readonly<Record<string, { asn1: string; nist?: string; bits: numbe
   '1.3.132.0.10': { asn1: 'secp256k1', bits: 256 },
 };
 
+/** OpenSSL's name for a key or signature algorithm OID (the OID itself when unknown). */
+export function algorithmName(oid: string): string {
+  return ALGORITHMS[oid] ?? oid;
+}
+
+/** The size of the certificate's public key in bits, as OpenSSL reports it (`Public-Key: (N bit)`). */
+export function publicKeyBits(fields: CertificateFields): number {
+  switch (fields.keyAlgorithmOid) {
+    case '1.2.840.10045.2.1':
+      return CURVES[fields.keyParameterOid ?? '']?.bits ?? (fields.publicKey.length - 1) * 4;
+    case '1.2.840.113549.1.1.1':
+    case '1.2.840.113549.1.1.10': {
+      const [n] = elements(parseDer(fields.publicKey, 'RSAPublicKey'));
+      return n === undefined ? 0 : bitLength(contentBytes(n));
+    }
+    case '1.3.101.112':
+      return 253;
+    case '1.3.101.113':
+      return 456;
+    default:
+      return fields.publicKey.length * 8;
+  }
+}
+
 /** Bytes in OpenSSL's indented hex blocks: `n` per line, `:` after every byte but the last. */
 function hexBlock(bytes: Uint8Array, perLine: number, indent: number): string[] {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
@@ -66,7 +90,7 @@ function publicKeyLines(fields: CertificateFields): string[] {
     case '1.2.840.10045.2.1': {
       const curve = CURVES[fields.keyParameterOid ?? ''];
       return [
-        `${pad}Public-Key: (${curve?.bits ?? (key.length - 1) * 4} bit)`,
+        `${pad}Public-Key: (${publicKeyBits(fields)} bit)`,
         `${pad}pub:`,
         ...hexBlock(key, 15, 20),
         `${pad}ASN1 OID: ${curve?.asn1 ?? fields.keyParameterOid}`,
@@ -83,7 +107,7 @@ function publicKeyLines(fields: CertificateFields): string[] {
         0n,
       );
       return [
-        `${pad}Public-Key: (${bitLength(modulus)} bit)`,
+        `${pad}Public-Key: (${publicKeyBits(fields)} bit)`,
         `${pad}Modulus:`,
         ...hexBlock(modulus, 15, 20),
         `${pad}Exponent: ${exponent} (0x${exponent.toString(16)})`,
@@ -99,7 +123,7 @@ function publicKeyLines(fields: CertificateFields): string[] {
 
 /** The whole `-text` block, ending with a newline. */
 export function certificateText(fields: CertificateFields): string {
-  const algorithm = (oid: string): string => ALGORITHMS[oid] ?? oid;
+  const algorithm = algorithmName;
   const lines = [
     'Certificate:',
     '    Data:',
