@@ -24,6 +24,9 @@ import { isSelfIssued, sameBytes } from './path-building.js';
  *   7. RSA keys of fewer than 2048 bits or of a size not a multiple of 8 are accepted (CABF 6.1.5);
  *   8. the subject CN need not be one of the SAN values, and a non-empty subject may have a
  *      critical subjectAltName (CABF 7.1.4.3, 7.1.2.7.12).
+ *   Under both profiles a pinned certificate (the peer's leaf is byte for byte a configured trust
+ *   anchor, as with `openssl req -x509` test certificates) is trusted directly: rules 5 and the
+ *   missing-EKU part of 6 do not apply to it, as OpenSSL and Go's crypto/x509 accept it.
  *   One rule goes the other way: `'rfc5280'` refuses a non-critical nameConstraints (§4.2.1.10 says
  *   MUST be critical), which the Web PKI tolerates and `'webpki'` accepts.
  */
@@ -91,7 +94,8 @@ function ekuViolation(certificate: ParsedCertificate, position: PathPosition): s
   if (position.purpose === undefined) return undefined;
   const eku = certificate.extendedKeyUsage;
   const wanted = position.purpose === 'sslserver' ? OID.serverAuth : OID.clientAuth;
-  if (eku === undefined) return 'leaf carries no extendedKeyUsage';
+  // A pinned certificate (leaf and anchor at once) is exempt from the subscriber profile, see above.
+  if (eku === undefined) return position.isAnchor ? undefined : 'leaf carries no extendedKeyUsage';
   if (!eku.includes(wanted))
     return `leaf's extendedKeyUsage lacks ${position.purpose === 'sslserver' ? 'serverAuth' : 'clientAuth'}`;
   return undefined;
@@ -186,8 +190,12 @@ function computeViolations(
     // RFC 5280 §4.2.1.9, CABF 7.1.2.1.4: a root's basicConstraints is critical.
     if (critical(OID.basicConstraints) === false) add('invalid_extension', "root's basicConstraints is not critical");
   }
-  // CABF 7.1.2.7.8: a CA certificate is never a subscriber certificate.
-  if (webpki && position.isLeaf && certificate.basicConstraints?.ca === true)
+  // CABF 7.1.2.7.8: a CA certificate is never a subscriber certificate. A pinned certificate (the
+  // peer's leaf is itself a configured trust anchor) was issued by nobody the Baseline Requirements
+  // bind: it is trusted directly, as OpenSSL, Go's crypto/x509 and node:tls trust the
+  // `openssl req -x509` certificate (cA=TRUE, no extendedKeyUsage) every test setup makes.
+  const pinned = position.isLeaf && position.isAnchor;
+  if (webpki && position.isLeaf && !pinned && certificate.basicConstraints?.ca === true)
     add('ca_certificate_as_leaf', 'a CA certificate (cA=TRUE) in the end-entity position');
   if (webpki) add('invalid_ext_key_usage', ekuViolation(certificate, position));
   const bits = rsaBits(certificate);

@@ -182,3 +182,25 @@ describe('IDNA in hostname checks', () => {
     expect(hostnameMatches(fake, 'www.test')).toBe(false);
   });
 });
+
+describe('pinned certificates under webpki', () => {
+  // `openssl req -x509` makes cA=TRUE certificates without extendedKeyUsage: trusted directly, they
+  // pass, as with OpenSSL and Go; chained under a root, cA=TRUE in the leaf position still fails.
+  const pinned = cert('pinned-req-x509');
+  const later = new Date(Date.UTC(2027, 0, 1));
+  it('accepts a leaf that is itself the trust anchor (cA=TRUE, no EKU)', async () => {
+    const result = await verifyChain([pinned], {
+      roots: [pinned],
+      hostname: 'localhost',
+      purpose: 'sslserver',
+      time: later,
+    });
+    expect(result.path).toHaveLength(1);
+  });
+  it('still checks the host name and refuses the same certificate under another anchor', async () => {
+    await expect(
+      verifyChain([pinned], { roots: [pinned], hostname: 'other.test', purpose: 'sslserver', time: later }),
+    ).rejects.toMatchObject({ reason: 'hostname_check_failed' });
+    await expect(verifyChain([pinned], { roots: [root], time: later })).rejects.toBeInstanceOf(Error);
+  });
+});
