@@ -35,10 +35,10 @@ const EE_ALLOWED: readonly number[] = [
   ExtensionType.application_layer_protocol_negotiation,
   ExtensionType.record_size_limit,
   ExtensionType.early_data,
-  14, // use_srtp
-  15, // heartbeat
-  19, // client_certificate_type
-  20, // server_certificate_type
+  ExtensionType.use_srtp,
+  ExtensionType.heartbeat,
+  ExtensionType.client_certificate_type,
+  ExtensionType.server_certificate_type,
 ];
 
 export class ExpectEncryptedExtensions implements HandshakeState {
