@@ -192,9 +192,9 @@ export class ConnectionCore {
     if (alert.sentByUs && !this.writeClosed) {
       this.record.dropFlight();
       try {
-        this.record.sendAlert(alert.code === 0 ? new TlsAlert('internal_error') : alert);
+        this.record.sendAlert(alert.description === 'close_notify' ? new TlsAlert('internal_error') : alert);
         // RFC 8446 §6.1: user_canceled is a warning that must be followed by close_notify.
-        if (alert.code === 90) this.record.sendAlert(new TlsAlert('close_notify'));
+        if (alert.description === 'user_canceled') this.record.sendAlert(new TlsAlert('close_notify'));
       } catch {
         // The write epoch may be unusable (e.g. sequence exhausted); nothing more can be sent.
       }
@@ -336,13 +336,14 @@ export class ConnectionCore {
     if (level !== 1 && level !== 2) throw new TlsAlert('illegal_parameter', `alert level ${level}`);
     const alert = new TlsAlert(code, undefined, { level: level === 1 ? 'warning' : 'fatal', sentByUs: false });
     this.emit({ type: 'alertReceived', alert });
-    if (code === 0) {
+    if (alert.description === 'close_notify') {
       // RFC 8446 §6.1: close_notify ends the peer's writing; we may keep writing (half-close).
       this.readClosed = true;
       this.emit({ type: 'closed' });
       return;
     }
-    if (code === 90) return; // user_canceled: a warning, followed by close_notify (RFC 8446 §6.1)
+    // RFC 8446 §6.1: user_canceled is a warning, followed by close_notify.
+    if (alert.description === 'user_canceled') return;
     // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
     if (this.version === 'tlsv1.2' && level === 1) return this.state.onWarningAlert?.(alert);
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.

@@ -2,6 +2,8 @@ import {
   type CertifiedKey,
   type ConnectionConfig,
   ServerSessionCache,
+  type Session12,
+  type Session13,
   type VerifyCertificate,
 } from '@sslsocket/handshake';
 import {
@@ -159,7 +161,7 @@ function verifier(
   };
 }
 
-function tls12Common(options: Tls12CommonOptions): Partial<Record<keyof ConnectionConfig, unknown>> {
+function tls12Common(options: Tls12CommonOptions): Partial<ConnectionConfig> {
   return {
     ...(options.secureRenegotiate === undefined ? {} : { secureRenegotiate: options.secureRenegotiate }),
     ...(options.requireExtendedMasterSecret === undefined
@@ -174,7 +176,7 @@ function tls12Common(options: Tls12CommonOptions): Partial<Record<keyof Connecti
 function commonConfig(
   options: CommonOptions & Tls12CommonOptions,
   provider: CryptoProvider,
-): Partial<Record<keyof ConnectionConfig, unknown>> {
+): Partial<ConnectionConfig> {
   const suites = suitesFrom(options.ciphers);
   return {
     ...tls12Common(options),
@@ -208,8 +210,9 @@ export async function clientEngineConfig(
   if (options.verify === undefined && roots.length === 0 && options.verifyFun === undefined) {
     throw new OptionError('verify', "verify_peer needs cacerts or cacertfile (or set verify: 'verify_none')");
   }
-  const config = {
+  const config: ConnectionConfig = {
     ...commonConfig(options, provider),
+    provider,
     serverName:
       serverName === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(serverName) || serverName.includes(':')
         ? false
@@ -220,15 +223,16 @@ export async function clientEngineConfig(
       ? {}
       : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
     ...(options.middleboxCompMode === undefined ? {} : { middleboxCompat: options.middleboxCompMode }),
+    // reuseSession is a socket.savedSessions entry (the validator checked it is an object).
     ...(options.reuseSession !== undefined && typeof options.reuseSession === 'object'
-      ? { session: options.reuseSession }
+      ? { session: options.reuseSession as Session13 | Session12 }
       : {}),
     ...(options.pskIdentity === undefined ? {} : { pskIdentity: bytesOf(options.pskIdentity) }),
     ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
     ...(options.earlyData === undefined ? {} : { earlyData: bytesOf(options.earlyData) }),
     ...(options.maxFragmentLength === undefined ? {} : { maxFragmentLength: options.maxFragmentLength }),
   };
-  return config as ConnectionConfig;
+  return config;
 }
 
 /** Erlang `dh` / `dhfile`: custom DHE parameters. */
@@ -245,7 +249,7 @@ async function loadDh(options: Tls12ServerOptions): Promise<{ p: bigint; g: bigi
 }
 
 /** The TLS 1.2 server settings: session cache, renegotiation, DHE parameters, PSK hint. */
-async function tls12Server(options: Tls12ServerOptions): Promise<Partial<Record<keyof ConnectionConfig, unknown>>> {
+async function tls12Server(options: Tls12ServerOptions): Promise<Partial<ConnectionConfig>> {
   const dh = await loadDh(options);
   const policy = options.reuseSession;
   return {
@@ -288,8 +292,9 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
   const sniFun = options.sniFun;
   const ticketKeys =
     options.sessionTickets === 'disabled' ? undefined : (options.ticketKeys ?? [provider.randomBytes(32)]);
-  const config = {
+  const config: ConnectionConfig = {
     ...commonConfig(options, provider),
+    provider,
     ...(certified === undefined
       ? {}
       : { certificateChain: certified.certificateChain, privateKey: certified.privateKey }),
@@ -315,7 +320,7 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
       ? { maxEarlyDataSize: options.maxEarlyDataSize ?? 16384, earlyDataReplay: new Set<string>() }
       : {}),
   };
-  return config as ConnectionConfig;
+  return config;
 }
 
 export { CertificateError };

@@ -7,7 +7,6 @@ import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
-import type { NegotiatedParameters } from '../events.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCertificateStatus,
@@ -19,13 +18,13 @@ import {
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
-import { groupName } from '../negotiate.js';
 import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
 import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { resumptionPsk } from './key-schedule.js';
 import { KeyUpdates } from './key-update.js';
+import { parameters13 } from './parameters.js';
 
 /** Extensions a server may put in EncryptedExtensions (RFC 8446 §4.2 table). */
 const EE_ALLOWED: readonly number[] = [
@@ -35,10 +34,10 @@ const EE_ALLOWED: readonly number[] = [
   ExtensionType.application_layer_protocol_negotiation,
   ExtensionType.record_size_limit,
   ExtensionType.early_data,
-  14, // use_srtp
-  15, // heartbeat
-  19, // client_certificate_type
-  20, // server_certificate_type
+  ExtensionType.use_srtp,
+  ExtensionType.heartbeat,
+  ExtensionType.client_certificate_type,
+  ExtensionType.server_certificate_type,
 ];
 
 export class ExpectEncryptedExtensions implements HandshakeState {
@@ -169,29 +168,17 @@ export class ExpectFinished implements HandshakeState {
     checkFinished(this.core, this.hs.traffic.hash, message, this.serverHandshakeSecret);
     const flight = new ClientFlightContext(this.core, this.hs);
     return andThen(sendClientSecondFlight(flight), () => {
-      this.core.emit({ type: 'handshakeComplete', parameters: negotiated(this.core, this.hs) });
+      this.core.emit({
+        type: 'handshakeComplete',
+        parameters: parameters13(this.hs, {
+          signatureScheme: this.hs.peerScheme,
+          serverName: this.core.config.serverName === false ? undefined : this.core.config.serverName,
+          resumed: this.hs.pskAccepted,
+        }),
+      });
       return new ClientConnected(this.core, this.hs, flight);
     });
   }
-}
-
-export function negotiated(core: ConnectionCore, hs: ClientHandshake): NegotiatedParameters {
-  const suite = hs.suite as CipherSuite;
-  const config = core.config;
-  return {
-    version: 'tlsv1.3',
-    cipherSuite: suite.name,
-    cipherSuiteCode: suite.code,
-    group: hs.group === undefined ? undefined : groupName(hs.group),
-    signatureScheme: hs.peerScheme,
-    alpn: hs.alpn,
-    serverName: config.serverName === false ? undefined : config.serverName,
-    resumed: hs.pskAccepted,
-    helloRetry: hs.helloRetry,
-    peerCertificates: hs.peerChain,
-    peerPublicKey: hs.peerKey,
-    peerRecordSizeLimit: hs.peerRecordSizeLimit,
-  };
 }
 
 /** After the handshake: NewSessionTicket, KeyUpdate and post-handshake CertificateRequest. */

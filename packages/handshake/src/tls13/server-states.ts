@@ -3,15 +3,14 @@
  * @module
  */
 import type { HandshakeMessageBytes } from '@sslsocket/record';
-import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
-import type { NegotiatedParameters } from '../events.js';
 import { Certificate } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
-import { groupName } from '../negotiate.js';
 import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
 import { deriveSecret } from './key-schedule.js';
+import { parameters13 } from './parameters.js';
 import { issueTickets, ServerConnected } from './server-connected.js';
 import type { ServerHandshake } from './server-handshake.js';
 
@@ -93,26 +92,14 @@ export class ExpectClientFinished implements HandshakeState {
     );
     const handshakeTranscript = core.transcript.fork();
     core.record.completeHandshake();
-    core.emit({ type: 'handshakeComplete', parameters: serverNegotiated(hs) });
+    core.emit({
+      type: 'handshakeComplete',
+      parameters: parameters13(hs, {
+        signatureScheme: hs.scheme,
+        serverName: hs.serverName,
+        resumed: hs.psk !== undefined,
+      }),
+    });
     return andThen(issueTickets(core, hs), () => new ServerConnected(core, hs, handshakeTranscript));
   }
-}
-
-export function serverNegotiated(hs: ServerHandshake): NegotiatedParameters {
-  const suite = hs.suite as CipherSuite;
-  return {
-    version: 'tlsv1.3',
-    cipherSuite: suite.name,
-    cipherSuiteCode: suite.code,
-    group: hs.group === undefined ? undefined : groupName(hs.group),
-    // The server's own CertificateVerify scheme, so both sides report the same one.
-    signatureScheme: hs.scheme,
-    alpn: hs.alpn,
-    serverName: hs.serverName,
-    resumed: hs.psk !== undefined,
-    helloRetry: hs.helloRetry,
-    peerCertificates: hs.peerChain,
-    peerPublicKey: hs.peerKey,
-    peerRecordSizeLimit: hs.peerRecordSizeLimit,
-  };
 }
