@@ -24,7 +24,9 @@ describe('browser bundles of the sslsocket client', () => {
       `browser client bundle: ${kib(bundle.gzipBytes)} KiB gzipped (${kib(bundle.code.length)} KiB minified; ${parts.join(', ')})`,
     );
     // A ceiling against regressions, not the goal (120 KiB needs pkix without pkijs; see README).
-    expect(bundle.gzipBytes).toBeLessThan(200 * 1024);
+    // It includes the Public Suffix List (tldts, about 48 KiB gzipped) that the webpki profile's
+    // wildcard rule needs (RFC 6125 §7.2, CABF 3.2.2.6; issue #14).
+    expect(bundle.gzipBytes).toBeLessThan(250 * 1024);
   }, 60_000);
 
   it('vite build: no node: imports, no warnings', async () => {
