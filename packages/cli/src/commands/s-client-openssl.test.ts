@@ -98,6 +98,7 @@ describe('s_client prints what openssl s_client prints', () => {
     const good = await ours([...connect, '-CApath', dir, '-verify', '1', '-verify_return_error']);
     expect(good.code).toBe(0);
     expect(good.out).toMatch(/^Verify return code: 0 \(ok\)$/m);
+    expect(good.err).toContain('verify depth is 1\n');
     const empty = ws.path('empty');
     mkdirSync(empty);
     const bad = await ours([...connect, '-CApath', empty]);

@@ -253,6 +253,9 @@ export async function runSClient(
     return ExitCode.usage;
   }
   const { target, options } = run;
+  const depth = stringFlag(args, 'verify');
+  // OpenSSL announces the depth on stderr before connecting.
+  if (depth !== undefined) io.stderr(`verify depth is ${depth}\n`);
   let socket: SslSocket;
   try {
     const transport = await openTransport(args, target, io);
