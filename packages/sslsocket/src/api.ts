@@ -1,4 +1,10 @@
-import { ClientConnection, type ConnectionConfig, ServerConnection } from '@sslsocket/handshake';
+import {
+  ClientConnection,
+  type ConnectionConfig,
+  ServerConnection,
+  type Session12,
+  type Session13,
+} from '@sslsocket/handshake';
 import type { Transport, TransportAddress, TransportListener } from '@sslsocket/transport';
 import { connectTcp, listenTcp } from '#platform';
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
@@ -110,8 +116,12 @@ export async function connect(
   const transport = upgrading
     ? target
     : await connectTcp(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
-  const socket = new SslSocket(transport, new ClientConnection(config), 'client', clientOptions);
-  if (reuse !== false) socket.on('session', (session) => saveSession(storeKey, session));
+  // The session store is fed directly, not through a `session` listener: the mailbox delivers each
+  // event to the listeners present when it leaves, and the application's own must not miss it.
+  const socket = new SslSocket(transport, new ClientConnection(config), 'client', {
+    ...clientOptions,
+    ...(reuse === false ? {} : { onSession: (session: Session13 | Session12) => saveSession(storeKey, session) }),
+  });
   await socket.start();
   return settled(socket, clientOptions, host);
 }

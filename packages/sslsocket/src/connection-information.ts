@@ -1,5 +1,6 @@
 import type { ClientConnection, NegotiatedParameters, ServerConnection } from '@sslsocket/handshake';
 import { suiteByCode } from '@sslsocket/suites';
+import type { PeerClose } from './socket-events.js';
 
 /** What `connectionInformation()` reports (Erlang connection_information/1,2). */
 export interface ConnectionInformation {
@@ -20,6 +21,8 @@ export interface ConnectionInformation {
   readonly secureRenegotiation: boolean | undefined;
   /** TLS 1.3 0-RTT on this connection (client view: whether the server took our early data). */
   readonly earlyData: 'accepted' | 'rejected' | 'none';
+  /** How the peer ended its side: undefined while open, `'truncated'` without close_notify (RFC 8446 §6.1). */
+  readonly peerClose: PeerClose | undefined;
   /** Only when asked for by name (Erlang: client_random, server_random, master_secret; TLS 1.2). */
   readonly clientRandom?: Uint8Array;
   readonly serverRandom?: Uint8Array;
@@ -39,6 +42,7 @@ export function describeConnection(
   p: NegotiatedParameters,
   connection: ClientConnection | ServerConnection,
   earlyData: boolean | undefined,
+  peerClose: PeerClose | undefined,
   keylogLines: readonly string[],
   items: readonly SecretInformationItem[],
 ): ConnectionInformation {
@@ -64,5 +68,6 @@ export function describeConnection(
     alpn: p.alpn,
     sessionResumption: p.resumed,
     helloRetry: p.helloRetry,
+    peerClose,
   };
 }

@@ -1,4 +1,4 @@
-import { SocketStateError, TimeoutError } from './errors.js';
+import { TimeoutError } from './errors.js';
 
 /** A pending passive-mode recv(). */
 interface RecvWaiter {
@@ -96,18 +96,18 @@ export class Inbox {
     this.wake();
   }
 
-  /** Answers the pending recv() if enough data arrived, or rejects it when the peer has closed. */
-  serve(peerClosed: boolean): void {
+  /** Answers the pending recv() if enough data arrived, or rejects it with `closed` (the peer has closed). */
+  serve(closed: Error | undefined): void {
     const waiter = this.recvWaiter;
     if (waiter === undefined) return;
     if (this.has(waiter.length)) {
       this.recvWaiter = undefined;
       if (waiter.timer !== undefined) clearTimeout(waiter.timer);
       waiter.resolve(this.take(waiter.length));
-    } else if (peerClosed) {
+    } else if (closed !== undefined) {
       this.recvWaiter = undefined;
       if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.reject(new SocketStateError('closed', 'connection closed'));
+      waiter.reject(closed);
     }
   }
 

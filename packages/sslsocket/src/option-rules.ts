@@ -111,6 +111,7 @@ const COMMON_RULES: Readonly<Record<string, Check>> = {
   // RFC 8449 §4: at least 64; at most 2^14 + 1 (TLS 1.3 counts the content type byte).
   recordSizeLimit: integer(64, 16385),
   highWaterMark: integer(1),
+  unexpectedEof: oneOf('closed', 'error'),
   handshake: oneOf('hello', 'full'),
   secureRenegotiate: bool,
   requireExtendedMasterSecret: bool,

@@ -69,6 +69,14 @@ export interface CommonOptions {
   readonly maxHandshakeSize?: number;
   /** Our record_size_limit (RFC 8449). */
   readonly recordSizeLimit?: number;
+  /**
+   * What a stream that ends without close_notify (a possible truncation, RFC 8446 §6.1 / RFC 5246
+   * §7.2.1) does to passive reads: 'closed' (default, as Erlang) ends them like a clean close;
+   * 'error' makes `recv()` and the async iterator fail with SocketStateError('truncated'), as
+   * OpenSSL 3 reports "unexpected eof". Either way the `closed` event, `connectionInformation()`
+   * and `getstat()` say `'truncated'`.
+   */
+  readonly unexpectedEof?: 'closed' | 'error';
   /** Unread bytes buffered before reading from the transport pauses (default 1 MiB). */
   readonly highWaterMark?: number;
   /** Erlang `handshake`: 'hello' pauses after the peer's hello; see handshakeContinue / handshakeCancel. */

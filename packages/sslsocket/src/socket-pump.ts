@@ -11,8 +11,18 @@ import type { Transport } from '@sslsocket/transport';
 import { Emitter } from './emitter.js';
 import { SocketStateError } from './errors.js';
 import { Inbox } from './inbox.js';
-import type { HelloExtensions, SslSocketEvents } from './socket-events.js';
+import { Mailbox } from './mailbox.js';
+import type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
+
+/** What the socket takes from the options (the rest configures the engine). */
+export interface SocketPumpOptions {
+  readonly active?: ActiveMode;
+  readonly highWaterMark?: number;
+  readonly unexpectedEof?: 'closed' | 'error';
+  /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
+  readonly onSession?: (session: Session13 | Session12) => void;
+}
 
 /**
  * The moving half of an {@link SslSocket}: reads the transport into the engine, writes the engine's
@@ -21,6 +31,23 @@ import type { ActiveMode } from './socket-options.js';
  */
 export abstract class SocketPump extends Emitter<SslSocketEvents> {
   protected readonly inbox: Inbox;
+  /** Active-mode and session events, kept until the application can take them. */
+  protected readonly mailbox: Mailbox<SslSocketEvents>;
+  /** How the peer ended its side: close_notify, or end of stream without it. */
+  protected peerEnd: PeerClose | undefined;
+  /** `unexpectedEof: 'error'`: a truncated stream fails recv() and the iterator. */
+  protected readonly truncationIsError: boolean;
+  /** Bytes read from the transport after the peer's close_notify, kept for `close({ downgrade })`. */
+  protected readonly afterClose: Uint8Array[] = [];
+  protected afterCloseBytes = 0;
+  /** The transport ended after close_notify (what a downgraded transport's reader sees next). */
+  protected afterCloseEnded = false;
+  /** Set by close({ downgrade }): end of stream no longer closes the transport. */
+  protected downgrading = false;
+  /** The transport now belongs to the caller: the read loop stops touching it. */
+  protected handedBack = false;
+  /** The read loop's outstanding transport.read(), which a downgrade hands to the caller. */
+  protected pendingRead: Promise<Uint8Array | null> | undefined;
   protected activeMode: ActiveMode;
   protected parameters: NegotiatedParameters | undefined;
   protected earlyData: boolean | undefined;
@@ -38,6 +65,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   /** Resolves when the handshake completes; rejects with the alert or transport error. */
   readonly handshakeDone: Promise<void>;
   protected readonly sessions: (Session13 | Session12)[] = [];
+  private readonly onSession: ((session: Session13 | Session12) => void) | undefined;
   private resolveHello: ((extensions: HelloExtensions) => void) | undefined;
   /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
   readonly helloReceived: Promise<HelloExtensions>;
@@ -46,11 +74,18 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     readonly transport: Transport,
     readonly connection: ClientConnection | ServerConnection,
     readonly role: 'client' | 'server',
-    options: { active?: ActiveMode; highWaterMark?: number },
+    options: SocketPumpOptions,
   ) {
     super();
     this.activeMode = options.active ?? false;
     this.inbox = new Inbox(options.highWaterMark ?? 1024 * 1024);
+    this.truncationIsError = options.unexpectedEof === 'error';
+    this.onSession = options.onSession;
+    this.mailbox = new Mailbox<SslSocketEvents>(
+      (type, args) => this.emit(type, ...(args as SslSocketEvents[typeof type])),
+      (type) => this.listenerCount(type) > 0,
+      () => this.inbox.wake(),
+    );
     this.handshakeDone = new Promise<void>((resolve, reject) => {
       this.resolveHandshake = resolve;
       this.rejectHandshake = reject;
@@ -70,6 +105,13 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     });
   }
 
+  /** Also delivers events that waited in the mailbox for a listener of this type. */
+  override on<K extends keyof SslSocketEvents>(event: K, handler: (...args: SslSocketEvents[K]) => void): this {
+    super.on(event, handler);
+    if (this.mailbox.size > 0) queueMicrotask(() => this.mailbox.flush());
+    return this;
+  }
+
   /** Starts moving bytes: the client's first flight, then the read loop. */
   async start(): Promise<void> {
     if (this.role === 'client') await (this.connection as ClientConnection).start();
@@ -82,13 +124,25 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.failure === undefined) {
+      while (this.failure === undefined && !this.handedBack) {
         let chunk: Uint8Array | null;
         try {
-          chunk = await this.transport.read();
+          this.pendingRead = this.transport.read();
+          chunk = await this.pendingRead;
         } catch (error) {
+          if (this.handedBack) break;
           this.fail(error as Error);
           break;
+        } finally {
+          this.pendingRead = undefined;
+        }
+        // The caller of close({ downgrade }) took this read over, and its result with it.
+        if (this.handedBack) break;
+        if (this.peerEnd === 'close_notify') {
+          // RFC 8446 §6.1 / RFC 5246 §7.2.1: data after a closure alert is ignored by TLS; keep
+          // it for a downgrade, where it is the start of the plaintext protocol.
+          if (!this.keepAfterClose(chunk)) break;
+          continue;
         }
         if (chunk === null) {
           this.onEndOfStream();
@@ -98,13 +152,34 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         await this.flushOutput();
         this.dispatchEvents();
         // Backpressure: stop reading the transport while unread plaintext piles up.
-        while (this.failure === undefined && !this.isActive && this.inbox.full) {
+        while (this.failure === undefined && this.mustPause) {
           await this.inbox.waitForRoom();
         }
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Unread plaintext (passive), undelivered events (active) or post-close bytes reached the mark. */
+  private get mustPause(): boolean {
+    return (
+      (!this.isActive && this.inbox.full) ||
+      this.mailbox.bytes >= this.inbox.highWaterMark ||
+      (this.peerEnd === 'close_notify' && this.afterCloseBytes >= this.inbox.highWaterMark && !this.handedBack)
+    );
+  }
+
+  /** Stores a post-close_notify chunk; false when the read loop should stop. */
+  private keepAfterClose(chunk: Uint8Array | null): boolean {
+    if (chunk === null) {
+      this.afterCloseEnded = true;
+      // Without a downgrade the transport is done; with one, the caller sees the end itself.
+      if (!this.downgrading) void this.transport.close().catch(() => undefined);
+      return false;
+    }
+    this.keepAfterCloseBytes(chunk);
+    return true;
   }
 
   protected get isActive(): boolean {
@@ -117,9 +192,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       return;
     }
     if (!this.peerClosed) {
-      // A stream that ends without close_notify may be a truncation attack (RFC 8446 §6.1); report
-      // it as closed like Erlang does, the application decides whether it had all its data.
+      // A stream that ends without close_notify may be a truncation attack (RFC 8446 §6.1,
+      // RFC 5246 §7.2.1). Erlang reports it as closed; we say which end it was ('truncated' in the
+      // closed event, connectionInformation and getstat), and `unexpectedEof: 'error'` makes
+      // recv() and the iterator fail with SocketStateError('truncated').
       this.peerClosed = true;
+      this.peerEnd = 'truncated';
       this.resolvePeerClose();
       this.deliverClosed();
     }
@@ -152,6 +230,11 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
           this.renegotiationWaiter = undefined;
         }
         this.parameters = event.parameters;
+        if (!this.handshakeSettled) {
+          // Resolve first, deliver afterwards: events wait one macrotask, by which time whoever
+          // awaited the handshake has attached its listeners.
+          setTimeout(() => this.mailbox.open(), 0);
+        }
         this.handshakeSettled = true;
         this.resolveHandshake();
         break;
@@ -160,6 +243,9 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         break;
       case 'closed':
         this.peerClosed = true;
+        this.peerEnd = 'close_notify';
+        // Records after close_notify in the same read are not TLS any more (see pump()).
+        this.keepAfterCloseBytes(this.connection.takeUnread());
         this.resolvePeerClose();
         this.deliverClosed();
         break;
@@ -185,7 +271,8 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         break;
       case 'newSessionTicket':
         this.sessions.push(event.session);
-        this.emit('session', event.session);
+        this.onSession?.(event.session);
+        this.mailbox.post('session', event.session);
         break;
       default:
         break;
@@ -194,24 +281,43 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
 
   protected deliver(data: Uint8Array): void {
     if (this.isActive) {
-      this.emit('data', data);
+      // Erlang counts messages sent to the mailbox: 'once' and N turn passive as data is posted.
+      this.mailbox.post('data', data);
       if (this.activeMode === 'once') this.activeMode = false;
       else if (typeof this.activeMode === 'number') {
         this.activeMode--;
         if (this.activeMode === 0) {
           this.activeMode = false;
-          this.emit('passive');
+          this.mailbox.post('passive');
         }
       }
       return;
     }
     this.inbox.push(data);
-    this.inbox.serve(this.peerClosed);
+    this.inbox.serve(this.closedError());
   }
 
   private deliverClosed(): void {
-    if (this.isActive) this.emit('closed');
-    this.inbox.serve(this.peerClosed);
+    if (this.isActive) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
+    this.inbox.serve(this.closedError());
+  }
+
+  /** What a read at the end of the stream fails with, once the peer has closed; else undefined. */
+  protected closedError(): SocketStateError | undefined {
+    if (!this.peerClosed) return undefined;
+    if (this.peerEnd === 'truncated' && this.truncationIsError) {
+      return new SocketStateError(
+        'truncated',
+        'the peer ended the stream without close_notify: the data may be truncated (RFC 8446 §6.1)',
+      );
+    }
+    return new SocketStateError('closed', 'connection closed');
+  }
+
+  private keepAfterCloseBytes(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.afterClose.push(bytes);
+    this.afterCloseBytes += bytes.length;
   }
 
   protected fail(error: Error): void {
@@ -222,11 +328,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     if (!this.handshakeSettled) {
       this.handshakeSettled = true;
       this.rejectHandshake(error);
+      setTimeout(() => this.mailbox.open(), 0);
     }
     this.resolvePeerClose();
     this.inbox.wake();
     if (!this.inbox.rejectWaiter(error) && (this.isActive || this.listenerCount('error') > 0)) {
-      this.emit('error', error);
+      this.mailbox.post('error', error);
     }
     // Give the alert a chance to leave, then release the transport.
     void this.flushOutput().then(() => this.transport.destroy());

@@ -8,11 +8,13 @@ import {
   type SecretInformationItem,
 } from './connection-information.js';
 import { SocketStateError, TimeoutError } from './errors.js';
+import { HandedBackTransport } from './handed-back-transport.js';
+import type { PeerClose } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
 import { SocketPump } from './socket-pump.js';
 
 export type { ConnectionInformation, SecretInformationItem } from './connection-information.js';
-export type { HelloExtensions, SslSocketEvents } from './socket-events.js';
+export type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
 
 /**
  * A TLS connection over any {@link Transport}: Erlang's `sslsocket()`. Created by `connect()`,
@@ -22,8 +24,9 @@ export type { HelloExtensions, SslSocketEvents } from './socket-events.js';
 export class SslSocket extends SocketPump {
   /**
    * Erlang `ssl:recv/2,3` in passive mode: `length` 0 returns whatever is available (at least one
-   * byte); N waits for exactly N bytes. Rejects with SocketStateError('closed') at end of stream and
-   * TimeoutError after `timeoutMs`.
+   * byte); N waits for exactly N bytes. Rejects with SocketStateError('closed') at end of stream
+   * (SocketStateError('truncated') when the stream ended without close_notify and the socket has
+   * `unexpectedEof: 'error'`) and TimeoutError after `timeoutMs`.
    *
    * @example
    * const reply = await socket.recv(0, 5000);
@@ -36,7 +39,8 @@ export class SslSocket extends SocketPump {
       return Promise.reject(new SocketStateError('einval', 'length must be a non-negative integer'));
     if (this.inbox.has(length)) return Promise.resolve(this.inbox.take(length));
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.peerClosed) return Promise.reject(new SocketStateError('closed', 'connection closed'));
+    const closed = this.closedError();
+    if (closed !== undefined) return Promise.reject(closed);
     return this.inbox.wait(length, timeoutMs);
   }
 
@@ -59,7 +63,7 @@ export class SslSocket extends SocketPump {
       const data = this.inbox.take(0);
       this.deliver(data);
     }
-    if (this.isActive && this.peerClosed) this.emit('closed');
+    if (this.isActive && this.peerClosed) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
     this.inbox.wake();
   }
 
@@ -68,7 +72,11 @@ export class SslSocket extends SocketPump {
     return { active: this.activeMode };
   }
 
-  /** Passive reads as an async iterator: `for await (const chunk of socket)`. Ends at close. */
+  /**
+   * Passive reads as an async iterator: `for await (const chunk of socket)`. Ends at close; throws
+   * SocketStateError('truncated') instead when the stream ended without close_notify and the socket
+   * has `unexpectedEof: 'error'`.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     for (;;) {
       // Buffered records are handed over one by one as the engine produced them: recv(0) would
@@ -89,9 +97,17 @@ export class SslSocket extends SocketPump {
 
   /**
    * Erlang `ssl:close/1,2`: sends close_notify and closes the transport. With `downgrade`, waits for
-   * the peer's close_notify and returns the transport for plain use (Erlang's {NewController, Timeout}).
+   * the peer's close_notify and returns the transport for plain use (Erlang's {NewController, Timeout}):
+   * the returned transport is wholly the caller's, and its first reads return any bytes the socket
+   * had already read past the peer's close_notify. Rejects with TimeoutError when the peer does not
+   * answer within `timeoutMs` (default 5000).
+   *
+   * @example
+   * const plain = await socket.close({ downgrade: true }); // STARTTLS-style "back to plain text"
+   * const next = await plain?.read();
    */
   async close(options: { timeoutMs?: number; downgrade?: boolean } = {}): Promise<Transport | undefined> {
+    if (options.downgrade === true) this.downgrading = true;
     if (!this.closedLocally && this.failure === undefined) {
       this.closedLocally = true;
       this.connection.close();
@@ -101,12 +117,24 @@ export class SslSocket extends SocketPump {
     if (options.downgrade === true) {
       const timedOut = await waitOrTimeout(this.peerClose, timeoutMs);
       if (timedOut) throw new TimeoutError('the peer did not answer close_notify');
-      return this.transport;
+      if (this.failure !== undefined) throw this.failure;
+      return this.handBack();
     }
     await this.transport.closeWrite().catch(() => undefined);
     await waitOrTimeout(this.peerClose, timeoutMs);
     this.transport.destroy();
     return undefined;
+  }
+
+  /** Gives the transport up: the read loop stops, its outstanding read and post-close bytes go along. */
+  private handBack(): Transport {
+    this.handedBack = true;
+    const transport = new HandedBackTransport(this.transport, this.afterClose, this.afterCloseEnded, this.pendingRead);
+    this.afterClose.length = 0;
+    this.afterCloseBytes = 0;
+    // A read loop paused on post-close bytes sees `handedBack` and ends without reading again.
+    this.inbox.wake();
+    return transport;
   }
 
   /** Erlang `ssl:shutdown/2`: 'write' sends close_notify (half-close); 'read' stops delivering data. */
@@ -136,7 +164,14 @@ export class SslSocket extends SocketPump {
    * socket.connectionInformation(['masterSecret']).masterSecret;
    */
   connectionInformation(items: readonly SecretInformationItem[] = []): ConnectionInformation {
-    return describeConnection(this.requireParameters(), this.connection, this.earlyData, this.keylogLines, items);
+    return describeConnection(
+      this.requireParameters(),
+      this.connection,
+      this.earlyData,
+      this.peerEnd,
+      this.keylogLines,
+      items,
+    );
   }
 
   /** Erlang `peercert/1`: the peer's leaf certificate (DER), if it sent one. */
@@ -163,9 +198,12 @@ export class SslSocket extends SocketPump {
     return this.transport.localAddress;
   }
 
-  /** Erlang `getstat/1` (transport counters). */
-  getstat(): TransportStats {
-    return { ...this.transport.stats };
+  /**
+   * Erlang `getstat/1`: the transport counters, and `peerClose`: how the peer ended (undefined while
+   * it has not; `'truncated'` when the stream ended without close_notify).
+   */
+  getstat(): TransportStats & { readonly peerClose: PeerClose | undefined } {
+    return { ...this.transport.stats, peerClose: this.peerEnd };
   }
 
   /** RFC 8446 §7.5 / RFC 5705 exporter (Erlang `export_key_materials`); context may be absent in TLS 1.2. */
@@ -241,7 +279,11 @@ export class SslSocket extends SocketPump {
     return done;
   }
 
-  /** Sessions received from the server (for `reuseSession`). */
+  /**
+   * Sessions received from the server (for `reuseSession`).
+   * @deprecated Listen for `session` events instead: they wait in the mailbox until a listener is
+   * attached, so none is missed even when the ticket arrives with the handshake.
+   */
   get savedSessions(): readonly (Session13 | Session12)[] {
     return this.sessions;
   }

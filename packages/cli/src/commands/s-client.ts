@@ -4,7 +4,7 @@ import { hostnameMatches, parseCertificate } from '@sslsocket/pkix';
 import { cipherSuites, parseCipherString, suiteByCode } from '@sslsocket/suites';
 import type { Transport } from '@sslsocket/transport';
 import { connectNode } from '@sslsocket/transport/node';
-import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
+import { type ClientOptions, connect, formatError, SocketStateError, type SslSocket } from 'sslsocket';
 import {
   booleanFlag,
   type FlagSpec,
@@ -151,6 +151,8 @@ async function plan(args: ParsedArgs): Promise<Plan> {
     ...(roots.length === 0 ? {} : { cacerts: roots }),
     ...(depth === undefined ? {} : { depth }),
     serverNameIndication: name,
+    // Like OpenSSL 3: a server that ends the stream without close_notify is an error (exit 1).
+    unexpectedEof: 'error',
     // Like openssl s_client: resume only what -sess_in names.
     reuseSessions: false,
     ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
@@ -241,7 +243,7 @@ export async function runSClient(
   if (args === undefined) return ExitCode.usage;
   if (args.help) {
     io.stdout(
-      `${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 clean close, 1 handshake or connection failure, 2 usage\n`,
+      `${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 clean close, 1 handshake or connection failure (or an end without close_notify), 2 usage\n`,
     );
     return ExitCode.ok;
   }
@@ -300,8 +302,7 @@ export async function runSClient(
     const current = info.protocol === 'tlsv1.2' ? socket.savedSessions.at(-1) : undefined;
     io.stdout(fullReport(report, booleanFlag(args, 'showcerts'), sessionView(current)));
   }
-  // Tickets can arrive with the server's last handshake flight, before connect() returned.
-  for (const saved of socket.savedSessions) onSession(saved, true);
+  // Tickets that arrived with the server's last handshake flight wait in the socket's mailbox.
   socket.on('session', (saved) => onSession(saved, true));
   try {
     return await session(socket, args, target, options, io, stdin, run.verifyFailure);
@@ -343,7 +344,9 @@ async function session(
     await socket.close({ timeoutMs: 200 }).catch(() => undefined);
     return ExitCode.ok;
   } catch (error) {
-    io.stderr(`error: ${formatError(error)}\n`);
+    // OpenSSL 3 prints "unexpected eof while reading" for a stream cut without close_notify.
+    const truncated = error instanceof SocketStateError && error.reason === 'truncated';
+    io.stderr(`error: ${truncated ? 'unexpected eof while reading: ' : ''}${formatError(error)}\n`);
     return ExitCode.failure;
   }
 }
