@@ -1,5 +1,6 @@
 import type { ClientConnection, NegotiatedParameters, ServerConnection } from '@sslsocket/handshake';
 import { suiteByCode } from '@sslsocket/suites';
+import { SocketStateError } from './errors.js';
 import type { PeerClose } from './socket-events.js';
 
 /** What `connectionInformation()` reports (Erlang connection_information/1,2). */
@@ -33,6 +34,39 @@ export interface ConnectionInformation {
 
 /** Secret items `connectionInformation()` returns only when asked for explicitly. */
 export type SecretInformationItem = 'clientRandom' | 'serverRandom' | 'masterSecret' | 'keylog';
+
+/** Any item `connectionInformation(items)` can name (Erlang connection_information/2 Items). */
+export type InformationItem = keyof ConnectionInformation;
+
+const SECRET_ITEMS: ReadonlySet<string> = new Set<SecretInformationItem>([
+  'clientRandom',
+  'serverRandom',
+  'masterSecret',
+  'keylog',
+]);
+
+/** True for the items only returned when named. */
+export function isSecretItem(item: string): item is SecretInformationItem {
+  return SECRET_ITEMS.has(item);
+}
+
+/**
+ * Erlang connection_information/2: just the named items (secrets included when named). An unknown
+ * name is an error rather than a silent absence.
+ */
+export function pickInformation<K extends InformationItem>(
+  all: ConnectionInformation,
+  items: readonly K[],
+): Pick<ConnectionInformation, K> {
+  const picked: Partial<Record<InformationItem, unknown>> = {};
+  for (const item of items) {
+    if (!(item in all) && !isSecretItem(item)) {
+      throw new SocketStateError('einval', `connectionInformation: unknown item ${JSON.stringify(item)}`);
+    }
+    if (item in all) picked[item] = all[item];
+  }
+  return picked as Pick<ConnectionInformation, K>;
+}
 
 /**
  * Builds Erlang's `connection_information/1,2` answer from the negotiated parameters; secrets only

@@ -11,9 +11,10 @@ export class SocketStateError extends Error {
   constructor(
     /**
      * Erlang-like reason: 'closed', 'einval', 'not_connected'; 'truncated' when the peer ended the
-     * stream without close_notify and `unexpectedEof: 'error'` is set (OpenSSL's "unexpected eof").
+     * stream without close_notify and `unexpectedEof: 'error'` is set (OpenSSL's "unexpected eof")
+     * or inside a length-prefixed packet; 'emsgsize' for a packet over `packetSize` (Erlang's name).
      */
-    readonly reason: 'closed' | 'einval' | 'not_connected' | 'truncated',
+    readonly reason: 'closed' | 'einval' | 'not_connected' | 'truncated' | 'emsgsize',
     message: string,
   ) {
     super(message);

@@ -65,7 +65,7 @@ export const CERT_KEY_RULES: Readonly<Record<string, Check>> = {
   password: text,
 };
 
-const COMMON_RULES: Readonly<Record<string, Check>> = {
+export const COMMON_RULES: Readonly<Record<string, Check>> = {
   ...CERT_KEY_RULES,
   provider: (v) =>
     v === 'noble' || v === 'webcrypto' || v === 'node' || (isObject(v) && typeof v.randomBytes === 'function')
@@ -126,7 +126,8 @@ const COMMON_RULES: Readonly<Record<string, Check>> = {
   beastMitigation: oneOf('one_n_minus_one', 'zero_n', 'disabled'),
   sslImp: oneOf('new', 'old'),
   mode: (v) => (v === 'binary' ? undefined : "only 'binary': data is always a Uint8Array"),
-  packet: (v) => (v === 0 || v === 'raw' ? undefined : 'only 0 or raw: framing belongs to the application'),
+  packet: oneOf(0, 1, 2, 4, 'raw', 'line'),
+  packetSize: integer(0, 2 ** 31 - 1),
   header: (v) => (v === 0 ? undefined : 'only 0: data is always a Uint8Array'),
   cbInfo: refused('pass a Transport instead: connect(transport, options), handshake(transport, options)'),
 };

@@ -7,6 +7,7 @@ import type {
   VerifyFun,
 } from '@sslsocket/pkix';
 import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
+import type { PacketMode } from './packet-framing.js';
 import type { Tls12ClientOptions, Tls12ServerOptions } from './tls12-options.js';
 
 /** Erlang's active modes: deliver data as events (`true`), once, N times, or only through recv (`false`). */
@@ -107,8 +108,19 @@ export interface CommonOptions {
   readonly sslImp?: 'new' | 'old';
   /** Socket option `mode`: only 'binary' (data is always a Uint8Array). */
   readonly mode?: 'binary';
-  /** Socket option `packet`: only 0 / 'raw' (framing belongs to the application). */
-  readonly packet?: 0 | 'raw';
+  /**
+   * Erlang socket option `packet`: 0 / 'raw' (default) delivers data as it arrives; 1, 2 or 4
+   * strip (on receive) and add (on send) a big-endian length header of that many bytes, one
+   * message per packet; 'line' delivers one line (with its `\n`) per message. Applies to recv(),
+   * the iterator and `data` events; changeable with `setopts`.
+   */
+  readonly packet?: PacketMode;
+  /**
+   * Erlang `packet_size`: the largest packet accepted (a longer one fails the socket with
+   * SocketStateError('emsgsize')), or the longest line (a longer one arrives in pieces). 0 (default)
+   * means the 64 MiB ceiling Erlang's ssl keeps.
+   */
+  readonly packetSize?: number;
   /** Socket option `header`: only 0. */
   readonly header?: 0;
   /** @deprecated Not supported: pass a `Transport` to `connect(transport, ...)` / `handshake(transport, ...)`. */

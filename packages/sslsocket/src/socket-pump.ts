@@ -12,6 +12,7 @@ import { Emitter } from './emitter.js';
 import { SocketStateError } from './errors.js';
 import { Inbox } from './inbox.js';
 import { Mailbox } from './mailbox.js';
+import { isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
 
@@ -20,6 +21,8 @@ export interface SocketPumpOptions {
   readonly active?: ActiveMode;
   readonly highWaterMark?: number;
   readonly unexpectedEof?: 'closed' | 'error';
+  readonly packet?: PacketMode;
+  readonly packetSize?: number;
   /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
   readonly onSession?: (session: Session13 | Session12) => void;
 }
@@ -49,6 +52,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   /** The read loop's outstanding transport.read(), which a downgrade hands to the caller. */
   protected pendingRead: Promise<Uint8Array | null> | undefined;
   protected activeMode: ActiveMode;
+  /** Erlang `packet` / `packet_size`: how received plaintext is cut into messages. */
+  protected packetMode: PacketMode;
+  protected packetSize: number;
+  protected framer: PacketFramer | undefined;
+  /** Bytes of an incomplete length-prefixed packet the stream ended in. */
+  private cutPacket = 0;
   protected parameters: NegotiatedParameters | undefined;
   protected earlyData: boolean | undefined;
   protected readonly keylogLines: string[] = [];
@@ -78,6 +87,9 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   ) {
     super();
     this.activeMode = options.active ?? false;
+    this.packetMode = options.packet ?? 0;
+    this.packetSize = options.packetSize ?? 0;
+    this.framer = isFramed(this.packetMode) ? new PacketFramer(this.packetMode, this.packetSize) : undefined;
     this.inbox = new Inbox(options.highWaterMark ?? 1024 * 1024);
     this.truncationIsError = options.unexpectedEof === 'error';
     this.onSession = options.onSession;
@@ -239,7 +251,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         this.resolveHandshake();
         break;
       case 'data':
-        this.deliver(event.data);
+        this.receiveData(event.data);
         break;
       case 'closed':
         this.peerClosed = true;
@@ -279,6 +291,34 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     }
   }
 
+  /** Plaintext from the engine: as it came (packet 0 / raw), or cut into Erlang packets. */
+  private receiveData(data: Uint8Array): void {
+    if (this.framer === undefined) {
+      this.deliver(data);
+      return;
+    }
+    this.framer.push(data);
+    this.deliverPackets();
+  }
+
+  /** Delivers each complete packet the framer holds; a too-long one fails the socket (emsgsize). */
+  protected deliverPackets(): void {
+    const framer = this.framer;
+    if (framer === undefined) return;
+    for (;;) {
+      let packet: Uint8Array | undefined;
+      try {
+        packet = framer.next();
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
+      if (packet === undefined) return;
+      this.deliver(packet);
+    }
+  }
+
+  /** A received unit (a chunk, or a packet in packet modes): to the mailbox when active, else the inbox. */
   protected deliver(data: Uint8Array): void {
     if (this.isActive) {
       // Erlang counts messages sent to the mailbox: 'once' and N turn passive as data is posted.
@@ -298,6 +338,14 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   }
 
   private deliverClosed(): void {
+    const rest = this.framer?.takeRest();
+    if (rest !== undefined && rest.length > 0) {
+      // A last line without its newline is still a line (Erlang delivers it); a length-prefixed
+      // packet cut short is data lost, reported rather than dropped.
+      if (this.packetMode === 'line') this.deliver(rest);
+      else this.cutPacket = rest.length;
+    }
+    if (this.isActive && this.cutPacket > 0) this.mailbox.post('error', this.closedError() as SocketStateError);
     if (this.isActive) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
     this.inbox.serve(this.closedError());
   }
@@ -305,6 +353,9 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   /** What a read at the end of the stream fails with, once the peer has closed; else undefined. */
   protected closedError(): SocketStateError | undefined {
     if (!this.peerClosed) return undefined;
+    if (this.cutPacket > 0) {
+      return new SocketStateError('truncated', `the stream ended ${this.cutPacket} bytes into a packet`);
+    }
     if (this.peerEnd === 'truncated' && this.truncationIsError) {
       return new SocketStateError(
         'truncated',

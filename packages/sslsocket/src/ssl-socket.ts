@@ -5,15 +5,20 @@ import type { Transport, TransportAddress, TransportStats } from '@sslsocket/tra
 import {
   type ConnectionInformation,
   describeConnection,
-  type SecretInformationItem,
+  type InformationItem,
+  isSecretItem,
+  pickInformation,
 } from './connection-information.js';
 import { SocketStateError, TimeoutError } from './errors.js';
 import { HandedBackTransport } from './handed-back-transport.js';
+import { WHOLE_CHUNK } from './inbox.js';
+import { framePacket, isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import type { PeerClose } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
 import { SocketPump } from './socket-pump.js';
+import { validateSocketOptions } from './validate-options.js';
 
-export type { ConnectionInformation, SecretInformationItem } from './connection-information.js';
+export type { ConnectionInformation, InformationItem, SecretInformationItem } from './connection-information.js';
 export type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
 
 /**
@@ -37,11 +42,13 @@ export class SslSocket extends SocketPump {
     if (this.inbox.hasWaiter) return Promise.reject(new SocketStateError('einval', 'another recv() is pending'));
     if (!Number.isInteger(length) || length < 0)
       return Promise.reject(new SocketStateError('einval', 'length must be a non-negative integer'));
-    if (this.inbox.has(length)) return Promise.resolve(this.inbox.take(length));
+    // Erlang: the length "is only meaningful when the socket is in raw mode"; framed modes read a packet.
+    const unit = this.framer === undefined ? length : WHOLE_CHUNK;
+    if (this.inbox.has(unit)) return Promise.resolve(this.inbox.takeUnit(unit));
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const closed = this.closedError();
     if (closed !== undefined) return Promise.reject(closed);
-    return this.inbox.wait(length, timeoutMs);
+    return this.inbox.wait(unit, timeoutMs);
   }
 
   /** Erlang `ssl:send/2`: resolves once the records are handed to the transport (with backpressure). */
@@ -49,27 +56,51 @@ export class SslSocket extends SocketPump {
     if (this.failure !== undefined) throw this.failure;
     if (this.closedLocally) throw new SocketStateError('closed', 'send after close');
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    this.connection.write(bytes);
+    // Erlang {packet, 1 | 2 | 4} puts the length header on every send.
+    this.connection.write(framePacket(this.packetMode, bytes));
     await this.flushOutput();
   }
 
-  /** Erlang `setopts`: the active mode can change at any time; buffered data is delivered at once. */
-  setopts(options: { active?: ActiveMode }): void {
+  /**
+   * Erlang `setopts`: the active mode can change at any time (buffered data is delivered at once),
+   * and so can `packet` / `packetSize` (unread raw bytes and an unfinished packet are cut again in
+   * the new mode; packets already complete stay as they were).
+   *
+   * @example
+   * socket.setopts({ packet: 2, active: 'once' }); // one 2-byte-length-prefixed message as one event
+   */
+  setopts(options: { active?: ActiveMode; packet?: PacketMode; packetSize?: number }): void {
+    validateSocketOptions(options);
+    if (options.packet !== undefined || options.packetSize !== undefined) this.reframe(options);
     if (options.active === undefined) return;
     const previous = this.activeMode;
     this.activeMode =
       typeof options.active === 'number' && typeof previous === 'number' ? previous + options.active : options.active;
-    while (this.isActive && this.inbox.bytes > 0) {
-      const data = this.inbox.take(0);
-      this.deliver(data);
+    while (this.isActive && this.inbox.head !== undefined) {
+      this.deliver(this.framer === undefined ? this.inbox.take(0) : this.inbox.takeChunk());
     }
     if (this.isActive && this.peerClosed) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
     this.inbox.wake();
   }
 
-  /** Erlang `getopts`. */
-  getopts(): { active: ActiveMode } {
-    return { active: this.activeMode };
+  private reframe(options: { packet?: PacketMode; packetSize?: number }): void {
+    // Unread raw bytes are not messages yet: a switch to framing cuts them too, as Erlang re-parses
+    // its buffer; packets a framed mode already completed stay whole.
+    const rest = this.framer?.takeRest() ?? (this.inbox.bytes > 0 ? this.inbox.take(0) : undefined);
+    this.packetMode = options.packet ?? this.packetMode;
+    this.packetSize = options.packetSize ?? this.packetSize;
+    this.framer = isFramed(this.packetMode) ? new PacketFramer(this.packetMode, this.packetSize) : undefined;
+    if (rest === undefined || rest.length === 0) return;
+    if (this.framer === undefined) this.deliver(rest);
+    else {
+      this.framer.push(rest);
+      this.deliverPackets();
+    }
+  }
+
+  /** Erlang `getopts`: the socket options that can change after the handshake. */
+  getopts(): { active: ActiveMode; packet: PacketMode; packetSize: number } {
+    return { active: this.activeMode, packet: this.packetMode, packetSize: this.packetSize };
   }
 
   /**
@@ -83,7 +114,7 @@ export class SslSocket extends SocketPump {
       // copy them all into one array, a copy an iterator's consumer has no use for.
       const head = this.isActive ? undefined : this.inbox.head;
       if (head !== undefined) {
-        yield this.inbox.take(head.length);
+        yield this.inbox.takeChunk();
         continue;
       }
       try {
@@ -157,21 +188,28 @@ export class SslSocket extends SocketPump {
   }
 
   /**
-   * Erlang `connection_information/1,2`. Secrets (`clientRandom`, `serverRandom`, `masterSecret`
-   * for TLS 1.2; `keylog` lines for either version) are included only when named in `items`.
+   * Erlang `connection_information/1,2`: with no argument every item except the secrets; with
+   * `items`, just those items, as Erlang's `connection_information(Socket, Items)` returns. Secrets
+   * (`clientRandom`, `serverRandom`, `masterSecret` for TLS 1.2; `keylog` lines for either version)
+   * come only when named. Throws SocketStateError('not_connected') before the handshake and
+   * SocketStateError('einval') for an unknown item.
    *
    * @example
-   * socket.connectionInformation(['masterSecret']).masterSecret;
+   * socket.connectionInformation(['protocol', 'masterSecret']); // { protocol, masterSecret } only
    */
-  connectionInformation(items: readonly SecretInformationItem[] = []): ConnectionInformation {
-    return describeConnection(
+  connectionInformation(): ConnectionInformation;
+  connectionInformation<K extends InformationItem>(items: readonly K[]): Pick<ConnectionInformation, K>;
+  connectionInformation(items: readonly InformationItem[] = []): Partial<ConnectionInformation> {
+    const secrets = items.filter(isSecretItem);
+    const all = describeConnection(
       this.requireParameters(),
       this.connection,
       this.earlyData,
       this.peerEnd,
       this.keylogLines,
-      items,
+      secrets,
     );
+    return items.length === 0 ? all : pickInformation(all, items);
   }
 
   /** Erlang `peercert/1`: the peer's leaf certificate (DER), if it sent one. */
