@@ -24,6 +24,8 @@ export interface ConnectionInformation {
   readonly earlyData: 'accepted' | 'rejected' | 'none';
   /** How the peer ended its side: undefined while open, `'truncated'` without close_notify (RFC 8446 §6.1). */
   readonly peerClose: PeerClose | undefined;
+  /** Client with `ocspStapling`: the DER OCSP response the server stapled (RFC 6066 §8), if any. */
+  readonly ocspResponse: Uint8Array | undefined;
   /** Only when asked for by name (Erlang: client_random, server_random, master_secret; TLS 1.2). */
   readonly clientRandom?: Uint8Array;
   readonly serverRandom?: Uint8Array;
@@ -77,6 +79,7 @@ export function describeConnection(
   connection: ClientConnection | ServerConnection,
   earlyData: boolean | undefined,
   peerClose: PeerClose | undefined,
+  ocspResponse: Uint8Array | undefined,
   keylogLines: readonly string[],
   items: readonly SecretInformationItem[],
 ): ConnectionInformation {
@@ -103,5 +106,6 @@ export function describeConnection(
     sessionResumption: p.resumed,
     helloRetry: p.helloRetry,
     peerClose,
+    ocspResponse,
   };
 }

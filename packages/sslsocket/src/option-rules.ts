@@ -112,6 +112,7 @@ export const COMMON_RULES: Readonly<Record<string, Check>> = {
   recordSizeLimit: integer(64, 16385),
   highWaterMark: integer(1),
   unexpectedEof: oneOf('closed', 'error'),
+  pskModes: listOf(oneOf('psk_dhe_ke', 'psk_ke'), "modes ('psk_dhe_ke', 'psk_ke')"),
   handshake: oneOf('hello', 'full'),
   secureRenegotiate: bool,
   requireExtendedMasterSecret: bool,
@@ -147,6 +148,8 @@ export const CLIENT_RULES: Readonly<Record<string, Check>> = {
   fallback: bool,
   maxFragmentLength: oneOf(512, 1024, 2048, 4096),
   earlyData: (v) => (typeof v === 'string' || v instanceof Uint8Array ? undefined : 'must be bytes or a string'),
+  postHandshakeAuth: bool,
+  ocspStapling: bool,
   srpIdentity: refused('SRP suites are not offered'),
   clientPreferredNextProtocols: refused('NPN was replaced by ALPN: use alpnAdvertisedProtocols'),
 };
@@ -178,5 +181,9 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
   sessionCacheServerMax: integer(0),
   earlyData: oneOf('enabled', 'disabled'),
   maxEarlyDataSize: integer(0, 2 ** 32 - 1),
+  ocspResponse: (v) =>
+    v instanceof Uint8Array || typeof v === 'function' ? undefined : 'must be DER bytes or a function returning them',
+  ocspResponseFile: path,
+  postHandshakeAuth: bool,
   nextProtocolsAdvertised: refused('NPN was replaced by ALPN: use alpnPreferredProtocols'),
 };

@@ -80,6 +80,12 @@ export interface CommonOptions {
   readonly unexpectedEof?: 'closed' | 'error';
   /** Unread bytes buffered before reading from the transport pauses (default 1 MiB). */
   readonly highWaterMark?: number;
+  /**
+   * TLS 1.3 psk_key_exchange_modes (RFC 8446 §4.2.9), preferred first: 'psk_dhe_ke' (default; a
+   * fresh (EC)DHE share gives forward secrecy) and/or 'psk_ke' (PSK alone, for constrained peers).
+   * Applies to resumption and to external PSKs (`pskIdentity` + `userLookupFun`).
+   */
+  readonly pskModes?: readonly ('psk_dhe_ke' | 'psk_ke')[];
   /** Erlang `handshake`: 'hello' pauses after the peer's hello; see handshakeContinue / handshakeCancel. */
   readonly handshake?: 'hello' | 'full';
   /** Erlang `protocol`: only 'tls' (DTLS is not implemented). */
@@ -142,6 +148,17 @@ export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
    * (replayable by an attacker: only for idempotent requests).
    */
   readonly earlyData?: Uint8Array | string;
+  /**
+   * RFC 8446 §4.6.2: offer post-handshake client authentication (OpenSSL `-enable_pha`), so the
+   * server may ask for our certificate (`cert`/`key`) after the handshake. TLS 1.3 only.
+   */
+  readonly postHandshakeAuth?: boolean;
+  /**
+   * RFC 6066 §8 status_request: ask the server to staple an OCSP response (OpenSSL `-status`). The
+   * DER response is given to `verifyFun` as its initial state `{ ocspResponse }` and reported by
+   * `connectionInformation().ocspResponse` (undefined when the server sent none).
+   */
+  readonly ocspStapling?: boolean;
   /** @deprecated Not supported: SRP suites are not offered. */
   readonly srpIdentity?: never;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnAdvertisedProtocols`. */
@@ -176,6 +193,19 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions {
   readonly earlyData?: 'enabled' | 'disabled';
   /** TLS 1.3 0-RTT: the most early data a ticket allows (default 16384 when enabled). */
   readonly maxEarlyDataSize?: number;
+  /**
+   * RFC 6066 §8 / RFC 8446 §4.4.2.1: the OCSP response (DER) to staple for clients that send
+   * status_request, or a function that returns a fresh one for each connection (undefined: none).
+   */
+  readonly ocspResponse?: Uint8Array | (() => Uint8Array | undefined | Promise<Uint8Array | undefined>);
+  /**
+   * TLS 1.3: with `verify: 'verify_peer'`, ask for the client certificate after the handshake only,
+   * with `socket.requestClientCertificate()` (OpenSSL's SSL_VERIFY_POST_HANDSHAKE), instead of in
+   * the handshake. The chain is verified as in the handshake. TLS 1.2 clients are then not asked.
+   */
+  readonly postHandshakeAuth?: boolean;
+  /** A file holding the DER OCSP response to staple (OpenSSL `s_server -status_file`); read at listen(). */
+  readonly ocspResponseFile?: string;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnPreferredProtocols`. */
   readonly nextProtocolsAdvertised?: never;
 }

@@ -6,11 +6,12 @@ import type {
   Session12,
   Session13,
 } from '@sslsocket/handshake';
-import { TlsAlert } from '@sslsocket/suites';
 import type { Transport } from '@sslsocket/transport';
 import { Emitter } from './emitter.js';
+import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { Inbox } from './inbox.js';
+import { LocalRequests } from './local-requests.js';
 import { Mailbox } from './mailbox.js';
 import { isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
@@ -23,6 +24,8 @@ export interface SocketPumpOptions {
   readonly unexpectedEof?: 'closed' | 'error';
   readonly packet?: PacketMode;
   readonly packetSize?: number;
+  /** Filled by the certificate verifier: the OCSP response the server stapled. */
+  readonly peerAuth?: PeerAuthSink;
   /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
   readonly onSession?: (session: Session13 | Session12) => void;
 }
@@ -61,7 +64,10 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   protected parameters: NegotiatedParameters | undefined;
   protected earlyData: boolean | undefined;
   protected readonly keylogLines: string[] = [];
-  protected renegotiationWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  protected readonly requests = new LocalRequests();
+  protected readonly peerAuth: PeerAuthSink;
+  /** The client's chain from post-handshake authentication, newer than the handshake's. */
+  protected peerChain: readonly Uint8Array[] | undefined;
   protected failure: Error | undefined;
   protected peerClosed = false;
   protected closedLocally = false;
@@ -93,6 +99,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     this.inbox = new Inbox(options.highWaterMark ?? 1024 * 1024);
     this.truncationIsError = options.unexpectedEof === 'error';
     this.onSession = options.onSession;
+    this.peerAuth = options.peerAuth ?? {};
     this.mailbox = new Mailbox<SslSocketEvents>(
       (type, args) => this.emit(type, ...(args as SslSocketEvents[typeof type])),
       (type) => this.listenerCount(type) > 0,
@@ -238,8 +245,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     switch (event.type) {
       case 'handshakeComplete':
         if (event.parameters.renegotiated === true) {
-          this.renegotiationWaiter?.resolve();
-          this.renegotiationWaiter = undefined;
+          this.requests.onRenegotiated();
         }
         this.parameters = event.parameters;
         if (!this.handshakeSettled) {
@@ -268,15 +274,16 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         this.resolveHello?.(event.extensions);
         break;
       case 'alertReceived':
-        if (event.alert.description === 'no_renegotiation' && this.renegotiationWaiter !== undefined) {
-          this.renegotiationWaiter.reject(new TlsAlert('no_renegotiation', 'the peer declined to renegotiate'));
-          this.renegotiationWaiter = undefined;
-        }
+        if (event.alert.description === 'no_renegotiation') this.requests.onNoRenegotiation();
         // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete.
         if (!this.handshakeSettled && event.alert.description !== 'close_notify') this.fail(event.alert);
         break;
       case 'earlyData':
         this.earlyData = event.accepted;
+        break;
+      case 'peerCertificate':
+        if (event.chain.length > 0) this.peerChain = event.chain;
+        this.requests.onPeerCertificate(event.chain);
         break;
       case 'keylog':
         this.keylogLines.push(event.line);
@@ -374,8 +381,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   protected fail(error: Error): void {
     if (this.failure !== undefined) return;
     this.failure = error;
-    this.renegotiationWaiter?.reject(error);
-    this.renegotiationWaiter = undefined;
+    this.requests.failAll(error);
     if (!this.handshakeSettled) {
       this.handshakeSettled = true;
       this.rejectHandshake(error);

@@ -1,4 +1,10 @@
-import type { ConnectionConfig, NegotiatedParameters, Session12, Session13 } from '@sslsocket/handshake';
+import type {
+  ConnectionConfig,
+  NegotiatedParameters,
+  ServerConnection,
+  Session12,
+  Session13,
+} from '@sslsocket/handshake';
 import { type ParsedCertificate, parseCertificate } from '@sslsocket/pkix';
 import { TlsAlert } from '@sslsocket/suites';
 import type { Transport, TransportAddress, TransportStats } from '@sslsocket/transport';
@@ -206,15 +212,20 @@ export class SslSocket extends SocketPump {
       this.connection,
       this.earlyData,
       this.peerEnd,
+      this.peerAuth.ocspResponse,
       this.keylogLines,
       secrets,
     );
     return items.length === 0 ? all : pickInformation(all, items);
   }
 
-  /** Erlang `peercert/1`: the peer's leaf certificate (DER), if it sent one. */
+  /**
+   * Erlang `peercert/1`: the peer's leaf certificate (DER), if it sent one; after
+   * `requestClientCertificate()` the leaf the client sent then.
+   */
   peercert(): Uint8Array | undefined {
-    return this.requireParameters().peerCertificates[0];
+    const handshake = this.requireParameters().peerCertificates;
+    return (this.peerChain ?? handshake)[0];
   }
 
   /** The peer's leaf, parsed. */
@@ -304,15 +315,30 @@ export class SslSocket extends SocketPump {
     const p = this.requireParameters();
     if (p.version === 'tlsv1.3')
       throw new TlsAlert('protocol_version', 'TLS 1.3 has no renegotiation; use updateKeys()');
-    const done = new Promise<void>((resolve, reject) => {
-      this.renegotiationWaiter = { resolve, reject };
-    });
-    try {
-      this.connection.renegotiate();
-    } catch (e) {
-      this.renegotiationWaiter = undefined;
-      throw e;
-    }
+    const done = this.requests.renegotiate(this.connection);
+    await this.flushOutput();
+    return done;
+  }
+
+  /**
+   * RFC 8446 §4.6.2 post-handshake client authentication (server, TLS 1.3): sends a
+   * CertificateRequest and resolves with the client's chain (DER, leaf first) once its Certificate,
+   * CertificateVerify and Finished checked out; `peercert()` then returns the new leaf. Resolves with
+   * an empty list when the client declines (unless `failIfNoPeerCert`, which fails the connection
+   * with certificate_required). Rejects with SocketStateError('einval') when the client did not offer
+   * post_handshake_auth (OpenSSL `-enable_pha`, our `postHandshakeAuth`), on a client, or in TLS 1.2
+   * (use `renegotiate()` there); with the alert when the chain is refused.
+   *
+   * @example
+   * const chain = await socket.requestClientCertificate();
+   * console.log(socket.peerCertificate()?.subject);
+   */
+  async requestClientCertificate(): Promise<readonly Uint8Array[]> {
+    const p = this.requireParameters();
+    if (this.role !== 'server') throw new SocketStateError('einval', 'only a server requests a client certificate');
+    if (p.version !== 'tlsv1.3')
+      throw new SocketStateError('einval', 'post-handshake authentication is TLS 1.3; use renegotiate() in TLS 1.2');
+    const done = this.requests.requestCertificate(this.connection as ServerConnection);
     await this.flushOutput();
     return done;
   }

@@ -52,6 +52,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'early_data', value: 'FILE', help: 'TLS 1.3 0-RTT: send FILE as early data (needs -sess_in)' },
   { name: 'reconnect', help: 'after the first handshake, reconnect 5 times resuming its session' },
   ...OPENSSL_OUTPUT_FLAGS(),
+  { name: 'enable_pha', help: 'TLS 1.3: offer post-handshake authentication (send -cert when asked)' },
+  { name: 'status', help: 'ask for an OCSP staple (status_request) and report it' },
   ...COMMON_TLS_FLAGS,
 ];
 
@@ -153,6 +155,8 @@ async function plan(args: ParsedArgs): Promise<Plan> {
     serverNameIndication: name,
     // Like OpenSSL 3: a server that ends the stream without close_notify is an error (exit 1).
     unexpectedEof: 'error',
+    ...(booleanFlag(args, 'enable_pha') ? { postHandshakeAuth: true } : {}),
+    ...(booleanFlag(args, 'status') ? { ocspStapling: true } : {}),
     // Like openssl s_client: resume only what -sess_in names.
     reuseSessions: false,
     ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
@@ -322,6 +326,11 @@ async function session(
   verifyFailure: string | undefined,
 ): Promise<number> {
   io.stderr(`${summary(socket, verifyFailure ?? 'OK')}\n`);
+  if (booleanFlag(args, 'status')) {
+    // OpenSSL's wording when nothing was stapled; otherwise the DER size (RFC 6066 §8).
+    const staple = socket.connectionInformation().ocspResponse;
+    io.stderr(`OCSP response: ${staple === undefined ? 'no response sent' : `${staple.length} bytes`}\n`);
+  }
   if (booleanFlag(args, 'reconnect')) return reconnect(socket, target, options, io);
   if (booleanFlag(args, 'brief')) {
     await socket.close({ timeoutMs: 500 }).catch(() => undefined);

@@ -1,0 +1,264 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, listen, SocketStateError, type SslListenSocket, type SslSocket } from './index.js';
+
+// Issue #22: engine features reachable through connect()/listen(), each against OpenSSL: TLS 1.3
+// external PSK on the client, pskModes, post-handshake client authentication, OCSP stapling, and
+// 0-RTT reporting on both sides.
+
+const dir = mkdtempSync(join(tmpdir(), 'sslsocket-features-'));
+const file = (name: string) => join(dir, name);
+const children: ChildProcess[] = [];
+const PSK = '1a2b3c4d5e6f7081';
+const pskBytes = Uint8Array.from(PSK.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+
+function openssl(args: string[], cwd = dir): string {
+  return execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+}
+
+beforeAll(() => {
+  // A CA, a localhost leaf, a client certificate, and a real OCSP response for the leaf.
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=test ca', '-days', '2']);
+  writeFileSync(file('ext'), 'subjectAltName=DNS:localhost\n');
+  for (const name of ['leaf', 'client']) {
+    openssl([
+      'req',
+      ...ec,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${name === 'leaf' ? 'localhost' : 'pha client'}`,
+    ]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      'ext',
+    ]);
+  }
+  const serial = openssl(['x509', '-in', 'leaf.pem', '-noout', '-serial']).trim().split('=')[1];
+  writeFileSync(file('index.txt'), `V\t301231000000Z\t\t${serial}\tunknown\t/CN=localhost\n`);
+  openssl(['ocsp', '-issuer', 'ca.pem', '-cert', 'leaf.pem', '-reqout', 'req.der']);
+  openssl([
+    'ocsp',
+    '-index',
+    'index.txt',
+    '-rsigner',
+    'ca.pem',
+    '-rkey',
+    'ca.key',
+    '-CA',
+    'ca.pem',
+    '-reqin',
+    'req.der',
+    '-respout',
+    'resp.der',
+    '-ndays',
+    '1',
+  ]);
+});
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const pem = (name: string) => readFileSync(file(name), 'utf8');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Spawns openssl with stdin open; `output()` is everything it printed so far. */
+function spawnOpenssl(args: string[]): ChildProcess & { output: () => string } {
+  const child = spawn('openssl', args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  return Object.assign(child, { output: () => output });
+}
+
+async function until(done: () => boolean, ms = 5000): Promise<void> {
+  for (let waited = 0; waited < ms && !done(); waited += 20) await new Promise((r) => setTimeout(r, 20));
+  if (!done()) throw new Error('timed out waiting');
+}
+
+/** `openssl s_server` on a free port, once it says ACCEPT. */
+async function opensslServer(args: string[]): Promise<{ port: number; child: ReturnType<typeof spawnOpenssl> }> {
+  const port = await freePort();
+  const child = spawnOpenssl(['s_server', '-accept', String(port), ...args]);
+  await until(() => child.output().includes('ACCEPT'));
+  return { port, child };
+}
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+const pskClient = { pskIdentity: 'Client_identity', userLookupFun: () => pskBytes, verify: 'verify_none' as const };
+
+describe('TLS 1.3 external PSK on the client (pskIdentity + userLookupFun)', () => {
+  it('connects to openssl s_server -psk -nocert -tls1_3 with the same options as TLS 1.2 PSK', async () => {
+    const { port, child } = await opensslServer([
+      '-psk',
+      PSK,
+      '-psk_identity',
+      'Client_identity',
+      '-nocert',
+      '-tls1_3',
+    ]);
+    const socket = await connect('127.0.0.1', port, { ...pskClient, versions: ['tlsv1.3'], reuseSessions: false });
+    const info = socket.connectionInformation();
+    expect(info.protocol).toBe('tlsv1.3');
+    expect(info.negotiatedGroup).toBeDefined();
+    await socket.send('psk hello\n');
+    await until(() => child.output().includes('psk hello'));
+    await socket.close({ timeoutMs: 500 });
+  });
+
+  it("pskModes: ['psk_ke'] makes a PSK-only handshake (no key share), against -allow_no_dhe_kex", async () => {
+    const { port, child } = await opensslServer([
+      ...['-psk', PSK, '-psk_identity', 'Client_identity', '-nocert', '-tls1_3', '-allow_no_dhe_kex'],
+    ]);
+    const socket = await connect('127.0.0.1', port, {
+      ...pskClient,
+      versions: ['tlsv1.3'],
+      pskModes: ['psk_ke'],
+      reuseSessions: false,
+    });
+    expect(socket.connectionInformation().negotiatedGroup).toBeUndefined();
+    await socket.send('no dhe\n');
+    await until(() => child.output().includes('no dhe'));
+    await socket.close({ timeoutMs: 500 });
+  });
+});
+
+describe('post-handshake client authentication (RFC 8446 §4.6.2)', () => {
+  let server: SslListenSocket;
+  beforeAll(async () => {
+    // verify_peer, but only after the handshake (OpenSSL's SSL_VERIFY_POST_HANDSHAKE).
+    server = await listen(0, {
+      host: '127.0.0.1',
+      cert: pem('leaf.pem'),
+      key: pem('leaf.key'),
+      verify: 'verify_peer',
+      cacerts: [pem('ca.pem')],
+      postHandshakeAuth: true,
+    });
+  });
+  afterAll(() => server.close());
+
+  it('requestClientCertificate() gets the verified chain from openssl s_client -enable_pha; peercert() follows', async () => {
+    const accepted = server.accept();
+    const client = spawnOpenssl([
+      ...['s_client', '-connect', `127.0.0.1:${server.address.port}`, '-enable_pha', '-tls1_3'],
+      ...['-cert', 'client.pem', '-key', 'client.key', '-CAfile', 'ca.pem', '-servername', 'localhost'],
+    ]);
+    const socket = await accepted;
+    expect(socket.peercert()).toBeUndefined();
+    const chain = await socket.requestClientCertificate();
+    const clientDer = execFileSync('openssl', ['x509', '-in', file('client.pem'), '-outform', 'DER']);
+    expect(chain.length).toBeGreaterThan(0);
+    expect(Buffer.from(chain[0] as Uint8Array).equals(clientDer)).toBe(true);
+    expect(Buffer.from(socket.peercert() as Uint8Array).equals(clientDer)).toBe(true);
+    expect(socket.peerCertificate()?.subject).toContain('pha client');
+    // The connection goes on.
+    await socket.send('after pha\n');
+    await until(() => client.output().includes('after pha'));
+    client.kill('SIGKILL');
+    await socket.close({ timeoutMs: 200 }).catch(() => undefined);
+  });
+
+  it('a chain the verifier refuses fails the request with the alert (bad_certificate family)', async () => {
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'rogue.key',
+      '-out',
+      'rogue.pem',
+      '-subj',
+      '/CN=rogue',
+      '-days',
+      '1',
+    ]);
+    const accepted = server.accept();
+    const client = spawnOpenssl([
+      ...['s_client', '-connect', `127.0.0.1:${server.address.port}`, '-enable_pha', '-tls1_3'],
+      ...['-cert', 'rogue.pem', '-key', 'rogue.key', '-CAfile', 'ca.pem'],
+    ]);
+    const socket = await accepted;
+    const error = await socket.requestClientCertificate().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TlsAlert' });
+    expect(socket.peercert()).toBeUndefined();
+    client.kill('SIGKILL');
+  });
+
+  it('a client that did not offer post_handshake_auth: SocketStateError einval, the connection goes on', async () => {
+    const accepted = server.accept();
+    const client = spawnOpenssl([
+      ...['s_client', '-connect', `127.0.0.1:${server.address.port}`, '-tls1_3'],
+      ...['-cert', 'client.pem', '-key', 'client.key', '-CAfile', 'ca.pem'],
+    ]);
+    const socket = await accepted;
+    const error = await socket.requestClientCertificate().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SocketStateError);
+    expect(error).toMatchObject({ reason: 'einval' });
+    await socket.send('still fine\n');
+    await until(() => client.output().includes('still fine'));
+    client.kill('SIGKILL');
+    await socket.close({ timeoutMs: 200 }).catch(() => undefined);
+  });
+
+  it("our client with postHandshakeAuth answers openssl s_server's c command with its certificate", async () => {
+    const { port, child } = await opensslServer([
+      ...['-cert', 'leaf.pem', '-key', 'leaf.key', '-tls1_3', '-verify', '1', '-CAfile', 'ca.pem'],
+    ]);
+    const socket = await connect('127.0.0.1', port, {
+      cacerts: [pem('ca.pem')],
+      serverNameIndication: 'localhost',
+      cert: pem('client.pem'),
+      key: pem('client.key'),
+      postHandshakeAuth: true,
+      reuseSessions: false,
+    });
+    await socket.send('before\n');
+    await until(() => child.output().includes('before'));
+    const mark = child.output().length;
+    child.stdin?.write('c\n');
+    // OpenSSL prints the chain it verified from our post-handshake Certificate.
+    await until(() => /depth=0 CN = pha client[\s\S]*verify return:1/.test(child.output().slice(mark)));
+    await socket.send('after\n');
+    await until(() => child.output().slice(mark).includes('after'));
+    await socket.close({ timeoutMs: 500 });
+  });
+});
