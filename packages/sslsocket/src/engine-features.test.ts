@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, listen, SocketStateError, type SslListenSocket, type SslSocket } from './index.js';
+import { connect, listen, SocketStateError, type SslListenSocket } from './index.js';
 
 // Issue #22: engine features reachable through connect()/listen(), each against OpenSSL: TLS 1.3
 // external PSK on the client, pskModes, post-handshake client authentication, OCSP stapling, and
@@ -118,7 +118,6 @@ async function opensslServer(args: string[]): Promise<{ port: number; child: Ret
   return { port, child };
 }
 
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const pskClient = { pskIdentity: 'Client_identity', userLookupFun: () => pskBytes, verify: 'verify_none' as const };
 
 describe('TLS 1.3 external PSK on the client (pskIdentity + userLookupFun)', () => {
@@ -260,5 +259,173 @@ describe('post-handshake client authentication (RFC 8446 §4.6.2)', () => {
     await socket.send('after\n');
     await until(() => child.output().slice(mark).includes('after'));
     await socket.close({ timeoutMs: 500 });
+  });
+});
+
+describe('OCSP stapling (RFC 6066 §8)', () => {
+  for (const version of ['tlsv1.3', 'tlsv1.2'] as const) {
+    it(`${version}: ocspStapling against openssl s_server -status_file: the staple reaches verifyFun and connectionInformation`, async () => {
+      const { port } = await opensslServer(['-cert', 'leaf.pem', '-key', 'leaf.key', '-status_file', 'resp.der']);
+      const states: unknown[] = [];
+      const socket = await connect('127.0.0.1', port, {
+        cacerts: [pem('ca.pem')],
+        serverNameIndication: 'localhost',
+        versions: [version],
+        ocspStapling: true,
+        verifyFun: (_cert, event, state) => {
+          states.push(state);
+          return event.type === 'bad_cert' ? 'fail' : 'unknown';
+        },
+        reuseSessions: false,
+      });
+      const staple = readFileSync(file('resp.der'));
+      expect(Buffer.from(socket.connectionInformation().ocspResponse as Uint8Array).equals(staple)).toBe(true);
+      expect(states.length).toBeGreaterThan(0);
+      expect(Buffer.from((states[0] as { ocspResponse: Uint8Array }).ocspResponse).equals(staple)).toBe(true);
+      await socket.close({ timeoutMs: 500 });
+    });
+  }
+
+  it('without ocspStapling nothing is asked for and nothing reported', async () => {
+    const { port } = await opensslServer(['-cert', 'leaf.pem', '-key', 'leaf.key', '-status_file', 'resp.der']);
+    const socket = await connect('127.0.0.1', port, {
+      cacerts: [pem('ca.pem')],
+      serverNameIndication: 'localhost',
+      reuseSessions: false,
+    });
+    expect(socket.connectionInformation().ocspResponse).toBeUndefined();
+    await socket.close({ timeoutMs: 500 });
+  });
+
+  for (const version of ['-tls1_3', '-tls1_2']) {
+    it(`openssl s_client -status ${version} reads the staple from listen({ ocspResponseFile })`, async () => {
+      const server = await listen(0, {
+        host: '127.0.0.1',
+        cert: pem('leaf.pem'),
+        key: pem('leaf.key'),
+        ocspResponseFile: file('resp.der'),
+      });
+      const accepting = server.accept().then((s) => s.close({ timeoutMs: 500 }).catch(() => undefined));
+      const client = spawnOpenssl([
+        ...['s_client', '-connect', `127.0.0.1:${server.address.port}`, '-status', version],
+        ...['-CAfile', 'ca.pem', '-servername', 'localhost'],
+      ]);
+      await until(() => client.output().includes('OCSP Response Status: successful'));
+      expect(client.output()).toMatch(/Cert Status: good/);
+      client.kill('SIGKILL');
+      await accepting;
+      await server.close();
+    });
+  }
+
+  it('a staple function gives each connection a fresh response', async () => {
+    let calls = 0;
+    const server = await listen(0, {
+      host: '127.0.0.1',
+      cert: pem('leaf.pem'),
+      key: pem('leaf.key'),
+      ocspResponse: async () => {
+        calls++;
+        return new Uint8Array([0x30, 0x03, 0x0a, 0x01, calls]);
+      },
+    });
+    const seen: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const accepted = server.accept();
+      const socket = await connect('127.0.0.1', server.address.port, {
+        cacerts: [pem('ca.pem')],
+        serverNameIndication: 'localhost',
+        ocspStapling: true,
+        reuseSessions: false,
+      });
+      seen.push(socket.connectionInformation().ocspResponse?.[4] ?? -1);
+      await socket.close({ timeoutMs: 200 });
+      await (await accepted).close({ timeoutMs: 200 }).catch(() => undefined);
+    }
+    expect(seen).toEqual([1, 2]);
+    await server.close();
+  });
+});
+
+describe('0-RTT reported on both sides', () => {
+  it("our server says 'accepted' to openssl s_client -early_data, 'none' without it", async () => {
+    const server = await listen(0, {
+      host: '127.0.0.1',
+      cert: pem('leaf.pem'),
+      key: pem('leaf.key'),
+      earlyData: 'enabled',
+    });
+    const infos: string[] = [];
+    const serve = async () => {
+      const socket = await server.accept();
+      infos.push(socket.connectionInformation().earlyData);
+      for await (const _ of socket) void _;
+      await socket.close({ timeoutMs: 200 }).catch(() => undefined);
+    };
+    writeFileSync(file('early.txt'), 'zero-rtt\n');
+    const run = (extra: string[]) =>
+      new Promise<string>((resolve) => {
+        const child = spawnOpenssl([
+          ...[
+            's_client',
+            '-connect',
+            `127.0.0.1:${server.address.port}`,
+            '-CAfile',
+            'ca.pem',
+            '-servername',
+            'localhost',
+          ],
+          ...extra,
+        ]);
+        setTimeout(() => child.stdin?.end(), 500);
+        child.once('exit', () => resolve(child.output()));
+      });
+    const first = serve();
+    await run(['-sess_out', 'sess.pem']);
+    await first;
+    const second = serve();
+    const out = await run(['-sess_in', 'sess.pem', '-early_data', 'early.txt']);
+    await second;
+    expect(out).toContain('Early data was accepted');
+    expect(infos).toEqual(['none', 'accepted']);
+    await server.close();
+  });
+
+  it("a replayed ticket's early data is 'rejected' on both sides (single-use 0-RTT tickets)", async () => {
+    const server = await listen(0, {
+      host: '127.0.0.1',
+      cert: pem('leaf.pem'),
+      key: pem('leaf.key'),
+      earlyData: 'enabled',
+    });
+    const options = { cacerts: [pem('ca.pem')], serverNameIndication: 'localhost', reuseSessions: false as const };
+    const accepted0 = server.accept();
+    const first = await connect('127.0.0.1', server.address.port, options);
+    const sessions: unknown[] = [];
+    first.on('session', (s) => sessions.push(s));
+    const server0 = await accepted0;
+    await server0.send('x');
+    await first.recv(1);
+    await until(() => sessions.length > 0);
+    await first.close({ timeoutMs: 200 });
+    await server0.close({ timeoutMs: 200 }).catch(() => undefined);
+    const results: [string, string][] = [];
+    for (let i = 0; i < 2; i++) {
+      const accepted = server.accept();
+      const client = await connect('127.0.0.1', server.address.port, {
+        ...options,
+        reuseSession: sessions[0],
+        earlyData: 'early',
+      });
+      const peer = await accepted;
+      results.push([client.connectionInformation().earlyData, peer.connectionInformation().earlyData]);
+      await client.close({ timeoutMs: 200 });
+      await peer.close({ timeoutMs: 200 }).catch(() => undefined);
+    }
+    expect(results).toEqual([
+      ['accepted', 'accepted'],
+      ['rejected', 'rejected'],
+    ]);
+    await server.close();
   });
 });
