@@ -134,7 +134,7 @@ export interface PeerAuthSink {
 
 /** The verification hook the engine calls with the peer's chain. */
 function verifier(
-  options: CommonOptions & { ocspStapling?: boolean },
+  options: CommonOptions & { ocspStapling?: boolean; ocspCheck?: 'staple' | 'best_effort' | false },
   roots: Uint8Array[],
   provider: CryptoProvider,
   hostname: string | undefined,
@@ -158,9 +158,15 @@ function verifier(
       ...(options.depth === undefined ? {} : { maxDepth: options.depth }),
       ...(options.partialChain === undefined ? {} : { partialChain: options.partialChain }),
       ...(options.verifyFun === undefined ? {} : { verifyFun: options.verifyFun }),
-      // RFC 6066 §8: the staple reaches verifyFun as its initial state (Erlang's UserState); the
-      // pkix OCSP checker is not on this branch yet, so judging it is verifyFun's call.
+      // RFC 6066 §8: the staple reaches verifyFun as its initial state (Erlang's UserState), and the
+      // pkix OCSP verifier (RFC 6960) judges it unless ocspCheck is false.
       ...(options.ocspStapling === true ? { verifyFunState: { ocspResponse: ctx.ocspResponse } } : {}),
+      ...(options.ocspStapling === true && options.ocspCheck !== false
+        ? {
+            ocspCheck: options.ocspCheck ?? 'best_effort',
+            ocspResponses: ctx.ocspResponse === undefined ? [] : [ctx.ocspResponse],
+          }
+        : {}),
       ...(options.customizeHostnameCheck === undefined
         ? {}
         : { customizeHostnameCheck: options.customizeHostnameCheck }),

@@ -1,122 +1,23 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, listen, SocketStateError, type SslListenSocket } from './index.js';
+import { OpensslPki, until } from './test/openssl-pki.js';
 
 // Issue #22: engine features reachable through connect()/listen(), each against OpenSSL: TLS 1.3
-// external PSK on the client, pskModes, post-handshake client authentication, OCSP stapling, and
-// 0-RTT reporting on both sides.
+// external PSK on the client, pskModes, post-handshake client authentication, and 0-RTT reporting
+// on both sides (OCSP stapling: ocsp-stapling.test.ts).
 
-const dir = mkdtempSync(join(tmpdir(), 'sslsocket-features-'));
-const file = (name: string) => join(dir, name);
-const children: ChildProcess[] = [];
+const pki = new OpensslPki();
+beforeAll(() => pki.make());
+afterAll(() => pki.dispose());
+const file = (name: string) => pki.file(name);
+const pem = (name: string) => pki.pem(name);
+const openssl = (args: string[]) => pki.run(args);
+const spawnOpenssl = (args: string[]) => pki.spawn(args);
+const opensslServer = (args: string[]) => pki.server(args);
 const PSK = '1a2b3c4d5e6f7081';
 const pskBytes = Uint8Array.from(PSK.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-
-function openssl(args: string[], cwd = dir): string {
-  return execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-}
-
-beforeAll(() => {
-  // A CA, a localhost leaf, a client certificate, and a real OCSP response for the leaf.
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=test ca', '-days', '2']);
-  writeFileSync(file('ext'), 'subjectAltName=DNS:localhost\n');
-  for (const name of ['leaf', 'client']) {
-    openssl([
-      'req',
-      ...ec,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${name === 'leaf' ? 'localhost' : 'pha client'}`,
-    ]);
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      'ext',
-    ]);
-  }
-  const serial = openssl(['x509', '-in', 'leaf.pem', '-noout', '-serial']).trim().split('=')[1];
-  writeFileSync(file('index.txt'), `V\t301231000000Z\t\t${serial}\tunknown\t/CN=localhost\n`);
-  openssl(['ocsp', '-issuer', 'ca.pem', '-cert', 'leaf.pem', '-reqout', 'req.der']);
-  openssl([
-    'ocsp',
-    '-index',
-    'index.txt',
-    '-rsigner',
-    'ca.pem',
-    '-rkey',
-    'ca.key',
-    '-CA',
-    'ca.pem',
-    '-reqin',
-    'req.der',
-    '-respout',
-    'resp.der',
-    '-ndays',
-    '1',
-  ]);
-});
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const pem = (name: string) => readFileSync(file(name), 'utf8');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Spawns openssl with stdin open; `output()` is everything it printed so far. */
-function spawnOpenssl(args: string[]): ChildProcess & { output: () => string } {
-  const child = spawn('openssl', args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  return Object.assign(child, { output: () => output });
-}
-
-async function until(done: () => boolean, ms = 5000): Promise<void> {
-  for (let waited = 0; waited < ms && !done(); waited += 20) await new Promise((r) => setTimeout(r, 20));
-  if (!done()) throw new Error('timed out waiting');
-}
-
-/** `openssl s_server` on a free port, once it says ACCEPT. */
-async function opensslServer(args: string[]): Promise<{ port: number; child: ReturnType<typeof spawnOpenssl> }> {
-  const port = await freePort();
-  const child = spawnOpenssl(['s_server', '-accept', String(port), ...args]);
-  await until(() => child.output().includes('ACCEPT'));
-  return { port, child };
-}
 
 const pskClient = { pskIdentity: 'Client_identity', userLookupFun: () => pskBytes, verify: 'verify_none' as const };
 
@@ -259,91 +160,6 @@ describe('post-handshake client authentication (RFC 8446 §4.6.2)', () => {
     await socket.send('after\n');
     await until(() => child.output().slice(mark).includes('after'));
     await socket.close({ timeoutMs: 500 });
-  });
-});
-
-describe('OCSP stapling (RFC 6066 §8)', () => {
-  for (const version of ['tlsv1.3', 'tlsv1.2'] as const) {
-    it(`${version}: ocspStapling against openssl s_server -status_file: the staple reaches verifyFun and connectionInformation`, async () => {
-      const { port } = await opensslServer(['-cert', 'leaf.pem', '-key', 'leaf.key', '-status_file', 'resp.der']);
-      const states: unknown[] = [];
-      const socket = await connect('127.0.0.1', port, {
-        cacerts: [pem('ca.pem')],
-        serverNameIndication: 'localhost',
-        versions: [version],
-        ocspStapling: true,
-        verifyFun: (_cert, event, state) => {
-          states.push(state);
-          return event.type === 'bad_cert' ? 'fail' : 'unknown';
-        },
-        reuseSessions: false,
-      });
-      const staple = readFileSync(file('resp.der'));
-      expect(Buffer.from(socket.connectionInformation().ocspResponse as Uint8Array).equals(staple)).toBe(true);
-      expect(states.length).toBeGreaterThan(0);
-      expect(Buffer.from((states[0] as { ocspResponse: Uint8Array }).ocspResponse).equals(staple)).toBe(true);
-      await socket.close({ timeoutMs: 500 });
-    });
-  }
-
-  it('without ocspStapling nothing is asked for and nothing reported', async () => {
-    const { port } = await opensslServer(['-cert', 'leaf.pem', '-key', 'leaf.key', '-status_file', 'resp.der']);
-    const socket = await connect('127.0.0.1', port, {
-      cacerts: [pem('ca.pem')],
-      serverNameIndication: 'localhost',
-      reuseSessions: false,
-    });
-    expect(socket.connectionInformation().ocspResponse).toBeUndefined();
-    await socket.close({ timeoutMs: 500 });
-  });
-
-  for (const version of ['-tls1_3', '-tls1_2']) {
-    it(`openssl s_client -status ${version} reads the staple from listen({ ocspResponseFile })`, async () => {
-      const server = await listen(0, {
-        host: '127.0.0.1',
-        cert: pem('leaf.pem'),
-        key: pem('leaf.key'),
-        ocspResponseFile: file('resp.der'),
-      });
-      const accepting = server.accept().then((s) => s.close({ timeoutMs: 500 }).catch(() => undefined));
-      const client = spawnOpenssl([
-        ...['s_client', '-connect', `127.0.0.1:${server.address.port}`, '-status', version],
-        ...['-CAfile', 'ca.pem', '-servername', 'localhost'],
-      ]);
-      await until(() => client.output().includes('OCSP Response Status: successful'));
-      expect(client.output()).toMatch(/Cert Status: good/);
-      client.kill('SIGKILL');
-      await accepting;
-      await server.close();
-    });
-  }
-
-  it('a staple function gives each connection a fresh response', async () => {
-    let calls = 0;
-    const server = await listen(0, {
-      host: '127.0.0.1',
-      cert: pem('leaf.pem'),
-      key: pem('leaf.key'),
-      ocspResponse: async () => {
-        calls++;
-        return new Uint8Array([0x30, 0x03, 0x0a, 0x01, calls]);
-      },
-    });
-    const seen: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const accepted = server.accept();
-      const socket = await connect('127.0.0.1', server.address.port, {
-        cacerts: [pem('ca.pem')],
-        serverNameIndication: 'localhost',
-        ocspStapling: true,
-        reuseSessions: false,
-      });
-      seen.push(socket.connectionInformation().ocspResponse?.[4] ?? -1);
-      await socket.close({ timeoutMs: 200 });
-      await (await accepted).close({ timeoutMs: 200 }).catch(() => undefined);
-    }
-    expect(seen).toEqual([1, 2]);
-    await server.close();
   });
 });
 

@@ -150,6 +150,7 @@ export const CLIENT_RULES: Readonly<Record<string, Check>> = {
   earlyData: (v) => (typeof v === 'string' || v instanceof Uint8Array ? undefined : 'must be bytes or a string'),
   postHandshakeAuth: bool,
   ocspStapling: bool,
+  ocspCheck: oneOf('staple', 'best_effort', false),
   srpIdentity: refused('SRP suites are not offered'),
   clientPreferredNextProtocols: refused('NPN was replaced by ALPN: use alpnAdvertisedProtocols'),
 };

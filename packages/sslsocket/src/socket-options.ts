@@ -159,6 +159,13 @@ export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
    * `connectionInformation().ocspResponse` (undefined when the server sent none).
    */
   readonly ocspStapling?: boolean;
+  /**
+   * With `ocspStapling` and `verify_peer`: how the pkix OCSP verifier (RFC 6960: signature, CertID,
+   * freshness) judges the staple. 'best_effort' (default) fails the handshake on a revoked
+   * certificate (alert certificate_revoked) and accepts a missing or unusable staple; 'staple'
+   * requires a good one (must-staple); false leaves the decision to `verifyFun`.
+   */
+  readonly ocspCheck?: 'staple' | 'best_effort' | false;
   /** @deprecated Not supported: SRP suites are not offered. */
   readonly srpIdentity?: never;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnAdvertisedProtocols`. */
