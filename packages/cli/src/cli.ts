@@ -20,7 +20,10 @@ type Command = (argv: readonly string[], io: CommandIo) => number | Promise<numb
 export const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   ciphers: { run: runCiphers, summary: 'list cipher suites, like openssl ciphers' },
   s_client: { run: runSClient, summary: 'connect to a TLS server, like openssl s_client' },
-  s_server: { run: runSServer, summary: 'serve TLS connections, like openssl s_server (-www)' },
+  s_server: {
+    run: (argv, io) => runSServer(argv, io, process.stdin),
+    summary: 'serve TLS connections, like openssl s_server (-www; stdin command c)',
+  },
   x509: { run: runX509, summary: 'print certificate fields, like openssl x509 (-subject, -enddate, -text, ...)' },
   verify: { run: runVerifyCommand, summary: 'verify a certificate chain, like openssl verify (--batch: JSON lines)' },
   speed: { run: runSpeed, summary: 'record-layer and in-memory connection throughput per suite and provider' },

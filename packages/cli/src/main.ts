@@ -11,7 +11,8 @@ runCommand(argv, processIo).then(
   (code) => {
     process.exitCode = code;
     // Long-running commands end their own work; a stray handle must not keep a finished command alive.
-    if (argv[0] === 'demo' || argv[0] === 's_client') setTimeout(() => process.exit(code), 100).unref();
+    if (argv[0] === 'demo' || argv[0] === 's_client' || argv[0] === 's_server')
+      setTimeout(() => process.exit(code), 100).unref();
   },
   (error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -55,6 +55,14 @@ export abstract class Connection {
     }
   }
 
+  /**
+   * After close_notify: the bytes that followed it in what was fed to `receive()`, which TLS
+   * ignores (RFC 8446 §6.1) and a plaintext downgrade hands to the application. Empty otherwise.
+   */
+  takeUnread(): Uint8Array {
+    return this.core.readClosed ? this.core.record.takeUnread() : new Uint8Array(0);
+  }
+
   /** Bytes to send to the peer, or null when there is nothing (or sealing is still running). */
   takeOutput(): Uint8Array | null {
     return this.core.takeOutput();

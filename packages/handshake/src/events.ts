@@ -51,7 +51,7 @@ export type ConnectionEvent =
   /** One SSLKEYLOGFILE line (also given to config.keylog). */
   | { readonly type: 'keylog'; readonly line: string }
   | { readonly type: 'keyUpdate'; readonly direction: 'read' | 'write' }
-  /** Whether the server accepted our 0-RTT data (client), or 0-RTT data arrived (server: `data` events). */
+  /** 0-RTT: whether the server accepted our early data (client) or the client's (server; the data itself comes as `data`). */
   | { readonly type: 'earlyData'; readonly accepted: boolean }
   /** `handshake: 'hello'`: the peer's hello arrived; call continue(options) or cancel(). */
   | { readonly type: 'hello'; readonly message: 'ClientHello' | 'ServerHello'; readonly extensions: Extensions }

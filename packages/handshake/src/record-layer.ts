@@ -92,6 +92,14 @@ export class RecordLayer {
     return this.reader.buffered > 0 || this.reassembler.hasPartialMessage;
   }
 
+  /**
+   * After close_notify: the received bytes that followed it, which are no longer TLS (RFC 8446
+   * §6.1) and which a plaintext downgrade hands to the application.
+   */
+  takeUnread(): Uint8Array {
+    return this.reader.takeUnread();
+  }
+
   /** Records the negotiated version; TLS 1.2 has no plaintext ChangeCipherSpec exception. */
   negotiated(version: 'tlsv1.3' | 'tlsv1.2'): void {
     this.version = version;

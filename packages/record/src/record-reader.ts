@@ -94,6 +94,20 @@ export class RecordReader {
     if (this.ahead.length > 0) this.ahead = [];
   }
 
+  /**
+   * Removes and returns the bytes received but not yet returned as records (a copy). After the
+   * peer's close_notify they are no longer TLS (RFC 8446 §6.1): a connection downgraded to plain
+   * text hands them to the application.
+   */
+  takeUnread(): Uint8Array {
+    const unread = this.buffer.slice(this.start, this.end);
+    this.dropAhead();
+    this.buffer = EMPTY;
+    this.start = 0;
+    this.end = 0;
+    return unread;
+  }
+
   /** Appends received bytes; compacts or grows the buffer as needed. */
   feed(bytes: Uint8Array): void {
     if (bytes.length === 0) return;

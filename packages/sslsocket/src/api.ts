@@ -1,7 +1,13 @@
-import { ClientConnection, type ConnectionConfig, ServerConnection } from '@sslsocket/handshake';
+import {
+  ClientConnection,
+  type ConnectionConfig,
+  ServerConnection,
+  type Session12,
+  type Session13,
+} from '@sslsocket/handshake';
 import type { Transport, TransportAddress, TransportListener } from '@sslsocket/transport';
 import { connectTcp, listenTcp } from '#platform';
-import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
+import { clientEngineConfig, type PeerAuthSink, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
@@ -103,15 +109,22 @@ export async function connect(
   const reuse = clientOptions.reuseSessions ?? true;
   const saved =
     reuse === true && clientOptions.reuseSession === undefined ? takeSession(storeKey, Date.now()) : undefined;
+  const peerAuth: PeerAuthSink = {};
   const config = await clientEngineConfig(
     saved === undefined ? clientOptions : { ...clientOptions, reuseSession: saved },
     host,
+    peerAuth,
   );
   const transport = upgrading
     ? target
     : await connectTcp(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
-  const socket = new SslSocket(transport, new ClientConnection(config), 'client', clientOptions);
-  if (reuse !== false) socket.on('session', (session) => saveSession(storeKey, session));
+  // The session store is fed directly, not through a `session` listener: the mailbox delivers each
+  // event to the listeners present when it leaves, and the application's own must not miss it.
+  const socket = new SslSocket(transport, new ClientConnection(config), 'client', {
+    ...clientOptions,
+    peerAuth,
+    ...(reuse === false ? {} : { onSession: (session: Session13 | Session12) => saveSession(storeKey, session) }),
+  });
   await socket.start();
   return settled(socket, clientOptions, host);
 }
@@ -231,7 +244,24 @@ async function serverHandshake(
   config: ConnectionConfig,
   options: ServerOptions,
 ): Promise<SslSocket> {
-  const socket = new SslSocket(transport, new ServerConnection(config), 'server', options);
+  // A staple function gives each connection a fresh OCSP response (RFC 6066 §8).
+  const staple = options.ocspResponse;
+  let connectionConfig = config;
+  if (typeof staple === 'function') {
+    try {
+      connectionConfig = withStaple(config, await staple());
+    } catch (error) {
+      transport.destroy();
+      throw error;
+    }
+  }
+  const socket = new SslSocket(transport, new ServerConnection(connectionConfig), 'server', options);
   await socket.start();
   return settled(socket, options);
+}
+
+/** `config` with this connection's OCSP staple (or none). */
+function withStaple(config: ConnectionConfig, staple: Uint8Array | undefined): ConnectionConfig {
+  const { ocspResponse: _previous, ...rest } = config;
+  return staple === undefined ? rest : { ...rest, ocspResponse: staple };
 }

@@ -1,5 +1,7 @@
 import type { ClientConnection, NegotiatedParameters, ServerConnection } from '@sslsocket/handshake';
 import { suiteByCode } from '@sslsocket/suites';
+import { SocketStateError } from './errors.js';
+import type { PeerClose } from './socket-events.js';
 
 /** What `connectionInformation()` reports (Erlang connection_information/1,2). */
 export interface ConnectionInformation {
@@ -20,6 +22,10 @@ export interface ConnectionInformation {
   readonly secureRenegotiation: boolean | undefined;
   /** TLS 1.3 0-RTT on this connection (client view: whether the server took our early data). */
   readonly earlyData: 'accepted' | 'rejected' | 'none';
+  /** How the peer ended its side: undefined while open, `'truncated'` without close_notify (RFC 8446 §6.1). */
+  readonly peerClose: PeerClose | undefined;
+  /** Client with `ocspStapling`: the DER OCSP response the server stapled (RFC 6066 §8), if any. */
+  readonly ocspResponse: Uint8Array | undefined;
   /** Only when asked for by name (Erlang: client_random, server_random, master_secret; TLS 1.2). */
   readonly clientRandom?: Uint8Array;
   readonly serverRandom?: Uint8Array;
@@ -31,6 +37,39 @@ export interface ConnectionInformation {
 /** Secret items `connectionInformation()` returns only when asked for explicitly. */
 export type SecretInformationItem = 'clientRandom' | 'serverRandom' | 'masterSecret' | 'keylog';
 
+/** Any item `connectionInformation(items)` can name (Erlang connection_information/2 Items). */
+export type InformationItem = keyof ConnectionInformation;
+
+const SECRET_ITEMS: ReadonlySet<string> = new Set<SecretInformationItem>([
+  'clientRandom',
+  'serverRandom',
+  'masterSecret',
+  'keylog',
+]);
+
+/** True for the items only returned when named. */
+export function isSecretItem(item: string): item is SecretInformationItem {
+  return SECRET_ITEMS.has(item);
+}
+
+/**
+ * Erlang connection_information/2: just the named items (secrets included when named). An unknown
+ * name is an error rather than a silent absence.
+ */
+export function pickInformation<K extends InformationItem>(
+  all: ConnectionInformation,
+  items: readonly K[],
+): Pick<ConnectionInformation, K> {
+  const picked: Partial<Record<InformationItem, unknown>> = {};
+  for (const item of items) {
+    if (!(item in all) && !isSecretItem(item)) {
+      throw new SocketStateError('einval', `connectionInformation: unknown item ${JSON.stringify(item)}`);
+    }
+    if (item in all) picked[item] = all[item];
+  }
+  return picked as Pick<ConnectionInformation, K>;
+}
+
 /**
  * Builds Erlang's `connection_information/1,2` answer from the negotiated parameters; secrets only
  * when named in `items`.
@@ -39,6 +78,8 @@ export function describeConnection(
   p: NegotiatedParameters,
   connection: ClientConnection | ServerConnection,
   earlyData: boolean | undefined,
+  peerClose: PeerClose | undefined,
+  ocspResponse: Uint8Array | undefined,
   keylogLines: readonly string[],
   items: readonly SecretInformationItem[],
 ): ConnectionInformation {
@@ -64,5 +105,7 @@ export function describeConnection(
     alpn: p.alpn,
     sessionResumption: p.resumed,
     helloRetry: p.helloRetry,
+    peerClose,
+    ocspResponse,
   };
 }

@@ -26,7 +26,7 @@ import {
   webcryptoProvider,
 } from '@sslsocket/suites';
 import { defaultProvider } from '#default-provider';
-import { readTextFile } from '#platform';
+import { readBinaryFile, readTextFile } from '#platform';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
@@ -129,18 +129,28 @@ function suitesFrom(ciphers: CommonOptions['ciphers']): number[] | undefined {
   }
 }
 
+/** Where a connection's verifier leaves what it learned besides the key (the stapled OCSP response). */
+export interface PeerAuthSink {
+  ocspResponse?: Uint8Array;
+}
+
 /** The verification hook the engine calls with the peer's chain. */
 function verifier(
-  options: CommonOptions,
+  options: CommonOptions & { ocspStapling?: boolean; ocspCheck?: 'staple' | 'best_effort' | false },
   roots: Uint8Array[],
   provider: CryptoProvider,
   hostname: string | undefined,
   purpose: 'sslserver' | 'sslclient',
+  sink: PeerAuthSink = {},
 ): VerifyCertificate {
   if ((options.verify ?? (purpose === 'sslserver' ? 'verify_peer' : 'verify_none')) === 'verify_none') {
-    return (chain) => parseCertificate(chain[0] as Uint8Array).publicKey;
+    return (chain, ctx) => {
+      if (ctx.ocspResponse !== undefined) sink.ocspResponse = ctx.ocspResponse;
+      return parseCertificate(chain[0] as Uint8Array).publicKey;
+    };
   }
-  return async (chain) => {
+  return async (chain, ctx) => {
+    if (ctx.ocspResponse !== undefined) sink.ocspResponse = ctx.ocspResponse;
     const isIp = hostname !== undefined && (/^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.includes(':'));
     const result = await verifyChain(chain, {
       roots,
@@ -150,6 +160,15 @@ function verifier(
       ...(options.depth === undefined ? {} : { maxDepth: options.depth }),
       ...(options.partialChain === undefined ? {} : { partialChain: options.partialChain }),
       ...(options.verifyFun === undefined ? {} : { verifyFun: options.verifyFun }),
+      // RFC 6066 §8: the staple reaches verifyFun as its initial state (Erlang's UserState), and the
+      // pkix OCSP verifier (RFC 6960) judges it unless ocspCheck is false.
+      ...(options.ocspStapling === true ? { verifyFunState: { ocspResponse: ctx.ocspResponse } } : {}),
+      ...(options.ocspStapling === true && options.ocspCheck !== false
+        ? {
+            ocspCheck: options.ocspCheck ?? 'best_effort',
+            ocspResponses: ctx.ocspResponse === undefined ? [] : [ctx.ocspResponse],
+          }
+        : {}),
       ...(options.customizeHostnameCheck === undefined
         ? {}
         : { customizeHostnameCheck: options.customizeHostnameCheck }),
@@ -194,19 +213,36 @@ function commonConfig(
     ...(options.maxHandshakeSize === undefined ? {} : { maxHandshakeSize: options.maxHandshakeSize }),
     ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
     ...(options.handshake === 'hello' ? { handshake: 'hello' } : {}),
+    ...(options.pskModes === undefined ? {} : { pskModes: options.pskModes }),
   };
+}
+
+/**
+ * TLS 1.3 external PSK from the same options as TLS 1.2 PSK (Erlang `psk_identity` +
+ * `user_lookup_fun`): TLS 1.3 has no identity hint, so the key is looked up with an empty hint
+ * before the ClientHello (RFC 8446 §4.2.11). Undefined when TLS 1.3 is off or no key is found.
+ */
+async function externalPsk(
+  options: ClientOptions & Tls12ClientOptions,
+): Promise<{ identity: Uint8Array; key: Uint8Array } | undefined> {
+  if (options.pskIdentity === undefined || options.userLookupFun === undefined) return undefined;
+  if (options.versions !== undefined && !options.versions.includes('tlsv1.3')) return undefined;
+  const key = await options.userLookupFun(new Uint8Array(0));
+  return key === undefined ? undefined : { identity: bytesOf(options.pskIdentity), key };
 }
 
 /** Builds the engine configuration for a client connecting to `host`. */
 export async function clientEngineConfig(
   options: ClientOptions & Tls12ClientOptions,
   host: string | undefined,
+  sink?: PeerAuthSink,
 ): Promise<ConnectionConfig> {
   const provider = await resolveProvider(options.provider);
   const roots = await loadRoots(options);
   const sni = options.serverNameIndication ?? host;
   const serverName = sni === 'disable' ? undefined : sni;
   const certified = await loadCertKey(options, '');
+  const psk = await externalPsk(options);
   if (options.verify === undefined && roots.length === 0 && options.verifyFun === undefined) {
     throw new OptionError('verify', "verify_peer needs cacerts or cacertfile (or set verify: 'verify_none')");
   }
@@ -217,7 +253,7 @@ export async function clientEngineConfig(
       serverName === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(serverName) || serverName.includes(':')
         ? false
         : serverName,
-    verifyCertificate: verifier(options, roots, provider, serverName, 'sslserver'),
+    verifyCertificate: verifier(options, roots, provider, serverName, 'sslserver', sink),
     ...(options.alpnAdvertisedProtocols === undefined ? {} : { alpn: options.alpnAdvertisedProtocols }),
     ...(certified === undefined
       ? {}
@@ -231,6 +267,9 @@ export async function clientEngineConfig(
     ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
     ...(options.earlyData === undefined ? {} : { earlyData: bytesOf(options.earlyData) }),
     ...(options.maxFragmentLength === undefined ? {} : { maxFragmentLength: options.maxFragmentLength }),
+    ...(options.postHandshakeAuth === true ? { postHandshakeAuth: true } : {}),
+    ...(options.ocspStapling === true ? { ocspStapling: true } : {}),
+    ...(psk === undefined ? {} : { externalPsk: psk }),
   };
   return config;
 }
@@ -276,6 +315,17 @@ async function tls12Server(options: Tls12ServerOptions): Promise<Partial<Connect
   };
 }
 
+/** A fixed OCSP staple: `ocspResponse` bytes, else `ocspResponseFile` (a function is called per connection). */
+async function staticStaple(options: ServerOptions): Promise<{ ocspResponse?: Uint8Array }> {
+  if (options.ocspResponse instanceof Uint8Array) return { ocspResponse: options.ocspResponse };
+  if (options.ocspResponse !== undefined || options.ocspResponseFile === undefined) return {};
+  try {
+    return { ocspResponse: await readBinaryFile(options.ocspResponseFile) };
+  } catch (cause) {
+    throw new OptionError('ocspResponseFile', `cannot read ${options.ocspResponseFile}: ${(cause as Error).message}`);
+  }
+}
+
 /** Builds the engine configuration for a server. */
 export async function serverEngineConfig(options: ServerOptions & Tls12ServerOptions): Promise<ConnectionConfig> {
   const provider = await resolveProvider(options.provider);
@@ -308,7 +358,8 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
           },
         }),
     ...(options.alpnPreferredProtocols === undefined ? {} : { alpn: options.alpnPreferredProtocols }),
-    verifyPeer: options.verify === 'verify_peer',
+    // postHandshakeAuth: no CertificateRequest in the handshake; requestClientCertificate() asks later.
+    verifyPeer: options.verify === 'verify_peer' && options.postHandshakeAuth !== true,
     failIfNoPeerCert: options.failIfNoPeerCert === true,
     verifyCertificate: verifier(options, roots, provider, undefined, 'sslclient'),
     ...(options.honorCipherOrder === undefined ? {} : { honorCipherOrder: options.honorCipherOrder }),
@@ -319,6 +370,7 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
     ...(options.earlyData === 'enabled'
       ? { maxEarlyDataSize: options.maxEarlyDataSize ?? 16384, earlyDataReplay: new Set<string>() }
       : {}),
+    ...(await staticStaple(options)),
   };
   return config;
 }

@@ -9,8 +9,12 @@ export class TimeoutError extends Error {
 export class SocketStateError extends Error {
   override readonly name = 'SocketStateError';
   constructor(
-    /** Erlang-like reason: 'closed', 'einval', 'not_connected'. */
-    readonly reason: 'closed' | 'einval' | 'not_connected',
+    /**
+     * Erlang-like reason: 'closed', 'einval', 'not_connected'; 'truncated' when the peer ended the
+     * stream without close_notify and `unexpectedEof: 'error'` is set (OpenSSL's "unexpected eof")
+     * or inside a length-prefixed packet; 'emsgsize' for a packet over `packetSize` (Erlang's name).
+     */
+    readonly reason: 'closed' | 'einval' | 'not_connected' | 'truncated' | 'emsgsize',
     message: string,
   ) {
     super(message);

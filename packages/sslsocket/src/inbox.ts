@@ -1,4 +1,7 @@
-import { SocketStateError, TimeoutError } from './errors.js';
+import { TimeoutError } from './errors.js';
+
+/** A recv() length meaning "one whole chunk", as framed packet modes read. */
+export const WHOLE_CHUNK = -1;
 
 /** A pending passive-mode recv(). */
 interface RecvWaiter {
@@ -72,9 +75,26 @@ export class Inbox {
     return out;
   }
 
-  /** True when `length` bytes (0: at least one) can be taken now. */
+  /**
+   * True when `length` bytes (0: at least one) can be taken now. {@link WHOLE_CHUNK} asks for one
+   * buffered chunk as it was delivered (a packet in Erlang's packet modes; it may be empty).
+   */
   has(length: number): boolean {
+    if (length === WHOLE_CHUNK) return this.chunks.length > 0;
     return length === 0 ? this.bytes > 0 : this.bytes >= length;
+  }
+
+  /** `take(length)`, where {@link WHOLE_CHUNK} takes the oldest chunk whole. */
+  takeUnit(length: number): Uint8Array {
+    return length === WHOLE_CHUNK ? this.takeChunk() : this.take(length);
+  }
+
+  /** The oldest chunk, whole (callers check `head` first). */
+  takeChunk(): Uint8Array {
+    const head = this.chunks.shift() as Uint8Array;
+    this.bytes -= head.length;
+    this.wakeProducer();
+    return head;
   }
 
   /** Resolves when the reader takes data (or `wake()` is called): the read loop's backpressure wait. */
@@ -96,18 +116,18 @@ export class Inbox {
     this.wake();
   }
 
-  /** Answers the pending recv() if enough data arrived, or rejects it when the peer has closed. */
-  serve(peerClosed: boolean): void {
+  /** Answers the pending recv() if enough data arrived, or rejects it with `closed` (the peer has closed). */
+  serve(closed: Error | undefined): void {
     const waiter = this.recvWaiter;
     if (waiter === undefined) return;
     if (this.has(waiter.length)) {
       this.recvWaiter = undefined;
       if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.resolve(this.take(waiter.length));
-    } else if (peerClosed) {
+      waiter.resolve(this.takeUnit(waiter.length));
+    } else if (closed !== undefined) {
       this.recvWaiter = undefined;
       if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.reject(new SocketStateError('closed', 'connection closed'));
+      waiter.reject(closed);
     }
   }
 

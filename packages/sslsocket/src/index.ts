@@ -29,9 +29,23 @@ export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
 export { listenOn } from './listen-on.js';
+export { DEFAULT_MAX_PACKET, type PacketMode } from './packet-framing.js';
 export { clearSessions } from './session-store.js';
 export { signatureAlgsToEngine } from './signature-algs.js';
 export type * from './socket-options.js';
-export { type ConnectionInformation, type HelloExtensions, SslSocket, type SslSocketEvents } from './ssl-socket.js';
+export {
+  type ConnectionInformation,
+  type HelloExtensions,
+  type InformationItem,
+  type PeerClose,
+  type SecretInformationItem,
+  SslSocket,
+  type SslSocketEvents,
+} from './ssl-socket.js';
 export type * from './tls12-options.js';
-export { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
+export {
+  OptionError,
+  validateClientOptions,
+  validateServerOptions,
+  validateSocketOptions,
+} from './validate-options.js';

@@ -65,7 +65,7 @@ export const CERT_KEY_RULES: Readonly<Record<string, Check>> = {
   password: text,
 };
 
-const COMMON_RULES: Readonly<Record<string, Check>> = {
+export const COMMON_RULES: Readonly<Record<string, Check>> = {
   ...CERT_KEY_RULES,
   provider: (v) =>
     v === 'noble' || v === 'webcrypto' || v === 'node' || (isObject(v) && typeof v.randomBytes === 'function')
@@ -111,6 +111,8 @@ const COMMON_RULES: Readonly<Record<string, Check>> = {
   // RFC 8449 §4: at least 64; at most 2^14 + 1 (TLS 1.3 counts the content type byte).
   recordSizeLimit: integer(64, 16385),
   highWaterMark: integer(1),
+  unexpectedEof: oneOf('closed', 'error'),
+  pskModes: listOf(oneOf('psk_dhe_ke', 'psk_ke'), "modes ('psk_dhe_ke', 'psk_ke')"),
   handshake: oneOf('hello', 'full'),
   secureRenegotiate: bool,
   requireExtendedMasterSecret: bool,
@@ -125,7 +127,8 @@ const COMMON_RULES: Readonly<Record<string, Check>> = {
   beastMitigation: oneOf('one_n_minus_one', 'zero_n', 'disabled'),
   sslImp: oneOf('new', 'old'),
   mode: (v) => (v === 'binary' ? undefined : "only 'binary': data is always a Uint8Array"),
-  packet: (v) => (v === 0 || v === 'raw' ? undefined : 'only 0 or raw: framing belongs to the application'),
+  packet: oneOf(0, 1, 2, 4, 'raw', 'line'),
+  packetSize: integer(0, 2 ** 31 - 1),
   header: (v) => (v === 0 ? undefined : 'only 0: data is always a Uint8Array'),
   cbInfo: refused('pass a Transport instead: connect(transport, options), handshake(transport, options)'),
 };
@@ -145,6 +148,9 @@ export const CLIENT_RULES: Readonly<Record<string, Check>> = {
   fallback: bool,
   maxFragmentLength: oneOf(512, 1024, 2048, 4096),
   earlyData: (v) => (typeof v === 'string' || v instanceof Uint8Array ? undefined : 'must be bytes or a string'),
+  postHandshakeAuth: bool,
+  ocspStapling: bool,
+  ocspCheck: oneOf('staple', 'best_effort', false),
   srpIdentity: refused('SRP suites are not offered'),
   clientPreferredNextProtocols: refused('NPN was replaced by ALPN: use alpnAdvertisedProtocols'),
 };
@@ -176,5 +182,9 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
   sessionCacheServerMax: integer(0),
   earlyData: oneOf('enabled', 'disabled'),
   maxEarlyDataSize: integer(0, 2 ** 32 - 1),
+  ocspResponse: (v) =>
+    v instanceof Uint8Array || typeof v === 'function' ? undefined : 'must be DER bytes or a function returning them',
+  ocspResponseFile: path,
+  postHandshakeAuth: bool,
   nextProtocolsAdvertised: refused('NPN was replaced by ALPN: use alpnPreferredProtocols'),
 };

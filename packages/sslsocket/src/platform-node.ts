@@ -20,6 +20,11 @@ export function readTextFile(path: string): Promise<string> {
   return readFile(path, 'utf8');
 }
 
+/** A file's bytes (a DER OCSP response). */
+export async function readBinaryFile(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path));
+}
+
 /** The runtime's root certificates (node's bundled Mozilla store; Deno's under Deno), PEM. */
 export function platformRoots(): readonly string[] {
   return rootCertificates;

@@ -33,6 +33,11 @@ export function readTextFile(path: string): Promise<string> {
   );
 }
 
+/** No files here either for binary contents (an OCSP staple): pass the bytes instead. */
+export function readBinaryFile(path: string): Promise<Uint8Array> {
+  return Promise.reject(new TypeError(`cannot read ${path}: this runtime has no files; pass the bytes (ocspResponse)`));
+}
+
 /** No bundled roots here: clients pass `cacerts`. */
 export function platformRoots(): readonly string[] {
   return [];

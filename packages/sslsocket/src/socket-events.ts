@@ -3,12 +3,18 @@ import type { ConnectionEvent, Session12, Session13 } from '@sslsocket/handshake
 /** The hello's extensions, as the engine reports them with `handshake: 'hello'`. */
 export type HelloExtensions = Extract<ConnectionEvent, { type: 'hello' }>['extensions'];
 
+/** How the peer ended: with close_notify, or by ending the stream without it (a possible truncation). */
+export type PeerClose = 'close_notify' | 'truncated';
+
 /** Events of an {@link SslSocket} (Erlang's active-mode messages). */
 export type SslSocketEvents = {
   /** `{ssl, Socket, Data}` */
   data: [Uint8Array];
-  /** `{ssl_closed, Socket}`: the peer closed (close_notify or end of stream). */
-  closed: [];
+  /**
+   * `{ssl_closed, Socket}`: the peer closed. The argument says how: `'close_notify'` (a clean end)
+   * or `'truncated'` (the stream ended without close_notify, RFC 8446 §6.1: data may be missing).
+   */
+  closed: [PeerClose];
   /** `{ssl_error, Socket, Reason}` */
   error: [Error];
   /** `{ssl_passive, Socket}`: an `active: N` count ran out. */

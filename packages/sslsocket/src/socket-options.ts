@@ -7,6 +7,7 @@ import type {
   VerifyFun,
 } from '@sslsocket/pkix';
 import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
+import type { PacketMode } from './packet-framing.js';
 import type { Tls12ClientOptions, Tls12ServerOptions } from './tls12-options.js';
 
 /** Erlang's active modes: deliver data as events (`true`), once, N times, or only through recv (`false`). */
@@ -69,8 +70,22 @@ export interface CommonOptions {
   readonly maxHandshakeSize?: number;
   /** Our record_size_limit (RFC 8449). */
   readonly recordSizeLimit?: number;
+  /**
+   * What a stream that ends without close_notify (a possible truncation, RFC 8446 §6.1 / RFC 5246
+   * §7.2.1) does to passive reads: 'closed' (default, as Erlang) ends them like a clean close;
+   * 'error' makes `recv()` and the async iterator fail with SocketStateError('truncated'), as
+   * OpenSSL 3 reports "unexpected eof". Either way the `closed` event, `connectionInformation()`
+   * and `getstat()` say `'truncated'`.
+   */
+  readonly unexpectedEof?: 'closed' | 'error';
   /** Unread bytes buffered before reading from the transport pauses (default 1 MiB). */
   readonly highWaterMark?: number;
+  /**
+   * TLS 1.3 psk_key_exchange_modes (RFC 8446 §4.2.9), preferred first: 'psk_dhe_ke' (default; a
+   * fresh (EC)DHE share gives forward secrecy) and/or 'psk_ke' (PSK alone, for constrained peers).
+   * Applies to resumption and to external PSKs (`pskIdentity` + `userLookupFun`).
+   */
+  readonly pskModes?: readonly ('psk_dhe_ke' | 'psk_ke')[];
   /** Erlang `handshake`: 'hello' pauses after the peer's hello; see handshakeContinue / handshakeCancel. */
   readonly handshake?: 'hello' | 'full';
   /** Erlang `protocol`: only 'tls' (DTLS is not implemented). */
@@ -99,8 +114,19 @@ export interface CommonOptions {
   readonly sslImp?: 'new' | 'old';
   /** Socket option `mode`: only 'binary' (data is always a Uint8Array). */
   readonly mode?: 'binary';
-  /** Socket option `packet`: only 0 / 'raw' (framing belongs to the application). */
-  readonly packet?: 0 | 'raw';
+  /**
+   * Erlang socket option `packet`: 0 / 'raw' (default) delivers data as it arrives; 1, 2 or 4
+   * strip (on receive) and add (on send) a big-endian length header of that many bytes, one
+   * message per packet; 'line' delivers one line (with its `\n`) per message. Applies to recv(),
+   * the iterator and `data` events; changeable with `setopts`.
+   */
+  readonly packet?: PacketMode;
+  /**
+   * Erlang `packet_size`: the largest packet accepted (a longer one fails the socket with
+   * SocketStateError('emsgsize')), or the longest line (a longer one arrives in pieces). 0 (default)
+   * means the 64 MiB ceiling Erlang's ssl keeps.
+   */
+  readonly packetSize?: number;
   /** Socket option `header`: only 0. */
   readonly header?: 0;
   /** @deprecated Not supported: pass a `Transport` to `connect(transport, ...)` / `handshake(transport, ...)`. */
@@ -122,6 +148,24 @@ export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
    * (replayable by an attacker: only for idempotent requests).
    */
   readonly earlyData?: Uint8Array | string;
+  /**
+   * RFC 8446 §4.6.2: offer post-handshake client authentication (OpenSSL `-enable_pha`), so the
+   * server may ask for our certificate (`cert`/`key`) after the handshake. TLS 1.3 only.
+   */
+  readonly postHandshakeAuth?: boolean;
+  /**
+   * RFC 6066 §8 status_request: ask the server to staple an OCSP response (OpenSSL `-status`). The
+   * DER response is given to `verifyFun` as its initial state `{ ocspResponse }` and reported by
+   * `connectionInformation().ocspResponse` (undefined when the server sent none).
+   */
+  readonly ocspStapling?: boolean;
+  /**
+   * With `ocspStapling` and `verify_peer`: how the pkix OCSP verifier (RFC 6960: signature, CertID,
+   * freshness) judges the staple. 'best_effort' (default) fails the handshake on a revoked
+   * certificate (alert certificate_revoked) and accepts a missing or unusable staple; 'staple'
+   * requires a good one (must-staple); false leaves the decision to `verifyFun`.
+   */
+  readonly ocspCheck?: 'staple' | 'best_effort' | false;
   /** @deprecated Not supported: SRP suites are not offered. */
   readonly srpIdentity?: never;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnAdvertisedProtocols`. */
@@ -156,6 +200,19 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions {
   readonly earlyData?: 'enabled' | 'disabled';
   /** TLS 1.3 0-RTT: the most early data a ticket allows (default 16384 when enabled). */
   readonly maxEarlyDataSize?: number;
+  /**
+   * RFC 6066 §8 / RFC 8446 §4.4.2.1: the OCSP response (DER) to staple for clients that send
+   * status_request, or a function that returns a fresh one for each connection (undefined: none).
+   */
+  readonly ocspResponse?: Uint8Array | (() => Uint8Array | undefined | Promise<Uint8Array | undefined>);
+  /**
+   * TLS 1.3: with `verify: 'verify_peer'`, ask for the client certificate after the handshake only,
+   * with `socket.requestClientCertificate()` (OpenSSL's SSL_VERIFY_POST_HANDSHAKE), instead of in
+   * the handshake. The chain is verified as in the handshake. TLS 1.2 clients are then not asked.
+   */
+  readonly postHandshakeAuth?: boolean;
+  /** A file holding the DER OCSP response to staple (OpenSSL `s_server -status_file`); read at listen(). */
+  readonly ocspResponseFile?: string;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnPreferredProtocols`. */
   readonly nextProtocolsAdvertised?: never;
 }

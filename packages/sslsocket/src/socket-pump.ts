@@ -6,13 +6,29 @@ import type {
   Session12,
   Session13,
 } from '@sslsocket/handshake';
-import { TlsAlert } from '@sslsocket/suites';
 import type { Transport } from '@sslsocket/transport';
 import { Emitter } from './emitter.js';
+import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { Inbox } from './inbox.js';
-import type { HelloExtensions, SslSocketEvents } from './socket-events.js';
+import { LocalRequests } from './local-requests.js';
+import { Mailbox } from './mailbox.js';
+import { isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
+import type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
+
+/** What the socket takes from the options (the rest configures the engine). */
+export interface SocketPumpOptions {
+  readonly active?: ActiveMode;
+  readonly highWaterMark?: number;
+  readonly unexpectedEof?: 'closed' | 'error';
+  readonly packet?: PacketMode;
+  readonly packetSize?: number;
+  /** Filled by the certificate verifier: the OCSP response the server stapled. */
+  readonly peerAuth?: PeerAuthSink;
+  /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
+  readonly onSession?: (session: Session13 | Session12) => void;
+}
 
 /**
  * The moving half of an {@link SslSocket}: reads the transport into the engine, writes the engine's
@@ -21,11 +37,37 @@ import type { ActiveMode } from './socket-options.js';
  */
 export abstract class SocketPump extends Emitter<SslSocketEvents> {
   protected readonly inbox: Inbox;
+  /** Active-mode and session events, kept until the application can take them. */
+  protected readonly mailbox: Mailbox<SslSocketEvents>;
+  /** How the peer ended its side: close_notify, or end of stream without it. */
+  protected peerEnd: PeerClose | undefined;
+  /** `unexpectedEof: 'error'`: a truncated stream fails recv() and the iterator. */
+  protected readonly truncationIsError: boolean;
+  /** Bytes read from the transport after the peer's close_notify, kept for `close({ downgrade })`. */
+  protected readonly afterClose: Uint8Array[] = [];
+  protected afterCloseBytes = 0;
+  /** The transport ended after close_notify (what a downgraded transport's reader sees next). */
+  protected afterCloseEnded = false;
+  /** Set by close({ downgrade }): end of stream no longer closes the transport. */
+  protected downgrading = false;
+  /** The transport now belongs to the caller: the read loop stops touching it. */
+  protected handedBack = false;
+  /** The read loop's outstanding transport.read(), which a downgrade hands to the caller. */
+  protected pendingRead: Promise<Uint8Array | null> | undefined;
   protected activeMode: ActiveMode;
+  /** Erlang `packet` / `packet_size`: how received plaintext is cut into messages. */
+  protected packetMode: PacketMode;
+  protected packetSize: number;
+  protected framer: PacketFramer | undefined;
+  /** Bytes of an incomplete length-prefixed packet the stream ended in. */
+  private cutPacket = 0;
   protected parameters: NegotiatedParameters | undefined;
   protected earlyData: boolean | undefined;
   protected readonly keylogLines: string[] = [];
-  protected renegotiationWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  protected readonly requests = new LocalRequests();
+  protected readonly peerAuth: PeerAuthSink;
+  /** The client's chain from post-handshake authentication, newer than the handshake's. */
+  protected peerChain: readonly Uint8Array[] | undefined;
   protected failure: Error | undefined;
   protected peerClosed = false;
   protected closedLocally = false;
@@ -38,6 +80,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   /** Resolves when the handshake completes; rejects with the alert or transport error. */
   readonly handshakeDone: Promise<void>;
   protected readonly sessions: (Session13 | Session12)[] = [];
+  private readonly onSession: ((session: Session13 | Session12) => void) | undefined;
   private resolveHello: ((extensions: HelloExtensions) => void) | undefined;
   /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
   readonly helloReceived: Promise<HelloExtensions>;
@@ -46,11 +89,22 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     readonly transport: Transport,
     readonly connection: ClientConnection | ServerConnection,
     readonly role: 'client' | 'server',
-    options: { active?: ActiveMode; highWaterMark?: number },
+    options: SocketPumpOptions,
   ) {
     super();
     this.activeMode = options.active ?? false;
+    this.packetMode = options.packet ?? 0;
+    this.packetSize = options.packetSize ?? 0;
+    this.framer = isFramed(this.packetMode) ? new PacketFramer(this.packetMode, this.packetSize) : undefined;
     this.inbox = new Inbox(options.highWaterMark ?? 1024 * 1024);
+    this.truncationIsError = options.unexpectedEof === 'error';
+    this.onSession = options.onSession;
+    this.peerAuth = options.peerAuth ?? {};
+    this.mailbox = new Mailbox<SslSocketEvents>(
+      (type, args) => this.emit(type, ...(args as SslSocketEvents[typeof type])),
+      (type) => this.listenerCount(type) > 0,
+      () => this.inbox.wake(),
+    );
     this.handshakeDone = new Promise<void>((resolve, reject) => {
       this.resolveHandshake = resolve;
       this.rejectHandshake = reject;
@@ -70,6 +124,13 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     });
   }
 
+  /** Also delivers events that waited in the mailbox for a listener of this type. */
+  override on<K extends keyof SslSocketEvents>(event: K, handler: (...args: SslSocketEvents[K]) => void): this {
+    super.on(event, handler);
+    if (this.mailbox.size > 0) queueMicrotask(() => this.mailbox.flush());
+    return this;
+  }
+
   /** Starts moving bytes: the client's first flight, then the read loop. */
   async start(): Promise<void> {
     if (this.role === 'client') await (this.connection as ClientConnection).start();
@@ -82,13 +143,25 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.failure === undefined) {
+      while (this.failure === undefined && !this.handedBack) {
         let chunk: Uint8Array | null;
         try {
-          chunk = await this.transport.read();
+          this.pendingRead = this.transport.read();
+          chunk = await this.pendingRead;
         } catch (error) {
+          if (this.handedBack) break;
           this.fail(error as Error);
           break;
+        } finally {
+          this.pendingRead = undefined;
+        }
+        // The caller of close({ downgrade }) took this read over, and its result with it.
+        if (this.handedBack) break;
+        if (this.peerEnd === 'close_notify') {
+          // RFC 8446 §6.1 / RFC 5246 §7.2.1: data after a closure alert is ignored by TLS; keep
+          // it for a downgrade, where it is the start of the plaintext protocol.
+          if (!this.keepAfterClose(chunk)) break;
+          continue;
         }
         if (chunk === null) {
           this.onEndOfStream();
@@ -98,13 +171,34 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         await this.flushOutput();
         this.dispatchEvents();
         // Backpressure: stop reading the transport while unread plaintext piles up.
-        while (this.failure === undefined && !this.isActive && this.inbox.full) {
+        while (this.failure === undefined && this.mustPause) {
           await this.inbox.waitForRoom();
         }
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Unread plaintext (passive), undelivered events (active) or post-close bytes reached the mark. */
+  private get mustPause(): boolean {
+    return (
+      (!this.isActive && this.inbox.full) ||
+      this.mailbox.bytes >= this.inbox.highWaterMark ||
+      (this.peerEnd === 'close_notify' && this.afterCloseBytes >= this.inbox.highWaterMark && !this.handedBack)
+    );
+  }
+
+  /** Stores a post-close_notify chunk; false when the read loop should stop. */
+  private keepAfterClose(chunk: Uint8Array | null): boolean {
+    if (chunk === null) {
+      this.afterCloseEnded = true;
+      // Without a downgrade the transport is done; with one, the caller sees the end itself.
+      if (!this.downgrading) void this.transport.close().catch(() => undefined);
+      return false;
+    }
+    this.keepAfterCloseBytes(chunk);
+    return true;
   }
 
   protected get isActive(): boolean {
@@ -117,9 +211,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       return;
     }
     if (!this.peerClosed) {
-      // A stream that ends without close_notify may be a truncation attack (RFC 8446 §6.1); report
-      // it as closed like Erlang does, the application decides whether it had all its data.
+      // A stream that ends without close_notify may be a truncation attack (RFC 8446 §6.1,
+      // RFC 5246 §7.2.1). Erlang reports it as closed; we say which end it was ('truncated' in the
+      // closed event, connectionInformation and getstat), and `unexpectedEof: 'error'` makes
+      // recv() and the iterator fail with SocketStateError('truncated').
       this.peerClosed = true;
+      this.peerEnd = 'truncated';
       this.resolvePeerClose();
       this.deliverClosed();
     }
@@ -148,18 +245,25 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     switch (event.type) {
       case 'handshakeComplete':
         if (event.parameters.renegotiated === true) {
-          this.renegotiationWaiter?.resolve();
-          this.renegotiationWaiter = undefined;
+          this.requests.onRenegotiated();
         }
         this.parameters = event.parameters;
+        if (!this.handshakeSettled) {
+          // Resolve first, deliver afterwards: events wait one macrotask, by which time whoever
+          // awaited the handshake has attached its listeners.
+          setTimeout(() => this.mailbox.open(), 0);
+        }
         this.handshakeSettled = true;
         this.resolveHandshake();
         break;
       case 'data':
-        this.deliver(event.data);
+        this.receiveData(event.data);
         break;
       case 'closed':
         this.peerClosed = true;
+        this.peerEnd = 'close_notify';
+        // Records after close_notify in the same read are not TLS any more (see pump()).
+        this.keepAfterCloseBytes(this.connection.takeUnread());
         this.resolvePeerClose();
         this.deliverClosed();
         break;
@@ -170,63 +274,123 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         this.resolveHello?.(event.extensions);
         break;
       case 'alertReceived':
-        if (event.alert.description === 'no_renegotiation' && this.renegotiationWaiter !== undefined) {
-          this.renegotiationWaiter.reject(new TlsAlert('no_renegotiation', 'the peer declined to renegotiate'));
-          this.renegotiationWaiter = undefined;
-        }
+        if (event.alert.description === 'no_renegotiation') this.requests.onNoRenegotiation();
         // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete.
         if (!this.handshakeSettled && event.alert.description !== 'close_notify') this.fail(event.alert);
         break;
       case 'earlyData':
         this.earlyData = event.accepted;
         break;
+      case 'peerCertificate':
+        if (event.chain.length > 0) this.peerChain = event.chain;
+        this.requests.onPeerCertificate(event.chain);
+        break;
       case 'keylog':
         this.keylogLines.push(event.line);
         break;
       case 'newSessionTicket':
         this.sessions.push(event.session);
-        this.emit('session', event.session);
+        this.onSession?.(event.session);
+        this.mailbox.post('session', event.session);
         break;
       default:
         break;
     }
   }
 
+  /** Plaintext from the engine: as it came (packet 0 / raw), or cut into Erlang packets. */
+  private receiveData(data: Uint8Array): void {
+    if (this.framer === undefined) {
+      this.deliver(data);
+      return;
+    }
+    this.framer.push(data);
+    this.deliverPackets();
+  }
+
+  /** Delivers each complete packet the framer holds; a too-long one fails the socket (emsgsize). */
+  protected deliverPackets(): void {
+    const framer = this.framer;
+    if (framer === undefined) return;
+    for (;;) {
+      let packet: Uint8Array | undefined;
+      try {
+        packet = framer.next();
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
+      if (packet === undefined) return;
+      this.deliver(packet);
+    }
+  }
+
+  /** A received unit (a chunk, or a packet in packet modes): to the mailbox when active, else the inbox. */
   protected deliver(data: Uint8Array): void {
     if (this.isActive) {
-      this.emit('data', data);
+      // Erlang counts messages sent to the mailbox: 'once' and N turn passive as data is posted.
+      this.mailbox.post('data', data);
       if (this.activeMode === 'once') this.activeMode = false;
       else if (typeof this.activeMode === 'number') {
         this.activeMode--;
         if (this.activeMode === 0) {
           this.activeMode = false;
-          this.emit('passive');
+          this.mailbox.post('passive');
         }
       }
       return;
     }
     this.inbox.push(data);
-    this.inbox.serve(this.peerClosed);
+    this.inbox.serve(this.closedError());
   }
 
   private deliverClosed(): void {
-    if (this.isActive) this.emit('closed');
-    this.inbox.serve(this.peerClosed);
+    const rest = this.framer?.takeRest();
+    if (rest !== undefined && rest.length > 0) {
+      // A last line without its newline is still a line (Erlang delivers it); a length-prefixed
+      // packet cut short is data lost, reported rather than dropped.
+      if (this.packetMode === 'line') this.deliver(rest);
+      else this.cutPacket = rest.length;
+    }
+    if (this.isActive && this.cutPacket > 0) this.mailbox.post('error', this.closedError() as SocketStateError);
+    if (this.isActive) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
+    this.inbox.serve(this.closedError());
+  }
+
+  /** What a read at the end of the stream fails with, once the peer has closed; else undefined. */
+  protected closedError(): SocketStateError | undefined {
+    if (!this.peerClosed) return undefined;
+    if (this.cutPacket > 0) {
+      return new SocketStateError('truncated', `the stream ended ${this.cutPacket} bytes into a packet`);
+    }
+    if (this.peerEnd === 'truncated' && this.truncationIsError) {
+      return new SocketStateError(
+        'truncated',
+        'the peer ended the stream without close_notify: the data may be truncated (RFC 8446 §6.1)',
+      );
+    }
+    return new SocketStateError('closed', 'connection closed');
+  }
+
+  private keepAfterCloseBytes(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.afterClose.push(bytes);
+    this.afterCloseBytes += bytes.length;
   }
 
   protected fail(error: Error): void {
     if (this.failure !== undefined) return;
     this.failure = error;
-    this.renegotiationWaiter?.reject(error);
-    this.renegotiationWaiter = undefined;
+    this.requests.failAll(error);
     if (!this.handshakeSettled) {
       this.handshakeSettled = true;
       this.rejectHandshake(error);
+      setTimeout(() => this.mailbox.open(), 0);
     }
     this.resolvePeerClose();
     this.inbox.wake();
     if (!this.inbox.rejectWaiter(error) && (this.isActive || this.listenerCount('error') > 0)) {
-      this.emit('error', error);
+      this.mailbox.post('error', error);
     }
     // Give the alert a chance to leave, then release the transport.
     void this.flushOutput().then(() => this.transport.destroy());

@@ -1,18 +1,31 @@
-import type { ConnectionConfig, NegotiatedParameters, Session12, Session13 } from '@sslsocket/handshake';
+import type {
+  ConnectionConfig,
+  NegotiatedParameters,
+  ServerConnection,
+  Session12,
+  Session13,
+} from '@sslsocket/handshake';
 import { type ParsedCertificate, parseCertificate } from '@sslsocket/pkix';
 import { TlsAlert } from '@sslsocket/suites';
 import type { Transport, TransportAddress, TransportStats } from '@sslsocket/transport';
 import {
   type ConnectionInformation,
   describeConnection,
-  type SecretInformationItem,
+  type InformationItem,
+  isSecretItem,
+  pickInformation,
 } from './connection-information.js';
 import { SocketStateError, TimeoutError } from './errors.js';
+import { HandedBackTransport } from './handed-back-transport.js';
+import { WHOLE_CHUNK } from './inbox.js';
+import { framePacket, isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
+import type { PeerClose } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
 import { SocketPump } from './socket-pump.js';
+import { validateSocketOptions } from './validate-options.js';
 
-export type { ConnectionInformation, SecretInformationItem } from './connection-information.js';
-export type { HelloExtensions, SslSocketEvents } from './socket-events.js';
+export type { ConnectionInformation, InformationItem, SecretInformationItem } from './connection-information.js';
+export type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
 
 /**
  * A TLS connection over any {@link Transport}: Erlang's `sslsocket()`. Created by `connect()`,
@@ -22,8 +35,9 @@ export type { HelloExtensions, SslSocketEvents } from './socket-events.js';
 export class SslSocket extends SocketPump {
   /**
    * Erlang `ssl:recv/2,3` in passive mode: `length` 0 returns whatever is available (at least one
-   * byte); N waits for exactly N bytes. Rejects with SocketStateError('closed') at end of stream and
-   * TimeoutError after `timeoutMs`.
+   * byte); N waits for exactly N bytes. Rejects with SocketStateError('closed') at end of stream
+   * (SocketStateError('truncated') when the stream ended without close_notify and the socket has
+   * `unexpectedEof: 'error'`) and TimeoutError after `timeoutMs`.
    *
    * @example
    * const reply = await socket.recv(0, 5000);
@@ -34,10 +48,13 @@ export class SslSocket extends SocketPump {
     if (this.inbox.hasWaiter) return Promise.reject(new SocketStateError('einval', 'another recv() is pending'));
     if (!Number.isInteger(length) || length < 0)
       return Promise.reject(new SocketStateError('einval', 'length must be a non-negative integer'));
-    if (this.inbox.has(length)) return Promise.resolve(this.inbox.take(length));
+    // Erlang: the length "is only meaningful when the socket is in raw mode"; framed modes read a packet.
+    const unit = this.framer === undefined ? length : WHOLE_CHUNK;
+    if (this.inbox.has(unit)) return Promise.resolve(this.inbox.takeUnit(unit));
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.peerClosed) return Promise.reject(new SocketStateError('closed', 'connection closed'));
-    return this.inbox.wait(length, timeoutMs);
+    const closed = this.closedError();
+    if (closed !== undefined) return Promise.reject(closed);
+    return this.inbox.wait(unit, timeoutMs);
   }
 
   /** Erlang `ssl:send/2`: resolves once the records are handed to the transport (with backpressure). */
@@ -45,37 +62,65 @@ export class SslSocket extends SocketPump {
     if (this.failure !== undefined) throw this.failure;
     if (this.closedLocally) throw new SocketStateError('closed', 'send after close');
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    this.connection.write(bytes);
+    // Erlang {packet, 1 | 2 | 4} puts the length header on every send.
+    this.connection.write(framePacket(this.packetMode, bytes));
     await this.flushOutput();
   }
 
-  /** Erlang `setopts`: the active mode can change at any time; buffered data is delivered at once. */
-  setopts(options: { active?: ActiveMode }): void {
+  /**
+   * Erlang `setopts`: the active mode can change at any time (buffered data is delivered at once),
+   * and so can `packet` / `packetSize` (unread raw bytes and an unfinished packet are cut again in
+   * the new mode; packets already complete stay as they were).
+   *
+   * @example
+   * socket.setopts({ packet: 2, active: 'once' }); // one 2-byte-length-prefixed message as one event
+   */
+  setopts(options: { active?: ActiveMode; packet?: PacketMode; packetSize?: number }): void {
+    validateSocketOptions(options);
+    if (options.packet !== undefined || options.packetSize !== undefined) this.reframe(options);
     if (options.active === undefined) return;
     const previous = this.activeMode;
     this.activeMode =
       typeof options.active === 'number' && typeof previous === 'number' ? previous + options.active : options.active;
-    while (this.isActive && this.inbox.bytes > 0) {
-      const data = this.inbox.take(0);
-      this.deliver(data);
+    while (this.isActive && this.inbox.head !== undefined) {
+      this.deliver(this.framer === undefined ? this.inbox.take(0) : this.inbox.takeChunk());
     }
-    if (this.isActive && this.peerClosed) this.emit('closed');
+    if (this.isActive && this.peerClosed) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
     this.inbox.wake();
   }
 
-  /** Erlang `getopts`. */
-  getopts(): { active: ActiveMode } {
-    return { active: this.activeMode };
+  private reframe(options: { packet?: PacketMode; packetSize?: number }): void {
+    // Unread raw bytes are not messages yet: a switch to framing cuts them too, as Erlang re-parses
+    // its buffer; packets a framed mode already completed stay whole.
+    const rest = this.framer?.takeRest() ?? (this.inbox.bytes > 0 ? this.inbox.take(0) : undefined);
+    this.packetMode = options.packet ?? this.packetMode;
+    this.packetSize = options.packetSize ?? this.packetSize;
+    this.framer = isFramed(this.packetMode) ? new PacketFramer(this.packetMode, this.packetSize) : undefined;
+    if (rest === undefined || rest.length === 0) return;
+    if (this.framer === undefined) this.deliver(rest);
+    else {
+      this.framer.push(rest);
+      this.deliverPackets();
+    }
   }
 
-  /** Passive reads as an async iterator: `for await (const chunk of socket)`. Ends at close. */
+  /** Erlang `getopts`: the socket options that can change after the handshake. */
+  getopts(): { active: ActiveMode; packet: PacketMode; packetSize: number } {
+    return { active: this.activeMode, packet: this.packetMode, packetSize: this.packetSize };
+  }
+
+  /**
+   * Passive reads as an async iterator: `for await (const chunk of socket)`. Ends at close; throws
+   * SocketStateError('truncated') instead when the stream ended without close_notify and the socket
+   * has `unexpectedEof: 'error'`.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     for (;;) {
       // Buffered records are handed over one by one as the engine produced them: recv(0) would
       // copy them all into one array, a copy an iterator's consumer has no use for.
       const head = this.isActive ? undefined : this.inbox.head;
       if (head !== undefined) {
-        yield this.inbox.take(head.length);
+        yield this.inbox.takeChunk();
         continue;
       }
       try {
@@ -89,9 +134,17 @@ export class SslSocket extends SocketPump {
 
   /**
    * Erlang `ssl:close/1,2`: sends close_notify and closes the transport. With `downgrade`, waits for
-   * the peer's close_notify and returns the transport for plain use (Erlang's {NewController, Timeout}).
+   * the peer's close_notify and returns the transport for plain use (Erlang's {NewController, Timeout}):
+   * the returned transport is wholly the caller's, and its first reads return any bytes the socket
+   * had already read past the peer's close_notify. Rejects with TimeoutError when the peer does not
+   * answer within `timeoutMs` (default 5000).
+   *
+   * @example
+   * const plain = await socket.close({ downgrade: true }); // STARTTLS-style "back to plain text"
+   * const next = await plain?.read();
    */
   async close(options: { timeoutMs?: number; downgrade?: boolean } = {}): Promise<Transport | undefined> {
+    if (options.downgrade === true) this.downgrading = true;
     if (!this.closedLocally && this.failure === undefined) {
       this.closedLocally = true;
       this.connection.close();
@@ -101,12 +154,24 @@ export class SslSocket extends SocketPump {
     if (options.downgrade === true) {
       const timedOut = await waitOrTimeout(this.peerClose, timeoutMs);
       if (timedOut) throw new TimeoutError('the peer did not answer close_notify');
-      return this.transport;
+      if (this.failure !== undefined) throw this.failure;
+      return this.handBack();
     }
     await this.transport.closeWrite().catch(() => undefined);
     await waitOrTimeout(this.peerClose, timeoutMs);
     this.transport.destroy();
     return undefined;
+  }
+
+  /** Gives the transport up: the read loop stops, its outstanding read and post-close bytes go along. */
+  private handBack(): Transport {
+    this.handedBack = true;
+    const transport = new HandedBackTransport(this.transport, this.afterClose, this.afterCloseEnded, this.pendingRead);
+    this.afterClose.length = 0;
+    this.afterCloseBytes = 0;
+    // A read loop paused on post-close bytes sees `handedBack` and ends without reading again.
+    this.inbox.wake();
+    return transport;
   }
 
   /** Erlang `ssl:shutdown/2`: 'write' sends close_notify (half-close); 'read' stops delivering data. */
@@ -129,19 +194,38 @@ export class SslSocket extends SocketPump {
   }
 
   /**
-   * Erlang `connection_information/1,2`. Secrets (`clientRandom`, `serverRandom`, `masterSecret`
-   * for TLS 1.2; `keylog` lines for either version) are included only when named in `items`.
+   * Erlang `connection_information/1,2`: with no argument every item except the secrets; with
+   * `items`, just those items, as Erlang's `connection_information(Socket, Items)` returns. Secrets
+   * (`clientRandom`, `serverRandom`, `masterSecret` for TLS 1.2; `keylog` lines for either version)
+   * come only when named. Throws SocketStateError('not_connected') before the handshake and
+   * SocketStateError('einval') for an unknown item.
    *
    * @example
-   * socket.connectionInformation(['masterSecret']).masterSecret;
+   * socket.connectionInformation(['protocol', 'masterSecret']); // { protocol, masterSecret } only
    */
-  connectionInformation(items: readonly SecretInformationItem[] = []): ConnectionInformation {
-    return describeConnection(this.requireParameters(), this.connection, this.earlyData, this.keylogLines, items);
+  connectionInformation(): ConnectionInformation;
+  connectionInformation<K extends InformationItem>(items: readonly K[]): Pick<ConnectionInformation, K>;
+  connectionInformation(items: readonly InformationItem[] = []): Partial<ConnectionInformation> {
+    const secrets = items.filter(isSecretItem);
+    const all = describeConnection(
+      this.requireParameters(),
+      this.connection,
+      this.earlyData,
+      this.peerEnd,
+      this.peerAuth.ocspResponse,
+      this.keylogLines,
+      secrets,
+    );
+    return items.length === 0 ? all : pickInformation(all, items);
   }
 
-  /** Erlang `peercert/1`: the peer's leaf certificate (DER), if it sent one. */
+  /**
+   * Erlang `peercert/1`: the peer's leaf certificate (DER), if it sent one; after
+   * `requestClientCertificate()` the leaf the client sent then.
+   */
   peercert(): Uint8Array | undefined {
-    return this.requireParameters().peerCertificates[0];
+    const handshake = this.requireParameters().peerCertificates;
+    return (this.peerChain ?? handshake)[0];
   }
 
   /** The peer's leaf, parsed. */
@@ -163,9 +247,12 @@ export class SslSocket extends SocketPump {
     return this.transport.localAddress;
   }
 
-  /** Erlang `getstat/1` (transport counters). */
-  getstat(): TransportStats {
-    return { ...this.transport.stats };
+  /**
+   * Erlang `getstat/1`: the transport counters, and `peerClose`: how the peer ended (undefined while
+   * it has not; `'truncated'` when the stream ended without close_notify).
+   */
+  getstat(): TransportStats & { readonly peerClose: PeerClose | undefined } {
+    return { ...this.transport.stats, peerClose: this.peerEnd };
   }
 
   /** RFC 8446 §7.5 / RFC 5705 exporter (Erlang `export_key_materials`); context may be absent in TLS 1.2. */
@@ -228,20 +315,39 @@ export class SslSocket extends SocketPump {
     const p = this.requireParameters();
     if (p.version === 'tlsv1.3')
       throw new TlsAlert('protocol_version', 'TLS 1.3 has no renegotiation; use updateKeys()');
-    const done = new Promise<void>((resolve, reject) => {
-      this.renegotiationWaiter = { resolve, reject };
-    });
-    try {
-      this.connection.renegotiate();
-    } catch (e) {
-      this.renegotiationWaiter = undefined;
-      throw e;
-    }
+    const done = this.requests.renegotiate(this.connection);
     await this.flushOutput();
     return done;
   }
 
-  /** Sessions received from the server (for `reuseSession`). */
+  /**
+   * RFC 8446 §4.6.2 post-handshake client authentication (server, TLS 1.3): sends a
+   * CertificateRequest and resolves with the client's chain (DER, leaf first) once its Certificate,
+   * CertificateVerify and Finished checked out; `peercert()` then returns the new leaf. Resolves with
+   * an empty list when the client declines (unless `failIfNoPeerCert`, which fails the connection
+   * with certificate_required). Rejects with SocketStateError('einval') when the client did not offer
+   * post_handshake_auth (OpenSSL `-enable_pha`, our `postHandshakeAuth`), on a client, or in TLS 1.2
+   * (use `renegotiate()` there); with the alert when the chain is refused.
+   *
+   * @example
+   * const chain = await socket.requestClientCertificate();
+   * console.log(socket.peerCertificate()?.subject);
+   */
+  async requestClientCertificate(): Promise<readonly Uint8Array[]> {
+    const p = this.requireParameters();
+    if (this.role !== 'server') throw new SocketStateError('einval', 'only a server requests a client certificate');
+    if (p.version !== 'tlsv1.3')
+      throw new SocketStateError('einval', 'post-handshake authentication is TLS 1.3; use renegotiate() in TLS 1.2');
+    const done = this.requests.requestCertificate(this.connection as ServerConnection);
+    await this.flushOutput();
+    return done;
+  }
+
+  /**
+   * Sessions received from the server (for `reuseSession`).
+   * @deprecated Listen for `session` events instead: they wait in the mailbox until a listener is
+   * attached, so none is missed even when the ticket arrives with the handshake.
+   */
   get savedSessions(): readonly (Session13 | Session12)[] {
     return this.sessions;
   }

@@ -1,6 +1,6 @@
 import { editDistance } from './edit-distance.js';
 import { type Check, isObject } from './option-checks.js';
-import { CERT_KEY_RULES, CLIENT_RULES, SERVER_RULES } from './option-rules.js';
+import { CERT_KEY_RULES, CLIENT_RULES, COMMON_RULES, SERVER_RULES } from './option-rules.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 
 /** A rejected option, named. */
@@ -110,4 +110,26 @@ export function validateServerOptions(options: ServerOptions): ServerOptions {
   if (options.sessionTickets === 'disabled' && options.ticketKeys !== undefined)
     throw new OptionError('ticketKeys', "given with sessionTickets: 'disabled'");
   return options;
+}
+
+/** The options `setopts` can change on a connected socket (Erlang setopts/2). */
+const SOCKET_OPTIONS: readonly string[] = ['active', 'packet', 'packetSize'];
+
+/**
+ * Checks `setopts` options: only the socket options that can change after the handshake, with the
+ * same rules as at connect/listen.
+ *
+ * @example
+ * validateSocketOptions({ active: 'once', packet: 4 });
+ */
+export function validateSocketOptions(options: object): void {
+  checkObject(options);
+  for (const [key, value] of Object.entries(options)) {
+    if (!SOCKET_OPTIONS.includes(key)) {
+      throw new OptionError(key, `setopts changes ${SOCKET_OPTIONS.join(', ')}; other options are fixed at connect`);
+    }
+    if (value === undefined) continue;
+    const problem = (COMMON_RULES[key] as Check)(value);
+    if (problem !== undefined) throw new OptionError(key, problem);
+  }
 }

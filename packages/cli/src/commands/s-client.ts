@@ -4,7 +4,7 @@ import { hostnameMatches, parseCertificate } from '@sslsocket/pkix';
 import { cipherSuites, parseCipherString, suiteByCode } from '@sslsocket/suites';
 import type { Transport } from '@sslsocket/transport';
 import { connectNode } from '@sslsocket/transport/node';
-import { type ClientOptions, connect, formatError, type SslSocket } from 'sslsocket';
+import { type ClientOptions, connect, formatError, SocketStateError, type SslSocket } from 'sslsocket';
 import {
   booleanFlag,
   type FlagSpec,
@@ -52,6 +52,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'early_data', value: 'FILE', help: 'TLS 1.3 0-RTT: send FILE as early data (needs -sess_in)' },
   { name: 'reconnect', help: 'after the first handshake, reconnect 5 times resuming its session' },
   ...OPENSSL_OUTPUT_FLAGS(),
+  { name: 'enable_pha', help: 'TLS 1.3: offer post-handshake authentication (send -cert when asked)' },
+  { name: 'status', help: 'ask for an OCSP staple (status_request) and report it' },
   ...COMMON_TLS_FLAGS,
 ];
 
@@ -151,6 +153,10 @@ async function plan(args: ParsedArgs): Promise<Plan> {
     ...(roots.length === 0 ? {} : { cacerts: roots }),
     ...(depth === undefined ? {} : { depth }),
     serverNameIndication: name,
+    // Like OpenSSL 3: a server that ends the stream without close_notify is an error (exit 1).
+    unexpectedEof: 'error',
+    ...(booleanFlag(args, 'enable_pha') ? { postHandshakeAuth: true } : {}),
+    ...(booleanFlag(args, 'status') ? { ocspStapling: true } : {}),
     // Like openssl s_client: resume only what -sess_in names.
     reuseSessions: false,
     ...(alpn === undefined ? {} : { alpnAdvertisedProtocols: alpn }),
@@ -241,7 +247,7 @@ export async function runSClient(
   if (args === undefined) return ExitCode.usage;
   if (args.help) {
     io.stdout(
-      `${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 clean close, 1 handshake or connection failure, 2 usage\n`,
+      `${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 clean close, 1 handshake or connection failure (or an end without close_notify), 2 usage\n`,
     );
     return ExitCode.ok;
   }
@@ -303,8 +309,7 @@ export async function runSClient(
     const current = info.protocol === 'tlsv1.2' ? socket.savedSessions.at(-1) : undefined;
     io.stdout(fullReport(report, booleanFlag(args, 'showcerts'), sessionView(current)));
   }
-  // Tickets can arrive with the server's last handshake flight, before connect() returned.
-  for (const saved of socket.savedSessions) onSession(saved, true);
+  // Tickets that arrived with the server's last handshake flight wait in the socket's mailbox.
   socket.on('session', (saved) => onSession(saved, true));
   try {
     return await session(socket, args, target, options, io, stdin, run.verifyFailure);
@@ -324,6 +329,11 @@ async function session(
   verifyFailure: string | undefined,
 ): Promise<number> {
   io.stderr(`${summary(socket, verifyFailure ?? 'OK')}\n`);
+  if (booleanFlag(args, 'status')) {
+    // OpenSSL's wording when nothing was stapled; otherwise the DER size (RFC 6066 §8).
+    const staple = socket.connectionInformation().ocspResponse;
+    io.stderr(`OCSP response: ${staple === undefined ? 'no response sent' : `${staple.length} bytes`}\n`);
+  }
   if (booleanFlag(args, 'reconnect')) return reconnect(socket, target, options, io);
   if (booleanFlag(args, 'brief')) {
     await socket.close({ timeoutMs: 500 }).catch(() => undefined);
@@ -346,7 +356,9 @@ async function session(
     await socket.close({ timeoutMs: 200 }).catch(() => undefined);
     return ExitCode.ok;
   } catch (error) {
-    io.stderr(`error: ${formatError(error)}\n`);
+    // OpenSSL 3 prints "unexpected eof while reading" for a stream cut without close_notify.
+    const truncated = error instanceof SocketStateError && error.reason === 'truncated';
+    io.stderr(`error: ${truncated ? 'unexpected eof while reading: ' : ''}${formatError(error)}\n`);
     return ExitCode.failure;
   }
 }

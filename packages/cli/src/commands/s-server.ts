@@ -21,6 +21,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'psk_hint', value: 'HINT', help: 'TLS 1.2 PSK identity hint to send' },
   { name: 'dhparam', value: 'FILE', help: 'TLS 1.2 DHE parameters (PEM), instead of the RFC 7919 groups' },
   ...SERVER_MODE_FLAGS,
+  { name: 'status_file', value: 'FILE', help: 'staple this DER OCSP response for clients that ask (status_request)' },
   ...COMMON_TLS_FLAGS,
 ];
 
@@ -79,10 +80,42 @@ async function serveEcho(socket: SslSocket, io: CommandIo): Promise<void> {
 }
 
 /**
- * `sslsocket s_server`: serves TLS connections until killed or `-naccept` is reached; prints `ACCEPT`
- * once listening. One bad client never stops the server.
+ * Commands read from standard input, as OpenSSL's s_server reads them: `c` asks every connected
+ * TLS 1.3 client for its certificate after the handshake (RFC 8446 §4.6.2, post-handshake
+ * authentication; the client must have offered it, e.g. `openssl s_client -enable_pha`).
  */
-export async function runSServer(argv: readonly string[], io: CommandIo): Promise<number> {
+async function readCommands(stdin: AsyncIterable<Uint8Array | string>, live: Set<SslSocket>, io: CommandIo) {
+  let pending = '';
+  for await (const chunk of stdin) {
+    pending += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() !== 'c') continue;
+      for (const socket of live) {
+        socket.requestClientCertificate().then(
+          (chain) => {
+            const leaf = chain.length === 0 ? undefined : socket.peerCertificate();
+            io.stdout(
+              `post-handshake auth: ${leaf === undefined ? 'no client certificate' : `subject=${leaf.subject}`}\n`,
+            );
+          },
+          (error: unknown) => io.stderr(`post-handshake auth: ${formatError(error)}\n`),
+        );
+      }
+    }
+  }
+}
+
+/**
+ * `sslsocket s_server`: serves TLS connections until killed or `-naccept` is reached; prints `ACCEPT`
+ * once listening. One bad client never stops the server. With `stdin`, reads OpenSSL's `c` command.
+ */
+export async function runSServer(
+  argv: readonly string[],
+  io: CommandIo,
+  stdin?: AsyncIterable<Uint8Array | string>,
+): Promise<number> {
   let options: ServerOptions;
   let where: { host: string; port: number };
   let naccept: number | undefined;
@@ -97,6 +130,7 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
     const expectedIdentity = stringFlag(args, 'psk_identity');
     const hint = stringFlag(args, 'psk_hint');
     const dhparam = stringFlag(args, 'dhparam');
+    const statusFile = stringFlag(args, 'status_file');
     where = hostPort(stringFlag(args, 'accept') ?? '4433', '127.0.0.1');
     naccept = integerFlag(args, 'naccept', 1, 1_000_000);
     const modes = (['www', 'WWW', 'rev'] as const).filter((name) => booleanFlag(args, name));
@@ -128,6 +162,7 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
       ...(booleanFlag(args, 'no_ticket') ? { sessionTickets: 'disabled' as const } : {}),
       ...(dhparam === undefined ? {} : { dhfile: dhparam }),
       ...(booleanFlag(args, 'early_data') ? { earlyData: 'enabled' as const } : {}),
+      ...(statusFile === undefined ? {} : { ocspResponseFile: statusFile }),
       ...(hint === undefined ? {} : { pskIdentity: hint }),
       ...(psk === undefined
         ? {}
@@ -162,6 +197,8 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
     return ExitCode.failure;
   }
   io.stdout(`ACCEPT\n`);
+  const live = new Set<SslSocket>();
+  if (stdin !== undefined) void readCommands(stdin, live, io).catch(() => undefined);
   let served = 0;
   const running: Promise<void>[] = [];
   while (naccept === undefined || served < naccept) {
@@ -178,10 +215,15 @@ export async function runSServer(argv: readonly string[], io: CommandIo): Promis
           const { handshake } = await import('sslsocket');
           // The listener's configuration: its ticket keys and session cache span connections.
           const socket = await handshake(transport);
-          if (mode === 'www') await serveWww(socket);
-          else if (mode === 'WWW') await serveFiles(socket, process.cwd());
-          else if (mode === 'rev') await serveReversed(socket);
-          else await serveEcho(socket, io);
+          live.add(socket);
+          try {
+            if (mode === 'www') await serveWww(socket);
+            else if (mode === 'WWW') await serveFiles(socket, process.cwd());
+            else if (mode === 'rev') await serveReversed(socket);
+            else await serveEcho(socket, io);
+          } finally {
+            live.delete(socket);
+          }
         } catch (error) {
           io.stderr(`connection ${served}: ${formatError(error)}\n`);
         }

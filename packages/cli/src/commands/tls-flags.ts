@@ -17,7 +17,7 @@ export const COMMON_TLS_FLAGS: FlagSpec[] = [
   { name: 'sigalgs', value: 'LIST', help: 'signature schemes, colon-separated' },
   { name: 'alpn', value: 'LIST', help: 'ALPN protocols, comma-separated' },
   { name: 'keylogfile', value: 'FILE', help: 'append TLS secrets in SSLKEYLOGFILE format' },
-  { name: 'psk', value: 'HEX', help: 'TLS 1.2 pre-shared key in hex (enables the PSK suites)' },
+  { name: 'psk', value: 'HEX', help: 'pre-shared key in hex (TLS 1.2 PSK suites; TLS 1.3 external PSK)' },
   { name: 'psk_identity', value: 'ID', help: 'PSK identity (client: to send; server: to expect)' },
   { name: 'provider', value: 'NAME', help: 'crypto provider: node (default), noble or webcrypto' },
   { name: 'quiet', help: 'print less' },

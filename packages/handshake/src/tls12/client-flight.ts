@@ -35,9 +35,12 @@ function clientPsk(
   hint: Uint8Array | undefined,
 ): MaybePromise<{ identity: Uint8Array; key: Uint8Array }> {
   const config = core.config;
-  if (config.externalPsk !== undefined) return { identity: config.externalPsk.identity, key: config.externalPsk.key };
   const identity = config.pskIdentity;
   const lookup = config.userLookupFun;
+  // Erlang psk_identity + user_lookup_fun take the hint into account; a fixed externalPsk (the
+  // TLS 1.3 offer) serves when no lookup is configured.
+  if ((identity === undefined || lookup === undefined) && config.externalPsk !== undefined)
+    return { identity: config.externalPsk.identity, key: config.externalPsk.key };
   if (identity === undefined || lookup === undefined) throw new TlsAlert('handshake_failure', 'no PSK configured');
   const key = lookup(hint ?? new Uint8Array(0));
   const done = (k: Uint8Array | undefined): { identity: Uint8Array; key: Uint8Array } => {

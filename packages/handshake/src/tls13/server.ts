@@ -169,6 +169,8 @@ export class ExpectClientHello implements HandshakeState {
       this.negotiateExtensions(ch);
       if (ch.extensions.has(ExtensionType.early_data)) {
         hs.earlyAccepted = acceptEarlyData(core, hs);
+        // Reported on the server too, so connectionInformation() can say 'accepted' / 'rejected'.
+        core.emit({ type: 'earlyData', accepted: hs.earlyAccepted });
         if (hs.earlyAccepted) {
           const p = core.provider;
           const h = suite.prfHash;

@@ -1,0 +1,74 @@
+/**
+ * Erlang's process mailbox for socket messages: events that carry data (`data`, `closed`, `error`,
+ * `passive`, `session`) are kept until the application can receive them, never dropped because no
+ * listener was attached yet.
+ *
+ * Two rules decide when a queued event leaves:
+ * - nothing leaves before the mailbox is opened: the socket opens it one macrotask after the
+ *   handshake promise resolved, so code that awaits `connect()` / `handshake()` and then attaches
+ *   listeners sees every event, including data that arrived with the peer's Finished;
+ * - an event leaves only when its type has a listener, in arrival order among those that do (like
+ *   Erlang's selective receive): data waits for a `data` listener without holding back a `closed`
+ *   handler's notice, and nothing is lost when a listener is attached late.
+ */
+export class Mailbox<Events extends Record<string, unknown[]>> {
+  private readonly queue: { type: keyof Events; args: unknown[]; bytes: number }[] = [];
+  private opened = false;
+  private flushing = false;
+  /** Bytes of queued `data` events (the socket pauses reading above its high-water mark). */
+  bytes = 0;
+
+  constructor(
+    private readonly emit: (type: keyof Events, args: unknown[]) => void,
+    private readonly hasListener: (type: keyof Events) => boolean,
+    /** Called when queued data left, so a read loop paused on `bytes` can go on. */
+    private readonly drained: () => void,
+  ) {}
+
+  /** Queues an event and delivers whatever can be delivered now. */
+  post<K extends keyof Events>(type: K, ...args: Events[K]): void {
+    const first = args[0];
+    const bytes = first instanceof Uint8Array ? first.length : 0;
+    this.queue.push({ type, args, bytes });
+    this.bytes += bytes;
+    this.flush();
+  }
+
+  /** Lets events out from now on (the application has had its chance to attach). */
+  open(): void {
+    this.opened = true;
+    this.flush();
+  }
+
+  /** True while events wait. */
+  get size(): number {
+    return this.queue.length;
+  }
+
+  /** Delivers, in order, every queued event whose type has a listener. */
+  flush(): void {
+    if (!this.opened || this.flushing) return;
+    this.flushing = true;
+    let released = false;
+    try {
+      // Listeners may post more events (setopts from a handler) or attach listeners: rescan until
+      // a pass delivers nothing.
+      for (let progress = true; progress; ) {
+        progress = false;
+        for (let i = 0; i < this.queue.length; i++) {
+          const entry = this.queue[i] as (typeof this.queue)[number];
+          if (!this.hasListener(entry.type)) continue;
+          this.queue.splice(i, 1);
+          this.bytes -= entry.bytes;
+          released ||= entry.bytes > 0;
+          this.emit(entry.type, entry.args);
+          progress = true;
+          break;
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+    if (released) this.drained();
+  }
+}
