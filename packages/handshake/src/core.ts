@@ -72,11 +72,12 @@ export class ConnectionCore {
   readonly now: () => number;
   /** The current state; only step() changes it. */
   private current: HandshakeState;
-  /** We received close_notify. */
-  readClosed = false;
-  /** We sent close_notify (or a fatal alert). */
-  writeClosed = false;
-  failed: TlsAlert | undefined;
+  /** The close state: close_notify received (read), close_notify or a fatal alert sent (write), the failure. */
+  private readonly closing: { read: boolean; write: boolean; failed: TlsAlert | undefined } = {
+    read: false,
+    write: false,
+    failed: undefined,
+  };
   private readonly events = new EventQueue();
   private busy: Promise<void> | undefined;
   /** Exporter (and TLS 1.2 master) secrets, once the handshake derived them. */
@@ -105,6 +106,21 @@ export class ConnectionCore {
   /** The negotiated version, once the ServerHello is sent or received. */
   get version(): 'tlsv1.3' | 'tlsv1.2' | undefined {
     return this.record.version;
+  }
+
+  /** We received close_notify. */
+  get readClosed(): boolean {
+    return this.closing.read;
+  }
+
+  /** We sent close_notify (or a fatal alert). */
+  get writeClosed(): boolean {
+    return this.closing.write;
+  }
+
+  /** The fatal alert that ended the connection, if any. */
+  get failed(): TlsAlert | undefined {
+    return this.closing.failed;
   }
 
   get handshakeComplete(): boolean {
@@ -181,14 +197,14 @@ export class ConnectionCore {
   close(): void {
     if (this.writeClosed || this.failed !== undefined) return;
     this.record.sendAlert(new TlsAlert('close_notify'));
-    this.writeClosed = true;
+    this.closing.write = true;
   }
 
   /** Turns any error into a fatal alert (sent unless it came from the peer) and an error event. */
   fail(error: unknown): void {
     if (this.failed !== undefined) return;
     const alert = asAlert(error);
-    this.failed = alert;
+    this.closing.failed = alert;
     if (alert.sentByUs && !this.writeClosed) {
       this.record.dropFlight();
       try {
@@ -199,8 +215,8 @@ export class ConnectionCore {
         // The write epoch may be unusable (e.g. sequence exhausted); nothing more can be sent.
       }
     }
-    this.writeClosed = true;
-    this.readClosed = true;
+    this.closing.write = true;
+    this.closing.read = true;
     this.emit({ type: 'error', error: alert });
   }
 
@@ -338,7 +354,7 @@ export class ConnectionCore {
     this.emit({ type: 'alertReceived', alert });
     if (alert.description === 'close_notify') {
       // RFC 8446 §6.1: close_notify ends the peer's writing; we may keep writing (half-close).
-      this.readClosed = true;
+      this.closing.read = true;
       this.emit({ type: 'closed' });
       return;
     }
@@ -347,9 +363,9 @@ export class ConnectionCore {
     // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
     if (this.version === 'tlsv1.2' && level === 1) return this.state.onWarningAlert?.(alert);
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.
-    this.failed = alert;
-    this.readClosed = true;
-    this.writeClosed = true;
+    this.closing.failed = alert;
+    this.closing.read = true;
+    this.closing.write = true;
     this.emit({ type: 'error', error: alert });
   }
 }
