@@ -208,6 +208,12 @@ export function ruleCorpus(h) {
   leaf('r-ca-leaf', 'caleaf.test', caLeaf(''));
   webOnly('ca-certificate-as-leaf', 'caLeaf', [...VIA, ...SERVER, '-verify_hostname', 'caleaf.test', c('r-ca-leaf')], 'ca_certificate_as_leaf');
   issue('r-ca-leaf-pl0', { subject: `${O}/CN=caleaf.test`, issuer: 'inter-pl0', ext: caLeaf(',pathlen:0') });
+  // A pinned certificate, as `openssl req -x509` makes it (cA=TRUE, no extendedKeyUsage): the leaf is
+  // itself the trust anchor, trusted directly under both profiles (as OpenSSL and Go do).
+  issue('pinned-req-x509', { subject: '/CN=localhost', ext: `basicConstraints=critical,CA:TRUE\nsubjectAltName=DNS:localhost\n${SKI}` });
+  const PINNED = ['-CAfile', c('pinned-req-x509'), ...SERVER, '-verify_hostname', 'localhost', c('pinned-req-x509')];
+  add('webpki::pinned-ca-certificate-trusted-directly', 'caLeaf', PINNED, 'OK');
+  add('rfc5280::pinned-ca-certificate-trusted-directly', 'caLeaf', [...RFC, ...PINNED], 'OK');
   webOnly('leaf-pathlen-ignored', 'pathLen', [...ROOT, '-untrusted', c('inter-pl0'), c('r-ca-leaf-pl0')], 'ca_certificate_as_leaf');
 
   // extendedKeyUsage (CABF 7.1.2.7.6, 7.1.2.1.2)

@@ -39,6 +39,20 @@ export function normalizeIp(text: string): string | undefined {
  * not LDH, so it never matches either.
  */
 export function isUsableDnsSan(presented: string): boolean {
+  let usable = usableSans.get(presented);
+  if (usable === undefined) {
+    // Servers present the same names on every handshake: the answer is kept (a bounded cache).
+    if (usableSans.size >= USABLE_CACHE_LIMIT) usableSans.clear();
+    usable = computeUsable(presented);
+    usableSans.set(presented, usable);
+  }
+  return usable;
+}
+
+const USABLE_CACHE_LIMIT = 4096;
+const usableSans = new Map<string, boolean>();
+
+function computeUsable(presented: string): boolean {
   if (!isValidDnsName(presented, true)) return false;
   const pattern = canonicalDns(presented);
   if (!pattern.startsWith('*.')) return true;
