@@ -267,12 +267,17 @@ export class ConnectionCore {
     if (this.failed !== undefined || this.readClosed) return false;
     const next = requested ?? this.work();
     if (typeof next === 'boolean') return next;
+    // A flight a completed step produced goes out before anything a later record causes: an alert
+    // for the next record must not replace it (RFC 8446 §D.3: the peer should see our ServerHello
+    // before our complaint). A failing step's partial flight is still dropped by fail().
     if (isPromiseLike(next)) {
       return next.then((state) => {
         if (state !== undefined) this.current = state;
+        this.record.flush();
       });
     }
     if (next !== undefined) this.current = next;
+    this.record.flush();
     return true;
   }
 
