@@ -18,6 +18,9 @@ import { RecordLayer } from './record-layer.js';
 import type { MasterKeys } from './tls12/keys.js';
 import { Transcript } from './transcript.js';
 
+/** Warning alerts a TLS 1.2-capable client ignores before the ServerHello (OpenSSL allows 5 in a row). */
+const MAX_WARNINGS_BEFORE_HELLO = 4;
+
 /** What the application can ask of the current state (see {@link HandshakeState.onLocalRequest}). */
 export type LocalRequest =
   | 'start'
@@ -84,6 +87,8 @@ export class ConnectionCore {
 
   /** The `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
   private readonly pause = new HelloPause();
+  /** Client: warning alerts ignored before the ServerHello (see handleAlert). */
+  private warningsBeforeHello = 0;
 
   constructor(
     public config: ConnectionConfig,
@@ -299,6 +304,10 @@ export class ConnectionCore {
     return this.handleRecord(record) ?? true;
   }
 
+  private offersTls12(): boolean {
+    return (this.config.versions ?? ['tlsv1.3', 'tlsv1.2']).includes('tlsv1.2');
+  }
+
   private ignoresHelloRequest(): boolean {
     return this.version === 'tlsv1.2' && this.role === 'client' && this.state.established !== true;
   }
@@ -349,6 +358,15 @@ export class ConnectionCore {
     }
     // RFC 8446 §6.1: user_canceled is a warning, followed by close_notify.
     if (alert.description === 'user_canceled') return;
+    if (level === 1 && this.version === undefined && this.role === 'client' && this.offersTls12()) {
+      // RFC 5246 §7.2, RFC 6066 §3: a TLS 1.2 server may send a warning (OpenSSL: unrecognized_name
+      // on an SNI mismatch) before its ServerHello. A client that offered TLS 1.2 cannot treat it as
+      // TLS 1.3's "all alerts are fatal" yet, and ignores a few, as OpenSSL, GnuTLS and Go do; a
+      // TLS 1.3-only client aborts (RFC 8446 §6.2).
+      if (++this.warningsBeforeHello > MAX_WARNINGS_BEFORE_HELLO)
+        throw new TlsAlert('unexpected_message', 'too many warning alerts before the ServerHello');
+      return;
+    }
     // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
     if (this.version === 'tlsv1.2' && level === 1) return this.state.onWarningAlert?.(alert);
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.
