@@ -51,7 +51,10 @@ export interface HandshakeState {
    * request. May throw for a request the connection cannot serve (e.g. no secure renegotiation).
    */
   onLocalRequest?(request: LocalRequest): MaybePromise<HandshakeState> | undefined;
-  /** Application data arrived (TLS 1.3 connected states reset their KeyUpdate flood guard). */
+  /**
+   * Application data arrived or was sent (TLS 1.3 connected states reset their KeyUpdate flood
+   * guard: data flowing either way shows the KeyUpdates are not a flood).
+   */
   onApplicationData?(): void;
 }
 
@@ -179,6 +182,8 @@ export class ConnectionCore {
 
   write(data: Uint8Array): void {
     if (this.writeClosed || this.failed !== undefined) throw new ConnectionStateError('connection closed for writing');
+    // Data we send counts for the KeyUpdate flood guard too (tls13/key-update.ts).
+    if (data.length > 0 && this.handshakeComplete) this.state.onApplicationData?.();
     this.record.write(data);
   }
 
