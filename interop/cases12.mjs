@@ -281,6 +281,29 @@ export function featureCases12() {
     },
     server12('version: a 1.2-only s_client meets our 1.3-capable server', { check: ems }),
     {
+      // RFC 6066 §3: s_server with -servername sends a warning unrecognized_name before its
+      // ServerHello when the SNI differs; a client offering TLS 1.2 goes on (RFC 5246 §7.2).
+      name: 'tls12 client warning unrecognized_name before the ServerHello',
+      run: async (env) => {
+        const other = env.creds.other;
+        const { port, srv, cert } = await startServer(env, {
+          version: '-tls1_2',
+          args: ['-servername', 'other.example', '-cert2', other.certPath, '-key2', other.keyPath],
+        });
+        const { conn, h, sock } = await ourClient(env, port, { pinnedCertificate: cert.der });
+        try {
+          const warned = h.events.some(
+            (e) => e.type === 'alertReceived' && e.alert.description === 'unrecognized_name',
+          );
+          if (!warned) throw new Error('no unrecognized_name warning seen');
+          if (h.complete.version !== 'tlsv1.2') throw new Error(`version ${h.complete.version}`);
+          await echo(conn, h);
+        } finally {
+          finish(conn, h, sock, srv);
+        }
+      },
+    },
+    {
       name: 'tls12 client FALLBACK_SCSV is refused by a 1.3-capable server',
       run: async (env) => {
         const { port, srv, cert: c } = await startServer(env, { rev: false });

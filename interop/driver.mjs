@@ -150,8 +150,16 @@ export function freePort() {
 const children = new Set();
 
 /** Spawns openssl; resolves once `ready` appears on stdout/stderr (or immediately if no marker). */
-export function spawnOpenssl(args, { ready, timeout = 10000 } = {}) {
-  const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnOpenssl(args, options = {}) {
+  return spawnPeer('openssl', args, options);
+}
+
+/**
+ * Spawns a peer program (openssl, gnutls-serv, python3 ...); resolves once `ready` appears on its
+ * stdout/stderr (or immediately if no marker). `child.output` collects everything it prints.
+ */
+export function spawnPeer(command, args, { ready, timeout = 10000, stdin } = {}) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(child);
   child.output = '';
   const onData = (d) => {
@@ -159,10 +167,14 @@ export function spawnOpenssl(args, { ready, timeout = 10000 } = {}) {
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  child.on('error', (e) => {
+    child.output += `spawn ${command}: ${e.message}`;
+  });
   child.on('exit', () => children.delete(child));
+  if (stdin !== undefined) child.stdin.write(stdin);
   if (ready === undefined) return Promise.resolve(child);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`openssl not ready: ${child.output.slice(-300)}`)), timeout);
+    const timer = setTimeout(() => reject(new Error(`${command} not ready: ${child.output.slice(-300)}`)), timeout);
     const check = () => {
       if (child.output.includes(ready)) {
         clearTimeout(timer);
@@ -173,12 +185,12 @@ export function spawnOpenssl(args, { ready, timeout = 10000 } = {}) {
     child.stderr.on('data', check);
     child.on('exit', () => {
       clearTimeout(timer);
-      reject(new Error(`openssl exited: ${child.output.slice(-300)}`));
+      reject(new Error(`${command} exited: ${child.output.slice(-300)}`));
     });
   });
 }
 
-/** Kills every openssl we started (by its own pid). */
+/** Kills every peer process we started (by its own pid). */
 export function killAll() {
   for (const c of children) c.kill('SIGKILL');
   children.clear();

@@ -1,10 +1,11 @@
-// `npm run interop`: every case against openssl, on the built dist. Prints one line per case and
+// `npm run interop`: every case against openssl, GnuTLS and Python's ssl, on the built dist. Prints one line per case and
 // ends with `interop: N passed, M failed`.
 import { ClientConnection, ServerConnection, ServerSessionCache } from '../packages/handshake/dist/index.js';
 import { ALL_CIPHER_SUITES, nobleProvider } from '../packages/suites/dist/index.js';
 import { featureCases, matrixCases, productCases, setupCredentials } from './cases.mjs';
 import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
+import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
 
 const CASE_TIMEOUT = 30000;
 const filter = process.argv[2];
@@ -22,6 +23,18 @@ const env = {
   creds,
   ticketKey: nobleProvider.randomBytes(32),
 };
+/** GnuTLS and Python peers, when installed (a missing program is reported, not counted). */
+function peerCases() {
+  const out = [];
+  for (const [name, present, cases] of [
+    ['gnutls-cli/gnutls-serv', hasProgram('gnutls-cli') && hasProgram('gnutls-serv'), gnutlsCases],
+    ['python3', hasProgram('python3'), pythonCases],
+  ]) {
+    if (present) out.push(...cases());
+    else console.log(`skip ${name} cases: not installed`);
+  }
+  return out;
+}
 let passed = 0;
 let failed = 0;
 const cases = [
@@ -31,6 +44,7 @@ const cases = [
   ...featureCases12(),
   ...productCases(),
   ...productCases12(ALL_CIPHER_SUITES),
+  ...peerCases(),
 ].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureCases, type InteropEnv, matrixCases, setupCredentials } from './cases.mjs';
 import { featureCases12, matrixCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
+import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
 
 const hasOpenssl = (() => {
   try {
@@ -28,6 +29,8 @@ const SMOKE = [
   'tls12 client resumption with a ticket',
 ];
 
+const PEER_SMOKE = ['gnutls server TLS 1.2 without EMS', 'gnutls client TLS 1.3', 'python client TLS 1.2 with EMS'];
+
 describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
   let env: InteropEnv;
   let creds: ReturnType<typeof setupCredentials>;
@@ -45,6 +48,20 @@ describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
     for (const d of creds.dirs) removeCredentials(d);
   });
   const all = [...matrixCases(), ...featureCases(), ...matrixCases12(ALL_CIPHER_SUITES), ...featureCases12()];
+  // Other stacks (.ci/run installs gnutls-bin): a peer without extended master secret, and Python's ssl.
+  const peers = [
+    ...(hasProgram('gnutls-cli') && hasProgram('gnutls-serv') ? gnutlsCases() : []),
+    ...(hasProgram('python3') ? pythonCases() : []),
+  ].filter((c) => PEER_SMOKE.includes(c.name));
+  for (const c of peers) {
+    it(c.name, { timeout: 15000 }, async () => {
+      try {
+        await c.run(env);
+      } finally {
+        killAll();
+      }
+    });
+  }
   for (const name of SMOKE) {
     it(name, { timeout: 15000 }, async () => {
       const c = all.find((x) => x.name === name);

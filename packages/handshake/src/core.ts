@@ -18,6 +18,9 @@ import { RecordLayer } from './record-layer.js';
 import type { MasterKeys } from './tls12/keys.js';
 import { Transcript } from './transcript.js';
 
+/** Warning alerts a TLS 1.2-capable client ignores before the ServerHello (OpenSSL allows 5 in a row). */
+const MAX_WARNINGS_BEFORE_HELLO = 4;
+
 /** What the application can ask of the current state (see {@link HandshakeState.onLocalRequest}). */
 export type LocalRequest =
   | 'start'
@@ -48,7 +51,10 @@ export interface HandshakeState {
    * request. May throw for a request the connection cannot serve (e.g. no secure renegotiation).
    */
   onLocalRequest?(request: LocalRequest): MaybePromise<HandshakeState> | undefined;
-  /** Application data arrived (TLS 1.3 connected states reset their KeyUpdate flood guard). */
+  /**
+   * Application data arrived or was sent (TLS 1.3 connected states reset their KeyUpdate flood
+   * guard: data flowing either way shows the KeyUpdates are not a flood).
+   */
   onApplicationData?(): void;
 }
 
@@ -85,6 +91,8 @@ export class ConnectionCore {
 
   /** The `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
   private readonly pause = new HelloPause();
+  /** Client: warning alerts ignored before the ServerHello (see handleAlert). */
+  private warningsBeforeHello = 0;
 
   constructor(
     public config: ConnectionConfig,
@@ -190,6 +198,8 @@ export class ConnectionCore {
 
   write(data: Uint8Array): void {
     if (this.writeClosed || this.failed !== undefined) throw new ConnectionStateError('connection closed for writing');
+    // Data we send counts for the KeyUpdate flood guard too (tls13/key-update.ts).
+    if (data.length > 0 && this.handshakeComplete) this.state.onApplicationData?.();
     this.record.write(data);
   }
 
@@ -283,12 +293,17 @@ export class ConnectionCore {
     if (this.failed !== undefined || this.readClosed) return false;
     const next = requested ?? this.work();
     if (typeof next === 'boolean') return next;
+    // A flight a completed step produced goes out before anything a later record causes: an alert
+    // for the next record must not replace it (RFC 8446 §D.3: the peer should see our ServerHello
+    // before our complaint). A failing step's partial flight is still dropped by fail().
     if (isPromiseLike(next)) {
       return next.then((state) => {
         if (state !== undefined) this.current = state;
+        this.record.flush();
       });
     }
     if (next !== undefined) this.current = next;
+    this.record.flush();
     return true;
   }
 
@@ -308,6 +323,10 @@ export class ConnectionCore {
     if (record === null) return false;
     if (isPromiseLike(record)) return record.then((r) => (r === null ? undefined : this.handleRecord(r)));
     return this.handleRecord(record) ?? true;
+  }
+
+  private offersTls12(): boolean {
+    return (this.config.versions ?? ['tlsv1.3', 'tlsv1.2']).includes('tlsv1.2');
   }
 
   private ignoresHelloRequest(): boolean {
@@ -360,6 +379,15 @@ export class ConnectionCore {
     }
     // RFC 8446 §6.1: user_canceled is a warning, followed by close_notify.
     if (alert.description === 'user_canceled') return;
+    if (level === 1 && this.version === undefined && this.role === 'client' && this.offersTls12()) {
+      // RFC 5246 §7.2, RFC 6066 §3: a TLS 1.2 server may send a warning (OpenSSL: unrecognized_name
+      // on an SNI mismatch) before its ServerHello. A client that offered TLS 1.2 cannot treat it as
+      // TLS 1.3's "all alerts are fatal" yet, and ignores a few, as OpenSSL, GnuTLS and Go do; a
+      // TLS 1.3-only client aborts (RFC 8446 §6.2).
+      if (++this.warningsBeforeHello > MAX_WARNINGS_BEFORE_HELLO)
+        throw new TlsAlert('unexpected_message', 'too many warning alerts before the ServerHello');
+      return;
+    }
     // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
     if (this.version === 'tlsv1.2' && level === 1) return this.state.onWarningAlert?.(alert);
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.

@@ -131,6 +131,13 @@ export function clientServerName(ch: ClientHello): string | undefined {
  * that supports a higher version than the client now offers.
  */
 export function negotiateVersion(config: ConnectionConfig, ch: ClientHello): 'tlsv1.3' | 'tlsv1.2' {
+  // RFC 8446 §D.5: legacy_version 0x0300 (SSL 3.0) or lower is protocol_version, whatever
+  // supported_versions says. Above 0x0303 without supported_versions is a TLS 1.2 offer (§4.2.1);
+  // only TLS 1.1 or lower is protocol_version (RFC 8996).
+  if (ch.legacyVersion <= 0x0300) {
+    const v = ch.legacyVersion.toString(16).padStart(4, '0');
+    throw new TlsAlert('protocol_version', `ClientHello legacy_version 0x${v}`);
+  }
   const ours = configuredVersions(config);
   const sv = ch.extensions.get(ExtensionType.supported_versions);
   const theirs =

@@ -73,6 +73,8 @@ export class RecordLayer {
   version: 'tlsv1.3' | 'tlsv1.2' | undefined;
   /** TLS 1.3 server: consulted for 0-RTT records. */
   earlyData: EarlyDataGate | undefined;
+  /** The peer has sent a protected record (from then on its alerts are protected too). */
+  private peerSentProtected = false;
 
   constructor(maxHandshakeSize: number) {
     // RFC 8446 §5: a TLS 1.3 peer may send plaintext ChangeCipherSpec during the handshake.
@@ -132,6 +134,9 @@ export class RecordLayer {
   setReadProtection(protection: RecordProtection): void {
     this.reassembler.assertNoPartialMessage();
     this.reader.setProtection(protection);
+    // TLS 1.3 (RFC 8446 §6): a peer that could not use our ServerHello has no keys and alerts in
+    // plaintext; that alert is the peer's, not unexpected_message, until its first protected record.
+    if (protection.encrypted && !this.handshakeComplete && !this.peerSentProtected) this.reader.allowPlaintextAlert = true;
   }
 
   /** Switches the write side after the flight so far went out under the old keys. */
@@ -230,6 +235,7 @@ export class RecordLayer {
   completeHandshake(): void {
     // RFC 8446 §5: after the handshake, a ChangeCipherSpec is unexpected_message.
     this.reader.allowPlaintextChangeCipherSpec = false;
+    this.reader.allowPlaintextAlert = false;
     const pending = this.pendingWrites ?? [];
     this.pendingWrites = undefined;
     for (const d of pending) if (d.length > 0) this.writeRecords(ContentType.application_data, d);
@@ -284,7 +290,18 @@ export class RecordLayer {
       }
       throw e;
     }
-    if (record !== null && !isPromiseLike(record)) this.earlyData?.opened(record.protected);
+    if (record !== null && !isPromiseLike(record)) {
+      this.earlyData?.opened(record.protected);
+      this.noteProtected(record);
+    }
+    return isPromiseLike(record) ? record.then((r) => this.noteProtected(r)) : record;
+  }
+
+  private noteProtected(record: InboundRecord | null): InboundRecord | null {
+    if (record?.protected === true && !this.peerSentProtected) {
+      this.peerSentProtected = true;
+      this.reader.allowPlaintextAlert = false;
+    }
     return record;
   }
 

@@ -59,6 +59,11 @@ export class RecordReader {
   private readonly initialCapacity: number;
   /** Unprotected ChangeCipherSpec records pass through in TLS 1.3 (RFC 8446 §5); the engine checks them. */
   allowPlaintextChangeCipherSpec = false;
+  /**
+   * Unprotected 2-byte alert records pass through (TLS 1.3 handshake, until the peer's first
+   * protected record): a peer that could not process our ServerHello has no keys to encrypt with.
+   */
+  allowPlaintextAlert = false;
   maxPlaintext: number;
 
   constructor(options: RecordReaderOptions = {}) {
@@ -161,7 +166,10 @@ export class RecordReader {
     }
     // Every TLS version shares major version 3; anything else is not TLS at all (e.g. plain HTTP).
     if (b[at + 1] !== 3) throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)} is not TLS`);
-    const plaintextEpoch = !this.protection.encrypted || (contentType === 20 && this.allowPlaintextChangeCipherSpec);
+    const plaintextEpoch =
+      !this.protection.encrypted ||
+      (contentType === 20 && this.allowPlaintextChangeCipherSpec) ||
+      (contentType === 21 && length === 2 && this.allowPlaintextAlert);
     const limit = plaintextEpoch ? this.maxPlaintext : this.protection.maxCiphertextLength;
     if (length > limit) throw new TlsAlert('record_overflow', `record of ${length} bytes exceeds ${limit}`);
     if (available < RECORD_HEADER_LENGTH + length) return null;

@@ -275,8 +275,10 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         break;
       case 'alertReceived':
         if (event.alert.description === 'no_renegotiation') this.requests.onNoRenegotiation();
-        // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete.
-        if (!this.handshakeSettled && event.alert.description !== 'close_notify') this.fail(event.alert);
+        // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete. Other
+        // warnings the engine lets through (RFC 5246 §7.2, e.g. unrecognized_name before a TLS 1.2
+        // ServerHello) do not end it; fatal alerts arrive as 'error' events.
+        if (!this.handshakeSettled && event.alert.description === 'user_canceled') this.fail(event.alert);
         break;
       case 'earlyData':
         this.earlyData = event.accepted;

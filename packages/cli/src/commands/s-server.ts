@@ -1,8 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { normalizeHostName } from '@sslsocket/suites';
 import { formatError, generateSelfSigned, listen, type ServerOptions, type SslSocket } from 'sslsocket';
-import { booleanFlag, type FlagSpec, formatHelp, integerFlag, parseArgs, stringFlag } from '../args.js';
+import {
+  booleanFlag,
+  type FlagSpec,
+  formatHelp,
+  integerFlag,
+  type ParsedArgs,
+  parseArgs,
+  stringFlag,
+  UsageError,
+} from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
 import { SERVER_MODE_FLAGS, serveFiles, serveReversed } from './s-server-modes.js';
 import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
@@ -22,6 +32,12 @@ const FLAGS: FlagSpec[] = [
   { name: 'dhparam', value: 'FILE', help: 'TLS 1.2 DHE parameters (PEM), instead of the RFC 7919 groups' },
   ...SERVER_MODE_FLAGS,
   { name: 'status_file', value: 'FILE', help: 'staple this DER OCSP response for clients that ask (status_request)' },
+  {
+    name: 'client_renegotiation',
+    help: 'TLS 1.2: allow client-initiated renegotiation (default: refused with a no_renegotiation warning)',
+  },
+  { name: 'no_ems', help: 'TLS 1.2: no extended master secret (RFC 7627), as a stack without it' },
+  { name: 'require_ems', help: 'TLS 1.2: refuse clients without extended master secret (RFC 7627)' },
   ...COMMON_TLS_FLAGS,
 ];
 
@@ -77,6 +93,14 @@ async function serveWww(socket: SslSocket): Promise<void> {
 async function serveEcho(socket: SslSocket, io: CommandIo): Promise<void> {
   for await (const chunk of socket) io.stdout(new TextDecoder().decode(chunk));
   await socket.close({ timeoutMs: 500 });
+}
+
+/** `-no_ems` / `-require_ems`: the library's extendedMasterSecret / requireExtendedMasterSecret. */
+function emsOptions(args: ParsedArgs): Pick<ServerOptions, 'extendedMasterSecret' | 'requireExtendedMasterSecret'> {
+  const off = booleanFlag(args, 'no_ems');
+  const required = booleanFlag(args, 'require_ems');
+  if (off && required) throw new UsageError('-no_ems and -require_ems are exclusive');
+  return off ? { extendedMasterSecret: false } : required ? { requireExtendedMasterSecret: true } : {};
 }
 
 /**
@@ -161,6 +185,10 @@ export async function runSServer(
         : {}),
       ...(booleanFlag(args, 'no_ticket') ? { sessionTickets: 'disabled' as const } : {}),
       ...(dhparam === undefined ? {} : { dhfile: dhparam }),
+      // As OpenSSL 3's s_server: client-initiated renegotiation is refused (no_renegotiation warning)
+      // unless -client_renegotiation; the library default stays Erlang's (allowed, rate-limited).
+      clientRenegotiation: booleanFlag(args, 'client_renegotiation'),
+      ...emsOptions(args),
       ...(booleanFlag(args, 'early_data') ? { earlyData: 'enabled' as const } : {}),
       ...(statusFile === undefined ? {} : { ocspResponseFile: statusFile }),
       ...(hint === undefined ? {} : { pskIdentity: hint }),
@@ -182,7 +210,11 @@ export async function runSServer(
       const hosts = sniHosts;
       options = {
         ...rest,
-        sniFun: (name) => (name !== undefined && hosts[name] !== undefined ? hosts[name] : primary),
+        // The engine hands sniFun a normalized name (lower case, no trailing dot): compare alike.
+        sniFun: (name) => {
+          const key = Object.keys(hosts).find((k) => k !== '' && name !== undefined && normalizeHostName(k) === name);
+          return key === undefined ? primary : (hosts[key] ?? primary);
+        },
       };
     }
   } catch (error) {

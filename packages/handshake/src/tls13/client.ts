@@ -51,6 +51,8 @@ export class ClientStart implements HandshakeState {
 
 /** RFC 8446 §4.1.3-§4.1.4 checks shared by ServerHello and HelloRetryRequest. */
 function checkServerHelloCommon(hs: ClientHandshake, sh: ServerHello, allowed: readonly number[]): CipherSuite {
+  // RFC 8446 §D.5: a Hello with legacy_version 0x0300 (SSL 3.0) or lower is protocol_version.
+  if (sh.legacyVersion <= 0x0300) throw new TlsAlert('protocol_version', 'ServerHello legacy_version is SSL 3.0');
   const versions = sh.extensions.get(ExtensionType.supported_versions);
   if (versions === undefined) {
     // A TLS 1.2 answer: a TLS 1.3 server downgrading to us sets the sentinel (RFC 8446 §4.1.3).

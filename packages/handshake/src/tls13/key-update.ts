@@ -13,11 +13,16 @@ import { KeyUpdate } from '../messages/simple.js';
 import { nextTrafficSecret } from './key-schedule.js';
 import type { TrafficSecrets } from './traffic.js';
 
-/** KeyUpdates accepted in a row with no application data in between (a flood guard). */
+/**
+ * KeyUpdates accepted in a row with no application data in between in either direction (a flood
+ * guard). Data we send counts too: a client that downloads a long stream and rekeys periodically
+ * sends nothing itself, and RFC 8446 §4.6.3 sets no limit on KeyUpdates (OpenSSL 1.1.1b and AWS-LC
+ * dropped such counts for that reason), while thousands with no data at all are still cut.
+ */
 const MAX_KEY_UPDATES_IN_A_ROW = 32;
 
 export class KeyUpdates {
-  /** KeyUpdates received in a row with no application data between them. */
+  /** KeyUpdates received in a row with no application data between them, in either direction. */
   private inARow = 0;
   /** Our update_requested KeyUpdates not yet answered by a peer KeyUpdate. */
   private unanswered = 0;
@@ -27,7 +32,7 @@ export class KeyUpdates {
     private readonly traffic: TrafficSecrets,
   ) {}
 
-  /** Application data arrived: the flood guard starts again. */
+  /** Application data arrived or was sent: the flood guard starts again. */
   applicationData(): void {
     this.inARow = 0;
   }
@@ -59,7 +64,7 @@ export class KeyUpdates {
     const core = this.core;
     const update = KeyUpdate.decode(new Reader(message.body));
     if (++this.inARow > MAX_KEY_UPDATES_IN_A_ROW) {
-      throw new TlsAlert('unexpected_message', 'too many KeyUpdates without application data');
+      throw new TlsAlert('unexpected_message', 'too many KeyUpdates without application data either way');
     }
     const traffic = this.traffic;
     traffic.setReadSecret(nextTrafficSecret(core.provider, traffic.hash, traffic.readSecret as Uint8Array));
