@@ -31,16 +31,6 @@ export const kFail: unique symbol = Symbol('sslsocket.fail');
 const toBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.length);
 
 /**
- * The peer's chain as received. SslSocket exposes only the leaf (`peercert()`), and node's
- * `getPeerCertificate(true)` needs the issuers too.
- */
-function peerChain(ssl: SslSocket): readonly Uint8Array[] {
-  const parameters = (ssl as unknown as { parameters?: { peerCertificates?: readonly Uint8Array[] } }).parameters;
-  const leaf = ssl.peercert();
-  return parameters?.peerCertificates ?? (leaf === undefined ? [] : [leaf]);
-}
-
-/**
  * node's `tls.TLSSocket` over sslsocket: a `stream.Duplex` carrying the plaintext, with node's
  * properties and methods (`authorized`, `authorizationError`, `alpnProtocol`, `servername`,
  * `getPeerCertificate(detailed)`, `getCipher()`, `getProtocol()`, `getSession()`,
@@ -211,7 +201,7 @@ export class TLSSocket extends Duplex {
   /** The peer's certificate in node's shape; `{}` when it sent none, null before the handshake. */
   getPeerCertificate(detailed = false): NodePeerCertificate | Record<string, never> | null {
     if (this.sslSocket === undefined) return null;
-    return nodeCertificate(peerChain(this.sslSocket), detailed) ?? {};
+    return nodeCertificate(this.sslSocket.peerCertificateChain(), detailed) ?? {};
   }
 
   /** Our own certificate in node's shape; `{}` when we sent none. */

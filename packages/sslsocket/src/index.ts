@@ -30,6 +30,7 @@ export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
 export { listenOn } from './listen-on.js';
 export { DEFAULT_MAX_PACKET, type PacketMode } from './packet-framing.js';
+export { type ServableListener, type ServeOptions, type Serving, serve } from './serve.js';
 export { clearSessions } from './session-store.js';
 export { signatureAlgsToEngine } from './signature-algs.js';
 export type * from './socket-options.js';
