@@ -1,8 +1,7 @@
 import * as net from 'node:net';
-import { rootCertificates } from 'node:tls';
 import type { VerifyFun } from '@sslsocket/pkix';
 import { fromNodeSocket } from '@sslsocket/transport/node';
-import { type ClientOptions, connect as sslConnect } from 'sslsocket';
+import { type ClientOptions, defaultRoots, connect as sslConnect } from 'sslsocket';
 import { nodeError, verifyCode } from './node-errors.js';
 import { alpnList, contextOptions, NodeOptionError, type SecureContextOptions } from './options.js';
 import { type NodePeerCertificate, nodeCertificate } from './peer-certificate.js';
@@ -36,14 +35,6 @@ export interface ConnectionOptions extends SecureContextOptions {
   readonly minDHSize?: number;
   /** Extra sslsocket client options for what node has no name for. */
   readonly sslsocket?: ClientOptions;
-}
-
-let defaultRoots: string[] | undefined;
-
-/** Node's bundled Mozilla roots, as `tls.connect` trusts them when no `ca` is given. */
-function nodeRoots(): string[] {
-  defaultRoots ??= [...rootCertificates];
-  return defaultRoots;
 }
 
 type ConnectArgs =
@@ -102,7 +93,8 @@ export function connect(...args: unknown[]): TLSSocket {
   let socket: TLSSocket | undefined;
   const clientOptions: ClientOptions = {
     ...base,
-    cacerts: (base.cacerts as ClientOptions['cacerts']) ?? nodeRoots(),
+    // No ca: node's bundled Mozilla roots (sslsocket's default store is the same list).
+    cacerts: (base.cacerts as ClientOptions['cacerts']) ?? defaultRoots(),
     verify: 'verify_peer',
     verifyFun,
     ...(net.isIP(identity) !== 0 ? {} : { serverNameIndication: identity }),

@@ -7,6 +7,7 @@ export { type CertificateExtension, type ParsedCertificate, parseCertificate } f
 export type { VerificationProfile } from './certificate-profile.js';
 export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type RevokedEntry } from './crl.js';
 export { CrlDirectoryStore } from './crl-directory.js';
+export { children as derChildren, readTlv, type Tlv } from './der.js';
 export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
 export { isValidDnsName, wildcardCoversPublicSuffix } from './dns-name.js';
 export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';

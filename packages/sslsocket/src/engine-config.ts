@@ -30,6 +30,7 @@ import { readBinaryFile, readTextFile } from '#platform';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
+import { defaultRoots, hasDefaultRoots, rootsFor } from './trust-store.js';
 import { OptionError } from './validate-options.js';
 
 const TLS13_DEFAULT_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
@@ -137,7 +138,7 @@ export interface PeerAuthSink {
 /** The verification hook the engine calls with the peer's chain. */
 function verifier(
   options: CommonOptions & { ocspStapling?: boolean; ocspCheck?: 'staple' | 'best_effort' | false },
-  roots: Uint8Array[],
+  roots: readonly Uint8Array[],
   provider: CryptoProvider,
   hostname: string | undefined,
   purpose: 'sslserver' | 'sslclient',
@@ -153,7 +154,8 @@ function verifier(
     if (ctx.ocspResponse !== undefined) sink.ocspResponse = ctx.ocspResponse;
     const isIp = hostname !== undefined && (/^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.includes(':'));
     const result = await verifyChain(chain, {
-      roots,
+      // A large store (the default one) is narrowed to the roots that can anchor this chain.
+      roots: roots.length > 16 ? rootsFor(chain, roots) : roots,
       provider,
       purpose,
       ...(hostname === undefined ? {} : isIp ? { ip: hostname } : { hostname }),
@@ -243,8 +245,13 @@ export async function clientEngineConfig(
   const serverName = sni === 'disable' ? undefined : sni;
   const certified = await loadCertKey(options, '');
   const psk = await externalPsk(options);
-  if (options.verify === undefined && roots.length === 0 && options.verifyFun === undefined) {
-    throw new OptionError('verify', "verify_peer needs cacerts or cacertfile (or set verify: 'verify_none')");
+  // verify_peer (the default) without cacerts: the runtime's roots (OTP 25+ cacerts_get()).
+  const useDefault = options.verify !== 'verify_none' && roots.length === 0 && options.verifyFun === undefined;
+  if (useDefault && !hasDefaultRoots()) {
+    throw new OptionError(
+      'verify',
+      "verify_peer needs cacerts or cacertfile here: this runtime has no bundled roots (or set verify: 'verify_none')",
+    );
   }
   const config: ConnectionConfig = {
     ...commonConfig(options, provider),
@@ -253,7 +260,7 @@ export async function clientEngineConfig(
       serverName === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(serverName) || serverName.includes(':')
         ? false
         : serverName,
-    verifyCertificate: verifier(options, roots, provider, serverName, 'sslserver', sink),
+    verifyCertificate: verifier(options, useDefault ? defaultRoots() : roots, provider, serverName, 'sslserver', sink),
     ...(options.alpnAdvertisedProtocols === undefined ? {} : { alpn: options.alpnAdvertisedProtocols }),
     ...(certified === undefined
       ? {}

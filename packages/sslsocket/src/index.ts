@@ -44,6 +44,7 @@ export {
   type SslSocketEvents,
 } from './ssl-socket.js';
 export type * from './tls12-options.js';
+export { defaultRoots } from './trust-store.js';
 export {
   OptionError,
   validateClientOptions,

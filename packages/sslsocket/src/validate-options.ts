@@ -2,6 +2,7 @@ import { editDistance } from './edit-distance.js';
 import { type Check, isObject } from './option-checks.js';
 import { CERT_KEY_RULES, CLIENT_RULES, COMMON_RULES, SERVER_RULES } from './option-rules.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
+import { hasDefaultRoots } from './trust-store.js';
 
 /** A rejected option, named. */
 export class OptionError extends Error {
@@ -66,10 +67,11 @@ export function validateClientOptions(options: ClientOptions): ClientOptions {
   checkObject(options);
   checkEach(options, CLIENT_RULES, 'client');
   checkCertKeyPair(options, '');
-  if ((options.verify ?? 'verify_peer') === 'verify_peer' && !hasRoots(options)) {
+  // Without cacerts a client trusts the runtime's roots (trust-store.ts), where it has some.
+  if ((options.verify ?? 'verify_peer') === 'verify_peer' && !hasRoots(options) && !hasDefaultRoots()) {
     throw new OptionError(
       'verify',
-      "verify_peer needs cacerts, cacertfile or verifyFun (or set verify: 'verify_none')",
+      "verify_peer needs cacerts, cacertfile or verifyFun: this runtime has no bundled roots (or set verify: 'verify_none')",
     );
   }
   // Erlang psk_identity: "the matching secret is found by calling user_lookup_fun".
