@@ -2,7 +2,7 @@ import { rootCertificates } from 'node:tls';
 import { generateSelfSigned } from '@sslsocket/pkix';
 import { memoryPair } from '@sslsocket/transport';
 import { describe, expect, it } from 'vitest';
-import { connect, defaultRoots, handshake, validateClientOptions } from './index.js';
+import { connect, defaultRoots, handshake, validateClientOptions, validateServerOptions } from './index.js';
 import { rootsFor } from './trust-store.js';
 
 describe('the default trust store', () => {
@@ -37,5 +37,18 @@ describe('the default trust store', () => {
     expect(candidates.length).toBeLessThan(4);
     const self = rootsFor([roots[0] as Uint8Array], roots.slice(1, 20));
     expect(self.every((r) => r !== roots[0])).toBe(true);
+  });
+});
+
+describe('node:tls option names', () => {
+  it.each([
+    ['client', 'ca', /node:tls's ca is cacerts here/],
+    ['client', 'rejectUnauthorized', /is verify \('verify_none' for rejectUnauthorized: false\)/],
+    ['client', 'ALPNProtocols', /is alpnAdvertisedProtocols here/],
+    ['server', 'ALPNProtocols', /is alpnPreferredProtocols here/],
+    ['server', 'requestCert', /is verify: 'verify_peer' here/],
+  ])('%s option %s names its sslsocket counterpart', (side, name, message) => {
+    const check = side === 'client' ? validateClientOptions : validateServerOptions;
+    expect(() => check({ [name]: true } as never)).toThrow(message);
   });
 });

@@ -1,4 +1,5 @@
 import { editDistance } from './edit-distance.js';
+import { nodeOptionHint } from './node-option-hints.js';
 import { type Check, isObject } from './option-checks.js';
 import { CERT_KEY_RULES, CLIENT_RULES, COMMON_RULES, SERVER_RULES } from './option-rules.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
@@ -20,6 +21,8 @@ function unknownReason(key: string, rules: Readonly<Record<string, Check>>, side
   const known = Object.keys(rules);
   const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   if (camel !== key && known.includes(camel)) return `unknown ${side} option (options are camelCased: use ${camel})`;
+  const node = nodeOptionHint(key, side);
+  if (node !== undefined) return `unknown ${side} option: node:tls's ${key} is ${node} here`;
   const other = side === 'client' ? SERVER_RULES : CLIENT_RULES;
   if (Object.hasOwn(other, key)) return `is a ${side === 'client' ? 'server' : 'client'} option, not a ${side} one`;
   const distance = (name: string) => editDistance(key.toLowerCase(), name.toLowerCase());
