@@ -27,6 +27,7 @@ import {
 } from '@sslsocket/suites';
 import { defaultProvider } from '#default-provider';
 import { readBinaryFile, readTextFile } from '#platform';
+import { describeKey, keyMatchesCertificate } from './key-match.js';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
@@ -99,6 +100,17 @@ async function loadCertKey(options: CertKeyOptions, label: string): Promise<Cert
         : parsePrivateKey(keySource, options.password);
   } catch (cause) {
     throw new OptionError(`${label}key`, (cause as Error).message);
+  }
+  // Refuse a key that is not the certificate's now, naming both sources, rather than fail every
+  // handshake later with decrypt_error (RFC 8446 §4.4.3: CertificateVerify is made with it).
+  const leafKey = parseCertificate(chain[0] as Uint8Array).publicKey;
+  if (!keyMatchesCertificate(privateKey, leafKey)) {
+    const keyName = options.key !== undefined ? `the ${label}key option` : `${options.keyfile}`;
+    const certName = options.cert !== undefined ? `the ${label}cert option` : `${options.certfile}`;
+    throw new OptionError(
+      `${label}key`,
+      `the key in ${keyName} (${describeKey(privateKey)}) does not belong to the certificate in ${certName} (${describeKey(leafKey)})`,
+    );
   }
   return { certificateChain: chain, privateKey };
 }
