@@ -28,6 +28,7 @@ import {
 import { defaultProvider } from '#default-provider';
 import { readBinaryFile, readTextFile } from '#platform';
 import { describeKey, keyMatchesCertificate } from './key-match.js';
+import { combinedKeylog } from './keylog-file.js';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
@@ -211,6 +212,8 @@ function commonConfig(
   provider: CryptoProvider,
 ): Partial<ConnectionConfig> {
   const suites = suitesFrom(options.ciphers);
+  // keepSecrets needs the engine's keylog events; SSLKEYLOGFILE adds a file writer.
+  const keylog = combinedKeylog(options.keylog, options.keepSecrets === true);
   return {
     ...tls12Common(options),
     provider,
@@ -219,11 +222,7 @@ function commonConfig(
     ...(options.eccs === undefined ? {} : { groups: options.eccs }),
     ...(options.signatureAlgs === undefined ? {} : { signatureAlgs: signatureAlgsToEngine(options.signatureAlgs) }),
     ...(options.signatureAlgsCert === undefined ? {} : { signatureAlgsCert: options.signatureAlgsCert }),
-    ...(options.keylog !== undefined
-      ? { keylog: options.keylog }
-      : options.keepSecrets === true
-        ? { keylog: () => undefined }
-        : {}),
+    ...(keylog === undefined ? {} : { keylog }),
     ...(options.maxHandshakeSize === undefined ? {} : { maxHandshakeSize: options.maxHandshakeSize }),
     ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
     ...(options.handshake === 'hello' ? { handshake: 'hello' } : {}),

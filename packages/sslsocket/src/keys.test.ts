@@ -62,3 +62,30 @@ describe('legacy encrypted PEM keys (Proc-Type: 4,ENCRYPTED, DEK-Info), made by 
     expect(() => parsePrivateKey(des, 's3cret')).toThrow(/DES-EDE3-CBC, which is not supported .*openssl pkcs8 -topk8/);
   });
 });
+
+describe('SSLKEYLOGFILE', () => {
+  it('when set, both sides append their NSS key log lines to it', async () => {
+    const { memoryPair } = await import('@sslsocket/transport');
+    const { connect, handshake } = await import('./index.js');
+    const { readFileSync } = await import('node:fs');
+    const self = await generateSelfSigned();
+    const file = join(dir, 'keylog.txt');
+    process.env.SSLKEYLOGFILE = file;
+    try {
+      const [clientEnd, serverEnd] = memoryPair();
+      const server = handshake(serverEnd, { cert: self.certificatePem, key: self.keyPem });
+      const client = await connect(clientEnd, { host: 'localhost', cacerts: [self.certificatePem] });
+      await server;
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const random = lines[0]?.split(' ')[1];
+      // Both sides log the same secrets under the same client random (NSS key log format).
+      expect(lines.filter((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_0 '))).toHaveLength(2);
+      expect(lines.every((l) => /^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+$/.test(l) && l.split(' ')[1] === random)).toBe(
+        true,
+      );
+      await client.close({ timeoutMs: 100 });
+    } finally {
+      delete process.env.SSLKEYLOGFILE;
+    }
+  });
+});
