@@ -69,7 +69,8 @@ export class TlsAcceptor {
               new Promise((resolve, reject) => {
                 sni(name ?? '', (error, context) => {
                   if (error !== null && error !== undefined) reject(error);
-                  else resolve(context instanceof SecureContext ? certKeyOf(context.options) : undefined);
+                  // No context: the server's own certificate, as node falls back to its default context.
+                  else resolve(certKeyOf(context instanceof SecureContext ? context.options : options));
                 });
               }),
           }),

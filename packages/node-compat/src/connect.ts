@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import type { VerifyFun } from '@sslsocket/pkix';
+import { decodePem, type VerifyFun } from '@sslsocket/pkix';
 import { fromNodeSocket } from '@sslsocket/transport/node';
 import { type ClientOptions, defaultRoots, connect as sslConnect } from 'sslsocket';
 import { nodeError, verifyCode } from './node-errors.js';
@@ -35,6 +35,17 @@ export interface ConnectionOptions extends SecureContextOptions {
   readonly minDHSize?: number;
   /** Extra sslsocket client options for what node has no name for. */
   readonly sslsocket?: ClientOptions;
+}
+
+/** DER of the trusted CAs (PEM text may hold several). */
+function trustedDer(cacerts: readonly (string | Uint8Array)[]): Uint8Array[] {
+  return cacerts.flatMap((entry) =>
+    typeof entry === 'string'
+      ? decodePem(entry)
+          .filter((block) => block.label === 'CERTIFICATE')
+          .map((block) => block.der)
+      : [entry],
+  );
 }
 
 type ConnectArgs =
@@ -144,6 +155,7 @@ export function connect(...args: unknown[]): TLSSocket {
           }
         }
         tls[kAttach](ssl, {
+          trusted: trustedDer(clientOptions.cacerts ?? []),
           authorized: authorizationError === undefined,
           ...(authorizationError === undefined ? {} : { authorizationError }),
         });

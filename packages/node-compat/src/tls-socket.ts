@@ -13,6 +13,8 @@ export interface PeerVerdict {
   readonly authorizationError?: string;
   /** Our own chain (DER, leaf first), for getCertificate(). */
   readonly localChain?: readonly Uint8Array[];
+  /** The CAs the peer was verified against, to complete `getPeerCertificate(true)`'s issuer chain. */
+  readonly trusted?: readonly Uint8Array[];
 }
 
 /** Options of the TLSSocket constructor (node's names). */
@@ -71,6 +73,7 @@ export class TLSSocket extends Duplex {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private session: Buffer | undefined;
   private localChain: readonly Uint8Array[] = [];
+  private trusted: readonly Uint8Array[] = [];
   /** The newest send still handing records to the transport; destroy() lets it finish. */
   private lastSend: Promise<unknown> = Promise.resolve();
   private plaintextRead = 0;
@@ -113,6 +116,7 @@ export class TLSSocket extends Duplex {
     this.authorized = verdict.authorized;
     this.authorizationError = verdict.authorizationError;
     this.localChain = verdict.localChain ?? [];
+    this.trusted = verdict.trusted ?? [];
     const info = ssl.connectionInformation();
     this.alpnProtocol = info.alpn ?? false;
     this.servername = info.sniHostname ?? false;
@@ -201,7 +205,7 @@ export class TLSSocket extends Duplex {
   /** The peer's certificate in node's shape; `{}` when it sent none, null before the handshake. */
   getPeerCertificate(detailed = false): NodePeerCertificate | Record<string, never> | null {
     if (this.sslSocket === undefined) return null;
-    return nodeCertificate(this.sslSocket.peerCertificateChain(), detailed) ?? {};
+    return nodeCertificate(this.sslSocket.peerCertificateChain(), detailed, this.trusted) ?? {};
   }
 
   /** Our own certificate in node's shape; `{}` when we sent none. */
