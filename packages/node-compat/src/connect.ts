@@ -3,7 +3,7 @@ import { decodePem, type VerifyFun } from '@sslsocket/pkix';
 import { fromNodeSocket } from '@sslsocket/transport/node';
 import { type ClientOptions, defaultRoots, connect as sslConnect } from 'sslsocket';
 import { nodeError, verifyCode } from './node-errors.js';
-import { alpnList, contextOptions, NodeOptionError, type SecureContextOptions } from './options.js';
+import { alpnList, contextOptions, type SecureContextOptions } from './options.js';
 import { type NodePeerCertificate, nodeCertificate } from './peer-certificate.js';
 import { sessionFromBuffer } from './session-registry.js';
 import { kAttach, kFail, TLSSocket } from './tls-socket.js';
@@ -116,7 +116,6 @@ export function connect(...args: unknown[]): TLSSocket {
     keylog: (line: string) => socket?.emit('keylog', Buffer.from(`${line}\n`)),
     ...(options.sslsocket ?? {}),
   };
-  if (options.pfx !== undefined) throw new NodeOptionError('pfx', 'is not supported by connect() yet');
   const tcp =
     options.socket ??
     net.connect({

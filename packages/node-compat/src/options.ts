@@ -1,4 +1,5 @@
-import type { GroupName, SignatureSchemeName } from '@sslsocket/suites';
+import { parsePkcs12 } from '@sslsocket/pkix';
+import type { GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { CertKeyOptions, ClientOptions, ServerOptions } from 'sslsocket';
 
 /** PEM text or DER bytes, as node:tls takes them. */
@@ -76,6 +77,21 @@ function keyOption(options: SecureContextOptions): { key?: string | Uint8Array; 
   return { key: pemOrDer(entry.pem), ...(passphrase === undefined ? {} : { password: passphrase }) };
 }
 
+/** node's `pfx` (PKCS#12, RFC 7292): the first entry's key and certificates, its password or `passphrase`. */
+function pfxOption(options: SecureContextOptions): { cert: Uint8Array[]; key: PrivateKey } | undefined {
+  const first = list(options.pfx)[0];
+  if (first === undefined) return undefined;
+  const entry = typeof first === 'object' && !(first instanceof Uint8Array) ? first : { buf: first };
+  const passphrase = ('passphrase' in entry ? entry.passphrase : undefined) ?? options.passphrase;
+  const bytes = typeof entry.buf === 'string' ? new TextEncoder().encode(entry.buf) : entry.buf;
+  try {
+    const { privateKey, certificates } = parsePkcs12(bytes, passphrase ?? '');
+    return { cert: [...certificates], key: privateKey };
+  } catch (cause) {
+    throw new NodeOptionError('pfx', `cannot be read: ${(cause as Error).message}`);
+  }
+}
+
 /** OpenSSL / node group spellings to the registry's names (RFC 8446 §4.2.7, RFC 8422 §5.1.1). */
 const CURVE_NAMES: Readonly<Record<string, GroupName>> = {
   x25519: 'x25519',
@@ -148,17 +164,15 @@ function versions(options: SecureContextOptions): ('tlsv1.3' | 'tlsv1.2')[] | un
 
 /** The options both sides share, in sslsocket's names. */
 export function contextOptions(options: SecureContextOptions): Record<string, unknown> {
-  if (options.pfx !== undefined && options.cert === undefined) {
-    throw new NodeOptionError('pfx', 'is not supported yet: pass cert and key (PEM) instead');
-  }
-  const cert = certOption(options.cert);
+  const pfx = pfxOption(options);
+  const cert = pfx?.cert ?? certOption(options.cert);
   const groups = curves(options.ecdhCurve);
   const schemes = sigalgs(options.sigalgs);
   const versionList = versions(options);
   const ca = list(options.ca).map(pemOrDer);
   return {
     ...(cert === undefined ? {} : { cert }),
-    ...keyOption(options),
+    ...(pfx === undefined ? keyOption(options) : { key: pfx.key }),
     ...(ca.length === 0 ? {} : { cacerts: ca }),
     ...(options.ciphers === undefined ? {} : { ciphers: options.ciphers }),
     ...(groups === undefined ? {} : { eccs: groups }),

@@ -30,6 +30,7 @@ export {
 } from './ocsp.js';
 export { decodePem, encodePem, type PemBlock, pemOrDer } from './pem.js';
 export { clearPemCache, PemCache, pemCache } from './pem-cache.js';
+export { type Pkcs12Contents, parsePkcs12 } from './pkcs12.js';
 export type { CrlCheckMode } from './revocation.js';
 export {
   type VerifiedChain,
