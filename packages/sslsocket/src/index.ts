@@ -24,6 +24,19 @@ export {
   TlsAlert,
   versions,
 } from '@sslsocket/suites';
+// The transports that work everywhere, browsers included (node:net ones: '@sslsocket/transport/node').
+export {
+  connectDeno,
+  fromDenoConn,
+  fromWebSocket,
+  fromWebStreams,
+  memoryPair,
+  type Transport,
+  TransportError,
+  type WebSocketLike,
+  type WebStreamPair,
+  webSocketTransport,
+} from '@sslsocket/transport';
 export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslListenSocket } from './api.js';
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
