@@ -5,6 +5,7 @@ import { fromNodeSocket } from '@sslsocket/transport/node';
 import { listenOn, type ServerOptions, type SslListenSocket, type SslSocket } from 'sslsocket';
 import { nodeError, verifyCode } from './node-errors.js';
 import { certKeyOf, pemOrDer, type SecureContextOptions, serverOptions, type TlsServerOptions } from './options.js';
+import { NodeSessionCache } from './session-events.js';
 import { kAttach, kFail, type PeerVerdict, TLSSocket } from './tls-socket.js';
 
 /** node's `tls.createSecureContext()`: the options, kept for `SNICallback` answers and `secureContext`. */
@@ -60,8 +61,13 @@ export class TlsAcceptor {
     this.strict = this.requestCert && options.rejectUnauthorized !== false;
     this.clientRoots = [options.ca ?? []].flat().map((c) => pemOrDer(c as string | Uint8Array));
     const sni = options.SNICallback;
+    const base = serverOptions(options);
     this.sslOptions = {
-      ...serverOptions(options),
+      ...base,
+      // node's newSession / resumeSession events hook the TLS 1.2 session-id cache.
+      ...(base.sessionCache === undefined && base.reuseSessions !== false
+        ? { sessionCache: new NodeSessionCache(server, base.sessionLifetime) }
+        : {}),
       ...(sni === undefined
         ? {}
         : {

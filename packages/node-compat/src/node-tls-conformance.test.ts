@@ -289,4 +289,35 @@ describe("node's test-tls-* cases over the facade", () => {
     client.end(payload);
     expect((await received).length).toBe(payload.length);
   });
+
+  it('test-tls-session-cache: newSession / resumeSession keep TLS 1.2 sessions outside the server', async () => {
+    const store = new Map<string, Buffer>();
+    const events: string[] = [];
+    const external = (server: Server): void => {
+      server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
+        events.push('newSession');
+        store.set(id.toString('hex'), data);
+        done();
+      });
+      server.on('resumeSession', (id: Buffer, callback: (error: Error | null, data: Buffer | null) => void) => {
+        events.push('resumeSession');
+        callback(null, store.get(id.toString('hex')) ?? null);
+      });
+    };
+    const tls12 = { maxVersion: 'TLSv1.2', minVersion: 'TLSv1.2' } as const;
+    // SSL_OP_NO_TICKET, as node's test sets it: resumption by session id only.
+    const noTicket = { secureOptions: 0x4000 };
+    const first = await start(noTicket, (s) => s.end());
+    external(servers[0] as Server);
+    // A second server with its own cache: only the external store links them.
+    const second = await start(noTicket, (s) => s.end());
+    external(servers[1] as Server);
+    const a = await secure({ port: first, ...tls12 });
+    const session = a.getSession() ?? (await once<Buffer>(a, 'session'));
+    await text(a);
+    const b = await secure({ port: second, ...tls12, session });
+    expect(b.isSessionReused()).toBe(true);
+    await text(b);
+    expect(events).toEqual(['newSession', 'resumeSession']);
+  });
 });

@@ -26,7 +26,7 @@ export interface SecureContextOptions {
   readonly sessionTimeout?: number;
   /** 48 bytes, as node takes them (sslsocket uses them as one ticket-sealing secret). */
   readonly ticketKeys?: Uint8Array;
-  /** Accepted for ported code; sslsocket has no SSL_OP flags. */
+  /** OpenSSL SSL_OP_* flags: SSL_OP_NO_TICKET (0x4000) turns session tickets off; others are ignored. */
   readonly secureOptions?: number;
   readonly secureProtocol?: string;
   readonly sessionIdContext?: string;
@@ -142,6 +142,9 @@ function sigalgs(value: string | undefined): SignatureSchemeName[] | undefined {
   });
 }
 
+/** OpenSSL's SSL_OP_NO_TICKET (node: crypto.constants.SSL_OP_NO_TICKET). */
+const SSL_OP_NO_TICKET = 0x4000;
+
 const VERSION_ORDER: readonly TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 /** minVersion / maxVersion as sslsocket's version list (TLS 1.2 and 1.3 only; RFC 8996 retired 1.0/1.1). */
@@ -237,6 +240,8 @@ export function serverOptions(options: TlsServerOptions): ServerOptions {
       ? {}
       : { ticketLifetime: options.sessionTimeout, sessionLifetime: options.sessionTimeout }),
     ...(options.ticketKeys === undefined ? {} : { ticketKeys: [options.ticketKeys] }),
+    // SSL_OP_NO_TICKET: sessions resume by id only (RFC 5246 §7.4.1.2), as node's session cache tests run.
+    ...(((options.secureOptions ?? 0) & SSL_OP_NO_TICKET) !== 0 ? { sessionTickets: 'disabled' as const } : {}),
     handshakeTimeoutMs: options.handshakeTimeout ?? 120_000,
     ...(options.sslsocket ?? {}),
   } as ServerOptions;

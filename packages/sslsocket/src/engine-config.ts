@@ -313,10 +313,12 @@ async function tls12Server(options: Tls12ServerOptions): Promise<Partial<Connect
     ...(options.reuseSessions === false
       ? {}
       : {
-          sessionCache: new ServerSessionCache({
-            ...(options.sessionLifetime === undefined ? {} : { lifetimeSeconds: options.sessionLifetime }),
-            ...(options.sessionCacheServerMax === undefined ? {} : { maxEntries: options.sessionCacheServerMax }),
-          }),
+          sessionCache:
+            options.sessionCache ??
+            new ServerSessionCache({
+              ...(options.sessionLifetime === undefined ? {} : { lifetimeSeconds: options.sessionLifetime }),
+              ...(options.sessionCacheServerMax === undefined ? {} : { maxEntries: options.sessionCacheServerMax }),
+            }),
         }),
     ...(policy === undefined
       ? {}

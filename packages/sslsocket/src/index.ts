@@ -10,6 +10,8 @@
  *
  * @module
  */
+
+export { type ServerSession12, ServerSessionCache } from '@sslsocket/handshake';
 export { generateCaChain, generateSelfSigned, parseCertificate, verifyChain } from '@sslsocket/pkix';
 export {
   appendCipherSuites,
