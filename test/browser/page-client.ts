@@ -1,6 +1,5 @@
 // Runs in the browser: a TLS 1.3 client from `sslsocket` over a WebSocket to the local bridge.
-import { fromWebSocket } from '@sslsocket/transport';
-import { connect } from 'sslsocket';
+import { connect, fromWebSocket } from 'sslsocket';
 
 interface PageParameters {
   readonly bridge: string;

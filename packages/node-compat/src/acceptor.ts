@@ -5,6 +5,7 @@ import { fromNodeSocket } from '@sslsocket/transport/node';
 import { listenOn, type ServerOptions, type SslListenSocket, type SslSocket } from 'sslsocket';
 import { nodeError, verifyCode } from './node-errors.js';
 import { certKeyOf, pemOrDer, type SecureContextOptions, serverOptions, type TlsServerOptions } from './options.js';
+import { NodeSessionCache } from './session-events.js';
 import { kAttach, kFail, type PeerVerdict, TLSSocket } from './tls-socket.js';
 
 /** node's `tls.createSecureContext()`: the options, kept for `SNICallback` answers and `secureContext`. */
@@ -60,8 +61,13 @@ export class TlsAcceptor {
     this.strict = this.requestCert && options.rejectUnauthorized !== false;
     this.clientRoots = [options.ca ?? []].flat().map((c) => pemOrDer(c as string | Uint8Array));
     const sni = options.SNICallback;
+    const base = serverOptions(options);
     this.sslOptions = {
-      ...serverOptions(options),
+      ...base,
+      // node's newSession / resumeSession events hook the TLS 1.2 session-id cache.
+      ...(base.sessionCache === undefined && base.reuseSessions !== false
+        ? { sessionCache: new NodeSessionCache(server, base.sessionLifetime) }
+        : {}),
       ...(sni === undefined
         ? {}
         : {
@@ -69,7 +75,8 @@ export class TlsAcceptor {
               new Promise((resolve, reject) => {
                 sni(name ?? '', (error, context) => {
                   if (error !== null && error !== undefined) reject(error);
-                  else resolve(context instanceof SecureContext ? certKeyOf(context.options) : undefined);
+                  // No context: the server's own certificate, as node falls back to its default context.
+                  else resolve(certKeyOf(context instanceof SecureContext ? context.options : options));
                 });
               }),
           }),

@@ -1,10 +1,9 @@
 import * as net from 'node:net';
-import { rootCertificates } from 'node:tls';
-import type { VerifyFun } from '@sslsocket/pkix';
+import { decodePem, type VerifyFun } from '@sslsocket/pkix';
 import { fromNodeSocket } from '@sslsocket/transport/node';
-import { type ClientOptions, connect as sslConnect } from 'sslsocket';
+import { type ClientOptions, defaultRoots, connect as sslConnect } from 'sslsocket';
 import { nodeError, verifyCode } from './node-errors.js';
-import { alpnList, contextOptions, NodeOptionError, type SecureContextOptions } from './options.js';
+import { alpnList, contextOptions, type SecureContextOptions } from './options.js';
 import { type NodePeerCertificate, nodeCertificate } from './peer-certificate.js';
 import { sessionFromBuffer } from './session-registry.js';
 import { kAttach, kFail, TLSSocket } from './tls-socket.js';
@@ -38,12 +37,15 @@ export interface ConnectionOptions extends SecureContextOptions {
   readonly sslsocket?: ClientOptions;
 }
 
-let defaultRoots: string[] | undefined;
-
-/** Node's bundled Mozilla roots, as `tls.connect` trusts them when no `ca` is given. */
-function nodeRoots(): string[] {
-  defaultRoots ??= [...rootCertificates];
-  return defaultRoots;
+/** DER of the trusted CAs (PEM text may hold several). */
+function trustedDer(cacerts: readonly (string | Uint8Array)[]): Uint8Array[] {
+  return cacerts.flatMap((entry) =>
+    typeof entry === 'string'
+      ? decodePem(entry)
+          .filter((block) => block.label === 'CERTIFICATE')
+          .map((block) => block.der)
+      : [entry],
+  );
 }
 
 type ConnectArgs =
@@ -102,7 +104,8 @@ export function connect(...args: unknown[]): TLSSocket {
   let socket: TLSSocket | undefined;
   const clientOptions: ClientOptions = {
     ...base,
-    cacerts: (base.cacerts as ClientOptions['cacerts']) ?? nodeRoots(),
+    // No ca: node's bundled Mozilla roots (sslsocket's default store is the same list).
+    cacerts: (base.cacerts as ClientOptions['cacerts']) ?? defaultRoots(),
     verify: 'verify_peer',
     verifyFun,
     ...(net.isIP(identity) !== 0 ? {} : { serverNameIndication: identity }),
@@ -113,7 +116,6 @@ export function connect(...args: unknown[]): TLSSocket {
     keylog: (line: string) => socket?.emit('keylog', Buffer.from(`${line}\n`)),
     ...(options.sslsocket ?? {}),
   };
-  if (options.pfx !== undefined) throw new NodeOptionError('pfx', 'is not supported by connect() yet');
   const tcp =
     options.socket ??
     net.connect({
@@ -152,6 +154,7 @@ export function connect(...args: unknown[]): TLSSocket {
           }
         }
         tls[kAttach](ssl, {
+          trusted: trustedDer(clientOptions.cacerts ?? []),
           authorized: authorizationError === undefined,
           ...(authorizationError === undefined ? {} : { authorizationError }),
         });

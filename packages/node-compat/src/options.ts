@@ -1,4 +1,5 @@
-import type { GroupName, SignatureSchemeName } from '@sslsocket/suites';
+import { parsePkcs12 } from '@sslsocket/pkix';
+import type { GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { CertKeyOptions, ClientOptions, ServerOptions } from 'sslsocket';
 
 /** PEM text or DER bytes, as node:tls takes them. */
@@ -25,7 +26,7 @@ export interface SecureContextOptions {
   readonly sessionTimeout?: number;
   /** 48 bytes, as node takes them (sslsocket uses them as one ticket-sealing secret). */
   readonly ticketKeys?: Uint8Array;
-  /** Accepted for ported code; sslsocket has no SSL_OP flags. */
+  /** OpenSSL SSL_OP_* flags: SSL_OP_NO_TICKET (0x4000) turns session tickets off; others are ignored. */
   readonly secureOptions?: number;
   readonly secureProtocol?: string;
   readonly sessionIdContext?: string;
@@ -74,6 +75,21 @@ function keyOption(options: SecureContextOptions): { key?: string | Uint8Array; 
   const entry = typeof first === 'object' && !(first instanceof Uint8Array) ? first : { pem: first };
   const passphrase = ('passphrase' in entry ? entry.passphrase : undefined) ?? options.passphrase;
   return { key: pemOrDer(entry.pem), ...(passphrase === undefined ? {} : { password: passphrase }) };
+}
+
+/** node's `pfx` (PKCS#12, RFC 7292): the first entry's key and certificates, its password or `passphrase`. */
+function pfxOption(options: SecureContextOptions): { cert: Uint8Array[]; key: PrivateKey } | undefined {
+  const first = list(options.pfx)[0];
+  if (first === undefined) return undefined;
+  const entry = typeof first === 'object' && !(first instanceof Uint8Array) ? first : { buf: first };
+  const passphrase = ('passphrase' in entry ? entry.passphrase : undefined) ?? options.passphrase;
+  const bytes = typeof entry.buf === 'string' ? new TextEncoder().encode(entry.buf) : entry.buf;
+  try {
+    const { privateKey, certificates } = parsePkcs12(bytes, passphrase ?? '');
+    return { cert: [...certificates], key: privateKey };
+  } catch (cause) {
+    throw new NodeOptionError('pfx', `cannot be read: ${(cause as Error).message}`);
+  }
 }
 
 /** OpenSSL / node group spellings to the registry's names (RFC 8446 §4.2.7, RFC 8422 §5.1.1). */
@@ -126,6 +142,9 @@ function sigalgs(value: string | undefined): SignatureSchemeName[] | undefined {
   });
 }
 
+/** OpenSSL's SSL_OP_NO_TICKET (node: crypto.constants.SSL_OP_NO_TICKET). */
+const SSL_OP_NO_TICKET = 0x4000;
+
 const VERSION_ORDER: readonly TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 /** minVersion / maxVersion as sslsocket's version list (TLS 1.2 and 1.3 only; RFC 8996 retired 1.0/1.1). */
@@ -148,17 +167,15 @@ function versions(options: SecureContextOptions): ('tlsv1.3' | 'tlsv1.2')[] | un
 
 /** The options both sides share, in sslsocket's names. */
 export function contextOptions(options: SecureContextOptions): Record<string, unknown> {
-  if (options.pfx !== undefined && options.cert === undefined) {
-    throw new NodeOptionError('pfx', 'is not supported yet: pass cert and key (PEM) instead');
-  }
-  const cert = certOption(options.cert);
+  const pfx = pfxOption(options);
+  const cert = pfx?.cert ?? certOption(options.cert);
   const groups = curves(options.ecdhCurve);
   const schemes = sigalgs(options.sigalgs);
   const versionList = versions(options);
   const ca = list(options.ca).map(pemOrDer);
   return {
     ...(cert === undefined ? {} : { cert }),
-    ...keyOption(options),
+    ...(pfx === undefined ? keyOption(options) : { key: pfx.key }),
     ...(ca.length === 0 ? {} : { cacerts: ca }),
     ...(options.ciphers === undefined ? {} : { ciphers: options.ciphers }),
     ...(groups === undefined ? {} : { eccs: groups }),
@@ -223,6 +240,8 @@ export function serverOptions(options: TlsServerOptions): ServerOptions {
       ? {}
       : { ticketLifetime: options.sessionTimeout, sessionLifetime: options.sessionTimeout }),
     ...(options.ticketKeys === undefined ? {} : { ticketKeys: [options.ticketKeys] }),
+    // SSL_OP_NO_TICKET: sessions resume by id only (RFC 5246 §7.4.1.2), as node's session cache tests run.
+    ...(((options.secureOptions ?? 0) & SSL_OP_NO_TICKET) !== 0 ? { sessionTickets: 'disabled' as const } : {}),
     handshakeTimeoutMs: options.handshakeTimeout ?? 120_000,
     ...(options.sslsocket ?? {}),
   } as ServerOptions;

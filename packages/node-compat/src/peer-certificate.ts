@@ -112,25 +112,42 @@ function describe(der: Uint8Array): NodePeerCertificate {
   };
 }
 
+/** Whether `issuer` issued `subject` (names and signature, as node's X509Certificate.checkIssued does). */
+function issued(issuer: X509Certificate, subject: X509Certificate): boolean {
+  return subject.checkIssued(issuer) && subject.verify(issuer.publicKey);
+}
+
 /**
  * Node's certificate object for a chain (leaf first). With `detailed`, each certificate links its
- * issuer through `issuerCertificate`, the last self-issued one to itself (node does the same).
+ * issuer through `issuerCertificate`: the chain as sent, completed from `trusted` (the CAs the
+ * peer was verified against) up to a self-issued root, which points at itself, as node's does.
  *
  * @example
- * nodeCertificate([leafDer, caDer], true).issuerCertificate?.subject.CN;
+ * nodeCertificate([leafDer], true, [caDer]).issuerCertificate?.subject.CN;
  */
-export function nodeCertificate(chain: readonly Uint8Array[], detailed: boolean): NodePeerCertificate | undefined {
+export function nodeCertificate(
+  chain: readonly Uint8Array[],
+  detailed: boolean,
+  trusted: readonly Uint8Array[] = [],
+): NodePeerCertificate | undefined {
   const leaf = chain[0];
   if (leaf === undefined) return undefined;
   const first = describe(leaf);
   if (!detailed) return first;
   let current = first;
-  for (const der of chain.slice(1)) {
+  let currentX509 = new X509Certificate(leaf);
+  const link = (der: Uint8Array, x509: X509Certificate): void => {
     const next = describe(der);
     current.issuerCertificate = next;
     current = next;
+    currentX509 = x509;
+  };
+  for (const der of chain.slice(1)) link(der, new X509Certificate(der));
+  for (let depth = 0; depth < 10 && !issued(currentX509, currentX509); depth++) {
+    const found = trusted.map((der) => new X509Certificate(der)).find((ca) => issued(ca, currentX509));
+    if (found === undefined) return first;
+    link(found.raw, found);
   }
-  if (new X509Certificate(current.raw).checkIssued(new X509Certificate(current.raw)))
-    current.issuerCertificate = current;
+  if (issued(currentX509, currentX509)) current.issuerCertificate = current;
   return first;
 }

@@ -13,6 +13,8 @@ export interface PeerVerdict {
   readonly authorizationError?: string;
   /** Our own chain (DER, leaf first), for getCertificate(). */
   readonly localChain?: readonly Uint8Array[];
+  /** The CAs the peer was verified against, to complete `getPeerCertificate(true)`'s issuer chain. */
+  readonly trusted?: readonly Uint8Array[];
 }
 
 /** Options of the TLSSocket constructor (node's names). */
@@ -29,16 +31,6 @@ export const kAttach: unique symbol = Symbol('sslsocket.attach');
 export const kFail: unique symbol = Symbol('sslsocket.fail');
 
 const toBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.length);
-
-/**
- * The peer's chain as received. SslSocket exposes only the leaf (`peercert()`), and node's
- * `getPeerCertificate(true)` needs the issuers too.
- */
-function peerChain(ssl: SslSocket): readonly Uint8Array[] {
-  const parameters = (ssl as unknown as { parameters?: { peerCertificates?: readonly Uint8Array[] } }).parameters;
-  const leaf = ssl.peercert();
-  return parameters?.peerCertificates ?? (leaf === undefined ? [] : [leaf]);
-}
 
 /**
  * node's `tls.TLSSocket` over sslsocket: a `stream.Duplex` carrying the plaintext, with node's
@@ -81,6 +73,7 @@ export class TLSSocket extends Duplex {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private session: Buffer | undefined;
   private localChain: readonly Uint8Array[] = [];
+  private trusted: readonly Uint8Array[] = [];
   /** The newest send still handing records to the transport; destroy() lets it finish. */
   private lastSend: Promise<unknown> = Promise.resolve();
   private plaintextRead = 0;
@@ -123,6 +116,7 @@ export class TLSSocket extends Duplex {
     this.authorized = verdict.authorized;
     this.authorizationError = verdict.authorizationError;
     this.localChain = verdict.localChain ?? [];
+    this.trusted = verdict.trusted ?? [];
     const info = ssl.connectionInformation();
     this.alpnProtocol = info.alpn ?? false;
     this.servername = info.sniHostname ?? false;
@@ -211,7 +205,7 @@ export class TLSSocket extends Duplex {
   /** The peer's certificate in node's shape; `{}` when it sent none, null before the handshake. */
   getPeerCertificate(detailed = false): NodePeerCertificate | Record<string, never> | null {
     if (this.sslSocket === undefined) return null;
-    return nodeCertificate(peerChain(this.sslSocket), detailed) ?? {};
+    return nodeCertificate(this.sslSocket.peerCertificateChain(), detailed, this.trusted) ?? {};
   }
 
   /** Our own certificate in node's shape; `{}` when we sent none. */

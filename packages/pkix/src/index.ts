@@ -7,6 +7,7 @@ export { type CertificateExtension, type ParsedCertificate, parseCertificate } f
 export type { VerificationProfile } from './certificate-profile.js';
 export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type RevokedEntry } from './crl.js';
 export { CrlDirectoryStore } from './crl-directory.js';
+export { children as derChildren, readTlv, type Tlv } from './der.js';
 export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
 export { isValidDnsName, wildcardCoversPublicSuffix } from './dns-name.js';
 export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';
@@ -29,6 +30,7 @@ export {
 } from './ocsp.js';
 export { decodePem, encodePem, type PemBlock, pemOrDer } from './pem.js';
 export { clearPemCache, PemCache, pemCache } from './pem-cache.js';
+export { type Pkcs12Contents, parsePkcs12 } from './pkcs12.js';
 export type { CrlCheckMode } from './revocation.js';
 export {
   type VerifiedChain,

@@ -4,6 +4,7 @@ import type { PrivateKey, PublicKey } from '@sslsocket/suites';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PemError } from './errors.js';
+import { decryptLegacyPem } from './legacy-pem-encryption.js';
 import { CURVES, OID } from './oids.js';
 import { decodePem } from './pem.js';
 import { decryptPkcs8 } from './pkcs8-encryption.js';
@@ -140,11 +141,9 @@ export function parsePrivateKey(input: string | Uint8Array, password?: string): 
         if (password === undefined) throw new PemError('the private key is encrypted: a password is needed');
         return fromPkcs8(decryptPkcs8(block.der, password));
       case 'RSA PRIVATE KEY':
-        if (block.headers['Proc-Type'] !== undefined)
-          throw new PemError('legacy PEM encryption is not supported; use PKCS#8');
-        return rsaPrivate('rsa', block.der);
+        return rsaPrivate('rsa', decryptLegacyPem(block, password));
       case 'EC PRIVATE KEY':
-        return ecPrivate(block.der, undefined);
+        return ecPrivate(decryptLegacyPem(block, password), undefined);
       default:
         break;
     }

@@ -9,6 +9,7 @@ import type { Transport, TransportAddress, TransportListener } from '@sslsocket/
 import { connectTcp, listenTcp } from '#platform';
 import { clientEngineConfig, type PeerAuthSink, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
+import { type ServeOptions, type Serving, serve } from './serve.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
 import { SslSocket } from './ssl-socket.js';
@@ -199,6 +200,18 @@ export class SslListenSocket {
       ...(shared.earlyDataReplay === undefined ? {} : { earlyDataReplay: shared.earlyDataReplay }),
     };
     return serverHandshake(transport, config, options);
+  }
+
+  /**
+   * Serves every connection: handshakes run concurrently (a plain-HTTP or silent client cannot
+   * stall or stop the others), established sockets go to `handler`, failures to `onError`. See
+   * {@link serve}; the loop ends when this listener is closed.
+   *
+   * @example
+   * server.serve(async (socket) => { for await (const chunk of socket) await socket.send(chunk); });
+   */
+  serve(handler: (socket: SslSocket) => unknown, options?: ServeOptions): Serving {
+    return serve(this, handler, options);
   }
 
   close(): Promise<void> {

@@ -27,9 +27,12 @@ import {
 } from '@sslsocket/suites';
 import { defaultProvider } from '#default-provider';
 import { readBinaryFile, readTextFile } from '#platform';
+import { describeKey, keyMatchesCertificate } from './key-match.js';
+import { combinedKeylog } from './keylog-file.js';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
+import { defaultRoots, hasDefaultRoots, rootsFor } from './trust-store.js';
 import { OptionError } from './validate-options.js';
 
 const TLS13_DEFAULT_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
@@ -99,6 +102,17 @@ async function loadCertKey(options: CertKeyOptions, label: string): Promise<Cert
   } catch (cause) {
     throw new OptionError(`${label}key`, (cause as Error).message);
   }
+  // Refuse a key that is not the certificate's now, naming both sources, rather than fail every
+  // handshake later with decrypt_error (RFC 8446 §4.4.3: CertificateVerify is made with it).
+  const leafKey = parseCertificate(chain[0] as Uint8Array).publicKey;
+  if (!keyMatchesCertificate(privateKey, leafKey)) {
+    const keyName = options.key !== undefined ? `the ${label}key option` : `${options.keyfile}`;
+    const certName = options.cert !== undefined ? `the ${label}cert option` : `${options.certfile}`;
+    throw new OptionError(
+      `${label}key`,
+      `the key in ${keyName} (${describeKey(privateKey)}) does not belong to the certificate in ${certName} (${describeKey(leafKey)})`,
+    );
+  }
   return { certificateChain: chain, privateKey };
 }
 
@@ -137,7 +151,7 @@ export interface PeerAuthSink {
 /** The verification hook the engine calls with the peer's chain. */
 function verifier(
   options: CommonOptions & { ocspStapling?: boolean; ocspCheck?: 'staple' | 'best_effort' | false },
-  roots: Uint8Array[],
+  roots: readonly Uint8Array[],
   provider: CryptoProvider,
   hostname: string | undefined,
   purpose: 'sslserver' | 'sslclient',
@@ -153,7 +167,8 @@ function verifier(
     if (ctx.ocspResponse !== undefined) sink.ocspResponse = ctx.ocspResponse;
     const isIp = hostname !== undefined && (/^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.includes(':'));
     const result = await verifyChain(chain, {
-      roots,
+      // A large store (the default one) is narrowed to the roots that can anchor this chain.
+      roots: roots.length > 16 ? rootsFor(chain, roots) : roots,
       provider,
       purpose,
       ...(hostname === undefined ? {} : isIp ? { ip: hostname } : { hostname }),
@@ -197,6 +212,8 @@ function commonConfig(
   provider: CryptoProvider,
 ): Partial<ConnectionConfig> {
   const suites = suitesFrom(options.ciphers);
+  // keepSecrets needs the engine's keylog events; SSLKEYLOGFILE adds a file writer.
+  const keylog = combinedKeylog(options.keylog, options.keepSecrets === true);
   return {
     ...tls12Common(options),
     provider,
@@ -205,11 +222,7 @@ function commonConfig(
     ...(options.eccs === undefined ? {} : { groups: options.eccs }),
     ...(options.signatureAlgs === undefined ? {} : { signatureAlgs: signatureAlgsToEngine(options.signatureAlgs) }),
     ...(options.signatureAlgsCert === undefined ? {} : { signatureAlgsCert: options.signatureAlgsCert }),
-    ...(options.keylog !== undefined
-      ? { keylog: options.keylog }
-      : options.keepSecrets === true
-        ? { keylog: () => undefined }
-        : {}),
+    ...(keylog === undefined ? {} : { keylog }),
     ...(options.maxHandshakeSize === undefined ? {} : { maxHandshakeSize: options.maxHandshakeSize }),
     ...(options.recordSizeLimit === undefined ? {} : { recordSizeLimit: options.recordSizeLimit }),
     ...(options.handshake === 'hello' ? { handshake: 'hello' } : {}),
@@ -243,8 +256,13 @@ export async function clientEngineConfig(
   const serverName = sni === 'disable' ? undefined : sni;
   const certified = await loadCertKey(options, '');
   const psk = await externalPsk(options);
-  if (options.verify === undefined && roots.length === 0 && options.verifyFun === undefined) {
-    throw new OptionError('verify', "verify_peer needs cacerts or cacertfile (or set verify: 'verify_none')");
+  // verify_peer (the default) without cacerts: the runtime's roots (OTP 25+ cacerts_get()).
+  const useDefault = options.verify !== 'verify_none' && roots.length === 0 && options.verifyFun === undefined;
+  if (useDefault && !hasDefaultRoots()) {
+    throw new OptionError(
+      'verify',
+      "verify_peer needs cacerts or cacertfile here: this runtime has no bundled roots (or set verify: 'verify_none')",
+    );
   }
   const config: ConnectionConfig = {
     ...commonConfig(options, provider),
@@ -253,7 +271,7 @@ export async function clientEngineConfig(
       serverName === undefined || /^\d+\.\d+\.\d+\.\d+$/.test(serverName) || serverName.includes(':')
         ? false
         : serverName,
-    verifyCertificate: verifier(options, roots, provider, serverName, 'sslserver', sink),
+    verifyCertificate: verifier(options, useDefault ? defaultRoots() : roots, provider, serverName, 'sslserver', sink),
     ...(options.alpnAdvertisedProtocols === undefined ? {} : { alpn: options.alpnAdvertisedProtocols }),
     ...(certified === undefined
       ? {}
@@ -295,10 +313,12 @@ async function tls12Server(options: Tls12ServerOptions): Promise<Partial<Connect
     ...(options.reuseSessions === false
       ? {}
       : {
-          sessionCache: new ServerSessionCache({
-            ...(options.sessionLifetime === undefined ? {} : { lifetimeSeconds: options.sessionLifetime }),
-            ...(options.sessionCacheServerMax === undefined ? {} : { maxEntries: options.sessionCacheServerMax }),
-          }),
+          sessionCache:
+            options.sessionCache ??
+            new ServerSessionCache({
+              ...(options.sessionLifetime === undefined ? {} : { lifetimeSeconds: options.sessionLifetime }),
+              ...(options.sessionCacheServerMax === undefined ? {} : { maxEntries: options.sessionCacheServerMax }),
+            }),
         }),
     ...(policy === undefined
       ? {}

@@ -10,6 +10,8 @@
  *
  * @module
  */
+
+export { type ServerSession12, ServerSessionCache } from '@sslsocket/handshake';
 export { generateCaChain, generateSelfSigned, parseCertificate, verifyChain } from '@sslsocket/pkix';
 export {
   appendCipherSuites,
@@ -24,12 +26,26 @@ export {
   TlsAlert,
   versions,
 } from '@sslsocket/suites';
+// The transports that work everywhere, browsers included (node:net ones: '@sslsocket/transport/node').
+export {
+  connectDeno,
+  fromDenoConn,
+  fromWebSocket,
+  fromWebStreams,
+  memoryPair,
+  type Transport,
+  TransportError,
+  type WebSocketLike,
+  type WebStreamPair,
+  webSocketTransport,
+} from '@sslsocket/transport';
 export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslListenSocket } from './api.js';
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
 export { listenOn } from './listen-on.js';
 export { DEFAULT_MAX_PACKET, type PacketMode } from './packet-framing.js';
+export { type ServableListener, type ServeOptions, type Serving, serve } from './serve.js';
 export { clearSessions } from './session-store.js';
 export { signatureAlgsToEngine } from './signature-algs.js';
 export type * from './socket-options.js';
@@ -43,6 +59,7 @@ export {
   type SslSocketEvents,
 } from './ssl-socket.js';
 export type * from './tls12-options.js';
+export { defaultRoots } from './trust-store.js';
 export {
   OptionError,
   validateClientOptions,

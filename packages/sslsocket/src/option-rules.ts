@@ -180,6 +180,10 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
   reuseSession: fn,
   sessionLifetime: integer(0),
   sessionCacheServerMax: integer(0),
+  sessionCache: (v) =>
+    isObject(v) && typeof v.get === 'function' && typeof v.put === 'function'
+      ? undefined
+      : 'must be a ServerSessionCache',
   earlyData: oneOf('enabled', 'disabled'),
   maxEarlyDataSize: integer(0, 2 ** 32 - 1),
   ocspResponse: (v) =>

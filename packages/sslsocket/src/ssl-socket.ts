@@ -228,6 +228,11 @@ export class SslSocket extends SocketPump {
     return (this.peerChain ?? handshake)[0];
   }
 
+  /** The peer's certificate chain as it sent it (DER, leaf first); empty when it sent none. */
+  peerCertificateChain(): readonly Uint8Array[] {
+    return this.requireParameters().peerCertificates;
+  }
+
   /** The peer's leaf, parsed. */
   peerCertificate(): ParsedCertificate | undefined {
     const der = this.peercert();

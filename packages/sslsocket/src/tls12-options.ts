@@ -3,6 +3,7 @@
  * so the TLS 1.3 options read on their own; `ClientOptions` / `ServerOptions` include these.
  * @module
  */
+import type { ServerSessionCache } from '@sslsocket/handshake';
 
 /** Erlang `user_lookup_fun`: the PSK for an identity (server) or a server hint (client). */
 export type UserLookupFun = (identityOrHint: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
@@ -56,4 +57,10 @@ export interface Tls12ServerOptions extends Tls12CommonOptions {
   readonly sessionLifetime?: number;
   /** Largest number of cached sessions (Erlang `session_cache_server_max`, default 1000). */
   readonly sessionCacheServerMax?: number;
+  /**
+   * The session-id cache to use instead of a fresh one per listener: one shared by several
+   * listeners, or a subclass that also stores sessions elsewhere (node-compat's newSession /
+   * resumeSession events). `sessionLifetime` and `sessionCacheServerMax` are then its own.
+   */
+  readonly sessionCache?: ServerSessionCache;
 }

@@ -1,7 +1,9 @@
 import { editDistance } from './edit-distance.js';
+import { nodeOptionHint } from './node-option-hints.js';
 import { type Check, isObject } from './option-checks.js';
 import { CERT_KEY_RULES, CLIENT_RULES, COMMON_RULES, SERVER_RULES } from './option-rules.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
+import { hasDefaultRoots } from './trust-store.js';
 
 /** A rejected option, named. */
 export class OptionError extends Error {
@@ -19,6 +21,8 @@ function unknownReason(key: string, rules: Readonly<Record<string, Check>>, side
   const known = Object.keys(rules);
   const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   if (camel !== key && known.includes(camel)) return `unknown ${side} option (options are camelCased: use ${camel})`;
+  const node = nodeOptionHint(key, side);
+  if (node !== undefined) return `unknown ${side} option: node:tls's ${key} is ${node} here`;
   const other = side === 'client' ? SERVER_RULES : CLIENT_RULES;
   if (Object.hasOwn(other, key)) return `is a ${side === 'client' ? 'server' : 'client'} option, not a ${side} one`;
   const distance = (name: string) => editDistance(key.toLowerCase(), name.toLowerCase());
@@ -66,10 +70,11 @@ export function validateClientOptions(options: ClientOptions): ClientOptions {
   checkObject(options);
   checkEach(options, CLIENT_RULES, 'client');
   checkCertKeyPair(options, '');
-  if ((options.verify ?? 'verify_peer') === 'verify_peer' && !hasRoots(options)) {
+  // Without cacerts a client trusts the runtime's roots (trust-store.ts), where it has some.
+  if ((options.verify ?? 'verify_peer') === 'verify_peer' && !hasRoots(options) && !hasDefaultRoots()) {
     throw new OptionError(
       'verify',
-      "verify_peer needs cacerts, cacertfile or verifyFun (or set verify: 'verify_none')",
+      "verify_peer needs cacerts, cacertfile or verifyFun: this runtime has no bundled roots (or set verify: 'verify_none')",
     );
   }
   // Erlang psk_identity: "the matching secret is found by calling user_lookup_fun".
