@@ -301,6 +301,8 @@ export class ConnectionCore {
   /** Handles one record; returns the next state when a warning alert changes it. */
   private handleRecord(record: InboundRecord): HandshakeState | undefined {
     const { contentType: type, fragment, protected: isProtected } = record;
+    // The provider opened this record into a fresh array (AeadKey.openDetached): keep it, no copy.
+    const detached = record.detached === true;
     // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
     if (type !== ContentType.handshake) this.record.checkNotInterleaved();
     switch (type) {
@@ -316,7 +318,7 @@ export class ConnectionCore {
           }
           this.state.onApplicationData?.();
         }
-        if (fragment.length > 0) this.emit({ type: 'data', data: fragment.slice() });
+        if (fragment.length > 0) this.emit({ type: 'data', data: detached ? fragment : fragment.slice() });
         return;
       }
       case ContentType.alert:

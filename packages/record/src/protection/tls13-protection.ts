@@ -161,21 +161,32 @@ export class Tls13Protection implements RecordProtection {
     const sequence = this.counter.take();
     const aad = this.aad;
     writeHeader(aad, 0, contentType, version, length);
-    const result = this.key.open(this.nonceFor(sequence), aad, buffer, offset, length);
-    if (isPromiseLike(result)) return result.then((ok) => this.finishOpen(ok, buffer, offset, length));
-    return this.finishOpen(result, buffer, offset, length);
+    const nonce = this.nonceFor(sequence);
+    // A provider that decrypts into a fresh array anyway hands it over: no copy back, no copy later.
+    const detached = this.key.openDetached?.(nonce, aad, buffer, offset, length);
+    if (detached !== undefined) {
+      if (isPromiseLike(detached)) return detached.then((plain) => this.finishDetached(plain));
+      return this.finishDetached(detached);
+    }
+    const result = this.key.open(nonce, aad, buffer, offset, length);
+    const inner = length - this.key.tagLength;
+    if (isPromiseLike(result)) return result.then((ok) => this.finishOpen(ok, buffer, offset, inner));
+    return this.finishOpen(result, buffer, offset, inner);
   }
 
-  private finishOpen(authentic: boolean, buffer: Uint8Array, offset: number, length: number): OpenedRecord {
+  private finishDetached(plain: Uint8Array | null): OpenedRecord {
+    if (plain === null) throw new TlsAlert('bad_record_mac');
+    return { ...this.finishOpen(true, plain, 0, plain.length), detached: plain };
+  }
+
+  /** `inner`: the TLSInnerPlaintext's length (the opened bytes, tag excluded). */
+  private finishOpen(authentic: boolean, buffer: Uint8Array, offset: number, inner: number): OpenedRecord {
     if (!authentic) throw new TlsAlert('bad_record_mac');
-    const innerEnd = offset + length - this.key.tagLength;
+    const innerEnd = offset + inner;
     // RFC 8446 §5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets", padding
     // included, even when the content alone would fit.
-    if (innerEnd - offset > MAX_PLAINTEXT + 1)
-      throw new TlsAlert(
-        'record_overflow',
-        `inner plaintext of ${innerEnd - offset} bytes exceeds ${MAX_PLAINTEXT + 1}`,
-      );
+    if (inner > MAX_PLAINTEXT + 1)
+      throw new TlsAlert('record_overflow', `inner plaintext of ${inner} bytes exceeds ${MAX_PLAINTEXT + 1}`);
     let end = innerEnd;
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     while (end > offset && buffer[end - 1] === 0) end--;
