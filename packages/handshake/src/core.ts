@@ -151,6 +151,11 @@ export class ConnectionCore {
     return this.record.takeOutput();
   }
 
+  /** True while asynchronous seals are running (never with a synchronous provider). */
+  get sealingInProgress(): boolean {
+    return this.record.sealingInProgress;
+  }
+
   /** Resolves once asynchronous seals are done (a no-op with synchronous providers). */
   settle(): Promise<void> {
     return this.record.settle();
