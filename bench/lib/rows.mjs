@@ -18,10 +18,10 @@ const NATIVE = ['node:tls', 'lemon-tls', 'sslsocket'];
  */
 export function rows(quick) {
   const MiB = 1024 * 1024;
-  const bulkBytes = quick ? 16 * MiB : 128 * MiB;
+  const bulkBytes = quick ? 8 * MiB : 128 * MiB;
   const bulk = (cfg, extra = {}) => ({ cfg, bytes: bulkBytes, writeSize: 256 * 1024, ...extra });
-  const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 40 : 200, seconds: quick ? 1 : 3, ...extra });
-  const ttfb = (cfg, extra = {}) => ({ cfg, count: quick ? 5 : 15, ...extra });
+  const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 20 : 200, seconds: quick ? 0.5 : 3, ...extra });
+  const ttfb = (cfg, extra = {}) => ({ cfg, count: quick ? 3 : 15, ...extra });
   return [
     {
       id: 'bulk-aes',
@@ -161,7 +161,7 @@ export function rows(quick) {
       lowerIsBetter: true,
       task: 'memory',
       fresh: true,
-      args: { cfg: tls13, count: quick ? 200 : 1000 },
+      args: { cfg: tls13, count: quick ? 100 : 500 },
       stacks: NATIVE,
       group: 'memory',
       target: 1,
