@@ -26,6 +26,9 @@ const quick = flag('--quick');
 const rounds = Number(option('--rounds') ?? (quick ? 3 : 5));
 const only = option('--only')?.split(',');
 const nodePath = process.env.BENCH_NODE ?? process.execPath;
+// --baseline DIR: another checkout (built) whose sslsocket runs as one more stack, `sslsocket@baseline`,
+// in every row sslsocket is in: before/after figures from the same interleaved rounds.
+const baseline = option('--baseline');
 const sampleTimeoutMs = quick ? 30_000 : 180_000;
 const started = performance.now();
 
@@ -56,7 +59,7 @@ for (const [name, keyArgs] of [
     { stdio: 'ignore' },
   );
 }
-const env = { ...process.env, BENCH_CERTS: certDir };
+const env = { ...process.env, BENCH_CERTS: certDir, ...(baseline === undefined ? {} : { BENCH_BASELINE: baseline }) };
 
 // ---- stack workers ----
 class Worker {
@@ -150,7 +153,13 @@ function runFresh(stack, task, args) {
 }
 
 // ---- the run ----
-const rows = allRows(quick).filter((row) => only === undefined || only.includes(row.id));
+const rows = allRows(quick)
+  .filter((row) => only === undefined || only.includes(row.id))
+  .map((row) =>
+    baseline !== undefined && row.stacks.includes('sslsocket') && !row.fresh
+      ? { ...row, stacks: [...row.stacks, 'sslsocket@baseline'] }
+      : row,
+  );
 const stacks = [...new Set(rows.flatMap((row) => row.stacks))];
 const workers = new Map(stacks.map((stack) => [stack, new Worker(stack)]));
 const samples = new Map(rows.map((row) => [row.id, Object.fromEntries(row.stacks.map((stack) => [stack, []]))]));
@@ -224,6 +233,10 @@ const results = rows.map((row) => {
     ratios[`${stack} ÷ node:tls`] = summary(pairedRatios(series(stack), series('node:tls'), row.lowerIsBetter));
   }
   ratios['sslsocket ÷ lemon-tls'] = summary(pairedRatios(series('sslsocket'), series('lemon-tls'), row.lowerIsBetter));
+  if (row.stacks.includes('sslsocket@baseline'))
+    ratios['sslsocket ÷ baseline'] = summary(
+      pairedRatios(series('sslsocket'), series('sslsocket@baseline'), row.lowerIsBetter),
+    );
   return { ...row, figures, ratios };
 });
 
@@ -231,7 +244,12 @@ const shownStacks = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto'
   stacks.includes(stack),
 );
 const machine = machineInfo(nodePath);
-const header = ['test', 'unit', ...shownStacks, 'sslsocket ÷ node:tls', 'sslsocket ÷ lemon-tls', 'target'];
+const ratioColumns = [
+  'sslsocket ÷ node:tls',
+  'sslsocket ÷ lemon-tls',
+  ...(baseline === undefined ? [] : ['sslsocket ÷ baseline']),
+];
+const header = ['test', 'unit', ...shownStacks, ...ratioColumns, 'target'];
 const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 for (const row of results) {
   const target = [
@@ -241,7 +259,7 @@ for (const row of results) {
     .filter(Boolean)
     .join(', ');
   table.push(
-    `| ${row.label} | ${row.unit} | ${shownStacks.map((stack) => (row.stacks.includes(stack) ? cell(row.figures[stack]?.summary, row.unit) : '—')).join(' | ')} | ${ratioCell(row.ratios['sslsocket ÷ node:tls'])} | ${ratioCell(row.ratios['sslsocket ÷ lemon-tls'])} | ${target || '—'} |`,
+    `| ${row.label} | ${row.unit} | ${shownStacks.map((stack) => (row.stacks.includes(stack) ? cell(row.figures[stack]?.summary, row.unit) : '—')).join(' | ')} | ${ratioColumns.map((name) => ratioCell(row.ratios[name])).join(' | ')} | ${target || '—'} |`,
   );
 }
 const sizes = quick ? 'quick (smoke) sizes' : 'full sizes';
@@ -260,7 +278,7 @@ for (const line of recordLines) console.log(line);
 const date = new Date().toISOString().slice(0, 10);
 const resultsDir = join(benchDir, 'results');
 mkdirSync(resultsDir, { recursive: true });
-const stem = `${date}-${machine.name}${machine.node.startsWith('v20.') ? '' : `-node${machine.node.split('.')[0].slice(1)}`}${quick ? '-quick' : ''}`;
+const stem = `${date}-${machine.name}${machine.node.startsWith('v20.') ? '' : `-node${machine.node.split('.')[0].slice(1)}`}${baseline === undefined ? '' : '-baseline'}${quick ? '-quick' : ''}`;
 writeFileSync(
   join(resultsDir, `${stem}.json`),
   `${JSON.stringify({ date: new Date().toISOString(), quick, rounds, machine, rows: results.map(({ stacks: _s, ...row }) => row), errors: Object.fromEntries(errors), recordLayer: recordLines }, null, 1)}\n`,

@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodeTls from 'node:tls';
+import { pathToFileURL } from 'node:url';
 
 const certDir = process.env.BENCH_CERTS;
 const certs = {};
@@ -123,8 +124,15 @@ async function lemonStack() {
   }));
 }
 
-async function sslsocketStack(provider) {
-  const { connect, listen } = await import('sslsocket');
+/**
+ * sslsocket as built in this checkout, or (`baseline`) in another one: `--baseline DIR` runs a
+ * second sslsocket stack from DIR's build next to this one, for before/after figures from one run.
+ */
+async function sslsocketStack(provider, baseline) {
+  const { connect, listen } =
+    baseline === undefined
+      ? await import('sslsocket')
+      : await import(pathToFileURL(join(baseline, 'packages/sslsocket/dist/index.js')).href);
   const suite = (cfg) => {
     if (cfg.version === '1.3')
       return cfg.aead === 'AES-128-GCM' ? 'TLS_AES_128_GCM_SHA256' : 'TLS_CHACHA20_POLY1305_SHA256';
@@ -176,7 +184,7 @@ async function sslsocketStack(provider) {
     };
   };
   return {
-    name: provider === 'node' ? 'sslsocket' : `sslsocket/${provider}`,
+    name: `sslsocket${provider === 'node' ? '' : `/${provider}`}${baseline === undefined ? '' : '@baseline'}`,
     async createServer(cfg, onConnection) {
       const { cert, key } = certificate(cfg.cert);
       const listener = await listen(0, { cert, key, ciphers: [suite(cfg)], ...common(cfg) });
@@ -220,6 +228,9 @@ export async function loadStack(name) {
       return sslsocketStack('node');
     case 'sslsocket/webcrypto':
       return sslsocketStack('webcrypto');
+    case 'sslsocket@baseline':
+      if (process.env.BENCH_BASELINE === undefined) throw new Error('sslsocket@baseline needs --baseline DIR');
+      return sslsocketStack('node', process.env.BENCH_BASELINE);
     default:
       throw new Error(`unknown stack ${name}`);
   }
