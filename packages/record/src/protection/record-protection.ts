@@ -16,7 +16,7 @@ export interface OpenedRecord {
    * Set when the plaintext was not left in the opened buffer but in a fresh array the reader's
    * caller may keep (see AeadKey.openDetached); `offset` then counts from its start.
    */
-  readonly detached?: Uint8Array;
+  readonly detached?: Uint8Array | undefined;
 }
 
 /**

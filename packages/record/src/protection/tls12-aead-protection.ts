@@ -147,7 +147,8 @@ export class Tls12AeadProtection implements RecordProtection {
 
 function finishDetached(plain: Uint8Array | null, contentType: number, length: number): OpenedRecord {
   if (plain === null) throw new TlsAlert('bad_record_mac');
-  return { ...finish(true, contentType, 0, length), detached: plain };
+  if (length > MAX_PLAINTEXT) throw new TlsAlert('record_overflow', `plaintext of ${length} bytes`);
+  return { contentType, offset: 0, length, detached: plain };
 }
 
 function finish(authentic: boolean, contentType: number, offset: number, length: number): OpenedRecord {

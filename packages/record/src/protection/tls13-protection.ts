@@ -176,11 +176,20 @@ export class Tls13Protection implements RecordProtection {
 
   private finishDetached(plain: Uint8Array | null): OpenedRecord {
     if (plain === null) throw new TlsAlert('bad_record_mac');
-    return { ...this.finishOpen(true, plain, 0, plain.length), detached: plain };
+    return this.finishOpen(true, plain, 0, plain.length, plain);
   }
 
-  /** `inner`: the TLSInnerPlaintext's length (the opened bytes, tag excluded). */
-  private finishOpen(authentic: boolean, buffer: Uint8Array, offset: number, inner: number): OpenedRecord {
+  /**
+   * `inner`: the TLSInnerPlaintext's length (the opened bytes, tag excluded); `detached`: the
+   * provider's fresh plaintext array when it opened out of place (then `buffer` is that array).
+   */
+  private finishOpen(
+    authentic: boolean,
+    buffer: Uint8Array,
+    offset: number,
+    inner: number,
+    detached?: Uint8Array,
+  ): OpenedRecord {
     if (!authentic) throw new TlsAlert('bad_record_mac');
     const innerEnd = offset + inner;
     // RFC 8446 §5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets", padding
@@ -195,6 +204,8 @@ export class Tls13Protection implements RecordProtection {
     const plaintextLength = end - 1 - offset;
     if (plaintextLength === 0 && innerType !== 23)
       throw new TlsAlert('unexpected_message', 'empty non-application record');
-    return { contentType: innerType, offset, length: plaintextLength, paddedLength: innerEnd - offset - 1 };
+    const paddedLength = innerEnd - offset - 1;
+    // One object shape for both paths (no spread): this runs once per record.
+    return { contentType: innerType, offset, length: plaintextLength, paddedLength, detached };
   }
 }
