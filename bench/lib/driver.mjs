@@ -240,8 +240,8 @@ const results = rows.map((row) => {
   return { ...row, figures, ratios };
 });
 
-const shownStacks = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto'].filter((stack) =>
-  stacks.includes(stack),
+const shownStacks = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto', 'sslsocket@baseline'].filter(
+  (stack) => stacks.includes(stack),
 );
 const machine = machineInfo(nodePath);
 const ratioColumns = [
