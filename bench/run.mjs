@@ -1,5 +1,8 @@
-// `npm run bench [-- NAME...]`: runs bench/NAME.mjs for each name given (all benches when none),
-// each in its own process so one bench's warm-up or GC state never skews another's figures.
+// `npm run bench [-- --quick] [-- --rounds N] [-- --only ROW,...]`: the benchmark of issue #17
+// (lib/driver.mjs): node:tls, lemon-tls and sslsocket side by side, Markdown table, JSON and charts
+// in bench/results/.
+// `npm run bench -- NAME [args]`: one of the single benchmarks bench/NAME.mjs (crypto, pkix, record,
+// socket) in its own process, so one bench's warm-up or GC state never skews another's figures.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,20 +13,15 @@ const available = readdirSync(here)
   .map((file) => file.slice(0, -'.mjs'.length))
   .sort();
 const [first, ...rest] = process.argv.slice(2);
-const requested = first === undefined || first.startsWith('-') ? available : [first];
-const passThrough = first === undefined || first.startsWith('-') ? process.argv.slice(2) : rest;
-
-let failed = 0;
-for (const name of requested) {
-  if (!available.includes(name)) {
-    console.error(`bench: unknown benchmark '${name}' (available: ${available.join(', ')})`);
-    process.exitCode = 2;
-    continue;
-  }
-  console.log(`\n== bench ${name} ==`);
-  const result = spawnSync(process.execPath, ['--expose-gc', `${here}${name}.mjs`, ...passThrough], {
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) failed++;
+const single = first !== undefined && !first.startsWith('-');
+if (single && !available.includes(first)) {
+  console.error(
+    `bench: unknown benchmark '${first}' (available: ${available.join(', ')}, or none for the full driver)`,
+  );
+  process.exit(2);
 }
-if (failed > 0) process.exitCode = 1;
+const script = single ? `${here}${first}.mjs` : `${here}lib/driver.mjs`;
+const result = spawnSync(process.execPath, ['--expose-gc', script, ...(single ? rest : process.argv.slice(2))], {
+  stdio: 'inherit',
+});
+process.exitCode = result.status ?? 1;

@@ -68,6 +68,14 @@ export abstract class Connection {
     return this.core.takeOutput();
   }
 
+  /**
+   * True while records are still being sealed asynchronously (WebCrypto): `takeOutput()` then
+   * returns null until `settle()` resolves. Always false with a synchronous provider.
+   */
+  get sealing(): boolean {
+    return this.core.sealingInProgress;
+  }
+
   /** Waits for asynchronous record sealing (a no-op with synchronous providers). */
   settle(): Promise<void> {
     return this.core.settle();

@@ -175,6 +175,11 @@ export class ConnectionCore {
     return this.record.takeOutput();
   }
 
+  /** True while asynchronous seals are running (never with a synchronous provider). */
+  get sealingInProgress(): boolean {
+    return this.record.sealingInProgress;
+  }
+
   /** Resolves once asynchronous seals are done (a no-op with synchronous providers). */
   settle(): Promise<void> {
     return this.record.settle();
@@ -336,6 +341,8 @@ export class ConnectionCore {
   /** Handles one record; returns the next state when a warning alert changes it. */
   private handleRecord(record: InboundRecord): HandshakeState | undefined {
     const { contentType: type, fragment, protected: isProtected } = record;
+    // The provider opened this record into a fresh array (AeadKey.openDetached): keep it, no copy.
+    const detached = record.detached === true;
     // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
     if (type !== ContentType.handshake) this.record.checkNotInterleaved();
     switch (type) {
@@ -351,7 +358,7 @@ export class ConnectionCore {
           }
           this.state.onApplicationData?.();
         }
-        if (fragment.length > 0) this.emit({ type: 'data', data: fragment.slice() });
+        if (fragment.length > 0) this.emit({ type: 'data', data: detached ? fragment : fragment.slice() });
         return;
       }
       case ContentType.alert:

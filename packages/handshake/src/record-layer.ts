@@ -252,6 +252,14 @@ export class RecordLayer {
     return out;
   }
 
+  /**
+   * True while any record is still being sealed asynchronously, including seals the driver already
+   * took with takeSealing(): takeOutput() then has to wait for settle().
+   */
+  get sealingInProgress(): boolean {
+    return this.sealing.length > 0 || this.writer.sealing;
+  }
+
   /** Seals started since the last call, as one Promise, or undefined when none run. */
   takeSealing(): Promise<unknown> | undefined {
     if (this.sealing.length === 0) return undefined;

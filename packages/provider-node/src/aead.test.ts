@@ -189,3 +189,34 @@ describe('sealTo with a trailer (the record layer passes TLS 1.3 inner type and 
     );
   });
 });
+
+describe('openDetached (the record layer keeps the plaintext array node:crypto returns)', () => {
+  const algorithms: AeadAlgorithm[] = ['AES-128-GCM', 'CHACHA20-POLY1305', 'AES-128-CCM', 'AES-128-CCM-8'];
+  it('returns what open leaves in place, leaves the buffer untouched, and null for any flipped bit', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...algorithms),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(),
+        (algorithm, plain, flip) => {
+          const keyLength = algorithm.startsWith('AES-128') ? 16 : 32;
+          const key = nodeProvider.aead(algorithm, new Uint8Array(keyLength).fill(9));
+          const nonce = new Uint8Array(12).fill(2);
+          const aad = Uint8Array.of(23, 3, 3, 1, 2);
+          const sealed = new Uint8Array(4 + plain.length + key.tagLength);
+          sealed.set(plain, 4);
+          key.seal(nonce, aad, sealed, 4, plain.length);
+          const before = sealed.slice();
+          const opened = key.openDetached?.(nonce, aad, sealed, 4, plain.length + key.tagLength);
+          expect(opened).toEqual(plain);
+          expect(opened).not.toBeInstanceOf(Buffer);
+          expect(sealed).toEqual(before);
+          const bit = flip % ((plain.length + key.tagLength) * 8);
+          sealed[4 + (bit >> 3)] ^= 1 << (bit & 7);
+          expect(key.openDetached?.(nonce, aad, sealed, 4, plain.length + key.tagLength)).toBeNull();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -28,6 +28,7 @@ class NodeAeadKey implements AeadKey {
   readonly #cipher: crypto.CipherCCMTypes;
   readonly #key: crypto.KeyObject | Uint8Array;
   readonly #options: crypto.CipherCCMOptions;
+  readonly #ccm: boolean;
 
   constructor(algorithm: AeadAlgorithm, key: Uint8Array) {
     const params = AEAD_PARAMS[algorithm];
@@ -41,6 +42,7 @@ class NodeAeadKey implements AeadKey {
     // changes to the caller's array cannot alter the key.
     this.#key = cipherTakesKeyObject ? crypto.createSecretKey(key) : new Uint8Array(key);
     this.#options = { authTagLength: params.tagLength };
+    this.#ccm = algorithm.includes('CCM');
   }
 
   seal(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): void {
@@ -62,45 +64,68 @@ class NodeAeadKey implements AeadKey {
     output: Uint8Array,
     outputOffset: number,
   ): void {
-    const length = input.length + (trailer?.length ?? 0);
-    if (trailer !== undefined && trailer.length > 0) {
-      // With a trailer (TLS 1.3's inner content type), placing input || trailer where the record
-      // goes and making one update() there is cheaper than a second update() call and its Buffer,
-      // and CCM takes its whole plaintext in one update() anyway (RFC 3610 §2.2: B_0 holds the length).
+    const trailerLength = trailer?.length ?? 0;
+    const length = input.length + trailerLength;
+    if (trailerLength > 0 && this.#ccm) {
+      // CCM takes its whole plaintext in one update() (RFC 3610 §2.2: B_0 holds the length), so
+      // input || trailer is placed where the record goes and sealed there.
       output.set(input, outputOffset);
-      output.set(trailer, outputOffset + input.length);
+      output.set(trailer as Uint8Array, outputOffset + input.length);
       this.seal(nonce, aad, output, outputOffset, length);
       return;
     }
     checkNonce(nonce);
     const cipher = crypto.createCipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadCipher;
     cipher.setAAD(aad, { plaintextLength: length });
-    // The cipher reads the application data where it lies: its output is the only copy made.
+    // The cipher reads the application data where it lies and its output is the only copy made;
+    // the trailer (TLS 1.3's inner content type, RFC 8446 §5.2) goes through a second, tiny update:
+    // measured cheaper than first copying the 16 KiB input next to it in the output buffer.
+    let at = outputOffset;
     const body = cipher.update(input);
-    output.set(body, outputOffset);
+    output.set(body, at);
+    at += body.length;
+    if (trailerLength > 0) {
+      const tail = cipher.update(trailer as Uint8Array);
+      output.set(tail, at);
+      at += tail.length;
+    }
     const rest = cipher.final();
-    if (rest.length > 0) output.set(rest, outputOffset + body.length);
+    if (rest.length > 0) output.set(rest, at);
     output.set(cipher.getAuthTag(), outputOffset + length);
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): boolean {
+    const plain = this.openDetached(nonce, aad, buffer, offset, length);
+    if (plain === null) return false;
+    buffer.set(plain, offset);
+    return true;
+  }
+
+  openDetached(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+  ): Uint8Array | null {
     checkNonce(nonce);
     const textLength = length - this.tagLength;
-    if (textLength < 0) return false;
+    if (textLength < 0) return null;
     const decipher = crypto.createDecipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadDecipher;
     // CCM needs the tag before any data; setting it first is valid for every mode.
     decipher.setAuthTag(buffer.subarray(offset + textLength, offset + length));
     decipher.setAAD(aad, { plaintextLength: textLength });
-    let plain: Uint8Array;
     try {
-      plain = decipher.update(buffer.subarray(offset, offset + textLength));
-      decipher.final();
+      // update() returns a fresh array: it is the plaintext the caller keeps, no copy back needed.
+      const plain = decipher.update(buffer.subarray(offset, offset + textLength));
+      const rest = decipher.final();
+      const whole = rest.length === 0 ? plain : Buffer.concat([plain, rest]);
+      // A plain Uint8Array view: callers hand it to applications, which expect no Buffer subclass.
+      return new Uint8Array(whole.buffer, whole.byteOffset, whole.length);
     } catch {
-      // Authentication failure: the unverified plaintext never reaches the caller's buffer.
-      return false;
+      // Authentication failure: the unverified plaintext never reaches the caller.
+      return null;
     }
-    buffer.set(plain, offset);
-    return true;
   }
 }
 

@@ -13,6 +13,11 @@ export interface InboundRecord {
   readonly fragment: Uint8Array;
   /** True when the record was protected by the current epoch's keys (false for plaintext records). */
   readonly protected: boolean;
+  /**
+   * True when `fragment` is not a view of the reader's buffer but an array of its own (the provider
+   * decrypted into a fresh array): the caller may keep it without copying.
+   */
+  readonly detached?: boolean;
 }
 
 /** Options for {@link RecordReader}. */
@@ -241,11 +246,13 @@ export class RecordReader {
       const what = size === record.length ? 'plaintext' : 'padded plaintext';
       throw new TlsAlert('record_overflow', `${what} of ${size} bytes exceeds ${this.maxPlaintext}`);
     }
+    const source = record.detached ?? buffer;
     return {
       contentType: record.contentType,
       version,
-      fragment: buffer.subarray(record.offset, record.offset + record.length),
+      fragment: source.subarray(record.offset, record.offset + record.length),
       protected: isProtected,
+      detached: record.detached !== undefined,
     };
   }
 }

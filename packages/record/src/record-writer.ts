@@ -46,6 +46,11 @@ export class RecordWriter {
     this.protection = protection;
   }
 
+  /** True while asynchronous seals are still writing into the output (takeOutput() would throw). */
+  get sealing(): boolean {
+    return this.inFlight.length > 0;
+  }
+
   /** Bytes waiting in the output buffer. */
   get pendingBytes(): number {
     return this.segmentBytes + this.length;

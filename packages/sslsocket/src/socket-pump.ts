@@ -167,8 +167,11 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
           this.onEndOfStream();
           break;
         }
-        await this.connection.receive(chunk);
-        await this.flushOutput();
+        // Synchronous providers open, answer and flush without a Promise per chunk.
+        const received = this.connection.receive(chunk);
+        if (received !== undefined) await received;
+        const flushed = this.flushNow();
+        if (flushed !== undefined) await flushed;
         this.dispatchEvents();
         // Backpressure: stop reading the transport while unread plaintext piles up.
         while (this.failure === undefined && this.mustPause) {
@@ -223,6 +226,25 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     // The peer is gone: release the transport once our own close_notify (if any) has left, as
     // Erlang closes the socket on ssl_closed. Data already received stays readable.
     void this.transport.close().catch(() => undefined);
+  }
+
+  /**
+   * The write path of `send()` and the pump: hands the engine's output (every record sealed since
+   * the last flush, in one buffer) to the transport in one write, at once, when no asynchronous
+   * seal is running, which is always the case with a synchronous provider. Returns a Promise only
+   * when there is something to wait for: asynchronous seals, or the transport's backpressure
+   * (`write()` returned false; the Promise resolves on drain, as with node streams).
+   */
+  protected flushNow(): Promise<void> | undefined {
+    if (this.connection.sealing) return this.flushOutput();
+    try {
+      const output = this.connection.takeOutput();
+      if (output === null || this.transport.write(output)) return undefined;
+      return this.transport.drained().catch((error: unknown) => this.fail(error as Error));
+    } catch (error) {
+      this.fail(error as Error);
+      return undefined;
+    }
   }
 
   /** Sends whatever the engine produced; transport failures end the socket, never escape. */

@@ -24,6 +24,9 @@ import type { ActiveMode } from './socket-options.js';
 import { SocketPump } from './socket-pump.js';
 import { validateSocketOptions } from './validate-options.js';
 
+/** What `send()` returns when nothing is left to wait for: one shared, already-resolved Promise. */
+const SENT: Promise<void> = Promise.resolve();
+
 export type { ConnectionInformation, InformationItem, SecretInformationItem } from './connection-information.js';
 export type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-events.js';
 
@@ -57,14 +60,22 @@ export class SslSocket extends SocketPump {
     return this.inbox.wait(unit, timeoutMs);
   }
 
-  /** Erlang `ssl:send/2`: resolves once the records are handed to the transport (with backpressure). */
-  async send(data: Uint8Array | string): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    if (this.closedLocally) throw new SocketStateError('closed', 'send after close');
-    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    // Erlang {packet, 1 | 2 | 4} puts the length header on every send.
-    this.connection.write(framePacket(this.packetMode, bytes));
-    await this.flushOutput();
+  /**
+   * Erlang `ssl:send/2`: resolves once the records are handed to the transport. With a synchronous
+   * provider the records are sealed and written before `send` returns, and the Promise returned is
+   * an already-resolved one unless the transport pushes back (then it resolves on drain).
+   */
+  send(data: Uint8Array | string): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closedLocally) return Promise.reject(new SocketStateError('closed', 'send after close'));
+    try {
+      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      // Erlang {packet, 1 | 2 | 4} puts the length header on every send.
+      this.connection.write(framePacket(this.packetMode, bytes));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.flushNow() ?? SENT;
   }
 
   /**

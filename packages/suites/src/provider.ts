@@ -156,6 +156,19 @@ export interface AeadKey {
    * buffer content is then unspecified.
    */
   open(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): MaybePromise<boolean>;
+  /**
+   * Optional fast path for the record layer: authenticates and decrypts like `open`, but returns the
+   * `length - tagLength` plaintext bytes in a fresh array the caller owns (null when authentication
+   * fails) and leaves `buffer` as it was. For providers whose cipher produces a new array anyway
+   * (node:crypto's `update()`), this saves copying the plaintext back and the caller's own copy.
+   */
+  openDetached?(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+  ): MaybePromise<Uint8Array | null>;
 }
 
 /** A raw AES-CBC key for TLS 1.2 CBC suites; lengths are whole blocks, no padding is applied. */

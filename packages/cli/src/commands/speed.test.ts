@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandIo } from '../io.js';
 import { formatSpeedTable, runSpeed } from './speed.js';
 import { protectionPair } from './speed-measure.js';
+import { opensslCipherName, parseOpensslSpeed } from './speed-openssl.js';
 
 function capture(): CommandIo & { out: string; err: string } {
   const io = {
@@ -119,5 +120,45 @@ describe('speed building blocks', () => {
     // Numbers are right-aligned under their titles, so each figure ends where its title ends.
     expect(row.length).toBe(header.length);
     expect(row.indexOf('12.3') + 4).toBe(header.indexOf('record MB/s') + 'record MB/s'.length);
+  });
+});
+
+describe('sslsocket speed -compare openssl', () => {
+  it("adds OpenSSL's seal + open rate for the suite's cipher and our ratio to it", async () => {
+    const io = capture();
+    const code = await runSpeed(
+      ['-seconds', '0.2', '-compare', 'openssl', 'TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256'],
+      io,
+      { tty: false },
+    );
+    expect(io.err).not.toMatch(/failed/);
+    expect(code).toBe(0);
+    expect(io.out).toMatch(/^suite\s+.*handshake ms\s+openssl MB\/s\s+record\/openssl$/m);
+    const rows = tableRows(io.out);
+    expect(rows.map((row) => row[0])).toEqual(['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256']);
+    for (const row of rows) {
+      const [record, openssl, ratio] = [row[3], row[6], row[7]].map(Number) as [number, number, number];
+      expect(openssl).toBeGreaterThan(0);
+      expect(ratio).toBeCloseTo(record / openssl, 2);
+    }
+    expect(io.err).toContain('openssl speed -evp aes-128-gcm');
+    expect(io.err).toContain('openssl speed -evp chacha20-poly1305');
+  });
+
+  it('rejects another tool with exit 2', async () => {
+    const io = capture();
+    expect(await runSpeed(['-compare', 'boringssl'], io, { tty: false })).toBe(2);
+    expect(io.err).toContain("-compare takes 'openssl'");
+  });
+
+  it('names the cipher OpenSSL times for each kind of suite, and reads its output', () => {
+    const name = (suite: string) =>
+      opensslCipherName(suiteByName(suite) as NonNullable<ReturnType<typeof suiteByName>>);
+    expect(name('TLS_AES_256_GCM_SHA384')).toEqual({ cipher: 'aes-256-gcm' });
+    expect(name('TLS_AES_128_CCM_8_SHA256')).toEqual({ cipher: 'aes-128-ccm', note: 'CCM with a 16-byte tag' });
+    expect(name('ECDHE-ECDSA-AES128-SHA')).toEqual({ cipher: 'aes-128-cbc', note: 'cipher only, no HMAC' });
+    const output = 'type          16384 bytes\nAES-128-GCM    2432666.53k\n';
+    expect(parseOpensslSpeed(output)).toBeCloseTo(2_432_666_530, 0);
+    expect(() => parseOpensslSpeed('Error: unknown cipher\n')).toThrow(/unexpected openssl speed output/);
   });
 });

@@ -10,18 +10,26 @@ import {
   type ServerIdentity,
   suiteVersion,
 } from './speed-measure.js';
+import { measureOpenssl } from './speed-openssl.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'seconds', value: 'N', help: 'seconds per measurement, decimals allowed (default 1)' },
   { name: 'provider', value: 'NAME', help: 'crypto provider: node (default), noble, webcrypto, or all three' },
   { name: 'bytes', value: 'N', help: 'plaintext bytes per record in the record-layer test (default 16384)' },
+  {
+    name: 'compare',
+    value: 'TOOL',
+    help: "'openssl': also run 'openssl speed -evp CIPHER -bytes N' (encrypt and -decrypt) per suite",
+  },
 ];
 
-const USAGE = 'sslsocket speed [-seconds N] [-provider node|noble|webcrypto|all] [-bytes N] [SUITE...]';
+const USAGE =
+  'sslsocket speed [-seconds N] [-provider node|noble|webcrypto|all] [-bytes N] [-compare openssl] [SUITE...]';
 const EXAMPLES = [
   'sslsocket speed',
   'sslsocket speed -seconds 3 -provider all TLS_AES_128_GCM_SHA256',
   'sslsocket speed ECDHE-ECDSA-CHACHA20-POLY1305 TLS_CHACHA20_POLY1305_SHA256',
+  'sslsocket speed -compare openssl TLS_AES_128_GCM_SHA256 TLS_CHACHA20_POLY1305_SHA256',
 ];
 /** TLS 1.2 AEAD suites measured by default: the ones our generated ECDSA identity can serve. */
 const DEFAULT_TLS12 = [
@@ -37,6 +45,11 @@ Each suite gets two measurements:
               MB/s the server received, and the handshake time
 SUITE is an RFC or OpenSSL name (see 'sslsocket ciphers -v -stdname'). Without one: the TLS 1.3 suites
 and ${DEFAULT_TLS12.join(', ')}.
+With -compare openssl, two more columns: 'openssl MB/s', OpenSSL's rate for the suite's bulk cipher
+at the same record size as one encryption and one decryption per record (1 / (1/enc + 1/dec), from
+'openssl speed -elapsed -evp CIPHER -bytes N' and the same with -decrypt; wall-clock time like our
+columns; whole seconds, at least 1), and
+'record/openssl', our record column divided by it. No framing, nonces or I/O on OpenSSL's side.
 Progress goes to stderr (a live line on a terminal, one line per measurement otherwise); the table
 goes to stdout: one row per suite and provider, '-' where a measurement does not apply.
 
@@ -53,6 +66,8 @@ export interface SpeedRow {
   readonly recordMBps: number | undefined;
   readonly connectionMBps: number | undefined;
   readonly handshakeMs: number | undefined;
+  /** With `-compare openssl`: OpenSSL's seal + open rate for the suite's cipher (same record size). */
+  readonly opensslMBps?: number | undefined;
 }
 
 /** Options for tests: force the terminal progress display on or off. */
@@ -83,19 +98,33 @@ function suitesFrom(names: readonly string[]): CipherSuite[] {
 const formatNumber = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(1));
 
 /** Column widths that fit every default suite and provider, so runs line up with each other. */
-const MIN_WIDTHS = [45, 7, 9, 11, 15, 12];
+const MIN_WIDTHS = [45, 7, 9, 11, 15, 12, 12, 14];
 
-/** The table on stdout: fixed columns, numbers right-aligned with one decimal, so scripts can split on spaces. */
-export function formatSpeedTable(rows: readonly SpeedRow[]): string {
+/**
+ * The table on stdout: fixed columns, numbers right-aligned with one decimal, so scripts can split on
+ * spaces. `compare`: the two OpenSSL columns (its MB/s and our record column divided by it) at the end.
+ */
+export function formatSpeedTable(rows: readonly SpeedRow[], compare = false): string {
   const header = ['suite', 'version', 'provider', 'record MB/s', 'connection MB/s', 'handshake ms'];
-  const cells = rows.map((row) => [
-    row.suite,
-    row.version === 'tlsv1.3' ? 'TLSv1.3' : 'TLSv1.2',
-    row.provider,
-    formatNumber(row.recordMBps),
-    formatNumber(row.connectionMBps),
-    formatNumber(row.handshakeMs),
-  ]);
+  if (compare) header.push('openssl MB/s', 'record/openssl');
+  const cells = rows.map((row) => {
+    const line = [
+      row.suite,
+      row.version === 'tlsv1.3' ? 'TLSv1.3' : 'TLSv1.2',
+      row.provider,
+      formatNumber(row.recordMBps),
+      formatNumber(row.connectionMBps),
+      formatNumber(row.handshakeMs),
+    ];
+    if (compare) {
+      const ratio =
+        row.recordMBps === undefined || row.opensslMBps === undefined
+          ? '-'
+          : (row.recordMBps / row.opensslMBps).toFixed(3);
+      line.push(formatNumber(row.opensslMBps), ratio);
+    }
+    return line;
+  });
   const widths = header.map((title, i) =>
     Math.max(title.length, MIN_WIDTHS[i] as number, ...cells.map((line) => (line[i] as string).length)),
   );
@@ -209,6 +238,31 @@ async function measureAll(
   return { rows, failures };
 }
 
+/** Runs `openssl speed` once per suite (not per provider) and adds its figure to every row of the suite. */
+async function compareOpenssl(
+  io: CommandIo,
+  suites: readonly CipherSuite[],
+  rows: readonly SpeedRow[],
+  seconds: number,
+  recordSize: number,
+): Promise<{ rows: SpeedRow[]; failures: number }> {
+  const figures = new Map<string, number>();
+  let failures = 0;
+  for (const [index, suite] of suites.entries()) {
+    const figure = await measureOpenssl(suite, recordSize, seconds);
+    const label = `speed [openssl ${index + 1}/${suites.length}] ${suite.name}`;
+    if ('error' in figure) {
+      failures++;
+      io.stderr(`${label}: failed: ${figure.error}\n`);
+      continue;
+    }
+    figures.set(suite.name, figure.megabytesPerSecond);
+    const note = figure.note === undefined ? '' : ` (${figure.note})`;
+    io.stderr(`${label}: openssl speed -evp ${figure.cipher}: ${figure.megabytesPerSecond.toFixed(1)} MB/s${note}\n`);
+  }
+  return { rows: rows.map((row) => ({ ...row, opensslMBps: figures.get(row.suite) })), failures };
+}
+
 /**
  * `sslsocket speed`: record-layer and in-memory connection throughput per suite and provider.
  * Exit 0 when every measurement ran, 1 when one failed, 2 for a bad flag or suite name.
@@ -221,6 +275,7 @@ export async function runSpeed(argv: readonly string[], io: CommandIo, options: 
   let recordSize: number;
   let suites: CipherSuite[];
   let providers: ProviderName[];
+  let compare: boolean;
   try {
     const args = parseArgs(argv, FLAGS);
     if (args.help) {
@@ -231,6 +286,9 @@ export async function runSpeed(argv: readonly string[], io: CommandIo, options: 
     recordSize = integerFlag(args, 'bytes', 1, 16384) ?? 16384;
     providers = providersFrom(stringFlag(args, 'provider'));
     suites = suitesFrom(args.positional);
+    const tool = stringFlag(args, 'compare');
+    if (tool !== undefined && tool !== 'openssl') throw new UsageError(`-compare takes 'openssl', got '${tool}'`);
+    compare = tool === 'openssl';
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\n`);
@@ -239,8 +297,14 @@ export async function runSpeed(argv: readonly string[], io: CommandIo, options: 
     throw error;
   }
   const tty = options.tty ?? (io === processIo && process.stderr.isTTY === true);
-  const { rows, failures } = await measureAll(io, suites, providers, seconds, recordSize, tty);
-  io.stdout(formatSpeedTable(rows));
+  const measured = await measureAll(io, suites, providers, seconds, recordSize, tty);
+  let { rows, failures } = measured;
+  if (compare) {
+    const compared = await compareOpenssl(io, suites, rows, seconds, recordSize);
+    rows = compared.rows;
+    failures += compared.failures;
+  }
+  io.stdout(formatSpeedTable(rows, compare));
   io.stdout(
     `(${seconds} s per measurement; record: ${recordSize}-byte records sealed and opened; connection: 64 KiB writes client -> server in memory)\n`,
   );

@@ -12,6 +12,11 @@ export interface OpenedRecord {
    * this, not `length`, when it is present.
    */
   readonly paddedLength?: number;
+  /**
+   * Set when the plaintext was not left in the opened buffer but in a fresh array the reader's
+   * caller may keep (see AeadKey.openDetached); `offset` then counts from its start.
+   */
+  readonly detached?: Uint8Array | undefined;
 }
 
 /**

@@ -133,10 +133,22 @@ export class Tls12AeadProtection implements RecordProtection {
     if (!this.xorNonce) nonce.set(buffer.subarray(offset, offset + 8), 4);
     const aad = this.setAad(sequence, contentType, plaintextLength);
     const bodyAt = offset + this.prefixLength;
+    // A provider that decrypts into a fresh array anyway hands it over: no copy back, no copy later.
+    const detached = this.key.openDetached?.(nonce, aad, buffer, bodyAt, length - this.prefixLength);
+    if (detached !== undefined) {
+      if (isPromiseLike(detached)) return detached.then((plain) => finishDetached(plain, contentType, plaintextLength));
+      return finishDetached(detached, contentType, plaintextLength);
+    }
     const result = this.key.open(nonce, aad, buffer, bodyAt, length - this.prefixLength);
     if (isPromiseLike(result)) return result.then((ok) => finish(ok, contentType, bodyAt, plaintextLength));
     return finish(result, contentType, bodyAt, plaintextLength);
   }
+}
+
+function finishDetached(plain: Uint8Array | null, contentType: number, length: number): OpenedRecord {
+  if (plain === null) throw new TlsAlert('bad_record_mac');
+  if (length > MAX_PLAINTEXT) throw new TlsAlert('record_overflow', `plaintext of ${length} bytes`);
+  return { contentType, offset: 0, length, detached: plain };
 }
 
 function finish(authentic: boolean, contentType: number, offset: number, length: number): OpenedRecord {

@@ -161,21 +161,41 @@ export class Tls13Protection implements RecordProtection {
     const sequence = this.counter.take();
     const aad = this.aad;
     writeHeader(aad, 0, contentType, version, length);
-    const result = this.key.open(this.nonceFor(sequence), aad, buffer, offset, length);
-    if (isPromiseLike(result)) return result.then((ok) => this.finishOpen(ok, buffer, offset, length));
-    return this.finishOpen(result, buffer, offset, length);
+    const nonce = this.nonceFor(sequence);
+    // A provider that decrypts into a fresh array anyway hands it over: no copy back, no copy later.
+    const detached = this.key.openDetached?.(nonce, aad, buffer, offset, length);
+    if (detached !== undefined) {
+      if (isPromiseLike(detached)) return detached.then((plain) => this.finishDetached(plain));
+      return this.finishDetached(detached);
+    }
+    const result = this.key.open(nonce, aad, buffer, offset, length);
+    const inner = length - this.key.tagLength;
+    if (isPromiseLike(result)) return result.then((ok) => this.finishOpen(ok, buffer, offset, inner));
+    return this.finishOpen(result, buffer, offset, inner);
   }
 
-  private finishOpen(authentic: boolean, buffer: Uint8Array, offset: number, length: number): OpenedRecord {
+  private finishDetached(plain: Uint8Array | null): OpenedRecord {
+    if (plain === null) throw new TlsAlert('bad_record_mac');
+    return this.finishOpen(true, plain, 0, plain.length, plain);
+  }
+
+  /**
+   * `inner`: the TLSInnerPlaintext's length (the opened bytes, tag excluded); `detached`: the
+   * provider's fresh plaintext array when it opened out of place (then `buffer` is that array).
+   */
+  private finishOpen(
+    authentic: boolean,
+    buffer: Uint8Array,
+    offset: number,
+    inner: number,
+    detached?: Uint8Array,
+  ): OpenedRecord {
     if (!authentic) throw new TlsAlert('bad_record_mac');
-    const innerEnd = offset + length - this.key.tagLength;
+    const innerEnd = offset + inner;
     // RFC 8446 §5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets", padding
     // included, even when the content alone would fit.
-    if (innerEnd - offset > MAX_PLAINTEXT + 1)
-      throw new TlsAlert(
-        'record_overflow',
-        `inner plaintext of ${innerEnd - offset} bytes exceeds ${MAX_PLAINTEXT + 1}`,
-      );
+    if (inner > MAX_PLAINTEXT + 1)
+      throw new TlsAlert('record_overflow', `inner plaintext of ${inner} bytes exceeds ${MAX_PLAINTEXT + 1}`);
     let end = innerEnd;
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     while (end > offset && buffer[end - 1] === 0) end--;
@@ -184,6 +204,8 @@ export class Tls13Protection implements RecordProtection {
     const plaintextLength = end - 1 - offset;
     if (plaintextLength === 0 && innerType !== 23)
       throw new TlsAlert('unexpected_message', 'empty non-application record');
-    return { contentType: innerType, offset, length: plaintextLength, paddedLength: innerEnd - offset - 1 };
+    const paddedLength = innerEnd - offset - 1;
+    // One object shape for both paths (no spread): this runs once per record.
+    return { contentType: innerType, offset, length: plaintextLength, paddedLength, detached };
   }
 }

@@ -1,0 +1,330 @@
+// `npm run bench [-- --quick] [-- --rounds N] [-- --only ID,...]`: the benchmark of issue #17.
+// One process per stack (node:tls, lemon-tls, sslsocket with nodeProvider and webcryptoProvider),
+// rows run interleaved: in every round each row takes one sample from each stack in turn (the order
+// rotates per round), after a warm-up round that is not counted. Ratios to node:tls are taken round
+// by round. Prints a Markdown table, writes bench/results/<date>-<machine>.json (every sample and the
+// machine) and two SVG charts, and ends with the `record-layer ratio:` and `native ratios:` lines.
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeCharts } from './charts.mjs';
+import { machineInfo } from './machine.mjs';
+import { rows as allRows } from './rows.mjs';
+import { pairedRatios, summary } from './stats.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const benchDir = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name) => {
+  const at = argv.indexOf(name);
+  return at === -1 ? undefined : argv[at + 1];
+};
+const quick = flag('--quick');
+const rounds = Number(option('--rounds') ?? (quick ? 3 : 5));
+const only = option('--only')?.split(',');
+const nodePath = process.env.BENCH_NODE ?? process.execPath;
+// --baseline DIR: another checkout (built) whose sslsocket runs as one more stack, `sslsocket@baseline`,
+// in every row sslsocket is in: before/after figures from the same interleaved rounds.
+const baseline = option('--baseline');
+const sampleTimeoutMs = quick ? 30_000 : 180_000;
+const started = performance.now();
+
+// ---- certificates (openssl: an ECDSA P-256 and an RSA-2048 self-signed certificate) ----
+const certDir = mkdtempSync(join(tmpdir(), 'sslsocket-bench-'));
+for (const [name, keyArgs] of [
+  ['ecdsa', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']],
+  ['rsa', ['-newkey', 'rsa:2048']],
+]) {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...keyArgs,
+      '-nodes',
+      '-keyout',
+      join(certDir, `${name}.key`),
+      '-out',
+      join(certDir, `${name}.pem`),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+}
+const env = { ...process.env, BENCH_CERTS: certDir, ...(baseline === undefined ? {} : { BENCH_BASELINE: baseline }) };
+
+// ---- stack workers ----
+class Worker {
+  constructor(stack) {
+    this.stack = stack;
+    this.pending = new Map();
+    this.nextId = 0;
+    this.start();
+  }
+
+  start() {
+    this.child = fork(join(here, 'worker.mjs'), ['ipc', this.stack], {
+      env,
+      execPath: nodePath,
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.stderr = '';
+    this.child.stderr.on('data', (data) => {
+      this.stderr = (this.stderr + data).slice(-2000);
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.once('message', resolve);
+      this.child.once('exit', () =>
+        reject(new Error(`${this.stack} worker exited: ${this.stderr.trim().split('\n').at(-1) ?? ''}`)),
+      );
+    });
+    this.ready.catch(() => undefined);
+    this.child.on('message', (message) => {
+      const entry = this.pending.get(message.id);
+      if (entry === undefined) return;
+      this.pending.delete(message.id);
+      if (message.error !== undefined) entry.reject(new Error(message.error));
+      else entry.resolve(message.value);
+    });
+    this.child.on('exit', () => {
+      for (const entry of this.pending.values())
+        entry.reject(new Error(`${this.stack} worker exited: ${this.stderr.trim().split('\n').at(-1) ?? ''}`));
+      this.pending.clear();
+      this.dead = true;
+    });
+    this.dead = false;
+  }
+
+  async run(task, args) {
+    if (this.dead) this.start();
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // A stack that hangs (e.g. a group it does not implement) is restarted for the next sample.
+        this.pending.delete(id);
+        this.child.kill();
+        reject(new Error(`no result within ${sampleTimeoutMs / 1000} s`));
+      }, sampleTimeoutMs);
+      this.pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.child.send({ id, task, args });
+    });
+  }
+
+  stop() {
+    this.child.kill();
+  }
+}
+
+/** One sample in a fresh process (idle memory: each stack alone in its own process). */
+function runFresh(stack, task, args) {
+  const result = spawnSync(
+    nodePath,
+    ['--expose-gc', join(here, 'worker.mjs'), 'once', stack, task, JSON.stringify(args)],
+    { env, encoding: 'utf8', timeout: sampleTimeoutMs },
+  );
+  if (result.status !== 0)
+    throw new Error(
+      `${stack}: ${(result.stderr || 'timed out')
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('    at '))
+        .at(-1)}`,
+    );
+  return JSON.parse(result.stdout.trim().split('\n').at(-1));
+}
+
+// ---- the run ----
+const rows = allRows(quick)
+  .filter((row) => only === undefined || only.includes(row.id))
+  .map((row) =>
+    baseline !== undefined && row.stacks.includes('sslsocket') && !row.fresh
+      ? { ...row, stacks: [...row.stacks, 'sslsocket@baseline'] }
+      : row,
+  );
+const stacks = [...new Set(rows.flatMap((row) => row.stacks))];
+const workers = new Map(stacks.map((stack) => [stack, new Worker(stack)]));
+const samples = new Map(rows.map((row) => [row.id, Object.fromEntries(row.stacks.map((stack) => [stack, []]))]));
+const errors = new Map();
+const totalSamples = rows.reduce((n, row) => n + row.stacks.length * (row.fresh ? rounds : rounds + 1), 0);
+let doneSamples = 0;
+const progress = (text) => {
+  const elapsed = Math.round((performance.now() - started) / 1000);
+  const line = `[${doneSamples}/${totalSamples} samples, ${Math.floor(elapsed / 60)}:${String(elapsed % 60).padStart(2, '0')}] ${text}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
+  else process.stderr.write(`${line}\n`);
+};
+
+for (let round = 0; round <= rounds; round++) {
+  const warmUp = round === 0;
+  for (const row of rows) {
+    // A fresh process per sample has nothing to warm up.
+    if (warmUp && row.fresh) continue;
+    // The order of the stacks rotates from round to round, so none always runs first (or last).
+    const order = row.stacks.map((_, i) => row.stacks[(i + round) % row.stacks.length]);
+    for (const stack of order) {
+      progress(`${warmUp ? 'warm-up' : `round ${round}/${rounds}`}: ${row.label} — ${stack}`);
+      // The warm-up takes a smaller sample: it only has to load and compile the code.
+      const args = warmUp && row.task === 'bulk' ? { ...row.args, bytes: row.args.bytes / 8 } : row.args;
+      let value;
+      try {
+        value = row.fresh ? runFresh(stack, row.task, args) : await workers.get(stack).run(row.task, args);
+      } catch (error) {
+        errors.set(`${row.id} ${stack}`, error.message);
+        value = null;
+      }
+      doneSamples++;
+      if (!warmUp) samples.get(row.id)[stack].push(value);
+    }
+  }
+}
+for (const worker of workers.values()) worker.stop();
+if (process.stderr.isTTY) process.stderr.write('\n');
+
+// ---- record layer alone beside the raw AEAD (bench/record.mjs, its own process) ----
+progress('record layer beside the raw AEAD');
+const recordRun = spawnSync(nodePath, ['--expose-gc', join(benchDir, 'record.mjs')], {
+  env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '3', BENCH_SECONDS: '0.03' } : {}) },
+  encoding: 'utf8',
+});
+const recordLines = recordRun.stdout.trim().split('\n');
+if (process.stderr.isTTY) process.stderr.write('\n');
+rmSync(certDir, { recursive: true, force: true });
+
+// ---- figures ----
+const fmt = (n, unit) => {
+  if (unit === 'bytes') return n >= 10240 ? `${(n / 1024).toFixed(0)} KiB` : `${n.toFixed(0)} B`;
+  if (unit === 'ms') return n.toFixed(1);
+  return n >= 100 ? n.toFixed(0) : n.toFixed(1);
+};
+const cell = (s, unit) =>
+  s === undefined ? 'n/a' : `${fmt(s.median, unit)} (${fmt(s.min, unit)}–${fmt(s.max, unit)})`;
+const ratioCell = (s) => (s === undefined ? 'n/a' : `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`);
+const results = rows.map((row) => {
+  const perStack = samples.get(row.id);
+  const figures = Object.fromEntries(
+    Object.entries(perStack).map(([stack, values]) => [
+      stack,
+      { samples: values, summary: summary(values.map((v) => (row.task === 'memory' ? v?.rss : v))) },
+    ]),
+  );
+  const series = (stack) => (perStack[stack] ?? []).map((v) => (row.task === 'memory' ? (v?.rss ?? null) : v));
+  const ratios = {};
+  for (const stack of row.stacks) {
+    if (stack === 'node:tls') continue;
+    ratios[`${stack} ÷ node:tls`] = summary(pairedRatios(series(stack), series('node:tls'), row.lowerIsBetter));
+  }
+  ratios['sslsocket ÷ lemon-tls'] = summary(pairedRatios(series('sslsocket'), series('lemon-tls'), row.lowerIsBetter));
+  if (row.stacks.includes('sslsocket@baseline'))
+    ratios['sslsocket ÷ baseline'] = summary(
+      pairedRatios(series('sslsocket'), series('sslsocket@baseline'), row.lowerIsBetter),
+    );
+  return { ...row, figures, ratios };
+});
+
+const shownStacks = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto', 'sslsocket@baseline'].filter(
+  (stack) => stacks.includes(stack),
+);
+const machine = machineInfo(nodePath);
+const ratioColumns = [
+  'sslsocket ÷ node:tls',
+  'sslsocket ÷ lemon-tls',
+  ...(baseline === undefined ? [] : ['sslsocket ÷ baseline']),
+];
+const header = ['test', 'unit', ...shownStacks, ...ratioColumns, 'target'];
+const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+for (const row of results) {
+  const target = [
+    row.target === undefined ? undefined : `≥ ${row.target} × node:tls`,
+    row.lemonTarget === undefined ? undefined : `≥ ${row.lemonTarget} × lemon`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  table.push(
+    `| ${row.label} | ${row.unit} | ${shownStacks.map((stack) => (row.stacks.includes(stack) ? cell(row.figures[stack]?.summary, row.unit) : '—')).join(' | ')} | ${ratioColumns.map((name) => ratioCell(row.ratios[name])).join(' | ')} | ${target || '—'} |`,
+  );
+}
+const sizes = quick ? 'quick (smoke) sizes' : 'full sizes';
+const caption = `${rounds} interleaved rounds after a warm-up round, ${sizes}; cells: median (min–max) of the rounds; ratios taken round by round (time and memory: node:tls ÷ stack, so > 1 is better). Loopback TCP, both ends in one process unless noted; every received byte checked. Machine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.map((n) => n.toFixed(1)).join(' ')} at the end; Node ${machine.node} (OpenSSL ${machine.nodeOpenssl}).`;
+console.log(`\n${caption}\n`);
+console.log(table.join('\n'));
+if (errors.size > 0) {
+  console.log('\nn/a cells:');
+  for (const [key, message] of [...errors].slice(0, 30)) console.log(`- ${key}: ${message}`);
+}
+
+console.log('\nRecord layer alone beside the raw AEAD (bench/record.mjs):\n');
+for (const line of recordLines) console.log(line);
+
+// ---- files ----
+const date = new Date().toISOString().slice(0, 10);
+const resultsDir = join(benchDir, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const stem = `${date}-${machine.name}${machine.node.startsWith('v20.') ? '' : `-node${machine.node.split('.')[0].slice(1)}`}${baseline === undefined ? '' : '-baseline'}${quick ? '-quick' : ''}`;
+writeFileSync(
+  join(resultsDir, `${stem}.json`),
+  `${JSON.stringify({ date: new Date().toISOString(), quick, rounds, machine, rows: results.map(({ stacks: _s, ...row }) => row), errors: Object.fromEntries(errors), recordLayer: recordLines }, null, 1)}\n`,
+);
+const chartRatios = [];
+const chartBulk = [];
+for (const row of results) {
+  for (const [name, s] of Object.entries(row.ratios)) {
+    if (s === undefined || !name.endsWith('÷ node:tls')) continue;
+    chartRatios.push({ row: row.label, stack: name.replace(' ÷ node:tls', ''), ...s });
+  }
+  if (row.task === 'bulk') {
+    for (const stack of row.stacks) {
+      const s = row.figures[stack]?.summary;
+      if (s !== undefined) chartBulk.push({ row: row.label, stack, ...s });
+    }
+  }
+}
+try {
+  await writeCharts({
+    ratios: chartRatios,
+    bulk: chartBulk,
+    title: {
+      main: `sslsocket benchmark, ${date}`,
+      sub: `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${rounds} rounds`,
+    },
+    ratioPath: join(resultsDir, `${stem}-ratios.svg`),
+    bulkPath: join(resultsDir, `${stem}-bulk.svg`),
+  });
+  console.log(`\nwrote bench/results/${stem}.json, ${stem}-ratios.svg, ${stem}-bulk.svg`);
+} catch (error) {
+  console.log(`\nwrote bench/results/${stem}.json (charts failed: ${error.message})`);
+}
+
+// ---- the fixed summary lines ----
+const recordRatio = recordLines.find((line) => line.startsWith('record-layer ratio: '));
+if (recordRatio !== undefined) console.log(recordRatio);
+const smallest = (group) => {
+  const values = results
+    .filter((row) => row.group === group)
+    .map((row) => row.ratios['sslsocket ÷ node:tls']?.median)
+    .filter((v) => v !== undefined);
+  return values.length === 0 ? 'n/a' : Math.min(...values).toFixed(2);
+};
+console.log(
+  `native ratios: bulk ${smallest('bulk')}, handshake ${smallest('handshake')}, memory ${smallest('memory')}`,
+);
+const minutes = (performance.now() - started) / 60000;
+console.log(`bench: ${minutes.toFixed(1)} minutes`);

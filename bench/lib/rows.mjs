@@ -1,0 +1,170 @@
+// The rows of the benchmark table: what each measures, with which stacks, at which size, and the
+// targets of issue #17 (ratios to node:tls computed round by round; higher is better everywhere:
+// time and memory ratios are node:tls ÷ stack).
+const tls13 = { version: '1.3', aead: 'AES-128-GCM', group: 'x25519', cert: 'ecdsa' };
+const chacha = { ...tls13, aead: 'CHACHA20-POLY1305' };
+const tls12 = { ...tls13, version: '1.2' };
+const rsa = { ...tls13, cert: 'rsa' };
+const hybrid = { ...tls13, group: 'X25519MLKEM768' };
+
+const ALL = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto'];
+const NATIVE = ['node:tls', 'lemon-tls', 'sslsocket'];
+// lemon-tls 0.7 offers no X25519MLKEM768 (it hangs rather than refusing), and node:tls has it only
+// where Node links OpenSSL ≥ 3.5 (Node 24): on Node 20 its cell reads n/a.
+
+/**
+ * @param {boolean} quick smoke sizes (`--quick`) or full ones
+ * @returns the row list; `group` feeds the `native ratios:` line, `lemonTarget` the lemon-tls column.
+ */
+export function rows(quick) {
+  const MiB = 1024 * 1024;
+  const bulkBytes = quick ? 8 * MiB : 128 * MiB;
+  const bulk = (cfg, extra = {}) => ({ cfg, bytes: bulkBytes, writeSize: 256 * 1024, ...extra });
+  const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 20 : 200, seconds: quick ? 0.5 : 3, ...extra });
+  const ttfb = (cfg, extra = {}) => ({ cfg, count: quick ? 3 : 15, ...extra });
+  return [
+    {
+      id: 'bulk-aes',
+      label: 'bulk TLS 1.3 AES-128-GCM',
+      unit: 'MB/s',
+      task: 'bulk',
+      args: bulk(tls13),
+      stacks: ALL,
+      group: 'bulk',
+      target: 0.7,
+      lemonTarget: 1.15,
+    },
+    {
+      id: 'bulk-remote',
+      label: 'bulk, server in its own process',
+      unit: 'MB/s',
+      task: 'bulk',
+      args: bulk(tls13, { remote: true }),
+      stacks: NATIVE,
+      group: 'bulk',
+      target: 0.7,
+      lemonTarget: 1.15,
+    },
+    {
+      id: 'bulk-chacha',
+      label: 'bulk TLS 1.3 ChaCha20-Poly1305',
+      unit: 'MB/s',
+      task: 'bulk',
+      args: bulk(chacha),
+      stacks: NATIVE,
+      group: 'bulk',
+      target: 0.7,
+      lemonTarget: 1.15,
+    },
+    {
+      id: 'bulk-tls12',
+      label: 'bulk TLS 1.2 ECDHE-ECDSA-AES128-GCM',
+      unit: 'MB/s',
+      task: 'bulk',
+      args: bulk(tls12),
+      stacks: NATIVE,
+      group: 'bulk',
+      target: 0.7,
+      lemonTarget: 1.15,
+    },
+    {
+      id: 'bulk-1k',
+      label: 'bulk TLS 1.3 AES-128-GCM, 1 KiB writes',
+      unit: 'MB/s',
+      task: 'bulk',
+      args: bulk(tls13, { bytes: bulkBytes / 8, writeSize: 1024 }),
+      stacks: NATIVE,
+      group: 'bulk',
+      target: 0.7,
+      lemonTarget: 1.15,
+    },
+    {
+      id: 'hs-13',
+      label: 'full handshakes/s TLS 1.3 (ECDSA P-256, verified)',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(tls13),
+      stacks: ALL,
+      group: 'handshake',
+      target: 0.8,
+    },
+    {
+      id: 'hs-12',
+      label: 'full handshakes/s TLS 1.2',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(tls12),
+      stacks: NATIVE,
+      group: 'handshake',
+      target: 0.8,
+    },
+    {
+      id: 'hs-13-resumed',
+      label: 'resumed handshakes/s TLS 1.3',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(tls13, { resumed: true }),
+      stacks: NATIVE,
+      group: 'handshake',
+      target: 0.8,
+    },
+    {
+      id: 'hs-12-resumed',
+      label: 'resumed handshakes/s TLS 1.2',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(tls12, { resumed: true }),
+      stacks: NATIVE,
+      group: 'handshake',
+      target: 0.8,
+    },
+    {
+      id: 'hs-13-rsa',
+      label: 'full handshakes/s TLS 1.3, RSA-2048 certificate',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(rsa),
+      stacks: NATIVE,
+      target: 0.8,
+    },
+    {
+      id: 'hs-13-mlkem',
+      label: 'full handshakes/s TLS 1.3, X25519MLKEM768',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(hybrid),
+      stacks: ['node:tls', 'sslsocket'],
+      target: 0.8,
+    },
+    {
+      id: 'ttfb',
+      label: 'time to first byte, 1-RTT',
+      unit: 'ms',
+      lowerIsBetter: true,
+      task: 'ttfb',
+      args: ttfb(tls13),
+      stacks: NATIVE,
+    },
+    {
+      id: 'ttfb-resumed',
+      label: 'time to first byte, resumed',
+      unit: 'ms',
+      lowerIsBetter: true,
+      task: 'ttfb',
+      args: ttfb(tls13, { resumed: true }),
+      stacks: NATIVE,
+    },
+    {
+      id: 'memory',
+      label: 'memory per idle connection (RSS, own process)',
+      unit: 'bytes',
+      lowerIsBetter: true,
+      task: 'memory',
+      fresh: true,
+      args: { cfg: tls13, count: quick ? 100 : 500 },
+      stacks: NATIVE,
+      group: 'memory',
+      target: 1,
+    },
+  ];
+}

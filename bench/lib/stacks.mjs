@@ -1,0 +1,239 @@
+// One small adapter per TLS stack, so every task (bulk, handshakes, time to first byte, idle memory)
+// runs the same code against node:tls, lemon-tls and sslsocket with each provider. A stack is
+// { createServer(cfg, onConnection) → { port, close() }, connect(port, cfg, session?) → conn }, and a
+// conn is { write(bytes) → Promise only under backpressure, end(), destroy(), onData(fn), ended,
+// resumed(), session() }.
+//
+// cfg: { version: '1.3' | '1.2', aead: 'AES-128-GCM' | 'CHACHA20-POLY1305', group: 'x25519' |
+// 'X25519MLKEM768', cert: 'ecdsa' | 'rsa' }. Certificates come from BENCH_CERTS (the driver makes
+// them with openssl: an ECDSA P-256 and an RSA-2048 self-signed certificate for "localhost").
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as nodeTls from 'node:tls';
+import { pathToFileURL } from 'node:url';
+
+const certDir = process.env.BENCH_CERTS;
+const certs = {};
+function certificate(kind) {
+  if (certs[kind] === undefined) {
+    if (certDir === undefined) throw new Error('BENCH_CERTS is not set (the driver sets it)');
+    certs[kind] = {
+      cert: readFileSync(join(certDir, `${kind}.pem`), 'utf8'),
+      key: readFileSync(join(certDir, `${kind}.key`), 'utf8'),
+    };
+  }
+  return certs[kind];
+}
+
+/** OpenSSL names of each cfg, as node:tls takes them. */
+function opensslCipher(cfg) {
+  if (cfg.version === '1.3')
+    return cfg.aead === 'AES-128-GCM' ? 'TLS_AES_128_GCM_SHA256' : 'TLS_CHACHA20_POLY1305_SHA256';
+  const auth = cfg.cert === 'rsa' ? 'RSA' : 'ECDSA';
+  return cfg.aead === 'AES-128-GCM' ? `ECDHE-${auth}-AES128-GCM-SHA256` : `ECDHE-${auth}-CHACHA20-POLY1305`;
+}
+
+/** IANA code points for lemon-tls, which takes numbers (RFC 8446 §B.4, RFC 5289, RFC 7905, RFC 8446 §4.2.7). */
+function ianaCipher(cfg) {
+  if (cfg.version === '1.3') return cfg.aead === 'AES-128-GCM' ? 0x1301 : 0x1303;
+  if (cfg.cert === 'rsa') return cfg.aead === 'AES-128-GCM' ? 0xc02f : 0xcca8;
+  return cfg.aead === 'AES-128-GCM' ? 0xc02b : 0xcca9;
+}
+const IANA_GROUP = { x25519: 0x001d, X25519MLKEM768: 0x11ec, secp256r1: 0x0017 };
+
+function nodeStreamConnection(socket) {
+  const ended = new Promise((resolve) => {
+    socket.once('end', resolve);
+    socket.once('close', resolve);
+  });
+  let session;
+  const sessionArrived = new Promise((resolve) => {
+    socket.once('session', (value) => {
+      session = value;
+      resolve(value);
+    });
+  });
+  socket.on('error', () => undefined);
+  return {
+    write(bytes) {
+      if (socket.write(bytes)) return undefined;
+      return once(socket, 'drain');
+    },
+    end: () => socket.end(),
+    destroy: () => socket.destroy(),
+    onData: (fn) => socket.on('data', fn),
+    ended,
+    resumed: () => socket.isSessionReused(),
+    session: () => (session !== undefined ? Promise.resolve(session) : sessionArrived),
+  };
+}
+
+function nodeLike(name, tls, extraOptions) {
+  const versionOptions = (cfg) => {
+    const version = cfg.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
+    return { minVersion: version, maxVersion: version, ...extraOptions(cfg) };
+  };
+  return {
+    name,
+    createServer(cfg, onConnection) {
+      const { cert, key } = certificate(cfg.cert);
+      return new Promise((resolve, reject) => {
+        const server = tls.createServer({ key, cert, ...versionOptions(cfg) }, (socket) =>
+          onConnection(nodeStreamConnection(socket)),
+        );
+        server.on('tlsClientError', () => undefined);
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () =>
+          resolve({ port: server.address().port, close: () => new Promise((done) => server.close(() => done())) }),
+        );
+      });
+    },
+    connect(port, cfg, session) {
+      return new Promise((resolve, reject) => {
+        const options = {
+          host: '127.0.0.1',
+          port,
+          ca: certificate(cfg.cert).cert,
+          servername: 'localhost',
+          ...versionOptions(cfg),
+          ...(session === undefined ? {} : { session }),
+        };
+        // The session listener must exist before the handshake ends: the ticket can come with it.
+        let connection;
+        const socket = tls.connect(options, () => resolve(connection));
+        connection = nodeStreamConnection(socket);
+        socket.once('error', reject);
+      });
+    },
+  };
+}
+
+const nodeStack = nodeLike('node:tls', nodeTls, (cfg) => ({
+  ciphers: opensslCipher(cfg),
+  // RFC 8422 §5.1 (TLS 1.2): the ECDSA certificate's curve must be one the client lists.
+  ecdhCurve: `${cfg.group === 'X25519MLKEM768' ? 'X25519MLKEM768' : 'X25519'}${cfg.version === '1.2' ? ':P-256' : ''}`,
+}));
+
+async function lemonStack() {
+  const lemon = (await import('lemon-tls')).default;
+  return nodeLike('lemon-tls', lemon, (cfg) => ({
+    allowedCipherSuites: [ianaCipher(cfg)],
+    // RFC 8422 §5.1 (TLS 1.2): the ECDSA certificate's curve must be one the client lists.
+    groups: cfg.version === '1.2' ? [IANA_GROUP[cfg.group], IANA_GROUP.secp256r1] : [IANA_GROUP[cfg.group]],
+  }));
+}
+
+/**
+ * sslsocket as built in this checkout, or (`baseline`) in another one: `--baseline DIR` runs a
+ * second sslsocket stack from DIR's build next to this one, for before/after figures from one run.
+ */
+async function sslsocketStack(provider, baseline) {
+  const { connect, listen } =
+    baseline === undefined
+      ? await import('sslsocket')
+      : await import(pathToFileURL(join(baseline, 'packages/sslsocket/dist/index.js')).href);
+  const suite = (cfg) => {
+    if (cfg.version === '1.3')
+      return cfg.aead === 'AES-128-GCM' ? 'TLS_AES_128_GCM_SHA256' : 'TLS_CHACHA20_POLY1305_SHA256';
+    return opensslCipher(cfg);
+  };
+  const common = (cfg) => ({
+    provider,
+    versions: [cfg.version === '1.3' ? 'tlsv1.3' : 'tlsv1.2'],
+    // RFC 8422 §5.1 (TLS 1.2): the ECDSA certificate's curve must be one the client lists.
+    eccs: cfg.version === '1.2' ? [cfg.group, 'secp256r1'] : [cfg.group],
+  });
+  const wrap = (socket) => {
+    let onData = () => undefined;
+    let started = false;
+    let resolveEnded;
+    const ended = new Promise((resolve) => {
+      resolveEnded = resolve;
+    });
+    const readLoop = async () => {
+      try {
+        for await (const data of socket) onData(data);
+      } catch {
+        // A reset peer ends the loop like a close.
+      }
+      resolveEnded();
+    };
+    return {
+      write: (bytes) => socket.send(bytes),
+      end: () => {
+        socket.close({ timeoutMs: 1000 }).catch(() => undefined);
+      },
+      destroy: () => socket.transport.destroy(),
+      onData(fn) {
+        onData = fn;
+        if (!started) {
+          started = true;
+          void readLoop();
+        }
+      },
+      get ended() {
+        if (!started) this.onData(() => undefined);
+        return ended;
+      },
+      resumed: () => socket.connectionInformation().sessionResumption,
+      session: () =>
+        socket.savedSessions[0] !== undefined
+          ? Promise.resolve(socket.savedSessions[0])
+          : new Promise((resolve) => socket.once('session', resolve)),
+    };
+  };
+  return {
+    name: `sslsocket${provider === 'node' ? '' : `/${provider}`}${baseline === undefined ? '' : '@baseline'}`,
+    async createServer(cfg, onConnection) {
+      const { cert, key } = certificate(cfg.cert);
+      const listener = await listen(0, { cert, key, ciphers: [suite(cfg)], ...common(cfg) });
+      let open = true;
+      void (async () => {
+        while (open) {
+          const socket = await listener.accept().catch(() => undefined);
+          if (socket === undefined) return;
+          onConnection(wrap(socket));
+        }
+      })();
+      return {
+        port: listener.address.port,
+        close: async () => {
+          open = false;
+          await listener.close();
+        },
+      };
+    },
+    async connect(port, cfg, session) {
+      const socket = await connect('127.0.0.1', port, {
+        cacerts: [certificate(cfg.cert).cert],
+        serverNameIndication: 'localhost',
+        reuseSessions: false,
+        ...common(cfg),
+        ...(session === undefined ? {} : { reuseSession: session }),
+      });
+      return wrap(socket);
+    },
+  };
+}
+
+/** The stack named `name` (see STACKS). */
+export async function loadStack(name) {
+  switch (name) {
+    case 'node:tls':
+      return nodeStack;
+    case 'lemon-tls':
+      return lemonStack();
+    case 'sslsocket':
+      return sslsocketStack('node');
+    case 'sslsocket/webcrypto':
+      return sslsocketStack('webcrypto');
+    case 'sslsocket@baseline':
+      if (process.env.BENCH_BASELINE === undefined) throw new Error('sslsocket@baseline needs --baseline DIR');
+      return sslsocketStack('node', process.env.BENCH_BASELINE);
+    default:
+      throw new Error(`unknown stack ${name}`);
+  }
+}
+
+export const STACKS = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto'];

@@ -1,0 +1,171 @@
+// What one sample measures, the same code for every stack (see stacks.mjs). Each returns a number:
+// MB/s, handshakes/s, milliseconds or bytes per connection.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PatternChecker, patternAt } from './pattern.mjs';
+
+/** The server side of a bulk sample: `bytes` of the pattern in writes of `writeSize`, then end. */
+export async function sendPattern(connection, bytes, writeSize) {
+  for (let sent = 0; sent < bytes; sent += writeSize) {
+    const pending = connection.write(patternAt(sent, Math.min(writeSize, bytes - sent)));
+    if (pending !== undefined) await pending;
+  }
+  connection.end();
+}
+
+/** Serves one bulk connection and resolves with the server once it listens. */
+export function bulkServer(stack, { cfg, bytes, writeSize }) {
+  return stack.createServer(cfg, (connection) => {
+    sendPattern(connection, bytes, writeSize).catch((error) => {
+      console.error(`bench: ${stack.name} server: ${error.message}`);
+    });
+  });
+}
+
+/** A bulk server of `stackName` in a process of its own; resolves with its port and a stop(). */
+function remoteBulkServer(stackName, args) {
+  const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
+  const child = spawn(process.execPath, [worker, 'serve', stackName, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (data) => {
+      output += data;
+      const line = output.split('\n').find((text) => text.startsWith('port '));
+      if (line !== undefined) resolve({ port: Number(line.slice(5)), close: async () => child.kill() });
+    });
+    child.once('exit', (code) => reject(new Error(`bulk server exited with ${code}`)));
+  });
+}
+
+/** MB/s of `bytes` server → client over loopback TCP, every byte checked by the client. */
+export async function bulk(stack, args) {
+  const { cfg, bytes } = args;
+  const server = args.remote ? await remoteBulkServer(stack.name, args) : await bulkServer(stack, args);
+  try {
+    const checker = new PatternChecker();
+    const start = performance.now();
+    const client = await stack.connect(server.port, cfg);
+    client.onData((data) => checker.check(data));
+    await client.ended;
+    const seconds = (performance.now() - start) / 1000;
+    client.destroy();
+    if (checker.position !== bytes) throw new Error(`${stack.name} received ${checker.position} of ${bytes} bytes`);
+    return bytes / seconds / 1e6;
+  } finally {
+    await server.close();
+  }
+}
+
+/** A server that keeps each connection until the client leaves (so its session tickets go out). */
+function holdingServer(stack, cfg, greeting) {
+  return stack.createServer(cfg, (connection) => {
+    if (greeting !== undefined) connection.write(greeting);
+    connection.onData(() => undefined);
+    connection.ended.then(() => connection.destroy());
+  });
+}
+
+/** A session to resume, from one full handshake (RFC 8446 §4.6.1 ticket, or RFC 5077 / session id). */
+async function firstSession(stack, port, cfg) {
+  const first = await stack.connect(port, cfg);
+  const session = await Promise.race([
+    first.session(),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`${stack.name}: no session to resume`)), 5000)),
+  ]);
+  first.destroy();
+  return session;
+}
+
+/**
+ * Handshakes per second: up to `count` connections (or as many as fit in `seconds`, at least 3),
+ * `parallel` at a time, each closed at once.
+ */
+export async function handshakes(
+  stack,
+  { cfg, count, seconds = Number.POSITIVE_INFINITY, parallel = 1, resumed = false },
+) {
+  const server = await holdingServer(stack, cfg);
+  try {
+    const session = resumed ? await firstSession(stack, server.port, cfg) : undefined;
+    let next = 0;
+    let done = 0;
+    const start = performance.now();
+    const deadline = start + seconds * 1000;
+    const worker = async () => {
+      while (next < count && (next < 3 || performance.now() < deadline)) {
+        next++;
+        const connection = await stack.connect(server.port, cfg, session);
+        if (resumed && !connection.resumed()) throw new Error(`${stack.name} did not resume`);
+        connection.destroy();
+        done++;
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
+    return done / ((performance.now() - start) / 1000);
+  } finally {
+    await server.close();
+  }
+}
+
+/** Median milliseconds from connect() to the first application byte the server sends unasked. */
+export async function timeToFirstByte(stack, { cfg, count, resumed = false }) {
+  const greeting = Uint8Array.of(0x2a);
+  const server = await holdingServer(stack, cfg, greeting);
+  try {
+    const session = resumed ? await firstSession(stack, server.port, cfg) : undefined;
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const start = performance.now();
+      let connection;
+      await new Promise((resolve, reject) => {
+        stack.connect(server.port, cfg, session).then((c) => {
+          connection = c;
+          c.onData((data) => {
+            if (data[0] !== 0x2a) reject(new Error('unexpected first byte'));
+            resolve();
+          });
+        }, reject);
+      });
+      times.push(performance.now() - start);
+      if (resumed && !connection.resumed()) throw new Error(`${stack.name} did not resume`);
+      connection.destroy();
+    }
+    times.sort((a, b) => a - b);
+    return times[times.length >> 1];
+  } finally {
+    await server.close();
+  }
+}
+
+async function memoryNow() {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const usage = process.memoryUsage();
+  return { js: usage.heapUsed + usage.arrayBuffers, rss: usage.rss };
+}
+
+/**
+ * Resident-set growth per idle established connection (client and server side both in this
+ * process, post-handshake tickets received). Run in a fresh process per sample.
+ */
+export async function idleMemory(stack, { cfg, count }) {
+  const servers = [];
+  const server = await stack.createServer(cfg, (connection) => servers.push(connection));
+  // One connection first, so code loading and first-use caches are not counted per connection.
+  (await stack.connect(server.port, cfg)).destroy();
+  const before = await memoryNow();
+  const clients = [];
+  for (let i = 0; i < count; i++) clients.push(await stack.connect(server.port, cfg));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const after = await memoryNow();
+  if (servers.length < count) throw new Error(`${stack.name}: only ${servers.length} of ${count} accepted`);
+  for (const connection of [...clients, ...servers]) connection.destroy();
+  await server.close();
+  return { rss: (after.rss - before.rss) / count, js: (after.js - before.js) / count };
+}
+
+export const TASKS = { bulk, handshakes, ttfb: timeToFirstByte, memory: idleMemory };

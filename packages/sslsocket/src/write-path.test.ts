@@ -1,0 +1,92 @@
+import { generateSelfSigned } from '@sslsocket/pkix';
+import { memoryPair } from '@sslsocket/transport';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connect, handshake, type SslSocket } from './index.js';
+
+let cert: Awaited<ReturnType<typeof generateSelfSigned>>;
+beforeAll(async () => {
+  cert = await generateSelfSigned({ altNames: ['write.test'] });
+});
+
+async function pair(provider: 'node' | 'webcrypto', highWaterMark?: number): Promise<[SslSocket, SslSocket]> {
+  const [clientEnd, serverEnd] = memoryPair(highWaterMark === undefined ? {} : { highWaterMark, chunkSize: 4096 });
+  const common = { provider, ciphers: ['TLS_AES_128_GCM_SHA256'] };
+  // With a transport limit, the server's unread plaintext is capped too, so pushback reaches the client.
+  const limit = highWaterMark === undefined ? {} : { highWaterMark };
+  const server = handshake(serverEnd, { cert: cert.certificatePem, key: cert.keyPem, ...common, ...limit });
+  const client = connect(clientEnd, { host: 'write.test', cacerts: [cert.certificatePem], ...common });
+  server.catch(() => undefined);
+  return [await client, await server];
+}
+
+async function receive(socket: SslSocket, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let filled = 0;
+  for await (const chunk of socket) {
+    out.set(chunk, filled);
+    filled += chunk.length;
+    if (filled === length) break;
+  }
+  return out;
+}
+
+describe('the send() write path', () => {
+  it('with a synchronous provider, seals every record of a send and hands them over in one write before returning', async () => {
+    const [client, server] = await pair('node');
+    const before = client.transport.stats.writes;
+    const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7 + (i >> 9)) & 0xff);
+    const sent = client.send(data);
+    // 100,000 bytes are 7 records of at most 2^14 (RFC 8446 §5.1), all in one transport write.
+    expect(client.transport.stats.writes).toBe(before + 1);
+    expect(client.transport.stats.bytesWritten).toBeGreaterThanOrEqual(100_000 + 7 * 22);
+    await sent;
+    expect(await receive(server, data.length)).toEqual(data);
+    await client.close({ timeoutMs: 200 }).catch(() => undefined);
+    await server.close({ timeoutMs: 200 }).catch(() => undefined);
+  });
+
+  it('waits for drain when the transport pushes back, and the bytes arrive in order', async () => {
+    const [client, server] = await pair('node', 32 * 1024);
+    const data = Uint8Array.from({ length: 256 * 1024 }, (_, i) => (i * 13 + (i >> 10)) & 0xff);
+    let settled = false;
+    const sent = client.send(data).then(() => {
+      settled = true;
+    });
+    // Nobody reads the server: its inbox and the transport fill up, so the send must still wait.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    const received = await receive(server, data.length);
+    await sent;
+    expect(settled).toBe(true);
+    expect(received).toEqual(data);
+    await client.close({ timeoutMs: 200 }).catch(() => undefined);
+    await server.close({ timeoutMs: 200 }).catch(() => undefined);
+  });
+
+  it('send after a failure or close rejects instead of throwing synchronously', async () => {
+    const [client, server] = await pair('node');
+    await client.close({ timeoutMs: 200 }).catch(() => undefined);
+    let promise: Promise<void> | undefined;
+    expect(() => {
+      promise = client.send('late');
+    }).not.toThrow();
+    await expect(promise).rejects.toMatchObject({ name: 'SocketStateError' });
+    await server.close({ timeoutMs: 200 }).catch(() => undefined);
+  });
+
+  it('with an asynchronous provider (WebCrypto), records still leave in order once sealed', async () => {
+    const [client, server] = await pair('webcrypto');
+    const parts = [1, 5000, 40_000, 3].map((length, n) => Uint8Array.from({ length }, (_, i) => (i + n * 11) & 0xff));
+    const total = parts.reduce((sum, part) => sum + part.length, 0);
+    const received = receive(server, total);
+    await Promise.all(parts.map((part) => client.send(part)));
+    const all = await received;
+    let at = 0;
+    for (const part of parts) {
+      expect(all.subarray(at, at + part.length)).toEqual(part);
+      at += part.length;
+    }
+    await client.close({ timeoutMs: 200 }).catch(() => undefined);
+    await server.close({ timeoutMs: 200 }).catch(() => undefined);
+  });
+});
