@@ -1,6 +1,32 @@
 import type { Transport, TransportAddress, TransportStats } from '@sslsocket/transport';
 
 /**
+ * Bytes read from the transport after the peer's close_notify: not TLS any more (RFC 8446 §6.1,
+ * RFC 5246 §7.2.1: ignored by TLS), kept for `close({ downgrade })`, where they are the start of the
+ * plaintext protocol.
+ */
+export class AfterCloseBytes {
+  readonly chunks: Uint8Array[] = [];
+  bytes = 0;
+  /** The transport ended after them (what the downgraded transport's reader sees next). */
+  ended = false;
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+  }
+
+  /** Wraps `inner` for the caller, with these bytes first, and forgets them. */
+  handBack(inner: Transport, pending: Promise<Uint8Array | null> | undefined): HandedBackTransport {
+    const transport = new HandedBackTransport(inner, this.chunks, this.ended, pending);
+    this.chunks.length = 0;
+    this.bytes = 0;
+    return transport;
+  }
+}
+
+/**
  * The transport `close({ downgrade: true })` returns: wholly the caller's. Its first reads return
  * the bytes the socket had already read past the peer's close_notify (Erlang hands them back with
  * the socket), then the result of the socket's own outstanding read (so the caller never meets a

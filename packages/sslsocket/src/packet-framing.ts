@@ -65,6 +65,20 @@ export class PacketFramer {
     return this.mode === 'line' ? this.nextLine() : this.nextPrefixed(this.mode);
   }
 
+  /** Hands each complete packet to `deliver`; returns the emsgsize error rather than throwing it. */
+  drain(deliver: (packet: Uint8Array) => void): Error | undefined {
+    for (;;) {
+      let packet: Uint8Array | undefined;
+      try {
+        packet = this.next();
+      } catch (error) {
+        return error as Error;
+      }
+      if (packet === undefined) return undefined;
+      deliver(packet);
+    }
+  }
+
   private nextLine(): Uint8Array | undefined {
     const end = this.buffer.indexOf(0x0a);
     const size = end >= 0 ? end + 1 : undefined;

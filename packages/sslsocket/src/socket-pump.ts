@@ -10,6 +10,7 @@ import type { Transport } from '@sslsocket/transport';
 import { Emitter } from './emitter.js';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
+import { AfterCloseBytes } from './handed-back-transport.js';
 import { Inbox } from './inbox.js';
 import { LocalRequests } from './local-requests.js';
 import { Mailbox } from './mailbox.js';
@@ -44,10 +45,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   /** `unexpectedEof: 'error'`: a truncated stream fails recv() and the iterator. */
   protected readonly truncationIsError: boolean;
   /** Bytes read from the transport after the peer's close_notify, kept for `close({ downgrade })`. */
-  protected readonly afterClose: Uint8Array[] = [];
-  protected afterCloseBytes = 0;
-  /** The transport ended after close_notify (what a downgraded transport's reader sees next). */
-  protected afterCloseEnded = false;
+  protected readonly afterClose = new AfterCloseBytes();
   /** Set by close({ downgrade }): end of stream no longer closes the transport. */
   protected downgrading = false;
   /** The transport now belongs to the caller: the read loop stops touching it. */
@@ -61,6 +59,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   protected framer: PacketFramer | undefined;
   /** Bytes of an incomplete length-prefixed packet the stream ended in. */
   private cutPacket = 0;
+  private closedAnnounced = false;
+  private resolveMailboxOpened!: () => void;
+  /** Resolves once the mailbox delivers (a macrotask after the handshake settled). */
+  private readonly mailboxOpened = new Promise<void>((resolve) => {
+    this.resolveMailboxOpened = resolve;
+  });
   protected parameters: NegotiatedParameters | undefined;
   protected earlyData: boolean | undefined;
   protected readonly keylogLines: string[] = [];
@@ -124,6 +128,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     });
   }
 
+  /** Lets the mailbox deliver: the application has had its chance to attach listeners. */
+  private openMailbox(): void {
+    this.mailbox.open();
+    this.resolveMailboxOpened();
+  }
+
   /** Also delivers events that waited in the mailbox for a listener of this type. */
   override on<K extends keyof SslSocketEvents>(event: K, handler: (...args: SslSocketEvents[K]) => void): this {
     super.on(event, handler);
@@ -160,8 +170,13 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         if (this.peerEnd === 'close_notify') {
           // RFC 8446 §6.1 / RFC 5246 §7.2.1: data after a closure alert is ignored by TLS; keep
           // it for a downgrade, where it is the start of the plaintext protocol.
-          if (!this.keepAfterClose(chunk)) break;
-          continue;
+          if (chunk !== null) {
+            this.afterClose.push(chunk);
+            continue;
+          }
+          this.afterClose.ended = true;
+          this.releaseAfterDelivery();
+          break;
         }
         if (chunk === null) {
           this.onEndOfStream();
@@ -188,24 +203,26 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     return (
       (!this.isActive && this.inbox.full) ||
       this.mailbox.bytes >= this.inbox.highWaterMark ||
-      (this.peerEnd === 'close_notify' && this.afterCloseBytes >= this.inbox.highWaterMark && !this.handedBack)
+      (this.peerEnd === 'close_notify' && this.afterClose.bytes >= this.inbox.highWaterMark && !this.handedBack)
     );
-  }
-
-  /** Stores a post-close_notify chunk; false when the read loop should stop. */
-  private keepAfterClose(chunk: Uint8Array | null): boolean {
-    if (chunk === null) {
-      this.afterCloseEnded = true;
-      // Without a downgrade the transport is done; with one, the caller sees the end itself.
-      if (!this.downgrading) void this.transport.close().catch(() => undefined);
-      return false;
-    }
-    this.keepAfterCloseBytes(chunk);
-    return true;
   }
 
   protected get isActive(): boolean {
     return this.activeMode !== false && this.activeMode !== 0;
+  }
+
+  /**
+   * The peer is gone: release the transport, as Erlang closes the socket on ssl_closed, but only
+   * once the mailbox has delivered what it held and the application's handlers have run (one more
+   * macrotask), so an answer they write (an echo after the peer's half-close) still leaves. With a
+   * downgrade the caller owns the transport and sees the end itself.
+   */
+  private releaseAfterDelivery(): void {
+    void this.mailboxOpened.then(() =>
+      setTimeout(() => {
+        if (!this.downgrading && !this.handedBack) void this.transport.close().catch(() => undefined);
+      }, 0),
+    );
   }
 
   private onEndOfStream(): void {
@@ -223,9 +240,8 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       this.resolvePeerClose();
       this.deliverClosed();
     }
-    // The peer is gone: release the transport once our own close_notify (if any) has left, as
-    // Erlang closes the socket on ssl_closed. Data already received stays readable.
-    void this.transport.close().catch(() => undefined);
+    // Data already received stays readable.
+    this.releaseAfterDelivery();
   }
 
   /**
@@ -273,7 +289,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         if (!this.handshakeSettled) {
           // Resolve first, deliver afterwards: events wait one macrotask, by which time whoever
           // awaited the handshake has attached its listeners.
-          setTimeout(() => this.mailbox.open(), 0);
+          setTimeout(() => this.openMailbox(), 0);
         }
         this.handshakeSettled = true;
         this.resolveHandshake();
@@ -285,7 +301,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
         this.peerClosed = true;
         this.peerEnd = 'close_notify';
         // Records after close_notify in the same read are not TLS any more (see pump()).
-        this.keepAfterCloseBytes(this.connection.takeUnread());
+        this.afterClose.push(this.connection.takeUnread());
         this.resolvePeerClose();
         this.deliverClosed();
         break;
@@ -334,19 +350,8 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
 
   /** Delivers each complete packet the framer holds; a too-long one fails the socket (emsgsize). */
   protected deliverPackets(): void {
-    const framer = this.framer;
-    if (framer === undefined) return;
-    for (;;) {
-      let packet: Uint8Array | undefined;
-      try {
-        packet = framer.next();
-      } catch (error) {
-        this.fail(error as Error);
-        return;
-      }
-      if (packet === undefined) return;
-      this.deliver(packet);
-    }
+    const error = this.framer?.drain((packet) => this.deliver(packet));
+    if (error !== undefined) this.fail(error);
   }
 
   /** A received unit (a chunk, or a packet in packet modes): to the mailbox when active, else the inbox. */
@@ -377,8 +382,18 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       else this.cutPacket = rest.length;
     }
     if (this.isActive && this.cutPacket > 0) this.mailbox.post('error', this.closedError() as SocketStateError);
-    if (this.isActive) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
+    this.announceClosed();
     this.inbox.serve(this.closedError());
+  }
+
+  /**
+   * Posts `closed` once, when the peer has closed and the socket is active (now, or later through
+   * setopts): like Erlang's single `{ssl_closed, S}`, however often the mode changes afterwards.
+   */
+  protected announceClosed(): void {
+    if (this.closedAnnounced || !this.isActive || !this.peerClosed) return;
+    this.closedAnnounced = true;
+    this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
   }
 
   /** What a read at the end of the stream fails with, once the peer has closed; else undefined. */
@@ -396,12 +411,6 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     return new SocketStateError('closed', 'connection closed');
   }
 
-  private keepAfterCloseBytes(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.afterClose.push(bytes);
-    this.afterCloseBytes += bytes.length;
-  }
-
   protected fail(error: Error): void {
     if (this.failure !== undefined) return;
     this.failure = error;
@@ -409,7 +418,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     if (!this.handshakeSettled) {
       this.handshakeSettled = true;
       this.rejectHandshake(error);
-      setTimeout(() => this.mailbox.open(), 0);
+      setTimeout(() => this.openMailbox(), 0);
     }
     this.resolvePeerClose();
     this.inbox.wake();

@@ -16,7 +16,6 @@ import {
   pickInformation,
 } from './connection-information.js';
 import { SocketStateError, TimeoutError } from './errors.js';
-import { HandedBackTransport } from './handed-back-transport.js';
 import { WHOLE_CHUNK } from './inbox.js';
 import { framePacket, isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import type { PeerClose } from './socket-events.js';
@@ -96,7 +95,7 @@ export class SslSocket extends SocketPump {
     while (this.isActive && this.inbox.head !== undefined) {
       this.deliver(this.framer === undefined ? this.inbox.take(0) : this.inbox.takeChunk());
     }
-    if (this.isActive && this.peerClosed) this.mailbox.post('closed', this.peerEnd ?? 'close_notify');
+    this.announceClosed();
     this.inbox.wake();
   }
 
@@ -177,9 +176,7 @@ export class SslSocket extends SocketPump {
   /** Gives the transport up: the read loop stops, its outstanding read and post-close bytes go along. */
   private handBack(): Transport {
     this.handedBack = true;
-    const transport = new HandedBackTransport(this.transport, this.afterClose, this.afterCloseEnded, this.pendingRead);
-    this.afterClose.length = 0;
-    this.afterCloseBytes = 0;
+    const transport = this.afterClose.handBack(this.transport, this.pendingRead);
     // A read loop paused on post-close bytes sees `handedBack` and ends without reading again.
     this.inbox.wake();
     return transport;
