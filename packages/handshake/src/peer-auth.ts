@@ -25,7 +25,12 @@ export function hookAlert(error: unknown): TlsAlert {
   if (error instanceof TlsAlert) return error;
   const named = (error as { alert?: unknown } | null)?.alert;
   if (typeof named === 'string' || typeof named === 'number') {
-    return new TlsAlert(named as ConstructorParameters<typeof TlsAlert>[0], (error as Error).message, { cause: error });
+    // A CertificateError's message already starts with its reason; when the reason is the alert's
+    // name, say it once ("unknown_ca: no trusted issuer", not "unknown_ca: unknown_ca: ...").
+    const message = (error as Error).message;
+    const prefix = `${String(named)}: `;
+    const text = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    return new TlsAlert(named as ConstructorParameters<typeof TlsAlert>[0], text, { cause: error });
   }
   return new TlsAlert('bad_certificate', error instanceof Error ? error.message : 'certificate rejected', {
     cause: error,

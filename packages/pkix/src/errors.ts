@@ -44,7 +44,9 @@ const ALERTS: Record<CertificateErrorReason, AlertDescriptionName> = {
   cert_expired: 'certificate_expired',
   cert_not_yet_valid: 'certificate_expired',
   unknown_ca: 'unknown_ca',
-  selfsigned_peer: 'bad_certificate',
+  // RFC 8446 §6.2: a chain that cannot be matched with a known trust anchor is unknown_ca; OpenSSL
+  // sends the same for an untrusted self-signed certificate.
+  selfsigned_peer: 'unknown_ca',
   hostname_check_failed: 'bad_certificate',
   invalid_signature: 'bad_certificate',
   insecure_signature_algorithm: 'bad_certificate',
