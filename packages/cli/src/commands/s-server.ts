@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeHostName } from '@sslsocket/suites';
@@ -47,17 +47,27 @@ const EXAMPLES = [
   'sslsocket s_server -accept 127.0.0.1:8443 -cert cert.pem -key key.pem -naccept 1',
 ];
 
-/** The embedded default certificate, generated once and cached between runs. */
+/**
+ * The default certificate when no -cert is given: a self-signed one, generated once and cached in a
+ * per-user directory of the temporary folder. The cache is used only when that directory is ours
+ * and private (our uid, no group or other permission bits, not a symbolic link): another local user
+ * could otherwise plant a key there. Anything else gets a fresh certificate that is not cached.
+ */
 async function defaultCredentials(): Promise<{ cert: string; key: string }> {
-  const dir = join(tmpdir(), `sslsocket-${process.getuid?.() ?? 'user'}`);
+  const uid = process.getuid?.();
+  const dir = join(tmpdir(), `sslsocket-${uid ?? 'user'}`);
   const certPath = join(dir, 'default-cert.pem');
   const keyPath = join(dir, 'default-key.pem');
-  if (existsSync(certPath) && existsSync(keyPath))
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const info = lstatSync(dir);
+  const private_ = info.isDirectory() && (uid === undefined || info.uid === uid) && (info.mode & 0o077) === 0;
+  if (private_ && existsSync(certPath) && existsSync(keyPath))
     return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
   const generated = await generateSelfSigned();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(certPath, generated.certificatePem);
-  writeFileSync(keyPath, generated.keyPem, { mode: 0o600 });
+  if (private_) {
+    writeFileSync(certPath, generated.certificatePem);
+    writeFileSync(keyPath, generated.keyPem, { mode: 0o600 });
+  }
   return { cert: generated.certificatePem, key: generated.keyPem };
 }
 
@@ -232,7 +242,9 @@ export async function runSServer(
   const live = new Set<SslSocket>();
   if (stdin !== undefined) void readCommands(stdin, live, io).catch(() => undefined);
   let served = 0;
-  const running: Promise<void>[] = [];
+  // Connections still being served; each removes itself when done, so the set stays bounded by the
+  // live connections however long the server runs.
+  const running = new Set<Promise<void>>();
   while (naccept === undefined || served < naccept) {
     let transport: Awaited<ReturnType<typeof server.transportAccept>>;
     try {
@@ -241,26 +253,27 @@ export async function runSServer(
       break;
     }
     served++;
-    running.push(
-      (async () => {
+    const number = served;
+    const connection = (async () => {
+      try {
+        const { handshake } = await import('sslsocket');
+        // The listener's configuration: its ticket keys and session cache span connections.
+        const socket = await handshake(transport);
+        live.add(socket);
         try {
-          const { handshake } = await import('sslsocket');
-          // The listener's configuration: its ticket keys and session cache span connections.
-          const socket = await handshake(transport);
-          live.add(socket);
-          try {
-            if (mode === 'www') await serveWww(socket);
-            else if (mode === 'WWW') await serveFiles(socket, process.cwd());
-            else if (mode === 'rev') await serveReversed(socket);
-            else await serveEcho(socket, io);
-          } finally {
-            live.delete(socket);
-          }
-        } catch (error) {
-          io.stderr(`connection ${served}: ${formatError(error)}\n`);
+          if (mode === 'www') await serveWww(socket);
+          else if (mode === 'WWW') await serveFiles(socket, process.cwd());
+          else if (mode === 'rev') await serveReversed(socket);
+          else await serveEcho(socket, io);
+        } finally {
+          live.delete(socket);
         }
-      })(),
-    );
+      } catch (error) {
+        io.stderr(`connection ${number}: ${formatError(error)}\n`);
+      }
+    })();
+    running.add(connection);
+    void connection.finally(() => running.delete(connection));
   }
   await Promise.all(running);
   await server.close();
