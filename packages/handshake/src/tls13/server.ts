@@ -17,6 +17,7 @@ import { equalBytes, toHex, utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { acceptPeerShare } from '../key-share-guard.js';
+import { answerMaxFragmentLength } from '../max-fragment.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCookie,
@@ -307,6 +308,8 @@ export class ExpectClientHello implements HandshakeState {
       version: 'tlsv1.3',
       peerRecordSizeLimit: hs.peerRecordSizeLimit,
       ownRecordSizeLimit: config.recordSizeLimit,
+      // RFC 6066 §4 in TLS 1.3: echoed in EncryptedExtensions and honoured both ways.
+      maxFragmentLength: answerMaxFragmentLength(ch.extensions, ee),
     });
     if (hs.serverName !== undefined) ee.set(ExtensionType.server_name, new Uint8Array(0));
     if (hs.alpn !== undefined)
