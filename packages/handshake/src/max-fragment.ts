@@ -19,17 +19,25 @@ export function offerMaxFragmentLength(config: ConnectionConfig, exts: Extension
 }
 
 /**
- * Server: answers a ClientHello's max_fragment_length in `answer` (ServerHello in TLS 1.2,
- * EncryptedExtensions in TLS 1.3); returns the size both directions keep to. Ignored when the client
- * also sent record_size_limit (RFC 8449 §5).
+ * Server: the size a ClientHello's max_fragment_length asks for, checked while the ClientHello is
+ * read (before anything is answered); undefined when absent or beside record_size_limit (RFC 8449 §5).
  * @throws TlsAlert illegal_parameter for a code other than 1-4 (RFC 6066 §4)
  */
-export function answerMaxFragmentLength(hello: Extensions, answer: Extensions): number | undefined {
+export function requestedMaxFragmentLength(hello: Extensions): number | undefined {
   const mfl = hello.get(ExtensionType.max_fragment_length);
   if (mfl === undefined || hello.has(ExtensionType.record_size_limit)) return undefined;
   const size = mfl.length === 1 ? MAX_FRAGMENT_SIZES[mfl[0] as number] : undefined;
   if (size === undefined) throw new TlsAlert('illegal_parameter', 'bad max_fragment_length');
-  answer.set(ExtensionType.max_fragment_length, Uint8Array.of(MAX_FRAGMENT_CODES[size] as number));
+  return size;
+}
+
+/**
+ * Server: echoes an accepted size in `answer` (ServerHello in TLS 1.2, EncryptedExtensions in TLS
+ * 1.3) and returns it for RecordLayer.applyRecordLimits.
+ */
+export function echoMaxFragmentLength(size: number | undefined, answer: Extensions): number | undefined {
+  if (size !== undefined)
+    answer.set(ExtensionType.max_fragment_length, Uint8Array.of(MAX_FRAGMENT_CODES[size] as number));
   return size;
 }
 

@@ -19,7 +19,7 @@ import { selectAlpn } from '../alpn.js';
 import { utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
-import { answerMaxFragmentLength } from '../max-fragment.js';
+import { echoMaxFragmentLength, requestedMaxFragmentLength } from '../max-fragment.js';
 import { decodeFlag, decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
@@ -181,7 +181,7 @@ function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: Clien
     peerRecordSizeLimit: hs.peerRecordSizeLimit,
     ownRecordSizeLimit: config.recordSizeLimit,
     // RFC 8449 §5: record_size_limit wins over max_fragment_length.
-    maxFragmentLength: answerMaxFragmentLength(ch.extensions, exts),
+    maxFragmentLength: echoMaxFragmentLength(requestedMaxFragmentLength(ch.extensions), exts),
   });
 }
 
