@@ -219,6 +219,26 @@ export function featureCases() {
       },
     }),
     clientCase('GREASE and middlebox compatibility mode', { config: { grease: true, middleboxCompat: true } }),
+    // RFC 6066 §4 in TLS 1.3: s_server echoes max_fragment_length in EncryptedExtensions and aborts
+    // with record_overflow on a longer record, so a 3000-byte line must go out in 1024-byte records.
+    ...[['tlsv1.3'], ['tlsv1.3', 'tlsv1.2']].map((versions) =>
+      clientCase(`max_fragment_length 1024 (client offering ${versions.join(', ')})`, {
+        config: { versions, maxFragmentLength: 1024 },
+        check: async ({ conn, h }) => {
+          await echo(conn, h, 'abcdefghij'.repeat(300));
+        },
+      }),
+    ),
+    serverCase('max_fragment_length 1024 from s_client -maxfraglen', {
+      args: ['-maxfraglen', '1024'],
+      check: async ({ conn, h, cli }) => {
+        const line = 'klmnopqrst'.repeat(300);
+        conn.write(new TextEncoder().encode(`${line}\n`));
+        h.flush();
+        await waitFor(() => cli.output.includes(line) || h.error, T, 'long line at s_client');
+        if (h.error) throw h.error;
+      },
+    }),
     serverCase('middlebox compatibility mode (s_client default)', {}),
     {
       name: 'client external PSK against s_server -psk',

@@ -16,6 +16,7 @@ import {
 import { utf8 } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionCore } from './core.js';
+import { offerMaxFragmentLength } from './max-fragment.js';
 import {
   encodeAlpn,
   encodeCookie,
@@ -176,6 +177,8 @@ export function helloExtensions(
   }
   if (config.recordSizeLimit !== undefined)
     exts.set(ExtensionType.record_size_limit, encodeU16(config.recordSizeLimit));
+  // RFC 6066 §4: in TLS 1.3 offers too (a 1.3-only client may send it; the answer is in EE).
+  offerMaxFragmentLength(config, exts);
   if (config.ocspStapling === true) exts.set(ExtensionType.status_request, encodeStatusRequest());
   if (config.postHandshakeAuth === true) exts.set(ExtensionType.post_handshake_auth, new Uint8Array(0));
   if (cookie !== undefined) exts.set(ExtensionType.cookie, encodeCookie(cookie));

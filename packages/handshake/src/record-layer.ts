@@ -136,7 +136,8 @@ export class RecordLayer {
     this.reader.setProtection(protection);
     // TLS 1.3 (RFC 8446 §6): a peer that could not use our ServerHello has no keys and alerts in
     // plaintext; that alert is the peer's, not unexpected_message, until its first protected record.
-    if (protection.encrypted && !this.handshakeComplete && !this.peerSentProtected) this.reader.allowPlaintextAlert = true;
+    if (protection.encrypted && !this.handshakeComplete && !this.peerSentProtected)
+      this.reader.allowPlaintextAlert = true;
   }
 
   /** Switches the write side after the flight so far went out under the old keys. */

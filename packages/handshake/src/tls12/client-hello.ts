@@ -12,9 +12,6 @@ import { type Extensions, ExtensionType } from '../messages/extensions.js';
 import type { Session12 } from './session.js';
 import { configuredSuites12 } from './suites.js';
 
-/** RFC 6066 §4 MaxFragmentLength codes. */
-export const MAX_FRAGMENT_CODES: Readonly<Record<number, number>> = { 512: 1, 1024: 2, 2048: 3, 4096: 4 };
-
 /** What the client offers for TLS 1.2. */
 export interface Tls12Offer {
   readonly suites: CipherSuite[];
@@ -77,8 +74,5 @@ export function addTls12Extensions(exts: Extensions, config: ConnectionConfig, o
       ExtensionType.renegotiation_info,
       Uint8Array.of(offer.renegotiationInfo.length, ...offer.renegotiationInfo),
     );
-  }
-  if (config.maxFragmentLength !== undefined) {
-    exts.set(ExtensionType.max_fragment_length, Uint8Array.of(MAX_FRAGMENT_CODES[config.maxFragmentLength] ?? 4));
   }
 }

@@ -9,6 +9,7 @@ import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@
 import { acceptAlpn } from '../alpn.js';
 import { equalBytes } from '../bytes.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
+import { acceptMaxFragmentLength } from '../max-fragment.js';
 import { decodeFlag, decodeRecordSizeLimit } from '../messages/extension-bodies.js';
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
@@ -17,7 +18,6 @@ import { TLS12 } from '../negotiate.js';
 import { authenticatePeer, leafPublicKey } from '../peer-auth.js';
 import { sendClientFlight12 } from './client-flight.js';
 import { ClientHandshake12, type ClientOffer12 } from './client-handshake.js';
-import { MAX_FRAGMENT_CODES } from './client-hello.js';
 import {
   type Connected12,
   checkFinished12,
@@ -151,16 +151,11 @@ function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: S
   const limit = exts.get(ExtensionType.record_size_limit);
   // RFC 8449 §4: in TLS 1.2 the limit counts plaintext bytes only.
   if (limit !== undefined) hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
-  const mfl = exts.get(ExtensionType.max_fragment_length);
-  const wanted = config.maxFragmentLength;
-  if (mfl !== undefined && (wanted === undefined || mfl.length !== 1 || mfl[0] !== MAX_FRAGMENT_CODES[wanted])) {
-    throw new TlsAlert('illegal_parameter', 'max_fragment_length does not match our request');
-  }
   core.record.applyRecordLimits({
     version: 'tlsv1.2',
     peerRecordSizeLimit: hs.peerRecordSizeLimit,
     ownRecordSizeLimit: config.recordSizeLimit,
-    maxFragmentLength: mfl === undefined ? undefined : wanted,
+    maxFragmentLength: acceptMaxFragmentLength(config, exts.get(ExtensionType.max_fragment_length)),
   });
   hs.ticketExpected = exts.has(ExtensionType.session_ticket);
   hs.statusRequested = exts.has(ExtensionType.status_request);

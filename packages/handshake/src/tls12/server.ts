@@ -19,12 +19,12 @@ import { selectAlpn } from '../alpn.js';
 import { utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
+import { echoMaxFragmentLength, requestedMaxFragmentLength } from '../max-fragment.js';
 import { decodeFlag, decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
 import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
 import { clientServerName, configuredVersions, selectCertificate, TLS12 } from '../negotiate.js';
-import { MAX_FRAGMENT_CODES } from './client-hello.js';
 import {
   type Connected12,
   checkRenegotiationInfo,
@@ -43,8 +43,6 @@ import { selectSuite12 } from './server-select.js';
 import { ExpectClientCertificate12, ExpectClientFinished12, ExpectClientKeyExchange12 } from './server-states.js';
 import { openTicket12, type ServerSession12 } from './session.js';
 import { configuredSuites12, type Scheme12, schemeCodes12, schemeName } from './suites.js';
-
-const MAX_FRAGMENT_SIZES: Readonly<Record<number, number>> = { 1: 512, 2: 1024, 3: 2048, 4: 4096 };
 
 /** RFC 5746 §3.6-§3.7 for the ClientHello: whether the client supports secure renegotiation. */
 function checkClientRenegotiation(hs: ServerHandshake12, ch: ClientHello): boolean {
@@ -178,19 +176,12 @@ function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: Clien
       exts.set(ExtensionType.record_size_limit, encodeU16(config.recordSizeLimit));
     }
   }
-  const mfl = ch.extensions.get(ExtensionType.max_fragment_length);
-  let size: number | undefined;
-  // RFC 8449 §5: record_size_limit wins over max_fragment_length.
-  if (mfl !== undefined && limit === undefined) {
-    size = mfl.length === 1 ? MAX_FRAGMENT_SIZES[mfl[0] as number] : undefined;
-    if (size === undefined) throw new TlsAlert('illegal_parameter', 'bad max_fragment_length');
-    exts.set(ExtensionType.max_fragment_length, Uint8Array.of(MAX_FRAGMENT_CODES[size] as number));
-  }
   core.record.applyRecordLimits({
     version: 'tlsv1.2',
     peerRecordSizeLimit: hs.peerRecordSizeLimit,
     ownRecordSizeLimit: config.recordSizeLimit,
-    maxFragmentLength: size,
+    // RFC 8449 §5: record_size_limit wins over max_fragment_length.
+    maxFragmentLength: echoMaxFragmentLength(requestedMaxFragmentLength(ch.extensions), exts),
   });
 }
 

@@ -7,6 +7,7 @@ import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
+import { acceptMaxFragmentLength } from '../max-fragment.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCertificateStatus,
@@ -63,13 +64,16 @@ export class ExpectEncryptedExtensions implements HandshakeState {
       ee.extensions.get(ExtensionType.application_layer_protocol_negotiation),
     );
     const limit = ee.extensions.get(ExtensionType.record_size_limit);
-    if (limit !== undefined) {
-      // RFC 8449 §4: the server supports the extension, so our own advertised limit binds it too.
-      this.hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
+    // RFC 8449 §4: the server supports the extension, so our own advertised limit binds it too.
+    if (limit !== undefined) this.hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
+    // RFC 6066 §4 in TLS 1.3: the max_fragment_length echo is in EncryptedExtensions.
+    const mfl = acceptMaxFragmentLength(this.core.config, ee.extensions.get(ExtensionType.max_fragment_length));
+    if (limit !== undefined || mfl !== undefined) {
       this.core.record.applyRecordLimits({
         version: 'tlsv1.3',
         peerRecordSizeLimit: this.hs.peerRecordSizeLimit,
         ownRecordSizeLimit: this.core.config.recordSizeLimit,
+        maxFragmentLength: mfl,
       });
     }
     const early = ee.extensions.get(ExtensionType.early_data);

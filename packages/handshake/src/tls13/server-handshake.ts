@@ -24,6 +24,8 @@ export class ServerHandshake {
   serverName: string | undefined;
   alpn: string | undefined;
   peerRecordSizeLimit: number | undefined;
+  /** RFC 6066 §4: the max_fragment_length the client asked for (echoed in EncryptedExtensions). */
+  maxFragmentLength: number | undefined;
   clientHandshakeSecret: Uint8Array = new Uint8Array(0);
   masterSecret: Uint8Array = new Uint8Array(0);
   clientAppSecret: Uint8Array = new Uint8Array(0);

@@ -17,6 +17,7 @@ import { equalBytes, toHex, utf8 } from '../bytes.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { acceptPeerShare } from '../key-share-guard.js';
+import { echoMaxFragmentLength, requestedMaxFragmentLength } from '../max-fragment.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import {
   decodeCookie,
@@ -221,6 +222,8 @@ export class ExpectClientHello implements HandshakeState {
     hs.alpn = selectAlpn(config, ch.extensions.get(ExtensionType.application_layer_protocol_negotiation));
     const limit = ch.extensions.get(ExtensionType.record_size_limit);
     if (limit !== undefined) hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
+    // RFC 6066 §4: checked here, before the ServerHello; echoed in EncryptedExtensions.
+    hs.maxFragmentLength = requestedMaxFragmentLength(ch.extensions);
   }
 
   private sendHelloRetryRequest(
@@ -307,6 +310,8 @@ export class ExpectClientHello implements HandshakeState {
       version: 'tlsv1.3',
       peerRecordSizeLimit: hs.peerRecordSizeLimit,
       ownRecordSizeLimit: config.recordSizeLimit,
+      // RFC 6066 §4 in TLS 1.3: echoed in EncryptedExtensions and honoured both ways.
+      maxFragmentLength: echoMaxFragmentLength(hs.maxFragmentLength, ee),
     });
     if (hs.serverName !== undefined) ee.set(ExtensionType.server_name, new Uint8Array(0));
     if (hs.alpn !== undefined)
