@@ -3,6 +3,7 @@ import { decodePem, verifyChain } from '@sslsocket/pkix';
 import { type Transport, TransportError, type TransportListener } from '@sslsocket/transport';
 import { fromNodeSocket } from '@sslsocket/transport/node';
 import { listenOn, type ServerOptions, type SslListenSocket, type SslSocket } from 'sslsocket';
+import { halfOpen } from './half-open.js';
 import { nodeError, verifyCode } from './node-errors.js';
 import { certKeyOf, pemOrDer, type SecureContextOptions, serverOptions, type TlsServerOptions } from './options.js';
 import { NodeSessionCache } from './session-events.js';
@@ -101,7 +102,7 @@ export class TlsAcceptor {
     const socket = new TLSSocket(tcp, { isServer: true });
     // Errors before the handshake ends belong to tlsClientError, never to an unhandled 'error'.
     tcp.on('error', () => undefined);
-    const transport: Transport = fromNodeSocket(tcp);
+    const transport: Transport = halfOpen(fromNodeSocket(tcp));
     this.loaded()
       .then((context) => context.handshakeOn(transport))
       .then(

@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { decodePem, type VerifyFun } from '@sslsocket/pkix';
 import { fromNodeSocket } from '@sslsocket/transport/node';
 import { type ClientOptions, defaultRoots, connect as sslConnect } from 'sslsocket';
+import { halfOpen } from './half-open.js';
 import { nodeError, verifyCode } from './node-errors.js';
 import { alpnList, contextOptions, type SecureContextOptions } from './options.js';
 import { type NodePeerCertificate, nodeCertificate } from './peer-certificate.js';
@@ -136,7 +137,7 @@ export function connect(...args: unknown[]): TLSSocket {
   };
   tcp.once('error', onTcpError);
   const start = (): void => {
-    sslConnect(fromNodeSocket(tcp), { ...clientOptions, host }).then(
+    sslConnect(halfOpen(fromNodeSocket(tcp)), { ...clientOptions, host }).then(
       (ssl) => {
         const failure = failures[0];
         let authorizationError = failure === undefined ? undefined : verifyCode(failure.reason);

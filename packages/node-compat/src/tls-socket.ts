@@ -69,6 +69,7 @@ export class TLSSocket extends Duplex {
   private resolveReady!: (ssl: SslSocket) => void;
   private rejectReady!: (error: Error) => void;
   private peerEnded = false;
+  private pausedReading = false;
   private timeoutMs = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private session: Buffer | undefined;
@@ -123,7 +124,10 @@ export class TLSSocket extends Duplex {
     ssl.on('data', (data) => {
       this.touch();
       this.plaintextRead += data.length;
-      if (!this.push(toBuffer(data))) ssl.setopts({ active: false });
+      if (!this.push(toBuffer(data))) {
+        this.pausedReading = true;
+        ssl.setopts({ active: false });
+      }
     });
     ssl.on('closed', () => {
       this.peerEnded = true;
@@ -150,6 +154,9 @@ export class TLSSocket extends Duplex {
   }
 
   override _read(): void {
+    // Only a socket this stream paused is resumed: setopts({ active: true }) re-announces a close.
+    if (!this.pausedReading) return;
+    this.pausedReading = false;
     this.sslSocket?.setopts({ active: true });
   }
 
