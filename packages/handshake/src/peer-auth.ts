@@ -27,9 +27,10 @@ export function hookAlert(error: unknown): TlsAlert {
   if (typeof named === 'string' || typeof named === 'number') {
     // A CertificateError's message already starts with its reason; when the reason is the alert's
     // name, say it once ("unknown_ca: no trusted issuer", not "unknown_ca: unknown_ca: ...").
-    const message = (error as Error).message;
+    const message = (error as { message?: unknown }).message;
     const prefix = `${String(named)}: `;
-    const text = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    const text =
+      typeof message !== 'string' ? undefined : message.startsWith(prefix) ? message.slice(prefix.length) : message;
     return new TlsAlert(named as ConstructorParameters<typeof TlsAlert>[0], text, { cause: error });
   }
   return new TlsAlert('bad_certificate', error instanceof Error ? error.message : 'certificate rejected', {
