@@ -223,9 +223,10 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       this.resolvePeerClose();
       this.deliverClosed();
     }
-    // The peer is gone: release the transport once our own close_notify (if any) has left, as
-    // Erlang closes the socket on ssl_closed. Data already received stays readable.
-    void this.transport.close().catch(() => undefined);
+    // The peer's direction is over, ours is not: RFC 8446 §6.1 lets each side close its own
+    // direction, and the application may still be writing a reply to a peer that half-closed (as
+    // node with allowHalfOpen). The transport is released by close(), or now if we already closed.
+    if (this.closedLocally) void this.transport.close().catch(() => undefined);
   }
 
   /**
@@ -240,8 +241,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     try {
       const output = this.connection.takeOutput();
       if (output === null || this.transport.write(output)) return undefined;
-      return this.transport.drained().catch((error: unknown) => this.fail(error as Error));
+      return this.transport.drained().catch((error: unknown) => {
+        this.writeFailed = true;
+        this.fail(error as Error);
+      });
     } catch (error) {
+      this.writeFailed = true;
       this.fail(error as Error);
       return undefined;
     }
@@ -255,9 +260,16 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       if (output === null) return;
       if (!this.transport.write(output)) await this.transport.drained();
     } catch (error) {
+      this.writeFailed = true;
       this.fail(error as Error);
     }
   }
+
+  /**
+   * Set once a transport write failed: from then on no record reaches the peer, so a send() that
+   * completes afterwards must reject rather than report bytes as sent that never left.
+   */
+  protected writeFailed = false;
 
   protected dispatchEvents(): void {
     for (const event of this.connection.takeEvents()) this.handleEvent(event);
