@@ -77,7 +77,12 @@ export function rawConnect(port: number, cleanup?: Cleanup): Promise<net.Socket>
 export function collect(socket: net.Socket): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return new Promise((resolve) => socket.once('close', () => resolve(new Uint8Array(Buffer.concat(chunks)))));
+  // 'end' as well as 'close': with allowHalfOpen the socket stays open after the peer's FIN.
+  return new Promise((resolve) => {
+    const done = (): void => resolve(new Uint8Array(Buffer.concat(chunks)));
+    socket.once('end', done);
+    socket.once('close', done);
+  });
 }
 
 /** A TLS record: type, legacy version 0x0303, length, fragment. */
