@@ -130,7 +130,6 @@ export function goodClient(
       servername: 'server.test',
       minVersion: version,
       maxVersion: version,
-      allowHalfOpen: true,
     });
     socket.on('error', (error) => finish(false, (error as NodeJS.ErrnoException).code ?? error.message));
     socket.once('secureConnect', () => {
