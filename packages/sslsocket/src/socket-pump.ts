@@ -9,7 +9,8 @@ import type {
 import type { Transport } from '@sslsocket/transport';
 import { Emitter } from './emitter.js';
 import type { PeerAuthSink } from './engine-config.js';
-import { SocketStateError } from './errors.js';
+import { SocketStateError, TimeoutError } from './errors.js';
+import { IdleTimer } from './idle-timer.js';
 import { Inbox } from './inbox.js';
 import { LocalRequests } from './local-requests.js';
 import { Mailbox } from './mailbox.js';
@@ -28,6 +29,8 @@ export interface SocketPumpOptions {
   readonly peerAuth?: PeerAuthSink;
   /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
   readonly onSession?: (session: Session13 | Session12) => void;
+  /** Closes an established connection after this long without traffic (ms). */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
@@ -92,6 +95,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     options: SocketPumpOptions,
   ) {
     super();
+    const idleMs = options.idleTimeoutMs;
+    if (idleMs !== undefined) {
+      this.idle = new IdleTimer(idleMs, () =>
+        this.fail(new TimeoutError(`no traffic for ${idleMs} ms (idleTimeoutMs)`)),
+      );
+    }
     this.activeMode = options.active ?? false;
     this.packetMode = options.packet ?? 0;
     this.packetSize = options.packetSize ?? 0;
@@ -258,6 +267,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       await this.connection.settle();
       const output = this.connection.takeOutput();
       if (output === null) return;
+      if (this.handshakeSettled) this.idle?.touch();
       if (!this.transport.write(output)) await this.transport.drained();
     } catch (error) {
       this.writeFailed = true;
@@ -270,6 +280,9 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
    * completes afterwards must reject rather than report bytes as sent that never left.
    */
   protected writeFailed = false;
+
+  /** The `idleTimeoutMs` timer of an established connection, if the option is set. */
+  protected readonly idle: IdleTimer | undefined;
 
   protected dispatchEvents(): void {
     for (const event of this.connection.takeEvents()) this.handleEvent(event);
@@ -288,6 +301,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
           setTimeout(() => this.mailbox.open(), 0);
         }
         this.handshakeSettled = true;
+        this.idle?.touch();
         this.resolveHandshake();
         break;
       case 'data':

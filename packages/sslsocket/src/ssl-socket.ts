@@ -183,12 +183,14 @@ export class SslSocket extends SocketPump {
       );
       if (timedOut) throw new TimeoutError('the peer did not answer close_notify');
       if (this.failure !== undefined) throw this.failure;
+      this.idle?.stop();
       return this.handBack();
     }
     await waitOrTimeout(
       flushed.then(() => this.transport.closeWrite().catch(() => undefined)).then(() => this.peerClose),
       timeoutMs,
     );
+    this.idle?.stop();
     this.transport.destroy();
     return undefined;
   }
