@@ -122,7 +122,7 @@ export function goodClient(
       socket.destroy();
       resolve({ handshakeMs, bytes: receivedBytes, ok, ...(error === undefined ? {} : { error }) });
     };
-    const timer = setTimeout(() => finish(false, 'timeout'), 60_000);
+    const timer = setTimeout(() => finish(false, 'timeout'), 120_000);
     const socket = tls.connect({
       host: '127.0.0.1',
       port,
@@ -253,7 +253,15 @@ export interface LoadReport {
 export async function runLoad(
   port: number,
   ca: TestCa,
-  options: { good: number; hostile: number; concurrency: number; bytesPerClient: number; hostileCapMs: number },
+  options: {
+    good: number;
+    hostile: number;
+    concurrency: number;
+    bytesPerClient: number;
+    hostileCapMs: number;
+    /** Delay between client starts (ms), so 1,000 connects do not all hit the listen backlog at once. */
+    rampMs?: number;
+  },
 ): Promise<LoadReport> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
@@ -265,9 +273,15 @@ export async function runLoad(
       hostileClient(port, HOSTILE_KINDS[i % HOSTILE_KINDS.length] as HostileKind, options.hostileCapMs),
     ),
   );
-  const results = await bounded(options.good, options.concurrency, (i) =>
-    goodClient(port, ca, i % 2 === 0 ? 'TLSv1.3' : 'TLSv1.2', 1 + Math.floor(Math.random() * options.bytesPerClient)),
-  );
+  const results = await bounded(options.good, options.concurrency, async (i) => {
+    if (options.rampMs !== undefined && i < options.concurrency) await sleep(i * options.rampMs);
+    return goodClient(
+      port,
+      ca,
+      i % 2 === 0 ? 'TLSv1.3' : 'TLSv1.2',
+      1 + Math.floor(Math.random() * options.bytesPerClient),
+    );
+  });
   const wallMs = performance.now() - started;
   await Promise.all(attackers);
   clearInterval(sampler);
