@@ -9,8 +9,9 @@ interface CoreWriter {
 
 /** Writes `count` records of `type` carrying `data` under the socket's current write keys. */
 export function injectRecords(socket: SslSocket, type: number, data: Uint8Array, count: number): void {
-  const core = (socket.connection as unknown as { core: { writer: CoreWriter } }).core;
-  for (let i = 0; i < count; i++) core.writer.writeRecords(type, data);
+  // TypeScript's `private` is not enforced at run time: the record layer's writer is reachable.
+  const layer = (socket.connection as unknown as { core: { record: { writer: CoreWriter } } }).core.record;
+  for (let i = 0; i < count; i++) layer.writer.writeRecords(type, data);
   const output = socket.connection.takeOutput();
   if (output !== null) socket.transport.write(output);
 }
