@@ -9,6 +9,8 @@ import { record, sleep, type TestCa } from './peers.js';
 
 export interface EchoServer {
   readonly port: number;
+  /** Why handshakes failed (error name or alert), for the report. */
+  readonly failures?: Map<string, number>;
   /** Connections whose echo loop finished (either way). */
   readonly served: () => number;
   close(): Promise<void>;
@@ -18,6 +20,7 @@ export interface EchoServer {
 export function ourEcho(listener: SslListenSocket): EchoServer {
   let served = 0;
   let open = true;
+  const failures = new Map<string, number>();
   const tasks = new Set<Promise<void>>();
   const serve = async (socket: SslSocket): Promise<void> => {
     try {
@@ -33,7 +36,10 @@ export function ourEcho(listener: SslListenSocket): EchoServer {
     while (open) {
       const transport = await listener.transportAccept().catch(() => undefined);
       if (transport === undefined) continue;
-      const task = handshake(transport).then(serve, () => {
+      const task = handshake(transport).then(serve, (error: unknown) => {
+        const why =
+          error instanceof Error ? `${error.name} ${(error as { description?: string }).description ?? ''}` : '?';
+        failures.set(why.trim(), (failures.get(why.trim()) ?? 0) + 1);
         served++;
       });
       tasks.add(task);
@@ -43,6 +49,7 @@ export function ourEcho(listener: SslListenSocket): EchoServer {
   return {
     port: listener.address.port,
     served: () => served,
+    failures,
     close: async () => {
       open = false;
       await listener.close();

@@ -143,6 +143,11 @@ export class SslListenSocket {
     return this.listener.address;
   }
 
+  /** For monitoring: connections waiting for `transportAccept()`, and those reset by `maxQueued`. */
+  get queue(): { readonly queued: number; readonly refused: number } {
+    return { queued: this.listener.queued ?? 0, refused: this.listener.refused ?? 0 };
+  }
+
   /**
    * Erlang `transport_accept/1,2`: the next TCP connection, before its handshake; call
    * `handshake()` on it. With `timeoutMs`, rejects with a TimeoutError when none arrives in time
