@@ -176,6 +176,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
           this.onEndOfStream();
           break;
         }
+        if (this.handshakeSettled) this.idle?.touch();
         // Synchronous providers open, answer and flush without a Promise per chunk.
         const received = this.connection.receive(chunk);
         if (received !== undefined) await received;
@@ -205,8 +206,10 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
   private keepAfterClose(chunk: Uint8Array | null): boolean {
     if (chunk === null) {
       this.afterCloseEnded = true;
-      // Without a downgrade the transport is done; with one, the caller sees the end itself.
-      if (!this.downgrading) void this.transport.close().catch(() => undefined);
+      // Without a downgrade and once we closed too, the transport is done; with a downgrade the
+      // caller sees the end itself. Before our close() our direction stays open (RFC 8446 §6.1:
+      // close_notify and FIN end only the peer's direction; the application may still write).
+      if (!this.downgrading && this.closedLocally) void this.transport.close().catch(() => undefined);
       return false;
     }
     this.keepAfterCloseBytes(chunk);
@@ -249,7 +252,9 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     if (this.connection.sealing) return this.flushOutput();
     try {
       const output = this.connection.takeOutput();
-      if (output === null || this.transport.write(output)) return undefined;
+      if (output === null) return undefined;
+      if (this.idle !== undefined && this.handshakeSettled) this.idle.touch();
+      if (this.transport.write(output)) return undefined;
       return this.transport.drained().catch((error: unknown) => {
         this.writeFailed = true;
         this.fail(error as Error);
