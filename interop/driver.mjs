@@ -221,6 +221,7 @@ export function waitFor(predicate, timeout, what) {
  */
 export function attach(conn, socket) {
   const h = { events: [], data: '', complete: undefined, error: undefined, tickets: [], closed: false, socket };
+  recordTranscript(conn, socket);
   conn.on((e) => {
     h.events.push(e);
     if (e.type === 'data') h.data += Buffer.from(e.data).toString('latin1');
@@ -245,6 +246,43 @@ export function attach(conn, socket) {
     h.socketClosed = true;
   });
   return h;
+}
+
+let transcriptCase = 'unnamed';
+let transcriptCount = 0;
+
+/** Names the transcripts recorded from now on (run.mjs calls it with each case's name). */
+export function setTranscriptCase(name) {
+  transcriptCase = name;
+}
+
+/**
+ * With SSLSOCKET_TRANSCRIPTS=dir, writes each connection's bytes to dir as JSON: what the peer
+ * (openssl) sent, chunk by chunk, and what we sent. The fuzzer (test/fuzz) replays the peer's
+ * side into a fresh engine of the same role.
+ */
+function recordTranscript(conn, socket) {
+  const dir = process.env.SSLSOCKET_TRANSCRIPTS;
+  if (dir === undefined || dir === '') return;
+  const role = conn instanceof Object && conn.constructor.name === 'ServerConnection' ? 'server' : 'client';
+  const received = [];
+  const sent = [];
+  socket.on('data', (d) => received.push(Buffer.from(d).toString('hex')));
+  const write = socket.write.bind(socket);
+  socket.write = (data, ...rest) => {
+    sent.push(Buffer.from(data).toString('hex'));
+    return write(data, ...rest);
+  };
+  let version;
+  conn.on((e) => {
+    if (e.type === 'handshakeComplete') version = e.parameters.version;
+  });
+  socket.on('close', () => {
+    if (received.length === 0) return;
+    const name = `${String(++transcriptCount).padStart(3, '0')}-${role}-${transcriptCase.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+    const record = { case: transcriptCase, role, version, received, sent };
+    writeFileSync(join(dir, `${name.slice(0, 90)}.json`), `${JSON.stringify(record, null, 1)}\n`);
+  });
 }
 
 export function connectTo(port) {

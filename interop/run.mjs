@@ -4,7 +4,7 @@ import { ClientConnection, ServerConnection, ServerSessionCache } from '../packa
 import { ALL_CIPHER_SUITES, nobleProvider } from '../packages/suites/dist/index.js';
 import { featureCases, matrixCases, productCases, setupCredentials } from './cases.mjs';
 import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
-import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
+import { killAll, makeCredentials, removeCredentials, setTranscriptCase } from './driver.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
 
 const CASE_TIMEOUT = 30000;
@@ -48,6 +48,7 @@ const cases = [
 ].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();
+  setTranscriptCase(c.name);
   let timer;
   try {
     await Promise.race([

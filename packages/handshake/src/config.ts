@@ -155,6 +155,12 @@ export interface ConnectionConfig {
   readonly secureRenegotiate?: boolean;
   /** Server, TLS 1.2: allow client-initiated renegotiation (default true, Erlang `client_renegotiation`). */
   readonly clientRenegotiation?: boolean;
+  /**
+   * Records in a row that carry nothing (empty records, warning / user_canceled alerts, TLS 1.3
+   * compatibility ChangeCipherSpec, ignored HelloRequests) before the peer is cut off with
+   * unexpected_message (default 32). Bounds what a flooding peer costs.
+   */
+  readonly maxIdleRecords?: number;
   /** Server, TLS 1.2: client-initiated renegotiations allowed per minute (default 3). */
   readonly clientRenegotiationLimit?: number;
   /** Client, TLS 1.2: renegotiate when the server sends HelloRequest (default true). */

@@ -12,6 +12,7 @@ import type { ConnectionConfig } from './config.js';
 import { ConnectionStateError } from './errors.js';
 import { type ConnectionEvent, EventQueue } from './events.js';
 import { HelloPause } from './hello-pause.js';
+import { IdleRecordGuard } from './idle-records.js';
 import { asAlert } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
 import { RecordLayer } from './record-layer.js';
@@ -85,6 +86,8 @@ export class ConnectionCore {
     failed: undefined,
   };
   private readonly events = new EventQueue();
+  /** Empty records, warning alerts, compatibility ChangeCipherSpecs in a row (flood bound). */
+  private readonly idleRecords: IdleRecordGuard;
   private busy: Promise<void> | undefined;
   /** Exporter (and TLS 1.2 master) secrets, once the handshake derived them. */
   secrets: SessionSecrets | undefined;
@@ -103,6 +106,7 @@ export class ConnectionCore {
     this.random = config.random ?? ((n) => config.provider.randomBytes(n));
     this.now = config.clock === undefined ? () => Date.now() : () => (config.clock as { now(): number }).now();
     this.record = new RecordLayer(config.maxHandshakeSize ?? 256 * 1024);
+    this.idleRecords = new IdleRecordGuard(config.maxIdleRecords);
     this.transcript = new Transcript(config.provider);
     this.current = initial(this);
   }
@@ -321,8 +325,14 @@ export class ConnectionCore {
     if (sealing !== undefined) return sealing.then(() => undefined);
     const message = this.record.nextMessage();
     // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating.
-    if (message !== null && message.type === HandshakeType.hello_request && this.ignoresHelloRequest()) return true;
-    if (message !== null) return this.state.handle(message);
+    if (message !== null && message.type === HandshakeType.hello_request && this.ignoresHelloRequest()) {
+      this.idleRecords.idle('ignored HelloRequest');
+      return true;
+    }
+    if (message !== null) {
+      if (message.type !== HandshakeType.hello_request) this.idleRecords.progress();
+      return this.state.handle(message);
+    }
     const record = this.record.nextRecord();
     if (record === 'skipped') return true;
     if (record === null) return false;
@@ -358,13 +368,18 @@ export class ConnectionCore {
           }
           this.state.onApplicationData?.();
         }
-        if (fragment.length > 0) this.emit({ type: 'data', data: detached ? fragment : fragment.slice() });
+        if (fragment.length > 0) {
+          this.idleRecords.progress();
+          this.emit({ type: 'data', data: detached ? fragment : fragment.slice() });
+        } else this.idleRecords.idle('empty');
         return;
       }
       case ContentType.alert:
         return this.handleAlert(fragment);
       case ContentType.change_cipher_spec:
         this.record.changeCipherSpec(fragment, isProtected);
+        // TLS 1.3 compatibility ChangeCipherSpecs change nothing (RFC 8446 §5): bounded.
+        if (this.version !== 'tlsv1.2') this.idleRecords.idle('ChangeCipherSpec');
         return;
       default:
         throw new TlsAlert('unexpected_message', `record type ${type}`);
@@ -384,8 +399,11 @@ export class ConnectionCore {
       this.emit({ type: 'closed' });
       return;
     }
-    // RFC 8446 §6.1: user_canceled is a warning, followed by close_notify.
-    if (alert.description === 'user_canceled') return;
+    // RFC 8446 §6.1: user_canceled is a warning, followed by close_notify. A run of them is a flood.
+    if (alert.description === 'user_canceled') {
+      this.idleRecords.idle('user_canceled alert');
+      return;
+    }
     if (level === 1 && this.version === undefined && this.role === 'client' && this.offersTls12()) {
       // RFC 5246 §7.2, RFC 6066 §3: a TLS 1.2 server may send a warning (OpenSSL: unrecognized_name
       // on an SNI mismatch) before its ServerHello. A client that offered TLS 1.2 cannot treat it as
@@ -396,7 +414,10 @@ export class ConnectionCore {
       return;
     }
     // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
-    if (this.version === 'tlsv1.2' && level === 1) return this.state.onWarningAlert?.(alert);
+    if (this.version === 'tlsv1.2' && level === 1) {
+      this.idleRecords.idle('warning alert');
+      return this.state.onWarningAlert?.(alert);
+    }
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.
     this.closing.failed = alert;
     this.closing.read = true;

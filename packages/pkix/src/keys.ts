@@ -131,6 +131,19 @@ function fromPkcs8(der: Uint8Array): PrivateKey {
  * const key = parsePrivateKey(fs.readFileSync('key.pem', 'utf8'));
  */
 export function parsePrivateKey(input: string | Uint8Array, password?: string): PrivateKey {
+  try {
+    return parseKeyInput(input, password);
+  } catch (error) {
+    // ASN.1 schema mismatches surface from pkijs as plain Errors: a malformed key is a PemError,
+    // like every other bad key input (found by test/fuzz/parsers.test.ts).
+    if (error instanceof PemError) throw error;
+    throw new PemError(`malformed private key: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function parseKeyInput(input: string | Uint8Array, password?: string): PrivateKey {
   if (input instanceof Uint8Array && input[0] === 0x30) return fromPkcs8(input);
   const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
   for (const block of decodePem(text)) {

@@ -8,7 +8,7 @@ import {
 import type { Transport, TransportAddress, TransportListener } from '@sslsocket/transport';
 import { connectTcp, listenTcp } from '#platform';
 import { clientEngineConfig, type PeerAuthSink, serverEngineConfig } from './engine-config.js';
-import { TimeoutError } from './errors.js';
+import { SocketStateError, TimeoutError } from './errors.js';
 import { type ServeOptions, type Serving, serve } from './serve.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
@@ -143,6 +143,11 @@ export class SslListenSocket {
     return this.listener.address;
   }
 
+  /** For monitoring: connections waiting for `transportAccept()`, and those reset by `maxQueued`. */
+  get queue(): { readonly queued: number; readonly refused: number } {
+    return { queued: this.listener.queued ?? 0, refused: this.listener.refused ?? 0 };
+  }
+
   /**
    * Erlang `transport_accept/1,2`: the next TCP connection, before its handshake; call
    * `handshake()` on it. With `timeoutMs`, rejects with a TimeoutError when none arrives in time
@@ -186,6 +191,23 @@ export class SslListenSocket {
    * resumption works across all its connections.
    */
   async handshakeOn(transport: Transport, extra?: ServerOptions): Promise<SslSocket> {
+    const limit = this.options.maxConcurrentHandshakes ?? 1024;
+    if (this.handshaking >= limit) {
+      transport.destroy();
+      throw new SocketStateError('einval', `${limit} handshakes are already running on this listener`);
+    }
+    this.handshaking++;
+    try {
+      return await this.handshakeWith(transport, extra);
+    } finally {
+      this.handshaking--;
+    }
+  }
+
+  /** Handshakes in progress (bounded by `maxConcurrentHandshakes`). */
+  private handshaking = 0;
+
+  private async handshakeWith(transport: Transport, extra?: ServerOptions): Promise<SslSocket> {
     if (extra === undefined || Object.keys(extra).length === 0) {
       return serverHandshake(transport, this.config, this.options);
     }
@@ -231,7 +253,10 @@ export async function listen(port: number, options: ServerOptions & { host?: str
   validateServerOptions(serverOptions);
   // Load certificates now so a bad file fails listen(), not the first client.
   const config = await serverEngineConfig(serverOptions);
-  const listener = await listenTcp(port, host === undefined ? {} : { host });
+  const listener = await listenTcp(port, {
+    ...(host === undefined ? {} : { host }),
+    ...(serverOptions.maxQueued === undefined ? {} : { maxQueued: serverOptions.maxQueued }),
+  });
   return new SslListenSocket(listener, serverOptions, config);
 }
 

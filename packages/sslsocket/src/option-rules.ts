@@ -106,6 +106,7 @@ export const COMMON_RULES: Readonly<Record<string, Check>> = {
   keepSecrets: bool,
   // setTimeout clamps larger delays to 1 ms, so anything above 2^31-1 would fire at once.
   handshakeTimeoutMs: integer(1, 2 ** 31 - 1),
+  idleTimeoutMs: integer(1, 2 ** 31 - 1),
   // A handshake message length is a uint24 (RFC 8446 §4).
   maxHandshakeSize: integer(1, 2 ** 24 - 1),
   // RFC 8449 §4: at least 64; at most 2^14 + 1 (TLS 1.3 counts the content type byte).
@@ -191,4 +192,6 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
   ocspResponseFile: path,
   postHandshakeAuth: bool,
   nextProtocolsAdvertised: refused('NPN was replaced by ALPN: use alpnPreferredProtocols'),
+  maxQueued: integer(1),
+  maxConcurrentHandshakes: integer(1),
 };

@@ -22,7 +22,7 @@ export function connectTcp(
 
 export function listenTcp(
   _port: number,
-  _options?: NodeTransportOptions & { host?: string },
+  _options?: NodeTransportOptions & { host?: string; maxQueued?: number },
 ): Promise<TransportListener> {
   return Promise.reject(new TypeError(`listen(port) ${NO_TCP}`));
 }

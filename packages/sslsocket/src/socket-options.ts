@@ -65,8 +65,17 @@ export interface CommonOptions {
   readonly keylog?: (line: string) => void;
   /** Keep this connection's SSLKEYLOGFILE lines for `connectionInformation(['keylog'])` (Erlang keep_secrets). */
   readonly keepSecrets?: boolean;
-  /** Handshake timeout in ms (Erlang's handshake timeout argument; default 30 s). */
+  /**
+   * Handshake timeout in ms (Erlang's handshake timeout argument; default 30 s). A peer that sends a
+   * byte per second or a ClientHello and then nothing is cut when it runs out; node:tls uses 120 s,
+   * ours is shorter because an honest handshake takes a few round trips.
+   */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * Closes an established connection after this many ms without a byte in either direction
+   * (default: none). The pending recv() or the `error` event gets a TimeoutError.
+   */
+  readonly idleTimeoutMs?: number;
   readonly maxHandshakeSize?: number;
   /** Our record_size_limit (RFC 8449). */
   readonly recordSizeLimit?: number;
@@ -215,4 +224,15 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions {
   readonly ocspResponseFile?: string;
   /** @deprecated Not supported: NPN was replaced by ALPN; use `alpnPreferredProtocols`. */
   readonly nextProtocolsAdvertised?: never;
+  /**
+   * listen(): connections that may wait for `transportAccept()` (default 1024); past this a new one
+   * is reset at once, so a connection flood cannot grow memory behind a slow accept loop.
+   */
+  readonly maxQueued?: number;
+  /**
+   * listen(): handshakes this listener runs at once (default 1024). A connection beyond it is
+   * closed at once and its `handshake()` rejects with SocketStateError('einval'), so slow or
+   * silent peers cannot hold an unbounded number of half-done handshakes.
+   */
+  readonly maxConcurrentHandshakes?: number;
 }

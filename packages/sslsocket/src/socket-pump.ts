@@ -9,8 +9,9 @@ import type {
 import type { Transport } from '@sslsocket/transport';
 import { Emitter } from './emitter.js';
 import type { PeerAuthSink } from './engine-config.js';
-import { SocketStateError } from './errors.js';
+import { SocketStateError, TimeoutError } from './errors.js';
 import { AfterCloseBytes } from './handed-back-transport.js';
+import { IdleTimer } from './idle-timer.js';
 import { Inbox } from './inbox.js';
 import { LocalRequests } from './local-requests.js';
 import { Mailbox } from './mailbox.js';
@@ -29,6 +30,8 @@ export interface SocketPumpOptions {
   readonly peerAuth?: PeerAuthSink;
   /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
   readonly onSession?: (session: Session13 | Session12) => void;
+  /** Closes an established connection after this long without traffic (ms). */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
@@ -96,6 +99,12 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     options: SocketPumpOptions,
   ) {
     super();
+    const idleMs = options.idleTimeoutMs;
+    if (idleMs !== undefined) {
+      this.idle = new IdleTimer(idleMs, () =>
+        this.fail(new TimeoutError(`no traffic for ${idleMs} ms (idleTimeoutMs)`)),
+      );
+    }
     this.activeMode = options.active ?? false;
     this.packetMode = options.packet ?? 0;
     this.packetSize = options.packetSize ?? 0;
@@ -182,6 +191,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
           this.onEndOfStream();
           break;
         }
+        if (this.handshakeSettled) this.idle?.touch();
         // Synchronous providers open, answer and flush without a Promise per chunk.
         const received = this.connection.receive(chunk);
         if (received !== undefined) await received;
@@ -218,6 +228,9 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
    * downgrade the caller owns the transport and sees the end itself.
    */
   private releaseAfterDelivery(): void {
+    // Before our close() our direction stays open (RFC 8446 §6.1: close_notify and FIN end only the
+    // peer's direction); close() releases the transport then.
+    if (!this.closedLocally) return;
     void this.mailboxOpened.then(() =>
       setTimeout(() => {
         if (!this.downgrading && !this.handedBack) void this.transport.close().catch(() => undefined);
@@ -240,7 +253,9 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       this.resolvePeerClose();
       this.deliverClosed();
     }
-    // Data already received stays readable.
+    // The peer's direction is over, ours is not: RFC 8446 §6.1 lets each side close its own
+    // direction, and the application may still be writing a reply to a peer that half-closed (as
+    // node with allowHalfOpen). Data already received stays readable.
     this.releaseAfterDelivery();
   }
 
@@ -255,9 +270,15 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
     if (this.connection.sealing) return this.flushOutput();
     try {
       const output = this.connection.takeOutput();
-      if (output === null || this.transport.write(output)) return undefined;
-      return this.transport.drained().catch((error: unknown) => this.fail(error as Error));
+      if (output === null) return undefined;
+      if (this.idle !== undefined && this.handshakeSettled) this.idle.touch();
+      if (this.transport.write(output)) return undefined;
+      return this.transport.drained().catch((error: unknown) => {
+        this.writeFailed = true;
+        this.fail(error as Error);
+      });
     } catch (error) {
+      this.writeFailed = true;
       this.fail(error as Error);
       return undefined;
     }
@@ -269,11 +290,22 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
       await this.connection.settle();
       const output = this.connection.takeOutput();
       if (output === null) return;
+      if (this.handshakeSettled) this.idle?.touch();
       if (!this.transport.write(output)) await this.transport.drained();
     } catch (error) {
+      this.writeFailed = true;
       this.fail(error as Error);
     }
   }
+
+  /**
+   * Set once a transport write failed: from then on no record reaches the peer, so a send() that
+   * completes afterwards must reject rather than report bytes as sent that never left.
+   */
+  protected writeFailed = false;
+
+  /** The `idleTimeoutMs` timer of an established connection, if the option is set. */
+  protected readonly idle: IdleTimer | undefined;
 
   protected dispatchEvents(): void {
     for (const event of this.connection.takeEvents()) this.handleEvent(event);
@@ -292,6 +324,7 @@ export abstract class SocketPump extends Emitter<SslSocketEvents> {
           setTimeout(() => this.openMailbox(), 0);
         }
         this.handshakeSettled = true;
+        this.idle?.touch();
         this.resolveHandshake();
         break;
       case 'data':

@@ -62,7 +62,9 @@ export class SslSocket extends SocketPump {
   /**
    * Erlang `ssl:send/2`: resolves once the records are handed to the transport. With a synchronous
    * provider the records are sealed and written before `send` returns, and the Promise returned is
-   * an already-resolved one unless the transport pushes back (then it resolves on drain).
+   * an already-resolved one unless the transport pushes back (then it resolves on drain). Rejects
+   * with the connection's error when the records could not be handed over (the transport failed or
+   * was closed): a send never reports bytes as sent that never left.
    */
   send(data: Uint8Array | string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -74,7 +76,16 @@ export class SslSocket extends SocketPump {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.flushNow() ?? SENT;
+    const flushed = this.flushNow();
+    if (this.writeFailed) return Promise.reject(this.refusedWrite());
+    if (flushed === undefined) return SENT;
+    return flushed.then(() => {
+      if (this.writeFailed) throw this.refusedWrite();
+    });
+  }
+
+  private refusedWrite(): Error {
+    return this.failure ?? new SocketStateError('closed', 'the transport refused the write');
   }
 
   /**
@@ -155,20 +166,30 @@ export class SslSocket extends SocketPump {
    */
   async close(options: { timeoutMs?: number; downgrade?: boolean } = {}): Promise<Transport | undefined> {
     if (options.downgrade === true) this.downgrading = true;
+    const timeoutMs = options.timeoutMs ?? 5000;
+    // Every wait below is bounded by timeoutMs: a peer that never reads (drained() and the FIN
+    // would wait forever) or never answers must not keep close() pending.
+    let flushed = Promise.resolve();
     if (!this.closedLocally && this.failure === undefined) {
       this.closedLocally = true;
       this.connection.close();
-      await this.flushOutput();
+      flushed = this.flushOutput();
     }
-    const timeoutMs = options.timeoutMs ?? 5000;
     if (options.downgrade === true) {
-      const timedOut = await waitOrTimeout(this.peerClose, timeoutMs);
+      const timedOut = await waitOrTimeout(
+        flushed.then(() => this.peerClose),
+        timeoutMs,
+      );
       if (timedOut) throw new TimeoutError('the peer did not answer close_notify');
       if (this.failure !== undefined) throw this.failure;
+      this.idle?.stop();
       return this.handBack();
     }
-    await this.transport.closeWrite().catch(() => undefined);
-    await waitOrTimeout(this.peerClose, timeoutMs);
+    await waitOrTimeout(
+      flushed.then(() => this.transport.closeWrite().catch(() => undefined)).then(() => this.peerClose),
+      timeoutMs,
+    );
+    this.idle?.stop();
     this.transport.destroy();
     return undefined;
   }

@@ -246,6 +246,8 @@ describe('sslsocket against openssl', () => {
     let reply = '';
     for await (const chunk of client) reply += new TextDecoder().decode(chunk);
     expect(reply).toContain('served by node over sslsocket');
+    // The peer's end closes only its direction (RFC 8446 §6.1): our side is released by close().
+    await client.close({ timeoutMs: 200 });
     await listener.close();
     app.close();
   });
@@ -341,6 +343,7 @@ describe('sslsocket resource and failure behaviour', () => {
       }
     }
     await sending;
+    await client.close({ timeoutMs: 200 });
     await listener.close();
     expect(received).toBe(total);
     expect(peak).toBeLessThan(64 * 1024 * 1024);

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { AcceptQueue } from './accept-queue.js';
 import { ChunkQueue } from './chunk-queue.js';
 import {
   newStats,
@@ -101,7 +102,17 @@ class NodeSocketTransport implements Transport {
   closeWrite(): Promise<void> {
     if (this.writeEnded) return Promise.resolve();
     this.writeEnded = true;
-    return new Promise((resolve) => this.socket.end(resolve));
+    // end() on a destroyed socket never calls back (node 20), and a socket destroyed while ending
+    // may not either: 'close' settles it in every case, so close() after a failure cannot hang.
+    if (this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('close', done);
+      this.socket.end(done);
+    });
   }
 
   async close(): Promise<void> {
@@ -159,6 +170,20 @@ export function connectNode(
   });
 }
 
+/** Options of {@link listenNode}. */
+export interface ListenNodeOptions extends NodeTransportOptions {
+  /** Address to bind (default 127.0.0.1). */
+  readonly host?: string;
+  /** The kernel's listen(2) backlog (default 511, as node). */
+  readonly backlog?: number;
+  /**
+   * Accepted connections that may wait for `accept()` (default 1024). Past this a new connection is
+   * reset at once rather than held: a flood of connections nobody accepts yet must not grow memory
+   * and descriptors without bound.
+   */
+  readonly maxQueued?: number;
+}
+
 /**
  * Listens on TCP (port 0 picks a free one).
  *
@@ -166,18 +191,23 @@ export function connectNode(
  * const listener = await listenNode(0, { host: '127.0.0.1' });
  * const transport = await listener.accept();
  */
-export function listenNode(
-  port: number,
-  options: NodeTransportOptions & { host?: string; backlog?: number } = {},
-): Promise<TransportListener> {
+export function listenNode(port: number, options: ListenNodeOptions = {}): Promise<TransportListener> {
   return new Promise((resolve, reject) => {
-    const pending = new ChunkQueueOf<net.Socket>();
+    const pending = new AcceptQueue(options.maxQueued ?? 1024);
     const server = net.createServer({ allowHalfOpen: true }, (socket) => pending.push(socket));
-    server.once('error', (error) => reject(toTransportError(error)));
+    // `on`, not `once`: errors after listening (EMFILE on accept, ...) must find a listener too,
+    // or node throws them out of the event loop.
+    server.on('error', (error) => reject(toTransportError(error)));
     server.listen({ port, host: options.host ?? '127.0.0.1', backlog: options.backlog ?? 511 }, () => {
       const info = server.address() as net.AddressInfo;
       resolve({
         address: { address: info.address, port: info.port, family: info.family },
+        get queued() {
+          return pending.length;
+        },
+        get refused() {
+          return pending.refused;
+        },
         accept: async () => {
           const socket = await pending.take();
           if (socket === null) throw new TransportError('CLOSED', 'listener closed');
@@ -192,32 +222,4 @@ export function listenNode(
       });
     });
   });
-}
-
-/** A small FIFO with one waiting taker, for accepted sockets. */
-class ChunkQueueOf<T> {
-  private readonly items: T[] = [];
-  /** Callers waiting in turn (several accept() calls may be outstanding at once). */
-  private readonly waiters: ((item: T | null) => void)[] = [];
-  private ended = false;
-
-  push(item: T): void {
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) waiter(item);
-    else this.items.push(item);
-  }
-
-  end(): void {
-    this.ended = true;
-    for (const waiter of this.waiters.splice(0)) waiter(null);
-  }
-
-  take(): Promise<T | null> {
-    const item = this.items.shift();
-    if (item !== undefined) return Promise.resolve(item);
-    if (this.ended) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-    });
-  }
 }

@@ -11,6 +11,7 @@
 export {
   connectNode,
   fromNodeSocket,
+  type ListenNodeOptions,
   listenNode,
   type NodeTransportOptions,
 } from './node-transport.js';

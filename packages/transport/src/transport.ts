@@ -55,6 +55,10 @@ export interface TransportListener {
   accept(): Promise<Transport>;
   readonly address: TransportAddress;
   close(): Promise<void>;
+  /** Connections waiting for `accept()` right now. */
+  readonly queued?: number;
+  /** Connections reset on arrival because `maxQueued` were already waiting. */
+  readonly refused?: number;
 }
 
 /** Transport failures with a stable code. */

@@ -91,7 +91,8 @@ const TLS12_SUITES = ALL_CIPHER_SUITES.filter((suite) => suite.versions.includes
 
 function selectorPredicate(selector: string): Predicate {
   const parts = selector.split('+').map((part) => {
-    const alias = ALIASES[part];
+    // Own keys only: 'valueOf' or 'constructor' in a cipher string must not reach Object.prototype.
+    const alias = Object.hasOwn(ALIASES, part) ? ALIASES[part] : undefined;
     if (alias !== undefined) return alias;
     const suite = suiteByName(part);
     // An unknown name selects nothing, as in OpenSSL.

@@ -1,0 +1,305 @@
+// The load harness shared by the short load test (npm test) and the long one (npm run test:stress):
+// an echo server (ours, or node:tls for comparison), good node:tls clients that check every byte
+// with SHA-256, and hostile connections beside them.
+import { createHash, randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { handshake, type SslListenSocket, type SslSocket } from 'sslsocket';
+import { record, sleep, type TestCa } from './peers.js';
+
+export interface EchoServer {
+  readonly port: number;
+  /** Why handshakes failed (error name or alert), for the report. */
+  readonly failures?: Map<string, number>;
+  /** Connections whose echo loop finished (either way). */
+  readonly served: () => number;
+  close(): Promise<void>;
+}
+
+/** Our echo server: an accept loop that hands each transport to its own handshake + echo task. */
+export function ourEcho(listener: SslListenSocket): EchoServer {
+  let served = 0;
+  let open = true;
+  const failures = new Map<string, number>();
+  const tasks = new Set<Promise<void>>();
+  const serve = async (socket: SslSocket): Promise<void> => {
+    try {
+      for await (const chunk of socket) await socket.send(chunk);
+    } catch {
+      // hostile or reset peers end here
+    } finally {
+      await socket.close({ timeoutMs: 1000 }).catch(() => undefined);
+      served++;
+    }
+  };
+  const loop = (async () => {
+    while (open) {
+      const transport = await listener.transportAccept().catch(() => undefined);
+      if (transport === undefined) continue;
+      const task = handshake(transport).then(serve, (error: unknown) => {
+        const why =
+          error instanceof Error ? `${error.name} ${(error as { description?: string }).description ?? ''}` : '?';
+        failures.set(why.trim(), (failures.get(why.trim()) ?? 0) + 1);
+        served++;
+      });
+      tasks.add(task);
+      void task.finally(() => tasks.delete(task));
+    }
+  })();
+  return {
+    port: listener.address.port,
+    served: () => served,
+    failures,
+    close: async () => {
+      open = false;
+      await listener.close();
+      await loop.catch(() => undefined);
+      await Promise.all([...tasks]);
+    },
+  };
+}
+
+/** node:tls's echo server with the same certificate, for comparison. */
+export async function nodeEcho(ca: TestCa, handshakeTimeoutMs: number): Promise<EchoServer> {
+  let served = 0;
+  const sockets = new Set<tls.TLSSocket>();
+  const server = tls.createServer(
+    { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem, handshakeTimeout: handshakeTimeoutMs, allowHalfOpen: true },
+    (socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('data', (chunk) => socket.write(chunk));
+      socket.on('end', () => socket.end());
+      socket.on('close', () => {
+        served++;
+        sockets.delete(socket);
+      });
+    },
+  );
+  server.on('tlsClientError', () => {
+    served++;
+  });
+  // Every TCP connection, handshaking or not: server.close() waits for all of them.
+  const raw = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    raw.add(socket);
+    socket.on('close', () => raw.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    served: () => served,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        for (const socket of raw) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface GoodResult {
+  readonly handshakeMs: number;
+  readonly bytes: number;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/**
+ * One well-behaved node:tls client: handshake (TLS 1.3 or 1.2), random-sized writes, half-close,
+ * then checks the SHA-256 of everything echoed against what it sent.
+ */
+export function goodClient(
+  port: number,
+  ca: TestCa,
+  version: 'TLSv1.3' | 'TLSv1.2',
+  total: number,
+): Promise<GoodResult> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let handshakeMs = 0;
+    const sent = createHash('sha256');
+    const received = createHash('sha256');
+    let receivedBytes = 0;
+    let settled = false;
+    const finish = (ok: boolean, error?: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ handshakeMs, bytes: receivedBytes, ok, ...(error === undefined ? {} : { error }) });
+    };
+    const timer = setTimeout(() => finish(false, 'timeout'), 120_000);
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port,
+      ca: ca.ca.certificatePem,
+      servername: 'server.test',
+      minVersion: version,
+      maxVersion: version,
+    });
+    socket.on('error', (error) => finish(false, (error as NodeJS.ErrnoException).code ?? error.message));
+    socket.once('secureConnect', () => {
+      handshakeMs = performance.now() - started;
+      let left = total;
+      const pieces: Buffer[] = [];
+      while (left > 0) {
+        const size = Math.min(left, 1 + Math.floor(Math.random() * 16_384));
+        const piece = randomBytes(size);
+        sent.update(piece);
+        pieces.push(piece);
+        left -= size;
+      }
+      for (const piece of pieces) socket.write(piece);
+      socket.end();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received.update(chunk);
+      receivedBytes += chunk.length;
+    });
+    socket.on('end', () => {
+      const ok = receivedBytes === total && received.digest('hex') === sent.digest('hex');
+      finish(ok, ok ? undefined : `echoed ${receivedBytes} of ${total} bytes`);
+    });
+  });
+}
+
+/** The hostile behaviours run beside the good clients. */
+export const HOSTILE_KINDS = [
+  'ccs-flood',
+  'slow-hello',
+  'hello-then-silence',
+  'big-header',
+  'reset',
+  'garbage',
+] as const;
+export type HostileKind = (typeof HOSTILE_KINDS)[number];
+
+/** One hostile connection; resolves when the server (or its timeout) has ended it, at most `capMs`. */
+export function hostileClient(port: number, kind: HostileKind, capMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const done = (): void => {
+      if (timer !== undefined) clearInterval(timer);
+      clearTimeout(cap);
+      socket.destroy();
+      resolve();
+    };
+    const cap = setTimeout(done, capMs);
+    socket.on('error', done);
+    socket.on('close', done);
+    socket.on('data', () => undefined);
+    socket.once('connect', () => {
+      const hello = record(22, Uint8Array.of(1, 0, 1, 0, 3, 3, ...new Uint8Array(60)), 0x0301);
+      switch (kind) {
+        case 'ccs-flood': {
+          const burst = Buffer.concat(Array.from({ length: 100 }, () => record(20, Uint8Array.of(1))));
+          timer = setInterval(() => socket.writable && socket.write(burst), 5);
+          break;
+        }
+        case 'slow-hello': {
+          let at = 0;
+          timer = setInterval(() => {
+            if (at < hello.length && socket.writable) socket.write(hello.subarray(at, ++at));
+          }, 50);
+          break;
+        }
+        case 'hello-then-silence':
+          socket.write(hello.subarray(0, 30));
+          break;
+        case 'big-header':
+          socket.write(Uint8Array.of(22, 3, 1, 0xff, 0xff));
+          break;
+        case 'reset':
+          socket.write(hello.subarray(0, 20));
+          setTimeout(() => socket.resetAndDestroy(), 20);
+          break;
+        default:
+          socket.write(randomBytes(3000));
+      }
+    });
+  });
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+export async function bounded<T>(count: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return results;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** TCP handles open in this process. */
+export function tcpHandles(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
+}
+
+export interface LoadReport {
+  readonly good: number;
+  readonly failed: GoodResult[];
+  readonly bytesChecked: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly wallMs: number;
+  readonly peakRss: number;
+}
+
+/** Runs `good` clients (at most `concurrency` at once) beside `hostile` attackers against `port`. */
+export async function runLoad(
+  port: number,
+  ca: TestCa,
+  options: {
+    good: number;
+    hostile: number;
+    concurrency: number;
+    bytesPerClient: number;
+    hostileCapMs: number;
+    /** Delay between client starts (ms), so 1,000 connects do not all hit the listen backlog at once. */
+    rampMs?: number;
+  },
+): Promise<LoadReport> {
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  const attackers = Array.from({ length: options.hostile }, (_, i) =>
+    sleep(i * 5).then(() =>
+      hostileClient(port, HOSTILE_KINDS[i % HOSTILE_KINDS.length] as HostileKind, options.hostileCapMs),
+    ),
+  );
+  const results = await bounded(options.good, options.concurrency, async (i) => {
+    if (options.rampMs !== undefined && i < options.concurrency) await sleep(i * options.rampMs);
+    return goodClient(
+      port,
+      ca,
+      i % 2 === 0 ? 'TLSv1.3' : 'TLSv1.2',
+      1 + Math.floor(Math.random() * options.bytesPerClient),
+    );
+  });
+  const wallMs = performance.now() - started;
+  await Promise.all(attackers);
+  clearInterval(sampler);
+  const latencies = results.filter((r) => r.ok).map((r) => r.handshakeMs);
+  return {
+    good: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok),
+    bytesChecked: results.filter((r) => r.ok).reduce((n, r) => n + r.bytes, 0),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    wallMs,
+    peakRss,
+  };
+}
