@@ -9,7 +9,7 @@ import { type CryptoProvider, ffdhePrime, type GroupName, nobleProvider } from '
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from './config.js';
 import { ClientConnection, ServerConnection } from './connection.js';
-import type { ConnectionEvent } from './events.js';
+import { errorOf } from './test/events.js';
 import { baseClient, baseServer, pump, serverId } from './test/pair.js';
 import { alertFor, clientHelloRecord, u16, vec16 } from './test/wire.js';
 
@@ -66,11 +66,6 @@ const CODES: Record<string, number> = {
   X25519MLKEM768: 0x11ec,
 };
 const ALL_GROUPS = Object.keys(CODES) as GroupName[];
-
-function errorOf(events: ConnectionEvent[]): string | undefined {
-  const e = events.find((x) => x.type === 'error');
-  return e?.type === 'error' ? e.error.description : undefined;
-}
 
 /** A provider whose own public values are replaced by `value` (a hostile peer's wire bytes). */
 function lying(value: Uint8Array): CryptoProvider {

@@ -5,9 +5,9 @@ import { Reader } from '@sslsocket/record';
 import { nobleProvider, normalizeHostName, sniHostName } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
 import { ClientConnection } from './connection.js';
-import type { ConnectionEvent, NegotiatedParameters } from './events.js';
 import { ExtensionType } from './messages/extensions.js';
 import { ClientHello } from './messages/hello.js';
+import { params } from './test/events.js';
 import { baseClient, connect, serverId } from './test/pair.js';
 import { answerTo, ascii, clientHelloRecord, vec16 } from './test/wire.js';
 import { ServerSessionCache, type Session12 } from './tls12/session.js';
@@ -25,11 +25,6 @@ function sentServerName(serverName: string): Uint8Array | undefined {
   // record header (5) + handshake header (4)
   const ch = ClientHello.decode(new Reader(out.subarray(9)));
   return ch.extensions.get(ExtensionType.server_name);
-}
-
-function params(events: ConnectionEvent[]): NegotiatedParameters | undefined {
-  const done = events.filter((e) => e.type === 'handshakeComplete').at(-1);
-  return done?.type === 'handshakeComplete' ? done.parameters : undefined;
 }
 
 describe('normalizeHostName / sniHostName', () => {

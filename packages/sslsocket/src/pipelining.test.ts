@@ -2,6 +2,7 @@ import { generateSelfSigned } from '@sslsocket/pkix';
 import { memoryPair } from '@sslsocket/transport';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connect, handshake, type SslSocket } from './index.js';
+import { receive } from './test/receive.js';
 
 let cert: Awaited<ReturnType<typeof generateSelfSigned>>;
 beforeAll(async () => {
@@ -24,17 +25,6 @@ async function webcryptoPair(chunkSize: number): Promise<[SslSocket, SslSocket]>
 /** Bytes whose value depends on their position, so a reordered or repeated record shows. */
 function pattern(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed + (i >> 8)) & 0xff);
-}
-
-async function receive(socket: SslSocket, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
-  let filled = 0;
-  for await (const chunk of socket) {
-    out.set(chunk, filled);
-    filled += chunk.length;
-    if (filled === length) break;
-  }
-  return out;
 }
 
 describe('pipelined WebCrypto records through the socket', () => {

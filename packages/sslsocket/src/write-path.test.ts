@@ -2,6 +2,7 @@ import { generateSelfSigned } from '@sslsocket/pkix';
 import { memoryPair } from '@sslsocket/transport';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connect, handshake, type SslSocket } from './index.js';
+import { receive } from './test/receive.js';
 
 let cert: Awaited<ReturnType<typeof generateSelfSigned>>;
 beforeAll(async () => {
@@ -17,17 +18,6 @@ async function pair(provider: 'node' | 'webcrypto', highWaterMark?: number): Pro
   const client = connect(clientEnd, { host: 'write.test', cacerts: [cert.certificatePem], ...common });
   server.catch(() => undefined);
   return [await client, await server];
-}
-
-async function receive(socket: SslSocket, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
-  let filled = 0;
-  for await (const chunk of socket) {
-    out.set(chunk, filled);
-    filled += chunk.length;
-    if (filled === length) break;
-  }
-  return out;
 }
 
 describe('the send() write path', () => {

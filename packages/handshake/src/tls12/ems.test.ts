@@ -3,27 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../config.js';
 import { ClientConnection, ServerConnection } from '../connection.js';
-import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
+import { errorOf, params, sessionOf } from '../test/events.js';
 import { baseClient, baseServer, pump } from '../test/pair.js';
 import { alertFor, clientHelloRecord } from '../test/wire.js';
 import { ServerSessionCache, type Session12 } from './session.js';
 
 const TLS12: Partial<ConnectionConfig> = { versions: ['tlsv1.2'], sessionTickets12: false };
 const text = (s: string) => new TextEncoder().encode(s);
-
-function params(events: ConnectionEvent[]): NegotiatedParameters | undefined {
-  const done = events.filter((e) => e.type === 'handshakeComplete').at(-1);
-  return done?.type === 'handshakeComplete' ? done.parameters : undefined;
-}
-function errorOf(events: ConnectionEvent[]): string | undefined {
-  const e = events.find((x) => x.type === 'error');
-  return e?.type === 'error' ? e.error.description : undefined;
-}
-function sessionOf(events: ConnectionEvent[]): Session12 {
-  const e = events.filter((x) => x.type === 'newSessionTicket').at(-1);
-  if (e?.type !== 'newSessionTicket' || e.session.version !== 'tlsv1.2') throw new Error('no TLS 1.2 session');
-  return e.session;
-}
 
 function run(
   client: Partial<ConnectionConfig>,

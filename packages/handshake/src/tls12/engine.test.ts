@@ -2,35 +2,20 @@ import { Reader } from '@sslsocket/record';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from '../config.js';
 import { ClientConnection, ServerConnection } from '../connection.js';
-import type { ConnectionEvent, NegotiatedParameters } from '../events.js';
+import type { ConnectionEvent } from '../events.js';
 import { type Extensions, ExtensionType } from '../messages/extensions.js';
 import { HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello } from '../messages/hello.js';
 import { leafPublicKey } from '../peer-auth.js';
+import { errorOf, params, sessionOf } from '../test/events.js';
 import { baseClient, baseServer, clientId, connect, coreOf, mutateOutgoing, pump } from '../test/pair.js';
-import { ServerSessionCache, type Session12 } from './session.js';
+import { ServerSessionCache } from './session.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const TLS12: Partial<ConnectionConfig> = { versions: ['tlsv1.2'] };
 
 function dataOf(events: ConnectionEvent[]): string {
   return events.map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')).join('');
-}
-
-function params(events: ConnectionEvent[]): NegotiatedParameters | undefined {
-  const done = events.filter((e) => e.type === 'handshakeComplete').at(-1);
-  return done?.type === 'handshakeComplete' ? done.parameters : undefined;
-}
-
-function errorOf(events: ConnectionEvent[]): string | undefined {
-  const e = events.find((x) => x.type === 'error');
-  return e?.type === 'error' ? e.error.description : undefined;
-}
-
-function sessionOf(events: ConnectionEvent[]): Session12 {
-  const e = events.filter((x) => x.type === 'newSessionTicket').at(-1);
-  if (e?.type !== 'newSessionTicket' || e.session.version !== 'tlsv1.2') throw new Error('no TLS 1.2 session');
-  return e.session;
 }
 
 /** Rewrites the ClientHello's extensions (an on-path attacker or a non-conforming client). */

@@ -2,15 +2,10 @@
 // downloads and asks for a key update (KeyUpdate body 01 = update_requested) between chunks is never
 // cut, however many times; KeyUpdates with no data either way are still cut after 32.
 import { describe, expect, it } from 'vitest';
-import type { ConnectionEvent } from '../events.js';
+import { errorOf } from '../test/events.js';
 import { connect, pump } from '../test/pair.js';
 
 const TLS13 = { versions: ['tlsv1.3'] as const };
-
-function errorOf(events: ConnectionEvent[]): string | undefined {
-  const e = events.find((x) => x.type === 'error');
-  return e?.type === 'error' ? e.error.description : undefined;
-}
 
 describe('KeyUpdate flood guard', () => {
   it('100 update_requested KeyUpdates from a client that only reads a stream are all answered', () => {
