@@ -34,10 +34,20 @@ describe('oversized announcements', () => {
       Uint8Array.of(ContentType.handshake, 3, 1, 0, header.length, ...header),
       { maxHandshakeSize: 100_000 },
     );
-    expect(failure).toMatchObject({ name: 'TlsAlert' });
+    expect(failure).toMatchObject({ name: 'TlsAlert', description: 'illegal_parameter' });
     expect(ms).toBeLessThan(5000);
     expect(reply[0]?.type).toBe(ContentType.alert);
-    expect(reply[0]?.fragment[0]).toBe(2);
+    expect(Array.from(reply[0]?.fragment ?? [])).toEqual([2, 47]); // fatal illegal_parameter, as OpenSSL
+  });
+
+  it('a ClientHello header announcing 200,000 bytes (under the default limit) is refused at once', async () => {
+    // No ClientHello can exceed 131,396 bytes (RFC 8446 §4.1.2): node:tls (OpenSSL) drops this at
+    // the header too; before, we buffered up to 256 KiB until the handshake timeout.
+    const header = Uint8Array.of(1, 0x03, 0x0d, 0x40);
+    const { failure, ms, reply } = await probe(Uint8Array.of(ContentType.handshake, 3, 1, 0, 4, ...header));
+    expect(failure).toMatchObject({ name: 'TlsAlert', description: 'illegal_parameter' });
+    expect(ms).toBeLessThan(5000);
+    expect(Array.from(reply[0]?.fragment ?? [])).toEqual([2, 47]);
   });
 
   it('a record above 2^14 + expansion in the plaintext epoch is record_overflow', async () => {

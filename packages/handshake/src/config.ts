@@ -157,8 +157,10 @@ export interface ConnectionConfig {
   readonly clientRenegotiation?: boolean;
   /**
    * Records in a row that carry nothing (empty records, warning / user_canceled alerts, TLS 1.3
-   * compatibility ChangeCipherSpec, ignored HelloRequests) before the peer is cut off with
-   * unexpected_message (default 32). Bounds what a flooding peer costs.
+   * compatibility ChangeCipherSpec, ignored HelloRequests, TLS 1.3 NewSessionTickets) before the
+   * peer is cut off with unexpected_message (default 32); refused TLS 1.2 renegotiation requests
+   * count too and end with handshake_failure (RFC 5246 §7.2.2). Application data resets the count.
+   * Bounds what a flooding peer costs.
    */
   readonly maxIdleRecords?: number;
   /** Server, TLS 1.2: client-initiated renegotiations allowed per minute (default 3). */

@@ -87,7 +87,8 @@ export class ConnectionCore {
   };
   private readonly events = new EventQueue();
   /** Empty records, warning alerts, compatibility ChangeCipherSpecs in a row (flood bound). */
-  private readonly idleRecords: IdleRecordGuard;
+  /** Counts records and messages that move nothing (flood bound, `maxIdleRecords`). */
+  readonly idleRecords: IdleRecordGuard;
   private busy: Promise<void> | undefined;
   /** Exporter (and TLS 1.2 master) secrets, once the handshake derived them. */
   secrets: SessionSecrets | undefined;
@@ -330,7 +331,7 @@ export class ConnectionCore {
       return true;
     }
     if (message !== null) {
-      if (message.type !== HandshakeType.hello_request) this.idleRecords.progress();
+      if (!this.stateCountsIdle(message.type)) this.idleRecords.progress();
       return this.state.handle(message);
     }
     const record = this.record.nextRecord();
@@ -342,6 +343,17 @@ export class ConnectionCore {
 
   private offersTls12(): boolean {
     return (this.config.versions ?? ['tlsv1.3', 'tlsv1.2']).includes('tlsv1.2');
+  }
+
+  /**
+   * Messages that may move nothing, so they do not reset the idle count here: HelloRequest, and
+   * after the handshake NewSessionTicket and a renegotiation ClientHello. The state counts them
+   * as idle when it keeps a ticket or refuses a renegotiation (IdleRecordGuard).
+   */
+  private stateCountsIdle(type: number): boolean {
+    if (type === HandshakeType.hello_request) return true;
+    const established = this.state.established === true;
+    return established && (type === HandshakeType.new_session_ticket || type === HandshakeType.client_hello);
   }
 
   private ignoresHelloRequest(): boolean {

@@ -1,4 +1,4 @@
-import { TlsAlert } from '@sslsocket/suites';
+import { type AlertDescriptionName, TlsAlert } from '@sslsocket/suites';
 
 /**
  * Bounds the records a peer can send that give neither the application nor the handshake anything:
@@ -9,7 +9,12 @@ import { TlsAlert } from '@sslsocket/suites';
  * unexpected_message (as OpenSSL does for empty records and warning alerts). Any application byte
  * or handshake message resets the count.
  *
- * KeyUpdate floods have their own counter (`keyUpdatesInARow`).
+ * Post-handshake messages that moved nothing count too: NewSessionTickets (RFC 8446 §4.6.1 sets no
+ * limit on them, but a client keeps each one) and refused renegotiation requests (RFC 5246
+ * §7.4.1.1, RFC 5746: each costs a decode and a no_renegotiation warning). The connected states
+ * report those; `ConnectionCore` leaves them out of `progress()`.
+ *
+ * KeyUpdate floods have their own counter (`KeyUpdates` in tls13/key-update.ts).
  */
 export class IdleRecordGuard {
   private inARow = 0;
@@ -17,11 +22,15 @@ export class IdleRecordGuard {
   /** @param limit idle records tolerated in a row (ConnectionConfig `maxIdleRecords`, default 32). */
   constructor(readonly limit = 32) {}
 
-  /** A record that moved nothing; throws unexpected_message past the limit. */
-  idle(what: string): void {
+  /**
+   * A record or message that moved nothing; past the limit throws `alert` (unexpected_message
+   * unless the caller names a more precise one, e.g. handshake_failure for renegotiation requests
+   * that keep coming after our no_renegotiation).
+   */
+  idle(what: string, alert: AlertDescriptionName = 'unexpected_message'): void {
     this.inARow++;
     if (this.inARow > this.limit) {
-      throw new TlsAlert('unexpected_message', `more than ${this.limit} ${what} records in a row with nothing else`);
+      throw new TlsAlert(alert, `more than ${this.limit} ${what} records in a row with nothing else`);
     }
   }
 

@@ -2,6 +2,18 @@ import { TlsAlert } from '@sslsocket/suites';
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The largest bodies the hello structures can have, whatever the configured limit: a ClientHello
+ * is version 2 + random 32 + session_id <0..32> + cipher_suites <2..2^16-2> + compression
+ * <1..2^8-1> + extensions <8..2^16-1> = 131,396 bytes; a ServerHello (or HelloRetryRequest)
+ * 2 + 32 + 33 + 2 + 1 + 2 + 65,535 = 65,607 (RFC 8446 §4.1.2-§4.1.3, RFC 5246 §7.4.1.2-§7.4.1.3).
+ * A header announcing more is refused at once (OpenSSL uses the same ClientHello bound).
+ */
+const STRUCTURAL_MAX: ReadonlyMap<number, number> = new Map([
+  [1, 131_396],
+  [2, 65_607],
+]);
+
 /** A complete handshake message: its type, body, and the full encoding (header included) for the transcript. */
 export interface HandshakeMessageBytes {
   readonly type: number;
@@ -33,13 +45,15 @@ export class HandshakeReassembler {
   push(fragment: Uint8Array): void {
     if (fragment.length === 0) throw new TlsAlert('unexpected_message', 'empty handshake record');
     const needed = this.pendingLength + fragment.length;
-    if (needed > this.pending.length) {
-      const grown = new Uint8Array(Math.max(needed, this.pending.length * 2, 1024));
-      grown.set(this.pending.subarray(0, this.pendingLength));
-      this.pending = grown;
-    }
+    if (needed > this.pending.length) this.reserve(Math.max(needed, this.pending.length * 2, 1024));
     this.pending.set(fragment, this.pendingLength);
     this.pendingLength = needed;
+  }
+
+  private reserve(size: number): void {
+    const grown = new Uint8Array(size);
+    grown.set(this.pending.subarray(0, this.pendingLength));
+    this.pending = grown;
   }
 
   /** The next complete message, or null when more fragments are needed. */
@@ -47,10 +61,18 @@ export class HandshakeReassembler {
     if (this.pendingLength < 4) return null;
     const p = this.pending;
     const length = ((p[1] as number) << 16) | ((p[2] as number) << 8) | (p[3] as number);
-    if (length > this.maxMessageSize) {
-      throw new TlsAlert('record_overflow', `handshake message of ${length} bytes exceeds ${this.maxMessageSize}`);
+    const limit = Math.min(this.maxMessageSize, STRUCTURAL_MAX.get(p[0] as number) ?? Number.POSITIVE_INFINITY);
+    if (length > limit) {
+      // Refused from the 4-byte header, before any of the body is buffered. record_overflow names
+      // records only (RFC 8446 §6.2); the field at fault is the message's length, so
+      // illegal_parameter, which is also what OpenSSL sends ("excessive message size").
+      throw new TlsAlert('illegal_parameter', `handshake message of ${length} bytes exceeds ${limit}`);
     }
-    if (this.pendingLength < 4 + length) return null;
+    if (this.pendingLength < 4 + length) {
+      // Room for exactly this message: no doubling past what the header announced.
+      if (this.pending.length < 4 + length) this.reserve(4 + length);
+      return null;
+    }
     const raw = p.slice(0, 4 + length);
     p.copyWithin(0, 4 + length, this.pendingLength);
     this.pendingLength -= 4 + length;

@@ -234,8 +234,21 @@ describe('framing', () => {
     expect(reassembler.next()?.type).toBe(2);
     expect(() => reassembler.assertNoPartialMessage()).not.toThrow();
     reassembler.push(hex('01000fff'));
-    expect(() => reassembler.next()).toThrow(expect.objectContaining({ description: 'record_overflow' }));
+    expect(() => reassembler.next()).toThrow(expect.objectContaining({ description: 'illegal_parameter' }));
     expect(() => new HandshakeReassembler().push(new Uint8Array(0))).toThrow(TlsAlert);
+  });
+
+  it('hello messages above their structural maximum are refused from the header (RFC 8446 §4.1.2)', () => {
+    const at = (type: number, length: number) => {
+      const r = new HandshakeReassembler(1 << 20);
+      r.push(Uint8Array.of(type, length >> 16, (length >> 8) & 255, length & 255));
+      return () => r.next();
+    };
+    expect(at(1, 131_396)()).toBeNull();
+    expect(at(1, 131_397)).toThrow(expect.objectContaining({ description: 'illegal_parameter' }));
+    expect(at(2, 65_607)()).toBeNull();
+    expect(at(2, 65_608)).toThrow(expect.objectContaining({ description: 'illegal_parameter' }));
+    expect(at(11, 500_000)()).toBeNull(); // Certificate: only the configured limit applies
   });
 });
 

@@ -262,5 +262,9 @@ export function renegotiationAllowed(core: ConnectionCore, hs: Handshake12): boo
 
 /** Declines a renegotiation with a no_renegotiation warning (RFC 5746 §4.5, RFC 5246 §7.2.2). */
 export function refuseRenegotiation(core: ConnectionCore): void {
+  // RFC 5246 §7.2.2: no_renegotiation is a warning and the requester decides what to do. One that
+  // keeps asking is flooding: past maxIdleRecords requests with nothing else, handshake_failure
+  // (we will not negotiate new parameters with it; RFC 5246 §7.2.2).
+  core.idleRecords.idle('refused renegotiation request', 'handshake_failure');
   core.record.sendAlert(new TlsAlert('no_renegotiation', undefined, { level: 'warning' }));
 }

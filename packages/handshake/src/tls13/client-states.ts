@@ -215,6 +215,9 @@ export class ClientConnected implements HandshakeState {
     switch (message.type) {
       case HandshakeType.new_session_ticket: {
         const nst = decodeBody(message.body, NewSessionTicket.decode);
+        // RFC 8446 §4.6.1 sets no count; each ticket costs a key derivation and a cache entry, so a
+        // run of them with no application data is bounded like other idle records (maxIdleRecords).
+        core.idleRecords.idle('NewSessionTicket');
         // RFC 8446 §4.6.1: early_data is the one NewSessionTicket extension we read; others are ignored.
         const early = nst.extensions.get(ExtensionType.early_data);
         const suite = this.hs.suite as CipherSuite;

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { type HandshakeMessageBytes, MAX_PLAINTEXT, MAX_TLS13_EXPANSION } from '@sslsocket/record';
+import type { HandshakeMessageBytes } from '@sslsocket/record';
 import {
   type CipherSuite,
   type GroupName,
@@ -49,6 +49,7 @@ import {
 import { handleClientHello12 } from '../tls12/server.js';
 import { serverConnected12 } from '../tls12/server-connected.js';
 import { chooseScheme, sendCertificateVerify, sendFinished } from './auth.js';
+import { rejectedEarlyDataBound } from './early-data.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
 import type { ServerHandshake } from './server-handshake.js';
 import { checkVersions, findPsk, groupOffer, selectGroup, selectSuite } from './server-hello.js';
@@ -185,8 +186,9 @@ export class ExpectClientHello implements HandshakeState {
           hs.traffic.keylog('CLIENT_EARLY_TRAFFIC_SECRET', hs.clientEarlySecret);
         } else {
           // RFC 8446 §4.2.10: skip what fails to decrypt, up to the most 0-RTT a client may send.
-          const bound = Math.max(config.maxEarlyDataSize ?? 0, MAX_PLAINTEXT) + MAX_TLS13_EXPANSION * 64;
-          hs.attachEarlyData(core).reject(bound, () => hs.traffic.setReadSecret(hs.clientHandshakeSecret));
+          hs.attachEarlyData(core).reject(rejectedEarlyDataBound(config), () =>
+            hs.traffic.setReadSecret(hs.clientHandshakeSecret),
+          );
         }
       }
       const certificate =
@@ -252,7 +254,8 @@ export class ExpectClientHello implements HandshakeState {
     core.transcript.replaceWithMessageHash();
     core.queueHandshake(frameHandshake(HandshakeType.server_hello, hrr));
     // RFC 8446 §4.2.10: 0-RTT sent with the first ClientHello is dropped after a retry.
-    if (ch.extensions.has(ExtensionType.early_data)) hs.attachEarlyData(core).ignoreAfterRetry();
+    if (ch.extensions.has(ExtensionType.early_data))
+      hs.attachEarlyData(core).ignoreAfterRetry(rejectedEarlyDataBound(core.config));
     // RFC 8446 App. D.4: a compatibility-mode server sends CCS right after its first message.
     if (ch.legacySessionId.length > 0) {
       core.record.sendChangeCipherSpec();
