@@ -62,7 +62,19 @@ describe('nodeProvider against nobleProvider', () => {
     );
   });
 
-  for (const group of ['x25519', 'x448', 'secp256r1', 'secp384r1', 'ffdhe2048', 'X25519MLKEM768'] as GroupName[]) {
+  for (const group of [
+    'x25519',
+    'x448',
+    'secp256r1',
+    'secp384r1',
+    'ffdhe2048',
+    'X25519MLKEM768',
+    'SecP256r1MLKEM768',
+    'SecP384r1MLKEM1024',
+    'MLKEM512',
+    'MLKEM768',
+    'MLKEM1024',
+  ] as GroupName[]) {
     it(`${group}: key agreement works across providers both ways`, () => {
       const a = sync(nodeProvider.keyShare(group));
       const b = sync(nobleProvider.acceptKeyShare(group, a.publicKey));

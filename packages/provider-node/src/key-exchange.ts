@@ -1,17 +1,16 @@
 /**
  * Key exchange on node:crypto: X25519/X448 (RFC 7748), NIST-curve ECDH (SEC 1), finite-field DH
- * (RFC 7919 groups and custom TLS 1.2 parameters) and the X25519MLKEM768 hybrid
- * (draft-ietf-tls-ecdhe-mlkem), whose ML-KEM half comes from @noble/post-quantum because node 20
- * has no ML-KEM.
+ * (RFC 7919 groups and custom TLS 1.2 parameters). The ML-KEM groups compose these ECDHE halves
+ * with ML-KEM from @noble/post-quantum (node 20 has no ML-KEM) through `kemKeyShare` of
+ * @sslsocket/suites.
  *
  * @module
  */
 
 import * as crypto from 'node:crypto';
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import type { EcCurve, GroupName, KeyShare, KeyShareResponse } from '@sslsocket/suites';
+import type { EcCurve, GroupName, KeyShare } from '@sslsocket/suites';
 import { CryptoError } from '@sslsocket/suites';
-import { bigintToBytes, bytesToBigint, concatBytes, leftPad, toU8 } from './bytes.js';
+import { bigintToBytes, bytesToBigint, leftPad, toU8 } from './bytes.js';
 import { ECDH_CURVES } from './features.js';
 import { EC_FIELD_LENGTH, generateMontgomeryKeyPair, montgomeryKeyPair, montgomeryPublicKey } from './keys.js';
 
@@ -102,56 +101,4 @@ export function ffdhShare(group: GroupName | 'custom-dh', p: bigint, g: bigint, 
       return guarded('DH agreement', () => leftPad(toU8(dh.computeSecret(peerPublic)), size));
     },
   };
-}
-
-/** X25519MLKEM768 sizes (draft-ietf-tls-ecdhe-mlkem §4.1). */
-const MLKEM_SEED = 64;
-const MLKEM_MSG = 32;
-const MLKEM_EK = 1184;
-const MLKEM_CT = 1088;
-const X25519_LEN = 32;
-
-/**
- * X25519MLKEM768 initiator: the share is the ML-KEM-768 encapsulation key followed by the X25519
- * public value; the secret is the ML-KEM shared secret followed by the X25519 one
- * (draft-ietf-tls-ecdhe-mlkem §4.1, ML-KEM first for this group). `privateKey` is the 64-byte
- * ML-KEM seed followed by the 32-byte X25519 scalar.
- */
-export function hybridShare(privateKey?: Uint8Array): SyncKeyShare {
-  if (privateKey !== undefined && privateKey.length !== MLKEM_SEED + X25519_LEN) {
-    throw new CryptoError(`X25519MLKEM768 private key must be ${MLKEM_SEED + X25519_LEN} bytes`);
-  }
-  const seed = privateKey?.subarray(0, MLKEM_SEED) ?? crypto.randomFillSync(new Uint8Array(MLKEM_SEED));
-  const kem = ml_kem768.keygen(seed);
-  const ecdh = montgomeryShare('x25519', privateKey?.subarray(MLKEM_SEED));
-  return {
-    group: 'X25519MLKEM768',
-    publicKey: concatBytes(kem.publicKey, ecdh.publicKey),
-    complete(peerPublic: Uint8Array): Uint8Array {
-      if (peerPublic.length !== MLKEM_CT + X25519_LEN) throw new CryptoError('X25519MLKEM768 reply has a bad length');
-      const kemSecret = guarded('ML-KEM decapsulation', () =>
-        ml_kem768.decapsulate(peerPublic.subarray(0, MLKEM_CT), kem.secretKey),
-      );
-      return concatBytes(kemSecret, ecdh.complete(peerPublic.subarray(MLKEM_CT)));
-    },
-  };
-}
-
-/**
- * X25519MLKEM768 responder: encapsulates to the peer's key and answers with the ciphertext followed
- * by our X25519 value. `privateKey` is the 32-byte encapsulation randomness followed by the X25519 scalar.
- */
-export function hybridAccept(peerPublic: Uint8Array, privateKey?: Uint8Array): KeyShareResponse {
-  if (privateKey !== undefined && privateKey.length !== MLKEM_MSG + X25519_LEN) {
-    throw new CryptoError(`X25519MLKEM768 responder key must be ${MLKEM_MSG + X25519_LEN} bytes`);
-  }
-  if (peerPublic.length !== MLKEM_EK + X25519_LEN) throw new CryptoError('X25519MLKEM768 share has a bad length');
-  const msg = privateKey?.subarray(0, MLKEM_MSG) ?? crypto.randomFillSync(new Uint8Array(MLKEM_MSG));
-  // FIPS 203 §7.2: encapsulation checks the encapsulation key's encoding; noble throws on a bad one.
-  const { cipherText, sharedSecret } = guarded('ML-KEM encapsulation', () =>
-    ml_kem768.encapsulate(peerPublic.subarray(0, MLKEM_EK), msg),
-  );
-  const ecdh = montgomeryShare('x25519', privateKey?.subarray(MLKEM_MSG));
-  const x25519Secret = ecdh.complete(peerPublic.subarray(MLKEM_EK));
-  return { publicKey: concatBytes(cipherText, ecdh.publicKey), sharedSecret: concatBytes(sharedSecret, x25519Secret) };
 }

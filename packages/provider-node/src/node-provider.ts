@@ -25,7 +25,17 @@ import type {
   PublicKey,
   SignatureSchemeName,
 } from '@sslsocket/suites';
-import { CryptoError, ffdhePrime, isFfdheGroup, schemeParameters } from '@sslsocket/suites';
+import {
+  CryptoError,
+  ffdhePrime,
+  type HybridEcdhGroup,
+  isFfdheGroup,
+  isKemGroup,
+  KEM_GROUPS,
+  kemAcceptKeyShare,
+  kemKeyShare,
+  schemeParameters,
+} from '@sslsocket/suites';
 import { createAeadKey } from './aead.js';
 import { createCbcKey } from './cbc.js';
 import { defaultFallback } from './fallback.js';
@@ -39,7 +49,7 @@ import {
   signatureSupported,
 } from './features.js';
 import * as hashes from './hash.js';
-import { ecdhShare, ffdhShare, hybridAccept, hybridShare, montgomeryShare, type SyncKeyShare } from './key-exchange.js';
+import { ecdhShare, ffdhShare, montgomeryShare, type SyncKeyShare } from './key-exchange.js';
 import { rawRsaAvailable, rsaDecrypt, rsaEncrypt } from './rsa-encryption.js';
 import { sign, verify } from './signature.js';
 
@@ -101,7 +111,11 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
     if (curve !== undefined) return ecdhSupported.has(curve);
     if (group === 'x25519' || group === 'x448') return montgomerySupported.has(group);
     if (isFfdheGroup(group)) return ffdhSupported;
-    if (group === 'X25519MLKEM768') return montgomerySupported.has('x25519');
+    // The ML-KEM groups: ML-KEM from @noble/post-quantum (node 20 has none), a hybrid's ECDHE half native.
+    if (isKemGroup(group)) {
+      const half = KEM_GROUPS[group].ecdh?.group;
+      return half === undefined || nativeGroup(half);
+    }
     throw new CryptoError(`unknown group ${String(group)}`);
   }
 
@@ -111,8 +125,12 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
     if (curve !== undefined) return ecdhShare(group, curve, privateKey);
     if (group === 'x25519' || group === 'x448') return montgomeryShare(group, privateKey);
     if (isFfdheGroup(group)) return ffdhShare(group, ffdhePrime(group), FFDHE_GENERATOR, privateKey);
-    return hybridShare(privateKey);
+    return kemKeyShare(group as Parameters<typeof kemKeyShare>[0], ecdhHalf, random, privateKey) as SyncKeyShare;
   }
+
+  /** The ECDHE half of a hybrid ML-KEM group, on node:crypto. */
+  const ecdhHalf = (group: HybridEcdhGroup, scalar?: Uint8Array): SyncKeyShare => nativeShare(group, scalar);
+  const random = (length: number): Uint8Array => crypto.randomFillSync(new Uint8Array(length));
 
   return {
     name: 'node',
@@ -175,8 +193,8 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
     },
     acceptKeyShare(group: GroupName, peerPublic: Uint8Array, privateKey?: Uint8Array): MaybePromise<KeyShareResponse> {
       if (!nativeGroup(group)) return viaFallback(group).acceptKeyShare(group, peerPublic, privateKey);
-      // A KEM hybrid's responder encapsulates; for plain (EC)DH it is a key share completed at once.
-      if (group === 'X25519MLKEM768') return hybridAccept(peerPublic, privateKey);
+      // An ML-KEM group's responder encapsulates; for plain (EC)DH it is a key share completed at once.
+      if (isKemGroup(group)) return kemAcceptKeyShare(group, peerPublic, ecdhHalf, random, privateKey);
       const share = nativeShare(group, privateKey);
       return { publicKey: share.publicKey, sharedSecret: share.complete(peerPublic) };
     },

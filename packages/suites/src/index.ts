@@ -1,6 +1,7 @@
 export * from './alerts.js';
 export * from './ffdhe.js';
 export * from './host-name.js';
+export * from './kem-groups.js';
 export * from './key-share-check.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble/index.js';
 export * from './provider.js';

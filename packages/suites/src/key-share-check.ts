@@ -8,6 +8,7 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { TlsAlert } from './alerts.js';
 import { ffdhePrime, isFfdheGroup } from './ffdhe.js';
+import { isKemGroup, KEM_GROUPS, type KemGroupName } from './kem-groups.js';
 import type { GroupName } from './provider.js';
 
 interface CurveParameters {
@@ -32,9 +33,7 @@ const NIST: Readonly<Record<string, CurveParameters>> = {
 /** RFC 7748 §5: u-coordinates are 32 (X25519) and 56 (X448) bytes. */
 const MONTGOMERY_SIZE: Readonly<Record<string, number>> = { x25519: 32, x448: 56 };
 
-/** X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem §3): ML-KEM-768 part first, then X25519. */
-const MLKEM768_EK = 1184;
-const MLKEM768_CT = 1088;
+/** FIPS 203 §2.4: the ML-KEM modulus. */
 const MLKEM_Q = 3329;
 
 /** Who sent the value: a client share (TLS 1.3 key_share, TLS 1.2 ClientKeyExchange) or a server one. */
@@ -89,9 +88,9 @@ function checkFiniteField(group: string, value: Uint8Array, p: bigint, tls13: bo
   if (y <= 1n || y >= p - 1n) throw bad(group, 'value outside 2..p-2');
 }
 
-/** FIPS 203 §7.2: every 12-bit coefficient of the encoded vector is below q. */
+/** FIPS 203 §7.2: every 12-bit coefficient of the encoded vector (all but the 32-byte seed ρ) is below q. */
 function checkMlKemEncapsulationKey(group: string, ek: Uint8Array): void {
-  const polys = ek.subarray(0, MLKEM768_EK - 32);
+  const polys = ek.subarray(0, ek.length - 32);
   for (let i = 0; i + 2 < polys.length; i += 3) {
     const b0 = polys[i] as number;
     const b1 = polys[i + 1] as number;
@@ -101,11 +100,22 @@ function checkMlKemEncapsulationKey(group: string, ek: Uint8Array): void {
   }
 }
 
-function checkHybrid(group: string, value: Uint8Array, sender: ShareSender): void {
-  const kem = sender === 'client' ? MLKEM768_EK : MLKEM768_CT;
-  if (value.length !== kem + 32) throw bad(group, `${value.length} bytes, expected ${kem + 32}`);
-  if (sender === 'client') checkMlKemEncapsulationKey(group, value.subarray(0, kem));
-  checkMontgomery('x25519', value.subarray(kem));
+/**
+ * An ML-KEM group's value (kem-groups.ts): the exact length, the encapsulation key's coefficients
+ * when a client sent it, and the ECDHE half of a hybrid checked as that curve's own share.
+ */
+function checkKemGroup(group: KemGroupName, value: Uint8Array, sender: ShareSender): void {
+  const layout = KEM_GROUPS[group];
+  const kem = sender === 'client' ? layout.encapsulationKeyLength : layout.ciphertextLength;
+  const ecdh = layout.ecdh;
+  const total = kem + (ecdh?.shareLength ?? 0);
+  if (value.length !== total) throw bad(group, `${value.length} bytes, expected ${total}`);
+  const kemAt = ecdh?.first === true ? ecdh.shareLength : 0;
+  if (sender === 'client') checkMlKemEncapsulationKey(group, value.subarray(kemAt, kemAt + kem));
+  if (ecdh === undefined) return;
+  const ecdhValue = ecdh.first ? value.subarray(0, ecdh.shareLength) : value.subarray(kem);
+  if (ecdh.group === 'x25519') checkMontgomery(ecdh.group, ecdhValue);
+  else checkNist(ecdh.group, ecdhValue);
 }
 
 /**
@@ -120,7 +130,7 @@ function checkHybrid(group: string, value: Uint8Array, sender: ShareSender): voi
 export function checkPeerShare(group: GroupName | 'custom-dh', value: Uint8Array, ctx: PeerShareContext): void {
   if (group === 'x25519' || group === 'x448') checkMontgomery(group, value);
   else if (group in NIST) checkNist(group, value);
-  else if (group === 'X25519MLKEM768') checkHybrid(group, value, ctx.sender);
+  else if (isKemGroup(group)) checkKemGroup(group, value, ctx.sender);
   else if (isFfdheGroup(group)) checkFiniteField(group, value, ffdhePrime(group), ctx.tls13);
   else if (group === 'custom-dh' && ctx.dhPrime !== undefined) checkFiniteField('DH', value, ctx.dhPrime, false);
   else throw bad(String(group), 'unknown group');
@@ -133,6 +143,7 @@ export function checkPeerShare(group: GroupName | 'custom-dh', value: Uint8Array
  * @throws TlsAlert `illegal_parameter`
  */
 export function checkSharedSecret(group: GroupName | 'custom-dh', secret: Uint8Array): void {
+  // X25519MLKEM768 puts the X25519 secret last (RFC 10024 §4.1); the other ML-KEM groups have none.
   const tail = group === 'X25519MLKEM768' ? secret.subarray(secret.length - 32) : secret;
   if ((group === 'x25519' || group === 'x448' || group === 'X25519MLKEM768') && allZero(tail)) {
     throw new TlsAlert('illegal_parameter', `${group} shared secret is all zeros (small-order point)`);

@@ -47,7 +47,12 @@ export type GroupName =
   | 'ffdhe4096'
   | 'ffdhe6144'
   | 'ffdhe8192'
-  | 'X25519MLKEM768';
+  | 'X25519MLKEM768'
+  | 'SecP256r1MLKEM768'
+  | 'SecP384r1MLKEM1024'
+  | 'MLKEM512'
+  | 'MLKEM768'
+  | 'MLKEM1024';
 
 /** Signature schemes (IANA TLS SignatureScheme names), including the legacy ones for certificates. */
 export type SignatureSchemeName =
@@ -247,14 +252,14 @@ export interface CryptoProvider {
 
   /**
    * Starts a key exchange for `group`. `privateKey`, when given, fixes the ephemeral secret (an
-   * X25519/ECDH scalar, an FFDHE exponent, or for X25519MLKEM768 the 64-byte ML-KEM seed followed by
-   * the 32-byte X25519 scalar) so handshakes can be replayed byte for byte.
+   * X25519/ECDH scalar, an FFDHE exponent, or for the ML-KEM groups the 64-byte ML-KEM seed followed,
+   * for a hybrid, by the ECDHE scalar) so handshakes can be replayed byte for byte.
    */
   keyShare(group: GroupName, privateKey?: Uint8Array): MaybePromise<KeyShare>;
   /**
    * The responder's side: given the initiator's public value, returns our public value and the shared
-   * secret (for X25519MLKEM768 this encapsulates; `privateKey` then holds the 32-byte encapsulation
-   * randomness followed by the X25519 scalar).
+   * secret (for the ML-KEM groups this encapsulates; `privateKey` then holds the 32-byte encapsulation
+   * randomness followed, for a hybrid, by the ECDHE scalar).
    */
   acceptKeyShare(group: GroupName, peerPublic: Uint8Array, privateKey?: Uint8Array): MaybePromise<KeyShareResponse>;
   /** Finite-field DH with explicit parameters (TLS 1.2 DHE with custom `dh` parameters). */

@@ -1,15 +1,15 @@
 /**
  * Key exchange for every TLS group on noble: X25519/X448 (RFC 7748), ECDH on the NIST curves
  * (uncompressed points, RFC 8446 §4.2.8.2), RFC 7919 FFDHE and custom DH (RFC 8446 §4.2.8.1), and
- * the X25519MLKEM768 hybrid (draft-ietf-tls-ecdhe-mlkem: ML-KEM part first, X25519 part second).
+ * the ML-KEM groups (kem-groups.ts: the hybrids of RFC 10024 and the pure ones of draft-ietf-tls-mlkem).
  * @module
  */
 
 import { x448 } from '@noble/curves/ed448.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { type FfdheGroup, ffdhePrime, isFfdheGroup } from '../ffdhe.js';
+import { type EcdhHalf, type HybridEcdhGroup, isKemGroup, kemAcceptKeyShare, kemKeyShare } from '../kem-groups.js';
 import { CryptoError, type DhParameters, type GroupName, type KeyShare, type KeyShareResponse } from '../provider.js';
 import { bigIntToBytes, byteLength, bytesToBigInt, modPow } from './bigint.js';
 
@@ -38,11 +38,6 @@ const NIST: Readonly<Record<'secp256r1' | 'secp384r1' | 'secp521r1', { curve: We
   secp384r1: { curve: p384 as unknown as Weierstrass, size: 48 },
   secp521r1: { curve: p521 as unknown as Weierstrass, size: 66 },
 };
-
-const MLKEM_SEED_LENGTH = 64;
-const MLKEM_ENCAPS_RANDOM_LENGTH = 32;
-const MLKEM_PUBLIC_LENGTH = 1184;
-const MLKEM_CIPHERTEXT_LENGTH = 1088;
 
 function montgomeryShared(group: 'x25519' | 'x448', secret: Uint8Array, peer: Uint8Array): Uint8Array {
   const { curve, size } = MONTGOMERY[group];
@@ -99,37 +94,6 @@ function dhShare(
   };
 }
 
-/** X25519MLKEM768 client share: ML-KEM-768 encapsulation key || X25519 public value. */
-function hybridShare(random: RandomBytes, secret?: Uint8Array): KeyShare {
-  const seed = secret?.subarray(0, MLKEM_SEED_LENGTH) ?? random(MLKEM_SEED_LENGTH);
-  const xSecret = secret?.subarray(MLKEM_SEED_LENGTH) ?? random(32);
-  if (seed.length !== MLKEM_SEED_LENGTH || xSecret.length !== 32)
-    throw new CryptoError('X25519MLKEM768 private key must be 96 bytes');
-  const { publicKey: ek, secretKey: dk } = ml_kem768.keygen(seed);
-  const xPublic = x25519.getPublicKey(xSecret);
-  const publicKey = new Uint8Array(ek.length + 32);
-  publicKey.set(ek);
-  publicKey.set(xPublic, ek.length);
-  return {
-    group: 'X25519MLKEM768',
-    publicKey,
-    complete(peerPublic: Uint8Array): Uint8Array {
-      if (peerPublic.length !== MLKEM_CIPHERTEXT_LENGTH + 32)
-        throw new CryptoError('X25519MLKEM768 server share has the wrong length');
-      const mlkemSecret = ml_kem768.decapsulate(peerPublic.subarray(0, MLKEM_CIPHERTEXT_LENGTH), dk);
-      const xShared = montgomeryShared('x25519', xSecret, peerPublic.subarray(MLKEM_CIPHERTEXT_LENGTH));
-      return concat(mlkemSecret, xShared);
-    },
-  };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** The ephemeral secret for an EC group: injected, or fresh. */
 function ecSecret(group: GroupName, random: RandomBytes, secret?: Uint8Array): Uint8Array {
   if (secret !== undefined) return secret;
@@ -138,6 +102,11 @@ function ecSecret(group: GroupName, random: RandomBytes, secret?: Uint8Array): U
   const { curve } = NIST[group as keyof typeof NIST];
   // Reduced from extra random bytes so the scalar is uniform (FIPS 186-5 A.2.1).
   return curve.utils.randomSecretKey(random(curve.lengths.seed));
+}
+
+/** The ECDHE half of a hybrid, on the same curves as the plain groups. */
+function ecdhHalf(group: HybridEcdhGroup, random: RandomBytes, scalar?: Uint8Array): EcdhHalf {
+  return keyShare(group, random, scalar) as EcdhHalf;
 }
 
 export function keyShare(group: GroupName, random: RandomBytes, privateKey?: Uint8Array): KeyShare {
@@ -157,7 +126,7 @@ export function keyShare(group: GroupName, random: RandomBytes, privateKey?: Uin
     return { group, publicKey, complete: (peer) => nistShared(group, secret, peer) };
   }
   if (isFfdheGroup(group)) return dhShare(group, { p: ffdhePrime(group as FfdheGroup), g: 2n }, random, privateKey);
-  if (group === 'X25519MLKEM768') return hybridShare(random, privateKey);
+  if (isKemGroup(group)) return kemKeyShare(group, (g, scalar) => ecdhHalf(g, random, scalar), random, privateKey);
   throw new CryptoError(`unsupported group ${String(group)}`);
 }
 
@@ -167,25 +136,11 @@ export function acceptKeyShare(
   random: RandomBytes,
   privateKey?: Uint8Array,
 ): KeyShareResponse {
-  if (group !== 'X25519MLKEM768') {
-    const share = keyShare(group, random, privateKey);
-    return { publicKey: share.publicKey, sharedSecret: share.complete(peerPublic) as Uint8Array };
+  if (isKemGroup(group)) {
+    return kemAcceptKeyShare(group, peerPublic, (g, scalar) => ecdhHalf(g, random, scalar), random, privateKey);
   }
-  if (peerPublic.length !== MLKEM_PUBLIC_LENGTH + 32)
-    throw new CryptoError('X25519MLKEM768 client share has the wrong length');
-  const encapsRandom = privateKey?.subarray(0, MLKEM_ENCAPS_RANDOM_LENGTH) ?? random(MLKEM_ENCAPS_RANDOM_LENGTH);
-  const xSecret = privateKey?.subarray(MLKEM_ENCAPS_RANDOM_LENGTH) ?? random(32);
-  let encapsulated: { cipherText: Uint8Array; sharedSecret: Uint8Array };
-  try {
-    encapsulated = ml_kem768.encapsulate(peerPublic.subarray(0, MLKEM_PUBLIC_LENGTH), encapsRandom);
-  } catch (cause) {
-    throw new CryptoError('invalid ML-KEM-768 encapsulation key', { cause });
-  }
-  const xShared = montgomeryShared('x25519', xSecret, peerPublic.subarray(MLKEM_PUBLIC_LENGTH));
-  return {
-    publicKey: concat(encapsulated.cipherText, x25519.getPublicKey(xSecret)),
-    sharedSecret: concat(encapsulated.sharedSecret, xShared),
-  };
+  const share = keyShare(group, random, privateKey);
+  return { publicKey: share.publicKey, sharedSecret: share.complete(peerPublic) as Uint8Array };
 }
 
 export function dhKeyShare(parameters: DhParameters, random: RandomBytes, privateKey?: Uint8Array): KeyShare {

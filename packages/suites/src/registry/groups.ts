@@ -1,6 +1,6 @@
 /**
  * Named groups (IANA "TLS Supported Groups"; RFC 8446 §4.2.7, RFC 8422, RFC 7919,
- * draft-ietf-tls-ecdhe-mlkem for X25519MLKEM768).
+ * RFC 10024 (draft-ietf-tls-ecdhe-mlkem) for the PQ/T hybrids, draft-ietf-tls-mlkem for pure ML-KEM).
  * @module
  */
 import type { GroupName } from '../provider.js';
@@ -9,8 +9,11 @@ import type { ProtocolVersionName } from './versions.js';
 export interface NamedGroup {
   readonly name: GroupName;
   readonly code: number;
-  readonly kind: 'ec' | 'ffdhe' | 'hybrid';
-  /** TLS 1.2 uses EC groups for ECDHE (RFC 8422) and ffdhe for DHE (RFC 7919); hybrids are 1.3 only. */
+  readonly kind: 'ec' | 'ffdhe' | 'hybrid' | 'kem';
+  /**
+   * TLS 1.2 uses EC groups for ECDHE (RFC 8422) and ffdhe for DHE (RFC 7919); hybrids and pure ML-KEM
+   * groups are TLS 1.3 only (RFC 10024 §4, draft-ietf-tls-mlkem §3).
+   */
   readonly versions: readonly ProtocolVersionName[];
   readonly isDefault: boolean;
 }
@@ -24,6 +27,11 @@ export const NAMED_GROUPS: readonly NamedGroup[] = Object.freeze(
       { name: 'x25519', code: 0x001d, kind: 'ec', versions: both, isDefault: true },
       { name: 'secp256r1', code: 0x0017, kind: 'ec', versions: both, isDefault: true },
       { name: 'X25519MLKEM768', code: 0x11ec, kind: 'hybrid', versions: ['tlsv1.3'], isDefault: false },
+      { name: 'SecP256r1MLKEM768', code: 0x11eb, kind: 'hybrid', versions: ['tlsv1.3'], isDefault: false },
+      { name: 'SecP384r1MLKEM1024', code: 0x11ed, kind: 'hybrid', versions: ['tlsv1.3'], isDefault: false },
+      { name: 'MLKEM768', code: 0x0201, kind: 'kem', versions: ['tlsv1.3'], isDefault: false },
+      { name: 'MLKEM1024', code: 0x0202, kind: 'kem', versions: ['tlsv1.3'], isDefault: false },
+      { name: 'MLKEM512', code: 0x0200, kind: 'kem', versions: ['tlsv1.3'], isDefault: false },
       { name: 'x448', code: 0x001e, kind: 'ec', versions: both, isDefault: true },
       { name: 'secp384r1', code: 0x0018, kind: 'ec', versions: both, isDefault: true },
       { name: 'secp521r1', code: 0x0019, kind: 'ec', versions: both, isDefault: true },
@@ -47,14 +55,14 @@ export function groupByName(name: string): NamedGroup | undefined {
     prime256v1: 'secp256r1',
     'p-384': 'secp384r1',
     'p-521': 'secp521r1',
-    x25519mlkem768: 'X25519MLKEM768',
   };
+  // IANA names compare without case, so OpenSSL's spellings (SecP256r1MLKEM768, MLKEM768) match as is.
   const canonical = alias[name.toLowerCase()] ?? name;
   return NAMED_GROUPS.find((group) => group.name.toLowerCase() === canonical.toLowerCase());
 }
 
 /**
- * Erlang `ssl:eccs/0,1`: the elliptic-curve (and hybrid) groups usable with a version.
+ * Erlang `ssl:eccs/0,1`: the elliptic-curve, hybrid and ML-KEM groups usable with a version.
  *
  * @example
  * eccs('tlsv1.2'); // ['x25519', 'secp256r1', 'x448', 'secp384r1', 'secp521r1']
