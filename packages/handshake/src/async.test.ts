@@ -1,7 +1,7 @@
 import { type AeadAlgorithm, type CryptoProvider, nobleProvider } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
-import { ClientConnection, type Connection, ServerConnection } from './connection.js';
-import { baseClient, baseServer } from './test/pair.js';
+import { ClientConnection, ServerConnection } from './connection.js';
+import { baseClient, baseServer, pumpAsync } from './test/pair.js';
 
 /** noble, but every operation typed MaybePromise answers with a Promise (like WebCrypto). */
 const asyncProvider: CryptoProvider = {
@@ -29,19 +29,6 @@ const asyncProvider: CryptoProvider = {
     };
   },
 };
-
-async function pumpAsync(a: Connection, b: Connection): Promise<void> {
-  for (let i = 0; i < 30; i++) {
-    await a.settle();
-    await b.settle();
-    const x = a.takeOutput();
-    if (x !== null) await b.receive(x);
-    await b.settle();
-    const y = b.takeOutput();
-    if (y !== null) await a.receive(y);
-    if (x === null && y === null) return;
-  }
-}
 
 describe('asynchronous provider', () => {
   it('completes a handshake and exchanges data when every crypto call is a Promise', async () => {

@@ -14,7 +14,9 @@ import type {
   SignatureSchemeName,
 } from '@sslsocket/suites';
 import type { Extension } from './messages/extensions.js';
-import type { TicketState } from './tickets.js';
+import type { SessionStore } from './session-store.js';
+import type { TicketKeys } from './ticket-keys.js';
+import type { TicketStore } from './tickets.js';
 import type { ServerSessionCache, Session12 } from './tls12/session.js';
 
 export type { Session12 } from './tls12/session.js';
@@ -97,16 +99,17 @@ export interface ConnectionConfig {
   readonly pinnedCertificate?: Uint8Array;
   /** Client: offer post_handshake_auth. Server: allow requesting it. */
   readonly postHandshakeAuth?: boolean;
-  /** Server: issue stateless tickets sealed with the first key; any key opens (rotation). */
-  readonly ticketKeys?: readonly Uint8Array[];
   /**
-   * Server: a custom ticket store (e.g. stateful tickets in a database) used instead of ticketKeys:
-   * `seal` returns the ticket bytes for a state, `open` finds the state again (or undefined).
+   * Server: issue stateless tickets (TLS 1.3 and RFC 5077) sealed with the first key; any key opens
+   * (rotation). Or a provider a fleet shares, asked at each seal / open for `{ current, accepted }`
+   * (see `ticket-keys.ts`).
    */
-  readonly ticketStore?: {
-    seal(state: TicketState): Uint8Array;
-    open(ticket: Uint8Array): TicketState | undefined;
-  };
+  readonly ticketKeys?: TicketKeys;
+  /**
+   * Server: a custom TLS 1.3 ticket store used instead of ticketKeys, e.g. `statefulTickets(store,
+   * random)` (stateful tickets in a shared {@link SessionStore}).
+   */
+  readonly ticketStore?: TicketStore;
   /** Server: early_data size advertised in tickets (RFC 8446 §4.2.10; default 0 = no 0-RTT). */
   readonly maxEarlyDataSize?: number;
   /** Server: tickets issued after the handshake (default 1 when ticketKeys is set). */
@@ -124,6 +127,13 @@ export interface ConnectionConfig {
    * session ids are issued (tickets still work when ticketKeys are set).
    */
   readonly sessionCache?: ServerSessionCache;
+  /**
+   * Server: the TLS 1.2 session-id cache as a {@link SessionStore} (possibly asynchronous, shared by
+   * processes); used instead of `sessionCache`. Values use the stable encoding of `session-codec.ts`.
+   */
+  readonly sessionStore?: SessionStore;
+  /** Server: seconds a session in `sessionStore` stays resumable (Erlang `session_lifetime`, default 7200; 0 stores none). */
+  readonly sessionLifetime?: number;
   /**
    * Server: Erlang `reuse_session` policy: whether a TLS 1.2 session found in the cache or a
    * ticket may be resumed.

@@ -14,5 +14,15 @@ export { ClientConnection, Connection, ServerConnection } from './connection.js'
 export { ConnectionStateError } from './errors.js';
 export type { ConnectionEvent, NegotiatedParameters } from './events.js';
 export * as messages from './messages/index.js';
-export type { TicketState } from './tickets.js';
+export {
+  decodeStoredSession12,
+  decodeStoredTicket13,
+  encodeStoredSession12,
+  encodeStoredTicket13,
+  SESSION_FORMAT_VERSION,
+} from './session-codec.js';
+export { MemorySessionStore, type MemorySessionStoreOptions, type SessionStore } from './session-store.js';
+export { statefulTickets } from './stateful-tickets.js';
+export type { TicketKeyProvider, TicketKeySet, TicketKeys } from './ticket-keys.js';
+export type { TicketState, TicketStore } from './tickets.js';
 export { type ServerSession12, ServerSessionCache } from './tls12/session.js';

@@ -6,7 +6,7 @@
  */
 
 import { Reader, Writer } from '@sslsocket/record';
-import { type CryptoProvider, isPromiseLike, type MaybePromise } from '@sslsocket/suites';
+import { type AeadKey, type CryptoProvider, isPromiseLike, type MaybePromise } from '@sslsocket/suites';
 
 /** What a ticket carries. */
 export interface TicketState {
@@ -20,10 +20,22 @@ export interface TicketState {
   readonly maxEarlyDataSize: number;
 }
 
+/**
+ * The server's ticket store (`ConnectionConfig.ticketStore`), used instead of ticket keys: `seal`
+ * returns the ticket bytes for a state, `open` finds the state again (undefined: unknown ticket).
+ * Either may answer with a Promise; the handshake then waits.
+ */
+export interface TicketStore {
+  seal(state: TicketState): MaybePromise<Uint8Array>;
+  open(ticket: Uint8Array): MaybePromise<TicketState | undefined>;
+}
+
 const NONCE_LENGTH = 12;
 
-function aeadFor(key: Uint8Array): 'AES-128-GCM' | 'AES-256-GCM' {
-  return key.length === 16 ? 'AES-128-GCM' : 'AES-256-GCM';
+/** AES-GCM under a ticket key: 16 bytes AES-128, 32 AES-256; a longer secret is hashed to 32 bytes. */
+function aeadFor(provider: CryptoProvider, key: Uint8Array): AeadKey {
+  const k = key.length > 32 ? provider.digest('SHA-256', key) : key;
+  return provider.aead(k.length === 16 ? 'AES-128-GCM' : 'AES-256-GCM', k);
 }
 
 /**
@@ -37,7 +49,7 @@ export function sealWithTicketKey(
   plain: Uint8Array,
   aad: Uint8Array,
 ): MaybePromise<Uint8Array> {
-  const aead = provider.aead(aeadFor(key), key);
+  const aead = aeadFor(provider, key);
   const out = new Uint8Array(NONCE_LENGTH + plain.length + aead.tagLength);
   out.set(nonce.subarray(0, NONCE_LENGTH));
   out.set(plain, NONCE_LENGTH);
@@ -55,7 +67,7 @@ export function openWithTicketKeys(
 ): MaybePromise<Uint8Array | undefined> {
   const key = keys[from];
   if (key === undefined || ticket.length < NONCE_LENGTH + 16 + 2) return undefined;
-  const aead = provider.aead(aeadFor(key), key);
+  const aead = aeadFor(provider, key);
   const buffer = ticket.slice();
   const opened = aead.open(buffer.subarray(0, NONCE_LENGTH), aad, buffer, NONCE_LENGTH, buffer.length - NONCE_LENGTH);
   const next = (ok: boolean): MaybePromise<Uint8Array | undefined> =>
@@ -67,6 +79,15 @@ export function openWithTicketKeys(
 
 const NO_AAD = new Uint8Array(0);
 
+/** The ticket state's bytes: the plaintext of a stateless ticket and the body of a stored one. */
+export function encodeTicketState(state: TicketState): Uint8Array {
+  const w = new Writer(128);
+  w.u16(state.cipherSuite).vector8(state.psk).u32(state.ticketAgeAdd).u32(state.lifetime);
+  w.u64(BigInt(Math.floor(state.issuedAt)));
+  w.vector8(new TextEncoder().encode(state.alpn)).u32(state.maxEarlyDataSize);
+  return w.finish();
+}
+
 /** Seals a TLS 1.3 ticket. */
 export function sealTicket(
   provider: CryptoProvider,
@@ -74,14 +95,11 @@ export function sealTicket(
   nonce: Uint8Array,
   state: TicketState,
 ): MaybePromise<Uint8Array> {
-  const w = new Writer(128);
-  w.u16(state.cipherSuite).vector8(state.psk).u32(state.ticketAgeAdd).u32(state.lifetime);
-  w.u64(BigInt(Math.floor(state.issuedAt)));
-  w.vector8(new TextEncoder().encode(state.alpn)).u32(state.maxEarlyDataSize);
-  return sealWithTicketKey(provider, key, nonce, w.finish(), NO_AAD);
+  return sealWithTicketKey(provider, key, nonce, encodeTicketState(state), NO_AAD);
 }
 
-function parseState(plain: Uint8Array): TicketState | undefined {
+/** Reads {@link encodeTicketState}'s bytes back; undefined when they are not a ticket state. */
+export function decodeTicketState(plain: Uint8Array): TicketState | undefined {
   try {
     const r = new Reader(plain);
     const state: TicketState = {
@@ -107,6 +125,7 @@ export function openTicket(
   ticket: Uint8Array,
 ): MaybePromise<TicketState | undefined> {
   const plain = openWithTicketKeys(provider, keys, ticket, NO_AAD);
-  const parse = (p: Uint8Array | undefined): TicketState | undefined => (p === undefined ? undefined : parseState(p));
+  const parse = (p: Uint8Array | undefined): TicketState | undefined =>
+    p === undefined ? undefined : decodeTicketState(p);
   return isPromiseLike(plain) ? plain.then(parse) : parse(plain);
 }

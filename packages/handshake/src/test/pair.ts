@@ -61,6 +61,20 @@ export function pump(a: Connection, b: Connection, rounds = 20): void {
   }
 }
 
+/** {@link pump} for connections whose steps may wait on Promises (async providers or stores). */
+export async function pumpAsync(a: Connection, b: Connection): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    await a.settle();
+    await b.settle();
+    const x = a.takeOutput();
+    if (x !== null) await b.receive(x);
+    await b.settle();
+    const y = b.takeOutput();
+    if (y !== null) await a.receive(y);
+    if (x === null && y === null) return;
+  }
+}
+
 export function connect(clientExtra: Partial<ConnectionConfig> = {}, serverExtra: Partial<ConnectionConfig> = {}) {
   const client = new ClientConnection(baseClient(clientExtra));
   const server = new ServerConnection(baseServer(serverExtra));

@@ -7,6 +7,7 @@ import type { CipherSuite, MaybePromise } from '@sslsocket/suites';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { currentTicketKeys } from '../ticket-keys.js';
 import { Handshake12, send12 } from './handshake.js';
 import type { ServerEphemeral } from './key-exchange.js';
 import { NewSessionTicket12 } from './messages.js';
@@ -24,9 +25,11 @@ export class ServerHandshake12 extends Handshake12 {
 /** Seals the session into a ticket and queues NewSessionTicket (RFC 5077 §3.3). */
 export function sendTicket(core: ConnectionCore, hs: ServerHandshake12): MaybePromise<void> {
   const config = core.config;
-  const keys = config.ticketKeys as readonly Uint8Array[];
   const lifetime = config.ticketLifetime ?? 7200;
-  const sealed = sealTicket12(core.provider, keys[0] as Uint8Array, core.random(12), sessionState(core, hs));
+  const state = sessionState(core, hs);
+  const sealed = andThen(currentTicketKeys(config.ticketKeys), (keys) =>
+    sealTicket12(core.provider, keys[0] as Uint8Array, core.random(12), state),
+  );
   return andThen(sealed, (ticket) => {
     send12(core, hs, frameHandshake(HandshakeType.new_session_ticket, new NewSessionTicket12(lifetime, ticket)));
   });

@@ -4,7 +4,7 @@
  * @module
  */
 import type { HandshakeMessageBytes } from '@sslsocket/record';
-import { type CipherSuite, isPromiseLike, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
@@ -15,6 +15,7 @@ import { deriveMasterSecret, type Protections } from './keys.js';
 import { Certificate12, decodeClientKeyExchange } from './messages.js';
 import type { ServerHandshake12 } from './server-handshake.js';
 import { sendTicket, sessionState } from './server-handshake.js';
+import { saveSession12 } from './session-lookup.js';
 
 export class ExpectClientCertificate12 implements HandshakeState {
   readonly name = 'ExpectClientCertificate12';
@@ -138,15 +139,14 @@ export class ExpectClientFinished12 implements HandshakeState {
       completeHandshake12(core, hs);
       return hs.connected(core, hs);
     }
-    const cache = core.config.sessionCache;
-    if (cache !== undefined && hs.sessionId.length > 0) cache.put(hs.sessionId, sessionState(core, hs));
-    const ticket = hs.issueTicket ? sendTicket(core, hs) : undefined;
-    const finish = (): HandshakeState => {
+    // Cached before our Finished goes out, so the client can resume anywhere the store is shared.
+    const saved = hs.sessionId.length > 0 ? saveSession12(core, hs.sessionId, sessionState(core, hs)) : undefined;
+    const ticket = andThen(saved, () => (hs.issueTicket ? sendTicket(core, hs) : undefined));
+    return andThen(ticket, () => {
       core.record.changeWriteProtection12((hs.protections as Protections).server);
       sendFinished12(core, hs);
       completeHandshake12(core, hs);
       return hs.connected(core, hs);
-    };
-    return isPromiseLike(ticket) ? ticket.then(finish) : finish();
+    });
   }
 }

@@ -25,6 +25,7 @@ import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
 import { clientServerName, configuredVersions, selectCertificate, TLS12 } from '../negotiate.js';
+import { currentTicketKeys, hasTicketKeys } from '../ticket-keys.js';
 import {
   type Connected12,
   checkRenegotiationInfo,
@@ -42,6 +43,7 @@ import { buildServerKeyExchange } from './server-key-exchange.js';
 import { selectSuite12 } from './server-select.js';
 import { ExpectClientCertificate12, ExpectClientFinished12, ExpectClientKeyExchange12 } from './server-states.js';
 import { openTicket12, type ServerSession12 } from './session.js';
+import { keepsSessions, lookupSession12 } from './session-lookup.js';
 import { configuredSuites12, type Scheme12, schemeCodes12, schemeName } from './suites.js';
 
 /** RFC 5746 §3.6-§3.7 for the ClientHello: whether the client supports secure renegotiation. */
@@ -126,30 +128,29 @@ function findSession(
     }
     return s;
   };
-  if (ticket !== undefined && ticket.length > 0 && keys !== undefined && keys.length > 0) {
-    const opened = openTicket12(core.provider, keys, ticket);
+  if (ticket !== undefined && ticket.length > 0 && hasTicketKeys(keys)) {
+    const opened = andThen(currentTicketKeys(keys), (list) => openTicket12(core.provider, list, ticket));
     return andThen(opened, (s) => {
       const ok = usable(s, (config.ticketLifetime ?? 7200) * 1000);
       if (ok !== undefined) hs.sessionId = ch.legacySessionId;
       return ok;
     });
   }
-  const cache = config.sessionCache;
-  if (ch.legacySessionId.length > 0 && cache !== undefined) {
-    const s = usable(cache.get(ch.legacySessionId, core.now()));
-    if (s !== undefined) hs.sessionId = ch.legacySessionId;
-    return s;
+  if (ch.legacySessionId.length > 0 && keepsSessions(config)) {
+    return andThen(lookupSession12(core, ch.legacySessionId), (found) => {
+      const s = usable(found);
+      if (s !== undefined) hs.sessionId = ch.legacySessionId;
+      return s;
+    });
   }
   return undefined;
 }
 
 /** Whether to send a ticket: the client asked (RFC 5077 §3.2) and we have ticket keys. */
 function wantsTicket(core: ConnectionCore, ch: ClientHello): boolean {
-  const keys = core.config.ticketKeys;
   return (
     ch.extensions.has(ExtensionType.session_ticket) &&
-    keys !== undefined &&
-    keys.length > 0 &&
+    hasTicketKeys(core.config.ticketKeys) &&
     (core.config.ticketCount ?? 1) > 0
   );
 }
@@ -263,7 +264,7 @@ function fullHandshake(
   const staple = ch.extensions.has(ExtensionType.status_request) ? config.ocspResponse : undefined;
   if (staple !== undefined && certified !== undefined) exts.set(ExtensionType.status_request, new Uint8Array(0));
   // A session id for the cache; with only tickets an id still lets the client spot resumption.
-  hs.sessionId = config.sessionCache !== undefined || hs.issueTicket ? core.random(32) : new Uint8Array(0);
+  hs.sessionId = keepsSessions(config) || hs.issueTicket ? core.random(32) : new Uint8Array(0);
   sendServerHello(core, hs, message, exts);
   const needsCert = certified !== undefined && (suite.authentication === 'ecdsa' || suite.authentication === 'rsa');
   if (needsCert) {

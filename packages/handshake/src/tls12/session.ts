@@ -98,13 +98,8 @@ export class ServerSessionCache {
 
 const TICKET12_AAD = utf8('sslsocket TLS 1.2 ticket');
 
-/** Seals a TLS 1.2 session into an RFC 5077 ticket under the first ticket key. */
-export function sealTicket12(
-  provider: CryptoProvider,
-  key: Uint8Array,
-  nonce: Uint8Array,
-  session: ServerSession12,
-): MaybePromise<Uint8Array> {
+/** A server session's bytes: the plaintext of an RFC 5077 ticket and the body of a stored session. */
+export function encodeServerSession12(session: ServerSession12): Uint8Array {
   const w = new Writer(256);
   w.u16(session.cipherSuite)
     .vector8(session.masterSecret)
@@ -114,10 +109,21 @@ export function sealTicket12(
   const chain = w.begin24();
   for (const der of session.peerCertificates) w.vector24(der);
   w.end(chain);
-  return sealWithTicketKey(provider, key, nonce, w.finish(), TICKET12_AAD);
+  return w.finish();
 }
 
-function parseSession(plain: Uint8Array): ServerSession12 | undefined {
+/** Seals a TLS 1.2 session into an RFC 5077 ticket under the first ticket key. */
+export function sealTicket12(
+  provider: CryptoProvider,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  session: ServerSession12,
+): MaybePromise<Uint8Array> {
+  return sealWithTicketKey(provider, key, nonce, encodeServerSession12(session), TICKET12_AAD);
+}
+
+/** Reads {@link encodeServerSession12}'s bytes back; undefined when they are not a session. */
+export function decodeServerSession12(plain: Uint8Array): ServerSession12 | undefined {
   try {
     const r = new Reader(plain);
     const cipherSuite = r.u16();
@@ -145,6 +151,6 @@ export function openTicket12(
 ): MaybePromise<ServerSession12 | undefined> {
   const plain = openWithTicketKeys(provider, keys, ticket, TICKET12_AAD);
   const parse = (p: Uint8Array | undefined): ServerSession12 | undefined =>
-    p === undefined ? undefined : parseSession(p);
+    p === undefined ? undefined : decodeServerSession12(p);
   return isPromiseLike(plain) ? plain.then(parse) : parse(plain);
 }

@@ -14,6 +14,7 @@ import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { NewSessionTicket } from '../messages/simple.js';
 import { schemeCodes } from '../negotiate.js';
 import { authenticatePeer } from '../peer-auth.js';
+import { currentTicketKeys, hasTicketKeys } from '../ticket-keys.js';
 import { sealTicket, type TicketState } from '../tickets.js';
 import type { Transcript } from '../transcript.js';
 import { checkCertificateVerify, checkFinished } from './auth.js';
@@ -24,10 +25,14 @@ import type { ServerHandshake } from './server-handshake.js';
 /** Sends config.ticketCount tickets (default 1 when ticket keys or a ticket store are configured). */
 export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 0): MaybePromise<void> {
   const config = core.config;
-  const keys = config.ticketKeys ?? [];
   const store = config.ticketStore;
   const suite = hs.suite;
-  if ((keys.length === 0 && store === undefined) || suite === undefined || index >= (config.ticketCount ?? 1)) return;
+  if (
+    (!hasTicketKeys(config.ticketKeys) && store === undefined) ||
+    suite === undefined ||
+    index >= (config.ticketCount ?? 1)
+  )
+    return;
   const maxEarly = config.maxEarlyDataSize ?? 0;
   const lifetime = config.ticketLifetime ?? 7200;
   // RFC 8446 §4.6.1: a distinct nonce per ticket on this connection; a fresh random age_add.
@@ -45,7 +50,11 @@ export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 
     maxEarlyDataSize: maxEarly,
   };
   const sealed: MaybePromise<Uint8Array> =
-    store !== undefined ? store.seal(state) : sealTicket(core.provider, keys[0] as Uint8Array, core.random(12), state);
+    store !== undefined
+      ? store.seal(state)
+      : andThen(currentTicketKeys(config.ticketKeys), (keys) =>
+          sealTicket(core.provider, keys[0] as Uint8Array, core.random(12), state),
+        );
   return andThen<Uint8Array, void>(sealed, (ticket) => {
     const exts = new Extensions();
     if (maxEarly > 0) exts.set(ExtensionType.early_data, encodeU32(maxEarly));

@@ -13,7 +13,7 @@ import {
 } from '@sslsocket/suites';
 import { equalBytes } from '../bytes.js';
 import type { ConnectionConfig } from '../config.js';
-import type { ConnectionCore } from '../core.js';
+import { andThen, type ConnectionCore } from '../core.js';
 import {
   bindersLength,
   decodeKeyShareClient,
@@ -26,6 +26,7 @@ import {
 import { ExtensionType, isGrease } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/hello.js';
 import { configuredGroups, configuredSuites, groupCode, TLS13 } from '../negotiate.js';
+import { currentTicketKeys, hasTicketKeys } from '../ticket-keys.js';
 import { openTicket, type TicketState } from '../tickets.js';
 import { binderKey, earlySecret, finishedVerifyData, hashLength } from './key-schedule.js';
 
@@ -175,13 +176,16 @@ export function findPsk(
       identity: offered.identities[index]?.identity ?? new Uint8Array(0),
     };
   };
-  const keys = config.ticketKeys ?? [];
+  const keys = config.ticketKeys;
   const store = config.ticketStore;
   // Tickets first, identity by identity (opening may be asynchronous), then external PSKs.
   const tryTicket = (i: number): MaybePromise<AcceptedPsk | undefined> => {
     const id = offered.identities[i];
-    if (id === undefined || (keys.length === 0 && store === undefined)) return external();
-    const opened = store !== undefined ? store.open(id.identity) : openTicket(core.provider, keys, id.identity);
+    if (id === undefined || (!hasTicketKeys(keys) && store === undefined)) return external();
+    const opened =
+      store !== undefined
+        ? store.open(id.identity)
+        : andThen(currentTicketKeys(keys), (list) => openTicket(core.provider, list, id.identity));
     const use = (state: TicketState | undefined): MaybePromise<AcceptedPsk | undefined> => {
       if (state === undefined) return tryTicket(i + 1);
       const age = core.now() - state.issuedAt;
