@@ -12,6 +12,11 @@ export default defineConfig({
       { find: /^@sslsocket\/pkix$/, replacement: src('pkix') },
       { find: /^@sslsocket\/provider-node$/, replacement: src('provider-node') },
       { find: /^@sslsocket\/handshake$/, replacement: src('handshake') },
+      {
+        find: /^@sslsocket\/handshake\/tls12-kit$/,
+        replacement: fileURLToPath(new URL('./packages/handshake/src/tls12-kit.ts', import.meta.url)),
+      },
+      { find: /^@sslsocket\/dtls$/, replacement: src('dtls') },
       { find: /^@sslsocket\/transport$/, replacement: src('transport') },
       { find: /^sslsocket$/, replacement: src('sslsocket') },
       // The default provider is chosen by package.json import conditions; tests run on Node.

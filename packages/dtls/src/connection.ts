@@ -1,0 +1,399 @@
+/**
+ * DtlsConnection: one DTLS 1.2 association, sans-IO (RFC 6347). Datagrams go in with
+ * {@link DtlsConnection.receive} and come out of {@link DtlsConnection.takeDatagrams}; the
+ * retransmission timer is only requested — a `timer` event says when to call
+ * {@link DtlsConnection.handleTimeout} (or that no timer is needed) — never set here.
+ *
+ * @example
+ * const client = DtlsConnection.client({ provider, serverName: 'example.com', verifyCertificate });
+ * client.start();
+ * for (const d of client.takeDatagrams()) socket.send(d);
+ * socket.on('message', (d) => { client.receive(d); for (const out of client.takeDatagrams()) socket.send(out); });
+ * @module
+ */
+import { messages } from '@sslsocket/handshake';
+import { exportKeyingMaterial12, type MasterKeys } from '@sslsocket/handshake/tls12-kit';
+import { type CryptoProvider, TlsAlert } from '@sslsocket/suites';
+import { type DtlsConfig, DtlsTimeoutError } from './config.js';
+import { ContentType } from './constants.js';
+import { startClient } from './handshake/client.js';
+import { Established } from './handshake/common.js';
+import {
+  type DtlsContext,
+  DtlsHandshakeData,
+  type DtlsHandshakeDriver,
+  type DtlsParameters,
+} from './handshake/context.js';
+import { admitDatagram, CookieGate } from './handshake/cookie.js';
+import { type FlightEntry, packFlight, RetransmitTimer } from './handshake/flight.js';
+import {
+  type DtlsMessage,
+  messageBytes as messageBytesOf,
+  parseFragments,
+  Reassembler,
+} from './handshake/fragments.js';
+import { ExpectClientHello } from './handshake/server.js';
+import type { DtlsProtection } from './record/protection.js';
+import { DtlsRecordLayer, type OpenedDtlsRecord } from './record/record-layer.js';
+import { SRTP_EXPORTER_LABEL, type SrtpKeyingMaterial, splitSrtpKeyingMaterial, srtpMaterialLength } from './srtp.js';
+
+/** What the connection reports; take them with {@link DtlsConnection.takeEvents}. */
+export type DtlsEvent =
+  | { readonly type: 'handshakeComplete'; readonly parameters: DtlsParameters }
+  /** One record's application data: message boundaries are kept. */
+  | { readonly type: 'data'; readonly data: Uint8Array }
+  /** Call handleTimeout() after `delay` ms; undefined cancels the timer. */
+  | { readonly type: 'timer'; readonly delay: number | undefined }
+  /** The peer sent close_notify. */
+  | { readonly type: 'closed' }
+  /** A warning alert from the peer. */
+  | { readonly type: 'alert'; readonly alert: TlsAlert }
+  | { readonly type: 'keylog'; readonly line: string }
+  /** The association failed (alert sent or received, or retransmissions exhausted). */
+  | { readonly type: 'error'; readonly error: TlsAlert | DtlsTimeoutError | Error };
+
+/** Largest application data record (RFC 6347 §4.1: 2^14 bytes of plaintext). */
+export const MAX_DTLS_PLAINTEXT = 16384;
+const CLIENT_HELLO = 1;
+
+export class DtlsConnection implements DtlsContext {
+  readonly provider: CryptoProvider;
+  readonly records = new DtlsRecordLayer();
+  readonly hs: DtlsHandshakeData;
+  private driver: DtlsHandshakeDriver;
+  private readonly reassembler: Reassembler;
+  private readonly timer: RetransmitTimer;
+  private readonly mtu: number;
+  private readonly gate: CookieGate | undefined;
+  private building: FlightEntry[] = [];
+  private lastFlight: FlightEntry[] = [];
+  private waiting = false;
+  private writeSeq = 0;
+  /** Server: message_seq synchronised to the client's first ClientHello (RFC 6347 §4.2.2). */
+  private seqSynced: boolean;
+  private pendingRead: DtlsProtection | undefined;
+  private ccsSeen = false;
+  private pendingWrites: Uint8Array[] | undefined = [];
+  private output: Uint8Array[] = [];
+  private events: DtlsEvent[] = [];
+  private secrets: MasterKeys | undefined;
+  private params: DtlsParameters | undefined;
+  /** The fatal error, once failed. */
+  failed: TlsAlert | Error | undefined;
+  readClosed = false;
+  writeClosed = false;
+
+  constructor(
+    readonly config: DtlsConfig,
+    readonly role: 'client' | 'server',
+  ) {
+    this.provider = config.provider;
+    this.hs = new DtlsHandshakeData(config.provider);
+    this.reassembler = new Reassembler(config.maxHandshakeSize ?? 256 * 1024);
+    this.timer = new RetransmitTimer(config.retransmitInitial ?? 1000, config.retransmitMax ?? 60_000);
+    this.mtu = Math.max(256, config.mtu ?? 1200);
+    this.seqSynced = role === 'client';
+    this.gate =
+      role === 'server' && config.cookies !== false ? (config.cookies ?? new CookieGate(config.provider)) : undefined;
+    this.driver = role === 'server' ? new ExpectClientHello() : { name: 'Start', handle: () => this.driver };
+  }
+
+  static client(config: DtlsConfig): DtlsConnection {
+    return new DtlsConnection(config, 'client');
+  }
+
+  static server(config: DtlsConfig): DtlsConnection {
+    return new DtlsConnection(config, 'server');
+  }
+
+  // ---- state ----
+
+  get handshakeComplete(): boolean {
+    return this.params !== undefined;
+  }
+
+  /** What the handshake agreed, once complete. */
+  get parameters(): DtlsParameters | undefined {
+    return this.params;
+  }
+
+  /** The current handshake state's name (tests and diagnostics). */
+  get stateName(): string {
+    return this.driver.name;
+  }
+
+  get peerChangedCipherSpec(): boolean {
+    return this.ccsSeen;
+  }
+
+  random(length: number): Uint8Array {
+    return this.config.random?.(length) ?? this.provider.randomBytes(length);
+  }
+
+  takeDatagrams(): Uint8Array[] {
+    const out = this.output;
+    this.output = [];
+    return out;
+  }
+
+  takeEvents(): DtlsEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  // ---- the application's side ----
+
+  /** Client: sends the first ClientHello. */
+  start(): void {
+    if (this.role !== 'client' || this.driver.name !== 'Start') return;
+    this.guard(() => {
+      this.driver = startClient(this);
+    });
+  }
+
+  /** Sends one datagram's worth of application data (held until the handshake completes). */
+  write(data: Uint8Array): void {
+    if (this.writeClosed || this.failed !== undefined) throw new Error('DTLS connection closed for writing');
+    if (data.length > MAX_DTLS_PLAINTEXT) throw new RangeError(`DTLS record data of ${data.length} bytes (max 16384)`);
+    if (this.pendingWrites !== undefined) {
+      this.pendingWrites.push(data.slice());
+      return;
+    }
+    this.output.push(this.records.seal(ContentType.application_data, data));
+  }
+
+  /** Sends close_notify (RFC 5246 §7.2.1). */
+  close(): void {
+    if (this.writeClosed || this.failed !== undefined) return;
+    this.sendAlert(new TlsAlert('close_notify'));
+    this.writeClosed = true;
+    this.stopTimer();
+  }
+
+  /** RFC 5705 keying material exporter (TLS 1.2's, RFC 6347 §4.2). */
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    if (this.secrets === undefined) throw new Error('the DTLS handshake has not completed');
+    return exportKeyingMaterial12(this.provider, this.secrets, label, context, length);
+  }
+
+  /** RFC 5764 §4.2: the SRTP keys and salts, when use_srtp was negotiated. */
+  srtpKeyingMaterial(): SrtpKeyingMaterial | undefined {
+    const profile = this.params?.srtpProfile;
+    if (profile === undefined) return undefined;
+    const material = this.exportKeyingMaterial(SRTP_EXPORTER_LABEL, undefined, srtpMaterialLength(profile));
+    return splitSrtpKeyingMaterial(profile, material);
+  }
+
+  /** The retransmission timer fired (RFC 6347 §4.2.4.1): resend the flight, back off. */
+  handleTimeout(): void {
+    if (!this.waiting || this.failed !== undefined) return;
+    if (this.timer.count >= (this.config.maxRetransmits ?? 10)) {
+      this.fail(new DtlsTimeoutError(this.timer.count));
+      return;
+    }
+    const delay = this.timer.backOff();
+    this.resend();
+    this.events.push({ type: 'timer', delay });
+  }
+
+  // ---- receiving ----
+
+  /** A datagram from the peer. Never throws: invalid input is dropped, failures become events. */
+  receive(datagram: Uint8Array): void {
+    if (this.failed !== undefined || this.readClosed) return;
+    // RFC 6347 §4.2.1: until a ClientHello carries our cookie the server holds no state.
+    if (this.gate !== undefined && !this.seqSynced) {
+      const verdict = admitDatagram(this.gate, this.config.peerAddress ?? 'peer', datagram);
+      if (verdict.kind === 'reply') this.output.push(verdict.datagram);
+      if (verdict.kind !== 'accept') return;
+    }
+    this.guard(() => {
+      for (const r of this.records.open(datagram)) this.handleRecord(r);
+    });
+  }
+
+  private handleRecord(r: OpenedDtlsRecord): void {
+    if (this.failed !== undefined || this.readClosed) return;
+    // Once keys are in use, plaintext records other than handshake retransmissions are spoofable
+    // noise (RFC 6347 §4.1.2.7): dropped, not acted on.
+    if (r.epoch < this.records.readEpoch && r.type !== ContentType.handshake) return;
+    switch (r.type) {
+      case ContentType.handshake:
+        this.handleHandshake(r.plaintext, r.sequence);
+        return;
+      case ContentType.change_cipher_spec:
+        this.handleChangeCipherSpec(r.plaintext);
+        return;
+      case ContentType.alert:
+        this.handleAlert(r.plaintext);
+        return;
+      case ContentType.application_data:
+        if (this.handshakeComplete && r.epoch > 0) this.events.push({ type: 'data', data: r.plaintext.slice() });
+        return;
+      default:
+        // Unknown content types are dropped (RFC 6347 §4.1.2.7).
+        return;
+    }
+  }
+
+  private handleHandshake(plaintext: Uint8Array, recordSequence: number): void {
+    let old = false;
+    let fresh = false;
+    for (const f of parseFragments(plaintext)) {
+      if (!this.seqSynced) {
+        if (f.type !== CLIENT_HELLO) continue;
+        // The server's message_seq continues from the ClientHello it answers (RFC 6347 §4.2.2).
+        this.reassembler.reset(f.seq);
+        this.writeSeq = f.seq;
+        this.records.continueWriteSequence(recordSequence);
+        this.seqSynced = true;
+      }
+      const result = this.reassembler.push(f);
+      if (result === 'old') old = true;
+      else if (result === 'new') fresh = true;
+    }
+    // The peer's next flight has begun: our flight arrived, stop retransmitting it.
+    if (fresh && this.waiting) this.stopTimer();
+    for (let m = this.reassembler.next(); m !== null; m = this.reassembler.next()) {
+      this.driver = this.driver.handle(this, m);
+      if (this.failed !== undefined) return;
+    }
+    // RFC 6347 §4.2.4: a retransmitted flight from the peer means ours was lost; a client whose
+    // handshake is over has no flight the server still needs.
+    if (old && !fresh && this.lastFlight.length > 0 && !(this.role === 'client' && this.handshakeComplete)) {
+      this.resend();
+    }
+  }
+
+  private handleChangeCipherSpec(plaintext: Uint8Array): void {
+    if (plaintext.length !== 1 || plaintext[0] !== 1 || this.pendingRead === undefined) return;
+    const held = this.records.nextReadEpoch(this.pendingRead);
+    this.pendingRead = undefined;
+    this.ccsSeen = true;
+    for (const r of held) this.handleRecord(r);
+  }
+
+  private handleAlert(plaintext: Uint8Array): void {
+    if (plaintext.length !== 2) return;
+    const alert = new TlsAlert(plaintext[1] as number, undefined, {
+      sentByUs: false,
+      level: plaintext[0] === 1 ? 'warning' : 'fatal',
+    });
+    if (alert.description === 'close_notify') {
+      this.readClosed = true;
+      this.stopTimer();
+      this.events.push({ type: 'closed' });
+      return;
+    }
+    if (alert.level === 'warning') {
+      this.events.push({ type: 'alert', alert });
+      return;
+    }
+    this.failed = alert;
+    this.readClosed = true;
+    this.writeClosed = true;
+    this.stopTimer();
+    this.events.push({ type: 'error', error: alert });
+  }
+
+  // ---- DtlsContext: what the handshake drivers call ----
+
+  queue(type: number, body: Uint8Array, inTranscript = true): DtlsMessage {
+    const message: DtlsMessage = { type, seq: this.writeSeq++, body };
+    if (inTranscript) this.hs.update(messageBytesOf(message));
+    this.building.push({ kind: 'message', message, epoch: this.records.writeEpoch });
+    return message;
+  }
+
+  queueChangeCipherSpec(protection: DtlsProtection): void {
+    this.building.push({ kind: 'ccs', epoch: this.records.writeEpoch });
+    this.records.nextWriteEpoch(protection);
+  }
+
+  sendFlight(awaitReply: boolean): void {
+    this.lastFlight = this.building;
+    this.building = [];
+    this.resend();
+    this.waiting = awaitReply;
+    this.events.push({ type: 'timer', delay: awaitReply ? this.timer.reset() : undefined });
+  }
+
+  setPendingRead(protection: DtlsProtection): void {
+    this.pendingRead = protection;
+  }
+
+  keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    if (this.config.keylog === undefined) return;
+    const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    const line = `${label} ${hex(clientRandom)} ${hex(secret)}`;
+    this.config.keylog(line);
+    this.events.push({ type: 'keylog', line });
+  }
+
+  complete(): void {
+    const hs = this.hs;
+    const suite = hs.suite as NonNullable<typeof hs.suite>;
+    this.secrets = hs.keys;
+    this.params = {
+      version: 'dtlsv1.2',
+      cipherSuite: suite.name,
+      cipherSuiteCode: suite.code,
+      group: hs.group,
+      signatureScheme: hs.signatureScheme,
+      alpn: hs.alpn,
+      serverName: hs.serverName,
+      srtpProfile: hs.srtpProfile,
+      peerCertificates: hs.peerChain,
+      extendedMasterSecret: hs.extendedMasterSecret,
+      secureRenegotiation: hs.secureRenegotiation,
+    };
+    if (this.role === 'client') this.stopTimer();
+    this.events.push({ type: 'handshakeComplete', parameters: this.params });
+    const pending = this.pendingWrites ?? [];
+    this.pendingWrites = undefined;
+    for (const d of pending) this.write(d);
+  }
+
+  // ---- internals ----
+
+  private resend(): void {
+    for (const d of packFlight(this.records, this.lastFlight, this.mtu)) this.output.push(d);
+  }
+
+  private stopTimer(): void {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.events.push({ type: 'timer', delay: undefined });
+  }
+
+  private sendAlert(alert: TlsAlert): void {
+    try {
+      this.output.push(
+        this.records.seal(ContentType.alert, Uint8Array.of(alert.level === 'warning' ? 1 : 2, alert.code)),
+      );
+    } catch {
+      // The write epoch is unusable (sequence exhausted): nothing more can be sent.
+    }
+  }
+
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed !== undefined) return;
+    const failure = error instanceof DtlsTimeoutError ? error : messages.asAlert(error);
+    this.failed = failure;
+    if (failure instanceof TlsAlert && failure.sentByUs && !this.writeClosed) this.sendAlert(failure);
+    this.writeClosed = true;
+    this.readClosed = true;
+    this.stopTimer();
+    this.driver = new Established();
+    this.events.push({ type: 'error', error: failure });
+  }
+}

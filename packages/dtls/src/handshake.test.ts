@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { DtlsConnection } from './connection.js';
+import { dtlsPair, SimulatedNetwork, serverIdentity } from './test/network.js';
+
+const id = await serverIdentity();
+
+describe('DTLS 1.2 handshake on a clean network', () => {
+  it('completes with a cookie exchange, ECDHE-ECDSA AES-GCM, EMS and renegotiation_info', () => {
+    const { client, server } = dtlsPair(id.config, id.cert);
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    net.run(() => net.completed());
+    expect(client.parameters?.cipherSuite).toMatch(/ECDHE_ECDSA_WITH_AES_(128|256)_GCM/);
+    expect(client.parameters?.extendedMasterSecret).toBe(true);
+    expect(server.parameters?.secureRenegotiation).toBe(true);
+    // The first ClientHello got a HelloVerifyRequest: the client sent two ClientHello flights.
+    expect(net.wire.server[0]?.[13]).toBe(3);
+    expect(client.exportKeyingMaterial('EXPERIMENTAL test', undefined, 32)).toEqual(
+      server.exportKeyingMaterial('EXPERIMENTAL test', undefined, 32),
+    );
+  });
+
+  it.each([
+    'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  ])('carries application data both ways with %s, one record per message', (suite) => {
+    const { client, server } = dtlsPair(id.config, id.cert, { cipherSuites: [suite] });
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    client.write(new TextEncoder().encode('early'));
+    net.run(() => net.completed());
+    expect(server.parameters?.cipherSuite).toBe(suite);
+    server.write(Uint8Array.of(1, 2, 3));
+    client.write(Uint8Array.of(4));
+    net.run(() => net.data('client').length === 1 && net.data('server').length === 2);
+    expect(net.data('server').map((d) => [...d])).toEqual([[...new TextEncoder().encode('early')], [4]]);
+    expect(net.data('client').map((d) => [...d])).toEqual([[1, 2, 3]]);
+  });
+
+  it('closes with close_notify', () => {
+    const { client, server } = dtlsPair(id.config, id.cert);
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    net.run(() => net.completed());
+    client.close();
+    net.run(() => server.readClosed);
+    expect(net.events.server.some((e) => e.type === 'closed')).toBe(true);
+    expect(() => client.write(Uint8Array.of(1))).toThrow(/closed/);
+  });
+
+  it('fails with bad_certificate when the server certificate is not the pinned one', () => {
+    const { client, server } = dtlsPair(id.config, Uint8Array.of(1, 2, 3));
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    net.run(() => client.failed !== undefined && server.failed !== undefined);
+    expect(client.failed?.message).toMatch(/bad_certificate/);
+    expect(server.failed?.message).toMatch(/bad_certificate/);
+  });
+
+  it('refuses a client that offers no suite the server has (handshake_failure)', () => {
+    const { client, server } = dtlsPair(
+      id.config,
+      id.cert,
+      { cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'] },
+      { cipherSuites: ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'] },
+    );
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    net.run(() => client.failed !== undefined);
+    expect(client.failed?.message).toMatch(/handshake_failure/);
+    expect(server).toBeInstanceOf(DtlsConnection);
+  });
+});

@@ -1,0 +1,311 @@
+/**
+ * The DTLS 1.2 client (RFC 6347 §4.2, RFC 5246 §7.3): ClientHello, the cookie round trip
+ * (HelloVerifyRequest, §4.2.1), the server's flight, our key exchange flight, the server's
+ * ChangeCipherSpec and Finished. One state object per expected message.
+ * @module
+ */
+import { messages } from '@sslsocket/handshake';
+import {
+  acceptAlpn,
+  Certificate12,
+  CertificateRequest12,
+  chooseScheme12,
+  clientExchange,
+  clientExchangeForm,
+  configuredGroups,
+  decodeServerKeyExchange,
+  ecGroups12,
+  encodeClientKeyExchange,
+  equalBytes,
+  groupOfParams,
+  keyExchangeShape,
+  keyFitsSuite,
+  leafPublicKey,
+  schemeCodes12,
+  schemeFitsKey12,
+  schemeName,
+  verifyPeerChain,
+} from '@sslsocket/handshake/tls12-kit';
+import { Reader, Writer } from '@sslsocket/record';
+import { type CipherSuite, groupByName, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { DTLS12, HELLO_VERIFY_REQUEST } from '../constants.js';
+import { decodeUseSrtp, encodeUseSrtp, SRTP_PROFILES, srtpProfileByCode } from '../srtp.js';
+import { Established, expectType, UNCOMPRESSED_POINTS } from './common.js';
+import type { DtlsContext, DtlsHandshakeDriver } from './context.js';
+import { type DtlsMessage, messageBytes } from './fragments.js';
+import { DtlsClientHello, decodeHelloVerifyRequest } from './hello.js';
+import { dtlsSuites, protections, setMasterSecret, sync, verifyData } from './keys.js';
+
+const T = messages.HandshakeType;
+const X = messages.ExtensionType;
+
+function buildClientHello(ctx: DtlsContext, cookie: Uint8Array, random: Uint8Array): DtlsClientHello {
+  const config = ctx.config;
+  const suites = dtlsSuites(config);
+  if (suites.length === 0) throw new TlsAlert('handshake_failure', 'no DTLS 1.2 cipher suite configured');
+  const groups = ecGroups12(configuredGroups(config)).map((g) => groupByName(g)?.code ?? -1);
+  const ext = new messages.Extensions();
+  if (typeof config.serverName === 'string') ext.set(X.server_name, messages.encodeServerName(config.serverName));
+  ext.set(X.supported_groups, messages.encodeNamedGroupList(groups.filter((c) => c >= 0)));
+  ext.set(X.ec_point_formats, UNCOMPRESSED_POINTS);
+  ext.set(X.signature_algorithms, messages.encodeSignatureSchemeList(schemeCodes12(config.signatureAlgs)));
+  // RFC 7627 §5.1 and RFC 5746 §3.4: always offered.
+  ext.set(X.extended_master_secret, new Uint8Array(0));
+  ext.set(X.renegotiation_info, Uint8Array.of(0));
+  if (config.alpn !== undefined && config.alpn.length > 0) {
+    ext.set(
+      X.application_layer_protocol_negotiation,
+      messages.encodeAlpn(config.alpn.map((p) => new TextEncoder().encode(p))),
+    );
+  }
+  if (config.srtpProfiles !== undefined && config.srtpProfiles.length > 0) {
+    ext.set(X.use_srtp, encodeUseSrtp(config.srtpProfiles.map((p) => SRTP_PROFILES[p].code)));
+  }
+  for (const e of config.extraExtensions ?? []) ext.set(e.type, e.data);
+  return new DtlsClientHello(
+    DTLS12,
+    random,
+    new Uint8Array(0),
+    cookie,
+    suites.map((s) => s.code),
+    Uint8Array.of(0),
+    ext,
+  );
+}
+
+function encode(hello: DtlsClientHello): Uint8Array {
+  const w = new Writer(512);
+  hello.encode(w);
+  return w.finish().slice();
+}
+
+/** Sends the first ClientHello and returns the state that waits for the server. */
+export function startClient(ctx: DtlsContext): DtlsHandshakeDriver {
+  const random = ctx.random(32);
+  const hello = buildClientHello(ctx, new Uint8Array(0), random);
+  // The transcript starts at the ClientHello the server answers with ServerHello (RFC 6347 §4.2.6).
+  const sent = ctx.queue(T.client_hello, encode(hello), false);
+  ctx.sendFlight(true);
+  return new ExpectServerHello(hello, sent, false);
+}
+
+class ExpectServerHello implements DtlsHandshakeDriver {
+  readonly name = 'ExpectServerHello';
+  constructor(
+    private readonly hello: DtlsClientHello,
+    private readonly sent: DtlsMessage,
+    private readonly cookieDone: boolean,
+  ) {}
+
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+    if (message.type === HELLO_VERIFY_REQUEST && !this.cookieDone) {
+      const hvr = decodeHelloVerifyRequest(new Reader(message.body));
+      if (hvr.cookie.length === 0) throw new TlsAlert('illegal_parameter', 'HelloVerifyRequest with an empty cookie');
+      ctx.records.resetReadWindow();
+      // RFC 6347 §4.2.1: the same ClientHello again (same random), now with the cookie.
+      const hello = buildClientHello(ctx, hvr.cookie, this.hello.random);
+      const sent = ctx.queue(T.client_hello, encode(hello), false);
+      ctx.sendFlight(true);
+      return new ExpectServerHello(hello, sent, true);
+    }
+    expectType(message, T.server_hello, this.name);
+    const sh = messages.ServerHello.decode(new Reader(message.body));
+    if (sh.legacyVersion !== DTLS12)
+      throw new TlsAlert('protocol_version', 'server chose a version other than DTLS 1.2');
+    if (sh.compressionMethod !== 0) throw new TlsAlert('illegal_parameter', 'compression method must be null');
+    const suite = dtlsSuites(ctx.config).find((s) => s.code === sh.cipherSuite);
+    if (suite === undefined) throw new TlsAlert('illegal_parameter', 'server selected a cipher suite we did not offer');
+    const hs = ctx.hs;
+    hs.suite = suite;
+    hs.clientRandom = this.hello.random;
+    hs.serverRandom = sh.random;
+    hs.sessionId = sh.legacySessionIdEcho;
+    hs.transcript.start(suite.prfHash);
+    hs.update(messageBytes(this.sent));
+    hs.update(messageBytes(message));
+    readServerExtensions(ctx, this.hello, sh);
+    return new ExpectCertificate();
+  }
+}
+
+/** ServerHello extensions: each only if offered (RFC 5246 §7.4.1.4), then RFC 5746, 7627, 7301, 5764. */
+function readServerExtensions(ctx: DtlsContext, hello: DtlsClientHello, sh: messages.ServerHello): void {
+  const hs = ctx.hs;
+  const exts = sh.extensions;
+  for (const t of exts.types()) {
+    if (!hello.extensions.has(t))
+      throw new TlsAlert('unsupported_extension', `unsolicited extension ${t} in ServerHello`);
+  }
+  const reneg = exts.get(X.renegotiation_info);
+  if (reneg !== undefined) {
+    if (reneg.length !== 1 || reneg[0] !== 0) throw new TlsAlert('handshake_failure', 'renegotiation_info not empty');
+    hs.secureRenegotiation = true;
+  }
+  hs.extendedMasterSecret = messages.decodeFlag(exts.get(X.extended_master_secret), 'extended_master_secret');
+  if (!hs.extendedMasterSecret && ctx.config.requireExtendedMasterSecret === true) {
+    throw new TlsAlert('handshake_failure', 'server does not support extended master secret (RFC 7627)');
+  }
+  hs.alpn = acceptAlpn(ctx.config, exts.get(X.application_layer_protocol_negotiation));
+  if (typeof ctx.config.serverName === 'string') hs.serverName = ctx.config.serverName;
+  const srtp = exts.get(X.use_srtp);
+  if (srtp !== undefined) {
+    // RFC 5764 §4.1.1: exactly one profile, one we offered; the MKI must echo ours (none).
+    const { profiles, mki } = decodeUseSrtp(srtp);
+    const name = profiles.length === 1 ? srtpProfileByCode(profiles[0] as number) : undefined;
+    if (name === undefined || !(ctx.config.srtpProfiles ?? []).includes(name) || mki.length !== 0) {
+      throw new TlsAlert('illegal_parameter', 'use_srtp: the server chose a profile we did not offer');
+    }
+    hs.srtpProfile = name;
+  }
+}
+
+class ExpectCertificate implements DtlsHandshakeDriver {
+  readonly name = 'ExpectServerCertificate';
+
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+    expectType(message, T.certificate, this.name);
+    const cert = Certificate12.decode(new Reader(message.body));
+    if (cert.chain.length === 0) throw new TlsAlert('decode_error', 'empty server Certificate');
+    const key = leafPublicKey(cert.chain[0] as Uint8Array);
+    if (!keyFitsSuite(key, ctx.hs.suite as CipherSuite)) {
+      throw new TlsAlert('unsupported_certificate', 'the certificate key does not fit the cipher suite');
+    }
+    ctx.hs.peerChain = cert.chain;
+    ctx.hs.peerKey = key;
+    ctx.hs.update(messageBytes(message));
+    return new ExpectServerKeyExchange();
+  }
+}
+
+class ExpectServerKeyExchange implements DtlsHandshakeDriver {
+  readonly name = 'ExpectServerKeyExchange';
+
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+    expectType(message, T.server_key_exchange, this.name);
+    const hs = ctx.hs;
+    const ske = decodeServerKeyExchange(new Reader(message.body), keyExchangeShape(hs.suite as CipherSuite));
+    if (ske.params === undefined || ske.signatureScheme === undefined || ske.signature === undefined) {
+      throw new TlsAlert('decode_error', 'ServerKeyExchange without signed parameters');
+    }
+    const offered = schemeCodes12(ctx.config.signatureAlgs);
+    const code = ske.signatureScheme;
+    const key = hs.peerKey as PublicKey;
+    if (!offered.includes(code))
+      throw new TlsAlert('illegal_parameter', `signature scheme 0x${code.toString(16)} not offered`);
+    const scheme = schemeFitsKey12(code, key);
+    if (scheme === undefined) throw new TlsAlert('illegal_parameter', 'signature scheme does not match the key');
+    const content = new Uint8Array(64 + ske.paramsRaw.length);
+    content.set(hs.clientRandom, 0);
+    content.set(hs.serverRandom, 32);
+    content.set(ske.paramsRaw, 64);
+    let ok: boolean;
+    try {
+      ok = sync(ctx.provider.verify(scheme.name, key, content, ske.signature), 'verify');
+    } catch (e) {
+      throw new TlsAlert('decrypt_error', 'malformed ServerKeyExchange signature', { cause: e });
+    }
+    if (!ok) throw new TlsAlert('decrypt_error', 'ServerKeyExchange signature does not verify');
+    hs.signatureScheme = schemeName(code) ?? scheme.name;
+    hs.group = groupOfParams(ske.params);
+    hs.update(messageBytes(message));
+    return new ExpectHelloDone(ske.params);
+  }
+}
+
+class ExpectHelloDone implements DtlsHandshakeDriver {
+  readonly name = 'ExpectServerHelloDone';
+  private request: CertificateRequest12 | undefined;
+  constructor(private readonly params: NonNullable<ReturnType<typeof decodeServerKeyExchange>['params']>) {}
+
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+    const hs = ctx.hs;
+    if (message.type === T.certificate_request && this.request === undefined) {
+      this.request = CertificateRequest12.decode(new Reader(message.body));
+      hs.update(messageBytes(message));
+      return this;
+    }
+    expectType(message, T.server_hello_done, this.name);
+    if (message.body.length !== 0) throw new TlsAlert('decode_error', 'ServerHelloDone must be empty');
+    hs.update(messageBytes(message));
+    const config = ctx.config;
+    const chain = hs.peerChain;
+    const verified =
+      config.verifyPeer === false
+        ? (hs.peerKey as PublicKey)
+        : sync(
+            verifyPeerChain(config, chain, { role: 'client', serverName: hs.serverName, ocspResponse: undefined }),
+            'verifyCertificate',
+          );
+    hs.peerKey = verified;
+    sendClientFlight(ctx, this.params, this.request);
+    return new ExpectServerFinished();
+  }
+}
+
+/** RFC 5246 §7.3 flight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished. */
+function sendClientFlight(
+  ctx: DtlsContext,
+  params: NonNullable<ReturnType<typeof decodeServerKeyExchange>['params']>,
+  request: CertificateRequest12 | undefined,
+): void {
+  const hs = ctx.hs;
+  const config = ctx.config;
+  const suite = hs.suite as CipherSuite;
+  let signer: { key: NonNullable<typeof config.privateKey>; code: number } | undefined;
+  if (request !== undefined) {
+    const key = config.privateKey;
+    const chain = config.certificateChain ?? [];
+    const scheme =
+      key === undefined || chain.length === 0
+        ? undefined
+        : chooseScheme12(key, request.signatureAlgorithms, schemeCodes12(config.signatureAlgs));
+    // RFC 5246 §7.4.6: with no suitable certificate the client sends an empty list.
+    const usable = scheme !== undefined && key !== undefined;
+    const w = new Writer(4096);
+    new Certificate12(usable ? [...chain] : []).encode(w);
+    ctx.queue(T.certificate, w.finish().slice());
+    if (usable) signer = { key, code: scheme.code };
+  }
+  const offeredGroups = ecGroups12(configuredGroups(config)).map((g) => groupByName(g)?.code ?? -1);
+  const ex = sync(
+    clientExchange(ctx.provider, suite, params, hs.peerKey, offeredGroups, config.minDhBits ?? 1024, (n) =>
+      ctx.random(n),
+    ),
+    'key exchange',
+  );
+  const body = encodeClientKeyExchange(
+    { identity: undefined, exchange: ex.exchange },
+    false,
+    clientExchangeForm(suite),
+  );
+  ctx.queue(T.client_key_exchange, body);
+  setMasterSecret(ctx, ex.secret);
+  const keys = protections(ctx);
+  ctx.setPendingRead(keys.server);
+  if (signer !== undefined) {
+    const scheme = schemeFitsKey12(signer.code, signer.key) as { name: Parameters<typeof ctx.provider.sign>[0] };
+    const sig = sync(ctx.provider.sign(scheme.name, signer.key, hs.messages()), 'sign');
+    const w = new Writer(sig.length + 8);
+    new messages.CertificateVerify(signer.code, sig).encode(w);
+    ctx.queue(T.certificate_verify, w.finish().slice());
+  }
+  ctx.queueChangeCipherSpec(keys.client);
+  hs.clientVerifyData = verifyData(ctx, 'client');
+  ctx.queue(T.finished, hs.clientVerifyData);
+  ctx.sendFlight(true);
+}
+
+class ExpectServerFinished implements DtlsHandshakeDriver {
+  readonly name = 'ExpectServerFinished';
+
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+    expectType(message, T.finished, this.name);
+    if (!ctx.peerChangedCipherSpec) throw new TlsAlert('unexpected_message', 'Finished before ChangeCipherSpec');
+    const expected = verifyData(ctx, 'server');
+    if (!equalBytes(expected, message.body)) throw new TlsAlert('decrypt_error', 'Finished verify_data mismatch');
+    ctx.hs.serverVerifyData = expected;
+    ctx.hs.update(messageBytes(message));
+    ctx.complete();
+    return new Established();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * `@sslsocket/handshake/tls12-kit`: the TLS 1.2 building blocks another handshake driver reuses
+ * (DTLS 1.2 in `@sslsocket/dtls`, RFC 6347 §4.2: "DTLS reuses the TLS 1.2 handshake messages and
+ * flows"): key derivation, message codecs, key exchange, suite and scheme choice, peer
+ * verification, ALPN and the transcript. Re-exports only, so the engine's internals stay where
+ * they are.
+ * @module
+ */
+export { acceptAlpn, selectAlpn } from './alpn.js';
+export { concat, equalBytes, utf8 } from './bytes.js';
+export { clientServerName, configuredGroups, lookupSuite, selectCertificate } from './negotiate.js';
+export { leafPublicKey, verifyPeerChain } from './peer-auth.js';
+export {
+  clientExchange,
+  clientExchangeForm,
+  keyExchangeShape,
+  premasterSecret,
+  type ServerEphemeral,
+  serverEphemeral,
+  serverSecret,
+} from './tls12/key-exchange.js';
+export {
+  deriveKeyBlock,
+  deriveMasterSecret,
+  exportKeyingMaterial12,
+  finishedVerifyData12,
+  type KeyBlock,
+  type MasterKeys,
+} from './tls12/keys.js';
+export {
+  Certificate12,
+  CertificateRequest12,
+  decodeClientKeyExchange,
+  decodeServerKeyExchange,
+  encodeClientKeyExchange,
+  encodeServerKeyExchange,
+  paramsBytes,
+} from './tls12/messages.js';
+export { groupOfParams } from './tls12/server-key-exchange.js';
+export {
+  chooseScheme12,
+  configuredSuites12,
+  ecGroups12,
+  keyFitsSuite,
+  schemeCodes12,
+  schemeFitsKey12,
+  schemeName,
+  suiteNeedsCertificate,
+  suiteSignsKeyExchange,
+} from './tls12/suites.js';
+export { Transcript } from './transcript.js';
