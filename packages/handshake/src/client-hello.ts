@@ -83,8 +83,12 @@ export function pskModeCodes(config: ConnectionConfig): number[] {
 }
 
 /** The PSK to offer, if any: a live session whose suite we still allow, or an external PSK. */
-export function choosePsk(core: ConnectionCore, suites: CipherSuite[]): OfferedPsk | undefined {
-  const session = core.config.session;
+export function choosePsk(
+  core: ConnectionCore,
+  config: ConnectionConfig,
+  suites: CipherSuite[],
+): OfferedPsk | undefined {
+  const session = config.session;
   if (session !== undefined && session.version !== 'tlsv1.2') {
     const suite = suites.find((s) => s.code === session.cipherSuite);
     const age = core.now() - session.receivedAt;
@@ -99,12 +103,12 @@ export function choosePsk(core: ConnectionCore, suites: CipherSuite[]): OfferedP
         suite,
         earlyData:
           session.maxEarlyDataSize > 0 &&
-          core.config.earlyData !== undefined &&
-          core.config.earlyData.length <= session.maxEarlyDataSize,
+          config.earlyData !== undefined &&
+          config.earlyData.length <= session.maxEarlyDataSize,
       };
     }
   }
-  const ext = core.config.externalPsk;
+  const ext = config.externalPsk;
   if (ext !== undefined) {
     return {
       identity: ext.identity,
@@ -120,12 +124,16 @@ export function choosePsk(core: ConnectionCore, suites: CipherSuite[]): OfferedP
 }
 
 /** Computes key shares for `groups` (sequentially; each may be a Promise). */
-export function makeKeyShares(core: ConnectionCore, groups: readonly GroupName[]): MaybePromise<Map<number, KeyShare>> {
+export function makeKeyShares(
+  core: ConnectionCore,
+  config: ConnectionConfig,
+  groups: readonly GroupName[],
+): MaybePromise<Map<number, KeyShare>> {
   const out = new Map<number, KeyShare>();
   const next = (i: number): MaybePromise<Map<number, KeyShare>> => {
     const group = groups[i];
     if (group === undefined) return out;
-    const share = core.provider.keyShare(group, core.config.keyShareSecret?.(group));
+    const share = core.provider.keyShare(group, config.keyShareSecret?.(group));
     const add = (s: KeyShare): MaybePromise<Map<number, KeyShare>> => {
       out.set(groupCode(group), s);
       return next(i + 1);
@@ -137,7 +145,7 @@ export function makeKeyShares(core: ConnectionCore, groups: readonly GroupName[]
 
 /** Builds ClientHello extensions in our default order, honouring config.extensionOrder. */
 export function helloExtensions(
-  core: ConnectionCore,
+  config: ConnectionConfig,
   keyShares: Map<number, KeyShare>,
   psk: OfferedPsk | undefined,
   cookie: Uint8Array | undefined,
@@ -145,7 +153,6 @@ export function helloExtensions(
   offer12?: Tls12Offer,
   offer13 = true,
 ): Extensions {
-  const config = core.config;
   const exts = new Extensions();
   const useGrease = config.grease === true;
   // RFC 6066 §3: the host name goes out without a trailing dot ("example.com." → "example.com").
@@ -212,11 +219,12 @@ export function helloExtensions(
  */
 export function frameClientHello(
   core: ConnectionCore,
+  config: ConnectionConfig,
   hello: ClientHello,
   psk: OfferedPsk | undefined,
   prefixHash: (truncated: Uint8Array) => Uint8Array,
 ): Uint8Array {
-  if (core.config.padding !== false) addPadding(hello);
+  if (config.padding !== false) addPadding(hello);
   const raw = frameHandshake(HandshakeType.client_hello, hello);
   if (psk === undefined) return raw;
   const length = hashLength(psk.suiteHash);
@@ -251,11 +259,10 @@ function patchedPsk(hello: ClientHello, binder: Uint8Array): Uint8Array {
 }
 
 /** Builds and frames the first ClientHello: TLS 1.3, TLS 1.2 or both, as configured. */
-export function buildClientHello(core: ConnectionCore): MaybePromise<ClientHelloState> {
-  const config = core.config;
+export function buildClientHello(core: ConnectionCore, config: ConnectionConfig): MaybePromise<ClientHelloState> {
   const versions = configuredVersions(config);
   const offer13 = versions.includes('tlsv1.3') && hasTls13Suites(config);
-  const offer12 = versions.includes('tlsv1.2') ? makeTls12Offer(core) : undefined;
+  const offer12 = versions.includes('tlsv1.2') ? makeTls12Offer(core, config) : undefined;
   if (!offer13 && offer12 === undefined)
     throw new TlsAlert('internal_error', 'no cipher suite for any configured version');
   const suites = offer13 ? configuredSuites(config) : [];
@@ -267,8 +274,8 @@ export function buildClientHello(core: ConnectionCore): MaybePromise<ClientHello
   const sessionId =
     offer12?.sessionId ?? (config.middleboxCompat === false || !offer13 ? new Uint8Array(0) : core.random(32));
   const grease = greaseValue(config.grease === true ? (core.random(1)[0] as number) : 0);
-  const psk = offer13 ? choosePsk(core, suites) : undefined;
-  return thenShares(makeKeyShares(core, shareGroups), (keyShares) => {
+  const psk = offer13 ? choosePsk(core, config, suites) : undefined;
+  return thenShares(makeKeyShares(core, config, shareGroups), (keyShares) => {
     const suiteCodes = [...suites.map((s) => s.code), ...(offer12?.suiteCodes ?? [])];
     const hello = new ClientHello(
       0x0303,
@@ -276,9 +283,9 @@ export function buildClientHello(core: ConnectionCore): MaybePromise<ClientHello
       sessionId,
       config.grease === true ? [grease, ...suiteCodes] : suiteCodes,
       Uint8Array.of(0),
-      helloExtensions(core, keyShares, psk, undefined, grease, offer12, offer13),
+      helloExtensions(config, keyShares, psk, undefined, grease, offer12, offer13),
     );
-    const raw = frameClientHello(core, hello, psk, (t) => core.provider.digest(psk?.suiteHash ?? 'SHA-256', t));
+    const raw = frameClientHello(core, config, hello, psk, (t) => core.provider.digest(psk?.suiteHash ?? 'SHA-256', t));
     return { hello, raw, keyShares, suites, psk, grease, offer12 };
   });
 }

@@ -226,7 +226,13 @@ export class ClientConnection extends Connection {
  */
 export class ServerConnection extends Connection {
   constructor(config: ConnectionConfig) {
-    super(new ConnectionCore(config, 'server', (core) => new ExpectClientHello(core, new ServerHandshake(core))));
+    super(
+      new ConnectionCore(
+        config,
+        'server',
+        (core) => new ExpectClientHello(core, new ServerHandshake(core, core.config)),
+      ),
+    );
   }
 
   /** RFC 8446 §4.6.2: request a client certificate after the handshake. */

@@ -11,7 +11,7 @@ import { toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
 import { ConnectionStateError } from './errors.js';
 import { type ConnectionEvent, EventQueue } from './events.js';
-import { HelloPause } from './hello-pause.js';
+import { type ConfigUpdate, HelloPause } from './hello-pause.js';
 import { IdleRecordGuard } from './idle-records.js';
 import { asAlert } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
@@ -99,7 +99,8 @@ export class ConnectionCore {
   private warningsBeforeHello = 0;
 
   constructor(
-    public config: ConnectionConfig,
+    /** The configuration the connection was created with; never replaced (see continueHandshake). */
+    readonly config: ConnectionConfig,
     readonly role: 'client' | 'server',
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
@@ -144,17 +145,18 @@ export class ConnectionCore {
 
   /**
    * Pauses at the peer's hello once when configured: emits the event and returns a Promise the
-   * handshake waits on (like an asynchronous hook), or undefined when no pause applies.
+   * handshake waits on (like an asynchronous hook), or undefined when no pause applies. The Promise
+   * resolves with what `continue()` was given; the waiting state merges it into its own config and
+   * builds its successors with the result.
    */
-  helloPause(event: ConnectionEvent): Promise<void> | undefined {
+  helloPause(event: ConnectionEvent): Promise<ConfigUpdate> | undefined {
     if (this.config.handshake !== 'hello') return undefined;
     return this.pause.wait(() => this.emit(event));
   }
 
-  /** Resumes a paused handshake, merging `extra` into the configuration. */
-  continueHandshake(extra: Partial<ConnectionConfig>): void {
-    this.pause.resume();
-    this.config = { ...this.config, ...extra };
+  /** Resumes a paused handshake, handing `extra` to the waiting state (see helloPause). */
+  continueHandshake(extra: ConfigUpdate): void {
+    this.pause.resume(extra);
   }
 
   /** Abandons a paused handshake with user_canceled (RFC 8446 §6.1). */
@@ -197,11 +199,12 @@ export class ConnectionCore {
 
   // ---- keys ----
 
-  /** SSLKEYLOGFILE line: `<LABEL> <client_random hex> <secret hex>`. */
-  keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+  /** SSLKEYLOGFILE line `<LABEL> <client_random hex> <secret hex>`, to `config.keylog` and as an event. */
+  keylog(config: ConnectionConfig, label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    if (config.keylog === undefined) return;
     const line = `${label} ${toHex(clientRandom)} ${toHex(secret)}`;
-    this.config.keylog?.(line);
-    if (this.config.keylog !== undefined) this.emit({ type: 'keylog', line });
+    config.keylog(line);
+    this.emit({ type: 'keylog', line });
   }
 
   // ---- application data and close ----

@@ -4,29 +4,34 @@
  * @module
  */
 import { TlsAlert } from '@sslsocket/suites';
+import type { ConnectionConfig } from './config.js';
 import { ConnectionStateError } from './errors.js';
 
+/** What `continue()` hands the paused handshake: options merged into the waiting state's config. */
+export type ConfigUpdate = Partial<ConnectionConfig>;
+
 export class HelloPause {
-  private pending: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private pending: { resolve: (update: ConfigUpdate) => void; reject: (e: unknown) => void } | undefined;
   private taken = false;
 
   /**
    * Pauses the first time it is asked: `announce` runs (it emits the `hello` event) and the returned
-   * Promise is what the handshake waits on, like an asynchronous hook. Undefined afterwards.
+   * Promise is what the handshake waits on, like an asynchronous hook; it resolves with the
+   * options `continue()` was given. Undefined afterwards.
    */
-  wait(announce: () => void): Promise<void> | undefined {
+  wait(announce: () => void): Promise<ConfigUpdate> | undefined {
     if (this.taken) return undefined;
     this.taken = true;
-    const waiting = new Promise<void>((resolve, reject) => {
+    const waiting = new Promise<ConfigUpdate>((resolve, reject) => {
       this.pending = { resolve, reject };
     });
     announce();
     return waiting;
   }
 
-  /** Resumes the paused handshake. Throws when it is not paused. */
-  resume(): void {
-    this.take().resolve();
+  /** Resumes the paused handshake with `update` for its configuration. Throws when it is not paused. */
+  resume(update: ConfigUpdate): void {
+    this.take().resolve(update);
   }
 
   /** Abandons the paused handshake with user_canceled (RFC 8446 §6.1). Throws when it is not paused. */
@@ -34,7 +39,7 @@ export class HelloPause {
     this.take().reject(new TlsAlert('user_canceled', 'handshake canceled'));
   }
 
-  private take(): { resolve: () => void; reject: (e: unknown) => void } {
+  private take(): { resolve: (update: ConfigUpdate) => void; reject: (e: unknown) => void } {
     const pending = this.pending;
     if (pending === undefined) throw new ConnectionStateError('the handshake is not paused');
     this.pending = undefined;

@@ -16,7 +16,6 @@ import { equalBytes } from './bytes.js';
 import type { ConnectionConfig, VerifyContext } from './config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
 import { HandshakeType } from './messages/handshake-type.js';
-import { schemeCodes } from './negotiate.js';
 import { publicKeyFromSpki, spkiFromCertificate } from './spki.js';
 import { checkCertificateVerify } from './tls13/auth.js';
 
@@ -86,10 +85,10 @@ export function leafPublicKey(der: Uint8Array): PublicKey {
  */
 export function authenticatePeer(
   core: ConnectionCore,
+  config: ConnectionConfig,
   chain: readonly Uint8Array[],
   seen: { readonly serverName?: string | undefined; readonly ocspResponse?: Uint8Array | undefined } = {},
 ): MaybePromise<PublicKey> {
-  const config = core.config;
   if (core.role === 'server') {
     return verifyPeerChain(config, chain, { role: 'server', serverName: seen.serverName, ocspResponse: undefined });
   }
@@ -111,6 +110,8 @@ export class ExpectCertificateVerify implements HandshakeState {
 
   constructor(
     private readonly core: ConnectionCore,
+    /** The signature schemes we offered (RFC 8446 §4.4.3: the peer must use one of them). */
+    private readonly offered: readonly number[],
     private readonly peerKey: PublicKey,
     private readonly next: (scheme: SignatureSchemeName) => HandshakeState,
   ) {
@@ -119,7 +120,6 @@ export class ExpectCertificateVerify implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.certificate_verify, this.name);
-    const offered = schemeCodes(this.core.config.signatureAlgs);
-    return andThen(checkCertificateVerify(this.core, message, this.peerKey, offered), this.next);
+    return andThen(checkCertificateVerify(this.core, message, this.peerKey, this.offered), this.next);
   }
 }

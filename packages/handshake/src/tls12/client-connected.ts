@@ -7,6 +7,7 @@
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { helloExtensions } from '../client-hello.js';
+import type { ConnectionConfig } from '../config.js';
 import { type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import { decodeBody, frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { ClientHello, ServerHello } from '../messages/hello.js';
@@ -34,7 +35,7 @@ export class ClientConnected12 implements HandshakeState {
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.hello_request, this.name);
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'HelloRequest must be empty');
-    if (this.core.config.acceptHelloRequest === false || !renegotiationAllowed(this.core, this.hs)) {
+    if (this.hs.config.acceptHelloRequest === false || !renegotiationAllowed(this.hs)) {
       refuseRenegotiation(this.core);
       return this;
     }
@@ -49,11 +50,11 @@ export class ClientConnected12 implements HandshakeState {
   /** Sends a renegotiation ClientHello under the current keys. */
   private renegotiate(): HandshakeState {
     const core = this.core;
-    if (!renegotiationAllowed(core, this.hs)) {
+    if (!renegotiationAllowed(this.hs)) {
       throw new TlsAlert('handshake_failure', 'the server does not support secure renegotiation');
     }
     const previous = renegotiationState(this.hs);
-    const offer = makeTls12Offer(core, previous.clientVerifyData);
+    const offer = makeTls12Offer(core, this.hs.config, previous.clientVerifyData);
     if (offer === undefined) throw new TlsAlert('internal_error', 'no TLS 1.2 suites to renegotiate with');
     const random = core.random(32);
     const hello = new ClientHello(
@@ -62,12 +63,12 @@ export class ClientConnected12 implements HandshakeState {
       offer.sessionId ?? new Uint8Array(0),
       offer.suiteCodes,
       Uint8Array.of(0),
-      helloExtensions(core, new Map(), undefined, undefined, 0x0a0a, offer, false),
+      helloExtensions(this.hs.config, new Map(), undefined, undefined, 0x0a0a, offer, false),
     );
     const raw = frameHandshake(HandshakeType.client_hello, hello);
     core.record.flush();
     core.record.writeHandshakeOutsideTranscript(raw);
-    return new ExpectServerHello12(core, { hello, raw, offer, offered13: false }, previous, this);
+    return new ExpectServerHello12(core, this.hs.config, { hello, raw, offer, offered13: false }, previous, this);
   }
 }
 
@@ -81,6 +82,7 @@ export class ExpectServerHello12 implements HandshakeState {
   readonly name = 'ExpectServerHello12';
   constructor(
     private readonly core: ConnectionCore,
+    private readonly config: ConnectionConfig,
     private readonly offer: ClientOffer12,
     private readonly previous: RenegotiationState,
     private readonly connected: ClientConnected12,
@@ -91,7 +93,7 @@ export class ExpectServerHello12 implements HandshakeState {
     if (message.type === HandshakeType.hello_request) return this;
     expectType(message, HandshakeType.server_hello, this.name);
     const sh = decodeBody(message.body, ServerHello.decode);
-    return handleServerHello12(this.core, this.offer, sh, message, this.previous, clientConnected12);
+    return handleServerHello12(this.core, this.config, this.offer, sh, message, this.previous, clientConnected12);
   }
 
   /** RFC 5746 §4.5 / RFC 5246 §7.2.2: the server may decline with a no_renegotiation warning. */

@@ -12,6 +12,7 @@ import {
   type PrivateKey,
   TlsAlert,
 } from '@sslsocket/suites';
+import type { ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { configuredGroups } from '../negotiate.js';
@@ -31,10 +32,9 @@ function certificateFits(key: PrivateKey, types: readonly number[], schemes: rea
 
 /** The PSK identity and key for a PSK suite (RFC 4279 §5.1: the hint helps pick the identity). */
 function clientPsk(
-  core: ConnectionCore,
+  config: ConnectionConfig,
   hint: Uint8Array | undefined,
 ): MaybePromise<{ identity: Uint8Array; key: Uint8Array }> {
-  const config = core.config;
   const identity = config.pskIdentity;
   const lookup = config.userLookupFun;
   // Erlang psk_identity + user_lookup_fun take the hint into account; a fixed externalPsk (the
@@ -51,7 +51,7 @@ function clientPsk(
 }
 
 export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12): MaybePromise<void> {
-  const config = core.config;
+  const config = hs.config;
   const suite = hs.suite as CipherSuite;
   const request = hs.certificateRequest;
   let signingKey: PrivateKey | undefined;
@@ -77,7 +77,7 @@ export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12):
     core.random,
     (group) => (group === undefined ? undefined : config.keyShareSecret?.(group)),
   );
-  const psk = isPskExchange(suite) ? clientPsk(core, hs.identityHint) : undefined;
+  const psk = isPskExchange(suite) ? clientPsk(hs.config, hs.identityHint) : undefined;
   return andThen(exchange, (ex) =>
     andThen(psk, (p) => {
       const body = encodeClientKeyExchange(

@@ -26,8 +26,12 @@ export interface Tls12Offer {
 }
 
 /** The live TLS 1.2 session to offer, if the configuration has one. */
-function sessionToOffer(core: ConnectionCore, suites: readonly CipherSuite[]): Session12 | undefined {
-  const session = core.config.session;
+function sessionToOffer(
+  core: ConnectionCore,
+  config: ConnectionConfig,
+  suites: readonly CipherSuite[],
+): Session12 | undefined {
+  const session = config.session;
   if (session?.version !== 'tlsv1.2') return undefined;
   const age = core.now() - session.receivedAt;
   if (age < 0 || age > session.lifetime * 1000) return undefined;
@@ -39,11 +43,14 @@ function sessionToOffer(core: ConnectionCore, suites: readonly CipherSuite[]): S
  * The TLS 1.2 offer, or undefined when no TLS 1.2 suite is configured. `renegotiation` carries our
  * previous Finished verify_data when this ClientHello renegotiates.
  */
-export function makeTls12Offer(core: ConnectionCore, renegotiation?: Uint8Array): Tls12Offer | undefined {
-  const config = core.config;
+export function makeTls12Offer(
+  core: ConnectionCore,
+  config: ConnectionConfig,
+  renegotiation?: Uint8Array,
+): Tls12Offer | undefined {
   const suites = configuredSuites12(config);
   if (suites.length === 0) return undefined;
-  const session = sessionToOffer(core, suites);
+  const session = sessionToOffer(core, config, suites);
   const codes = suites.map((s) => s.code);
   // RFC 5746 §3.4: the SCSV signals secure renegotiation in an initial ClientHello only.
   if (renegotiation === undefined) codes.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV.code);

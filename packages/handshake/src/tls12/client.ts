@@ -8,6 +8,7 @@ import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { equalBytes } from '../bytes.js';
+import type { ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { acceptMaxFragmentLength } from '../max-fragment.js';
 import { decodeFlag, decodeRecordSizeLimit } from '../messages/extension-bodies.js';
@@ -58,13 +59,13 @@ const SERVER_HELLO_12_ALLOWED: readonly number[] = [
 /** Handles a TLS 1.2 ServerHello (initial, after the 1.3-capable ClientHello, or renegotiation). */
 export function handleServerHello12(
   core: ConnectionCore,
+  config: ConnectionConfig,
   offer: ClientOffer12,
   sh: ServerHello,
   message: HandshakeMessageBytes,
   previous: RenegotiationState | undefined,
   connected: Connected12,
 ): HandshakeState {
-  const config = core.config;
   if (sh.legacyVersion !== TLS12) throw new TlsAlert('protocol_version', 'server chose a version we do not support');
   // RFC 8446 §4.1.3: a TLS 1.3 server that negotiates 1.2 with a 1.3-capable client says so.
   const tail = sh.random.subarray(24);
@@ -84,7 +85,7 @@ export function handleServerHello12(
     }
   }
   core.record.negotiated('tlsv1.2');
-  const hs = new ClientHandshake12(core.provider, previous, connected);
+  const hs = new ClientHandshake12(core.provider, config, previous, connected);
   hs.suite = suite;
   hs.clientRandom = offer.hello.random;
   hs.serverRandom = sh.random;
@@ -128,7 +129,7 @@ export function handleServerHello12(
 
 /** ServerHello extensions: RFC 5746, 7627, 7366, 7301, 6066, 8449, 5077. */
 function readServerExtensions(core: ConnectionCore, hs: ClientHandshake12, sh: ServerHello, suite: CipherSuite): void {
-  const config = core.config;
+  const config = hs.config;
   const exts = sh.extensions;
   const reneg = exts.get(ExtensionType.renegotiation_info);
   if (reneg !== undefined) {
@@ -217,7 +218,7 @@ export class ExpectServerKeyExchange12 implements HandshakeState {
     content.set(hs.clientRandom, 0);
     content.set(hs.serverRandom, 32);
     content.set(ske.paramsRaw, 64);
-    const offered = schemeCodes12(this.core.config.signatureAlgs);
+    const offered = schemeCodes12(this.hs.config.signatureAlgs);
     const checked = verifySignature12(
       this.core,
       ske.signatureScheme as number,
@@ -256,7 +257,9 @@ export class ExpectCertificateRequestOrDone12 implements HandshakeState {
     hs.update(message.raw);
     const core = this.core;
     const verified =
-      hs.peerChain.length > 0 ? authenticatePeer(core, hs.peerChain, { ocspResponse: hs.ocspResponse }) : hs.peerKey;
+      hs.peerChain.length > 0
+        ? authenticatePeer(core, hs.config, hs.peerChain, { ocspResponse: hs.ocspResponse })
+        : hs.peerKey;
     return andThen(verified, (key) => {
       if (key !== undefined) hs.peerKey = key;
       if (clientExchangeForm(hs.suite as CipherSuite) === 'rsa' && hs.peerKey === undefined) {
@@ -319,7 +322,7 @@ function emitSession(core: ConnectionCore, hs: ClientHandshake12): void {
   const keys = hs.keys as MasterKeys;
   const ticket = hs.ticket ?? (hs.resumed ? hs.session?.ticket : undefined);
   if (hs.sessionId.length === 0 && ticket === undefined) return;
-  const config = core.config;
+  const config = hs.config;
   const session: Session12 = {
     version: 'tlsv1.2',
     sessionId: hs.sessionId,

@@ -18,6 +18,7 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { concat, equalBytes } from '../bytes.js';
+import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
 import { CertificateVerify } from '../messages/certificate.js';
@@ -77,6 +78,8 @@ export class Handshake12 {
 
   constructor(
     provider: CryptoProvider,
+    /** This handshake's configuration (a renegotiation keeps the one its connection had). */
+    readonly config: ConnectionConfig,
     /** The previous handshake, when this one renegotiates. */
     readonly previous: RenegotiationState | undefined,
     /** The state after this handshake completes. */
@@ -237,9 +240,9 @@ export function completeHandshake12(core: ConnectionCore, hs: Handshake12): void
 /** Derives both directions' record keys; the peer's apply at its ChangeCipherSpec (ours at our own). */
 export function installKeys(core: ConnectionCore, hs: Handshake12): void {
   const keys = hs.keys as MasterKeys;
-  core.keylog('CLIENT_RANDOM', hs.clientRandom, keys.masterSecret);
+  core.keylog(hs.config, 'CLIENT_RANDOM', hs.clientRandom, keys.masterSecret);
   // Explicit CBC IVs come from the configured random source, so replays reproduce them.
-  const random = core.config.random;
+  const random = hs.config.random;
   hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);
   core.record.setPendingReadProtection(core.role === 'client' ? hs.protections.server : hs.protections.client);
 }
@@ -255,9 +258,9 @@ export function renegotiationState(hs: Handshake12): RenegotiationState {
 }
 
 /** Whether our configuration lets a renegotiation with this peer go ahead. */
-export function renegotiationAllowed(core: ConnectionCore, hs: Handshake12): boolean {
+export function renegotiationAllowed(hs: Handshake12): boolean {
   // Erlang secure_renegotiate (default true): never renegotiate without RFC 5746.
-  return hs.secureRenegotiation || core.config.secureRenegotiate === false;
+  return hs.secureRenegotiation || hs.config.secureRenegotiate === false;
 }
 
 /** Declines a renegotiation with a no_renegotiation warning (RFC 5746 §4.5, RFC 5246 §7.2.2). */

@@ -28,7 +28,7 @@ export class ServerConnected12 implements HandshakeState {
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.client_hello, this.name);
     const core = this.core;
-    const config = core.config;
+    const config = this.hs.config;
     const ch = decodeBody(message.body, ClientHello.decode);
     const now = core.now();
     const clientInitiated = !this.helloRequested;
@@ -37,22 +37,22 @@ export class ServerConnected12 implements HandshakeState {
       const recent = this.hs.renegotiationTimes;
       while (recent.length > 0 && now - (recent[0] as number) > RENEGOTIATION_WINDOW) recent.shift();
       const limit = config.clientRenegotiationLimit ?? 3;
-      if (config.clientRenegotiation === false || recent.length >= limit || !renegotiationAllowed(core, this.hs)) {
+      if (config.clientRenegotiation === false || recent.length >= limit || !renegotiationAllowed(this.hs)) {
         refuseRenegotiation(core);
         return this;
       }
       recent.push(now);
-    } else if (!renegotiationAllowed(core, this.hs)) {
+    } else if (!renegotiationAllowed(this.hs)) {
       refuseRenegotiation(core);
       return this;
     }
-    return handleClientHello12(core, ch, message, renegotiationState(this.hs), serverConnected12);
+    return handleClientHello12(core, config, ch, message, renegotiationState(this.hs), serverConnected12);
   }
 
   /** `renegotiate()` from the application: HelloRequest, then the client's ClientHello. */
   onLocalRequest(request: LocalRequest): HandshakeState | undefined {
     if (request !== 'renegotiate') return undefined;
-    if (!renegotiationAllowed(this.core, this.hs)) {
+    if (!renegotiationAllowed(this.hs)) {
       throw new TlsAlert('handshake_failure', 'the client does not support secure renegotiation');
     }
     this.helloRequested = true;

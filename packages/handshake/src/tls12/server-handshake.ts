@@ -24,7 +24,7 @@ export class ServerHandshake12 extends Handshake12 {
 
 /** Seals the session into a ticket and queues NewSessionTicket (RFC 5077 §3.3). */
 export function sendTicket(core: ConnectionCore, hs: ServerHandshake12): MaybePromise<void> {
-  const config = core.config;
+  const config = hs.config;
   const lifetime = config.ticketLifetime ?? 7200;
   const state = sessionState(core, hs);
   const sealed = andThen(currentTicketKeys(config.ticketKeys), (keys) =>

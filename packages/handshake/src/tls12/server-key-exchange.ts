@@ -16,6 +16,7 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { concat } from '../bytes.js';
+import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import { keyExchangeShape, type ServerEphemeral, serverEphemeral } from './key-exchange.js';
 import { encodeServerKeyExchange, type KeyExchangeParams, paramsBytes } from './messages.js';
@@ -43,6 +44,7 @@ export interface BuiltServerKeyExchange {
  */
 export function buildServerKeyExchange(
   core: ConnectionCore,
+  config: ConnectionConfig,
   suite: CipherSuite,
   randoms: { client: Uint8Array; server: Uint8Array },
   group: GroupName | undefined,
@@ -60,7 +62,7 @@ export function buildServerKeyExchange(
           kind,
           group,
           dh,
-          group === undefined ? undefined : core.config.keyShareSecret?.(group),
+          group === undefined ? undefined : config.keyShareSecret?.(group),
         );
   const withEphemeral = (eph: ServerEphemeral | undefined): MaybePromise<BuiltServerKeyExchange> => {
     const paramsRaw = eph === undefined ? new Uint8Array(0) : paramsBytes(eph.params);

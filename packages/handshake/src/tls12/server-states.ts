@@ -32,11 +32,11 @@ export class ExpectClientCertificate12 implements HandshakeState {
     hs.update(message.raw);
     if (cert.chain.length === 0) {
       // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
-      if (core.config.failIfNoPeerCert === true) throw new TlsAlert('handshake_failure', 'client sent no certificate');
+      if (hs.config.failIfNoPeerCert === true) throw new TlsAlert('handshake_failure', 'client sent no certificate');
       return new ExpectClientKeyExchange12(core, hs);
     }
     hs.peerChain = cert.chain;
-    const key = authenticatePeer(core, cert.chain, { serverName: hs.serverName });
+    const key = authenticatePeer(core, hs.config, cert.chain, { serverName: hs.serverName });
     return andThen(key, (k) => {
       hs.peerKey = k;
       return new ExpectClientKeyExchange12(core, hs);
@@ -68,7 +68,7 @@ export class ExpectClientKeyExchange12 implements HandshakeState {
     );
     let key: MaybePromise<Uint8Array | undefined>;
     if (psk) {
-      const lookup = core.config.userLookupFun;
+      const lookup = hs.config.userLookupFun;
       if (lookup === undefined) throw new TlsAlert('internal_error', 'PSK suite without userLookupFun');
       key = lookup(cke.identity as Uint8Array);
     }
@@ -140,7 +140,7 @@ export class ExpectClientFinished12 implements HandshakeState {
       return hs.connected(core, hs);
     }
     // Cached before our Finished goes out, so the client can resume anywhere the store is shared.
-    const saved = hs.sessionId.length > 0 ? saveSession12(core, hs.sessionId, sessionState(core, hs)) : undefined;
+    const saved = hs.sessionId.length > 0 ? saveSession12(hs.config, hs.sessionId, sessionState(core, hs)) : undefined;
     const ticket = andThen(saved, () => (hs.issueTicket ? sendTicket(core, hs) : undefined));
     return andThen(ticket, () => {
       core.record.changeWriteProtection12((hs.protections as Protections).server);

@@ -17,7 +17,7 @@ import {
 } from '@sslsocket/suites';
 import { selectAlpn } from '../alpn.js';
 import { utf8 } from '../bytes.js';
-import type { CertifiedKey } from '../config.js';
+import type { CertifiedKey, ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
 import { echoMaxFragmentLength, requestedMaxFragmentLength } from '../max-fragment.js';
 import { decodeFlag, decodeRecordSizeLimit, encodeAlpn, encodeU16 } from '../messages/extension-bodies.js';
@@ -67,15 +67,15 @@ function checkClientRenegotiation(hs: ServerHandshake12, ch: ClientHello): boole
 /** Handles a ClientHello that negotiates TLS 1.2 (initial or renegotiation). */
 export function handleClientHello12(
   core: ConnectionCore,
+  config: ConnectionConfig,
   ch: ClientHello,
   message: HandshakeMessageBytes,
   previous: RenegotiationState | undefined,
   connected: Connected12,
 ): MaybePromise<HandshakeState> {
-  const config = core.config;
   if (!ch.compressionMethods.includes(0)) throw new TlsAlert('illegal_parameter', 'null compression not offered');
   core.record.negotiated('tlsv1.2');
-  const hs = new ServerHandshake12(core.provider, previous, connected);
+  const hs = new ServerHandshake12(core.provider, config, previous, connected);
   hs.clientRandom = ch.random;
   hs.secureRenegotiation = checkClientRenegotiation(hs, ch);
   // RFC 7627 §5.1: decoded (an extension body is decode_error) even when we do not use it.
@@ -100,7 +100,7 @@ function findSession(
   hs: ServerHandshake12,
   ch: ClientHello,
 ): MaybePromise<ServerSession12 | undefined> {
-  const config = core.config;
+  const config = hs.config;
   const ticket = ch.extensions.get(ExtensionType.session_ticket);
   const keys = config.ticketKeys;
   // Tickets live for ticketLifetime; cached sessions for the cache's own lifetime (checked by get()).
@@ -137,7 +137,7 @@ function findSession(
     });
   }
   if (ch.legacySessionId.length > 0 && keepsSessions(config)) {
-    return andThen(lookupSession12(core, ch.legacySessionId), (found) => {
+    return andThen(lookupSession12(core, config, ch.legacySessionId), (found) => {
       const s = usable(found);
       if (s !== undefined) hs.sessionId = ch.legacySessionId;
       return s;
@@ -147,17 +147,15 @@ function findSession(
 }
 
 /** Whether to send a ticket: the client asked (RFC 5077 §3.2) and we have ticket keys. */
-function wantsTicket(core: ConnectionCore, ch: ClientHello): boolean {
+function wantsTicket(config: ConnectionConfig, ch: ClientHello): boolean {
   return (
-    ch.extensions.has(ExtensionType.session_ticket) &&
-    hasTicketKeys(core.config.ticketKeys) &&
-    (core.config.ticketCount ?? 1) > 0
+    ch.extensions.has(ExtensionType.session_ticket) && hasTicketKeys(config.ticketKeys) && (config.ticketCount ?? 1) > 0
   );
 }
 
 /** ALPN, SNI, record_size_limit and max_fragment_length answers shared by both handshake kinds. */
 function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: ClientHello, exts: Extensions): void {
-  const config = core.config;
+  const config = hs.config;
   if (hs.secureRenegotiation) exts.set(ExtensionType.renegotiation_info, renegotiationInfoBody(hs, 'server'));
   if (hs.extendedMasterSecret) exts.set(ExtensionType.extended_master_secret, new Uint8Array(0));
   const suite = hs.suite as CipherSuite;
@@ -187,9 +185,9 @@ function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: Clien
 }
 
 /** ServerHello.random: 32 random bytes, ending in the RFC 8446 §4.1.3 sentinel when we support 1.3. */
-function serverRandom(core: ConnectionCore): Uint8Array {
+function serverRandom(core: ConnectionCore, config: ConnectionConfig): Uint8Array {
   const random = core.random(32);
-  if (configuredVersions(core.config).includes('tlsv1.3')) random.set(DOWNGRADE_TLS12, 24);
+  if (configuredVersions(config).includes('tlsv1.3')) random.set(DOWNGRADE_TLS12, 24);
   return random;
 }
 
@@ -200,7 +198,7 @@ function sendServerHello(
   exts: Extensions,
 ): void {
   const suite = hs.suite as CipherSuite;
-  hs.serverRandom = serverRandom(core);
+  hs.serverRandom = serverRandom(core, hs.config);
   hs.transcript.start(suite.prfHash);
   hs.update(message.raw);
   const sh = new ServerHello(TLS12, hs.serverRandom, hs.sessionId, suite.code, 0, exts);
@@ -220,7 +218,7 @@ function resume(
   hs.peerChain = [...session.peerCertificates];
   const exts = new Extensions();
   commonExtensions(core, hs, ch, exts);
-  hs.issueTicket = wantsTicket(core, ch) && ch.extensions.get(ExtensionType.session_ticket)?.length !== 0;
+  hs.issueTicket = wantsTicket(hs.config, ch) && ch.extensions.get(ExtensionType.session_ticket)?.length !== 0;
   if (hs.issueTicket) exts.set(ExtensionType.session_ticket, new Uint8Array(0));
   sendServerHello(core, hs, message, exts);
   hs.keys = {
@@ -245,7 +243,7 @@ function fullHandshake(
   message: HandshakeMessageBytes,
   certified: CertifiedKey | undefined,
 ): MaybePromise<HandshakeState> {
-  const config = core.config;
+  const config = hs.config;
   const selection = selectSuite12(config, ch, certified);
   if (selection === undefined) throw new TlsAlert('handshake_failure', 'no cipher suite in common');
   const suite = selection.suite;
@@ -259,7 +257,7 @@ function fullHandshake(
   if (ch.extensions.has(ExtensionType.ec_point_formats) && suite.keyExchange.startsWith('ecdh')) {
     exts.set(ExtensionType.ec_point_formats, Uint8Array.of(1, 0));
   }
-  hs.issueTicket = wantsTicket(core, ch);
+  hs.issueTicket = wantsTicket(hs.config, ch);
   if (hs.issueTicket) exts.set(ExtensionType.session_ticket, new Uint8Array(0));
   const staple = ch.extensions.has(ExtensionType.status_request) ? config.ocspResponse : undefined;
   if (staple !== undefined && certified !== undefined) exts.set(ExtensionType.status_request, new Uint8Array(0));
@@ -276,6 +274,7 @@ function fullHandshake(
   const ske = serverSendsKeyExchange(suite, hint)
     ? buildServerKeyExchange(
         core,
+        config,
         suite,
         { client: hs.clientRandom, server: hs.serverRandom },
         selection.group as GroupName | undefined,

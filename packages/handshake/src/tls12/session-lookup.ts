@@ -26,9 +26,9 @@ export function keepsSessions(config: ConnectionConfig): boolean {
  */
 export function lookupSession12(
   core: ConnectionCore,
+  config: ConnectionConfig,
   sessionId: Uint8Array,
 ): MaybePromise<ServerSession12 | undefined> {
-  const config = core.config;
   const store = config.sessionStore;
   if (store === undefined) return config.sessionCache?.get(sessionId, core.now());
   return andThen(
@@ -45,11 +45,10 @@ export function lookupSession12(
 
 /** Caches a completed full handshake's session under its id, for `sessionLifetime` seconds. */
 export function saveSession12(
-  core: ConnectionCore,
+  config: ConnectionConfig,
   sessionId: Uint8Array,
   session: ServerSession12,
 ): MaybePromise<void> {
-  const config = core.config;
   const store = config.sessionStore;
   if (store === undefined) {
     config.sessionCache?.put(sessionId, session);

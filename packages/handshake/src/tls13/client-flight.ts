@@ -5,6 +5,7 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import type { ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
 import { decodeSignatureSchemeList } from '../messages/extension-bodies.js';
@@ -37,8 +38,12 @@ export class ClientFlightContext {
 }
 
 /** Certificate (+ CertificateVerify when we have a key) in answer to a CertificateRequest. */
-function sendClientCertificate(core: ConnectionCore, cr: CertificateRequest, sink: MessageSink): MaybePromise<void> {
-  const config = core.config;
+function sendClientCertificate(
+  core: ConnectionCore,
+  config: ConnectionConfig,
+  cr: CertificateRequest,
+  sink: MessageSink,
+): MaybePromise<void> {
   const chain = config.certificateChain ?? [];
   const key = config.privateKey;
   const peerSchemes = decodeSignatureSchemeList(cr.extensions.get(ExtensionType.signature_algorithms) as Uint8Array);
@@ -76,7 +81,7 @@ export function sendClientSecondFlight(flight: ClientFlightContext): MaybePromis
   const cert =
     hs.certificateRequest === undefined
       ? undefined
-      : sendClientCertificate(core, hs.certificateRequest, mainSink(core));
+      : sendClientCertificate(core, hs.config, hs.certificateRequest, mainSink(core));
   return andThen(cert, () => {
     sendFinished(core, h, hs.clientHandshakeSecret);
     hs.traffic.setWriteSecret(clientApp);
@@ -100,7 +105,7 @@ export function buildPostHandshakeAuthResponse(
   const transcript = (flight.handshakeTranscript as Transcript).fork();
   transcript.update(message.raw);
   const sink = postHandshakeSink(core, transcript);
-  return andThen(sendClientCertificate(core, cr, sink), () => {
+  return andThen(sendClientCertificate(core, flight.hs.config, cr, sink), () => {
     const traffic = flight.hs.traffic;
     sendFinished(core, traffic.hash, traffic.writeSecret as Uint8Array, sink);
   });

@@ -6,6 +6,7 @@
  */
 import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { ClientHelloState } from '../client-hello.js';
+import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import type { CertificateRequest } from '../messages/certificate.js';
 import { deriveSecret, earlySecret } from './key-schedule.js';
@@ -35,10 +36,29 @@ export class ClientHandshake {
   handshakeWriteInstalled = false;
   readonly traffic: TrafficSecrets;
 
-  constructor(core: ConnectionCore, hello: ClientHelloState) {
+  /**
+   * This handshake's configuration: the connection's, until a handshake paused at the ServerHello
+   * continues with more options (see {@link continueWith}).
+   */
+  private current: ConnectionConfig;
+
+  constructor(core: ConnectionCore, hello: ClientHelloState, config: ConnectionConfig) {
     this.hello = hello;
-    this.traffic = new TrafficSecrets(core);
+    this.current = config;
+    this.traffic = new TrafficSecrets(core, this);
     this.traffic.clientRandom = hello.hello.random;
+  }
+
+  get config(): ConnectionConfig {
+    return this.current;
+  }
+
+  /**
+   * `handshake: 'hello'`: the waiting ExpectServerHello hands on what `continue()` was given; this
+   * handshake's later states read the merged configuration (the connection's stays as created).
+   */
+  continueWith(update: Partial<ConnectionConfig>): void {
+    this.current = { ...this.current, ...update };
   }
 }
 
@@ -48,7 +68,7 @@ export class ClientHandshake {
  */
 export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
   const psk = hs.hello.psk;
-  const data = core.config.earlyData;
+  const data = hs.config.earlyData;
   if (psk?.suite === undefined || data === undefined) return;
   const p = core.provider;
   const h = psk.suiteHash;

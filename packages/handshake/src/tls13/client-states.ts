@@ -19,6 +19,7 @@ import {
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
+import { schemeCodes } from '../negotiate.js';
 import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
 import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
@@ -59,20 +60,17 @@ export class ExpectEncryptedExtensions implements HandshakeState {
     }
     const sni = ee.extensions.get(ExtensionType.server_name);
     if (sni !== undefined) decodeEmpty(sni, 'server_name');
-    this.hs.alpn = acceptAlpn(
-      this.core.config,
-      ee.extensions.get(ExtensionType.application_layer_protocol_negotiation),
-    );
+    this.hs.alpn = acceptAlpn(this.hs.config, ee.extensions.get(ExtensionType.application_layer_protocol_negotiation));
     const limit = ee.extensions.get(ExtensionType.record_size_limit);
     // RFC 8449 §4: the server supports the extension, so our own advertised limit binds it too.
     if (limit !== undefined) this.hs.peerRecordSizeLimit = decodeRecordSizeLimit(limit);
     // RFC 6066 §4 in TLS 1.3: the max_fragment_length echo is in EncryptedExtensions.
-    const mfl = acceptMaxFragmentLength(this.core.config, ee.extensions.get(ExtensionType.max_fragment_length));
+    const mfl = acceptMaxFragmentLength(this.hs.config, ee.extensions.get(ExtensionType.max_fragment_length));
     if (limit !== undefined || mfl !== undefined) {
       this.core.record.applyRecordLimits({
         version: 'tlsv1.3',
         peerRecordSizeLimit: this.hs.peerRecordSizeLimit,
-        ownRecordSizeLimit: this.core.config.recordSizeLimit,
+        ownRecordSizeLimit: this.hs.config.recordSizeLimit,
         maxFragmentLength: mfl,
       });
     }
@@ -146,11 +144,11 @@ export class ExpectCertificate implements HandshakeState {
       }
     });
     this.hs.peerChain = cert.chain;
-    const key = authenticatePeer(this.core, cert.chain, { ocspResponse: this.hs.ocspResponse });
+    const key = authenticatePeer(this.core, this.hs.config, cert.chain, { ocspResponse: this.hs.ocspResponse });
     return andThen(key, (k) => {
       this.hs.peerKey = k;
       this.core.transcript.update(message.raw);
-      return new ExpectCertificateVerify(this.core, k, (scheme) => {
+      return new ExpectCertificateVerify(this.core, schemeCodes(this.hs.config.signatureAlgs), k, (scheme) => {
         this.hs.peerScheme = scheme;
         return new ExpectFinished(this.core, this.hs, this.hs.serverHandshakeSecret);
       });
@@ -176,7 +174,7 @@ export class ExpectFinished implements HandshakeState {
         type: 'handshakeComplete',
         parameters: parameters13(this.hs, {
           signatureScheme: this.hs.peerScheme,
-          serverName: this.core.config.serverName === false ? undefined : this.core.config.serverName,
+          serverName: this.hs.config.serverName === false ? undefined : this.hs.config.serverName,
           resumed: this.hs.pskAccepted,
         }),
       });
@@ -196,7 +194,7 @@ export class ClientConnected implements HandshakeState {
     private readonly hs: ClientHandshake,
     private readonly flight: ClientFlightContext,
   ) {
-    this.keyUpdates = new KeyUpdates(core, hs.traffic);
+    this.keyUpdates = new KeyUpdates(core, hs.traffic, hs.config.maxUnansweredKeyUpdates);
   }
 
   onApplicationData(): void {
@@ -232,7 +230,7 @@ export class ClientConnected implements HandshakeState {
             receivedAt: core.now(),
             maxEarlyDataSize: early === undefined ? 0 : decodeU32(early),
             alpn: this.hs.alpn,
-            serverName: core.config.serverName === false ? undefined : core.config.serverName,
+            serverName: this.hs.config.serverName === false ? undefined : this.hs.config.serverName,
           },
         });
         return this;
@@ -242,7 +240,7 @@ export class ClientConnected implements HandshakeState {
         return this;
       case HandshakeType.certificate_request: {
         // RFC 8446 §4.6.2: only if we offered post_handshake_auth.
-        if (core.config.postHandshakeAuth !== true)
+        if (this.hs.config.postHandshakeAuth !== true)
           throw new TlsAlert('unexpected_message', 'unsolicited CertificateRequest');
         return andThen(buildPostHandshakeAuthResponse(this.flight, message), () => this);
       }

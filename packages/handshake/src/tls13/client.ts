@@ -35,14 +35,14 @@ export class ClientStart implements HandshakeState {
   onLocalRequest(request: LocalRequest): MaybePromise<HandshakeState> | undefined {
     if (request !== 'start') return undefined;
     const core = this.core;
-    return andThen(buildClientHello(core), (hello) => {
+    return andThen(buildClientHello(core, core.config), (hello) => {
       // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for
       // compatibility; every later record uses 0x0303.
       core.record.setPlaintextWrite(0x0301);
       core.queueHandshake(hello.raw);
       core.record.flush();
       core.record.setPlaintextWrite(0x0303);
-      const hs = new ClientHandshake(core, hello);
+      const hs = new ClientHandshake(core, hello, core.config);
       if (hello.psk?.earlyData === true) sendEarlyData(core, hs);
       return new ExpectServerHello(core, hs);
     });
@@ -89,7 +89,13 @@ export class ExpectServerHello implements HandshakeState {
     const sh = decodeBody(message.body, ServerHello.decode);
     if (sh.isHelloRetryRequest) return this.helloRetry(sh, message);
     const paused = this.core.helloPause({ type: 'hello', message: 'ServerHello', extensions: sh.extensions });
-    if (paused !== undefined) return paused.then(() => this.afterHello(sh, message));
+    // handshake: 'hello' — the rest of this handshake uses what continue() added to its config.
+    if (paused !== undefined) {
+      return paused.then((update) => {
+        this.hs.continueWith(update);
+        return this.afterHello(sh, message);
+      });
+    }
     return this.afterHello(sh, message);
   }
 
@@ -99,7 +105,7 @@ export class ExpectServerHello implements HandshakeState {
     const offer12 = hs.hello.offer12;
     if (!sh.extensions.has(ExtensionType.supported_versions) && offer12 !== undefined && !hs.helloRetry) {
       const offer = { hello: hs.hello.hello, raw: hs.hello.raw, offer: offer12, offered13: hs.hello.suites.length > 0 };
-      return handleServerHello12(core, offer, sh, message, undefined, clientConnected12);
+      return handleServerHello12(core, hs.config, offer, sh, message, undefined, clientConnected12);
     }
     const suite = checkServerHelloCommon(hs, sh, [
       ExtensionType.key_share,
@@ -131,7 +137,7 @@ export class ExpectServerHello implements HandshakeState {
       if (mine === undefined) throw new TlsAlert('illegal_parameter', 'key share for a group we did not send');
       hs.group = entry.group;
       shared = completePeerShare(mine, entry.keyExchange, { sender: 'server', tls13: true });
-    } else if (psk === undefined || !(core.config.pskModes ?? []).includes('psk_ke')) {
+    } else if (psk === undefined || !(hs.config.pskModes ?? []).includes('psk_ke')) {
       throw new TlsAlert('missing_extension', 'ServerHello without key_share');
     }
     core.transcript.start(suite.prfHash);
@@ -178,7 +184,7 @@ export class ExpectServerHello implements HandshakeState {
     if (shareExt !== undefined) {
       const group = decodeU16(shareExt);
       const name = groupName(group);
-      const offered = name !== undefined && configuredGroups(core.config).includes(name);
+      const offered = name !== undefined && configuredGroups(hs.config).includes(name);
       // The selected group must be one we support and one we did not already send a share for.
       if (!offered || hs.hello.keyShares.has(group))
         throw new TlsAlert('illegal_parameter', 'HRR selected a bad group');
@@ -193,7 +199,7 @@ export class ExpectServerHello implements HandshakeState {
     core.transcript.start(suite.prfHash);
     core.transcript.replaceWithMessageHash();
     core.transcript.update(message.raw);
-    const shares = newShare === undefined ? hs.hello.keyShares : makeKeyShares(core, [newShare as never]);
+    const shares = newShare === undefined ? hs.hello.keyShares : makeKeyShares(core, hs.config, [newShare as never]);
     return andThen(shares, (keyShares) => {
       const psk = hs.hello.psk?.suiteHash === suite.prfHash ? hs.hello.psk : undefined;
       const first = hs.hello.hello;
@@ -203,9 +209,9 @@ export class ExpectServerHello implements HandshakeState {
         first.legacySessionId,
         first.cipherSuites,
         first.compressionMethods,
-        helloExtensions(core, keyShares, psk, cookie, hs.hello.grease, hs.hello.offer12),
+        helloExtensions(hs.config, keyShares, psk, cookie, hs.hello.grease, hs.hello.offer12),
       );
-      const raw = frameClientHello(core, hello, psk, (t) => core.transcript.currentWith(t));
+      const raw = frameClientHello(core, hs.config, hello, psk, (t) => core.transcript.currentWith(t));
       hs.hello = {
         hello,
         raw,

@@ -30,6 +30,8 @@ export class KeyUpdates {
   constructor(
     private readonly core: ConnectionCore,
     private readonly traffic: TrafficSecrets,
+    /** `maxUnansweredKeyUpdates`: our update_requested KeyUpdates the peer may leave unanswered. */
+    private readonly maxUnanswered = 4,
   ) {}
 
   /** Application data arrived or was sent: the flood guard starts again. */
@@ -46,7 +48,7 @@ export class KeyUpdates {
     }
     if (core.writeClosed) throw new ConnectionStateError('KeyUpdate after close');
     if (requestPeer) {
-      const limit = core.config.maxUnansweredKeyUpdates ?? 4;
+      const limit = this.maxUnanswered;
       if (this.unanswered >= limit) {
         throw new ConnectionStateError(`${limit} KeyUpdate requests are still unanswered`);
       }

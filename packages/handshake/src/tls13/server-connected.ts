@@ -24,7 +24,7 @@ import type { ServerHandshake } from './server-handshake.js';
 
 /** Sends config.ticketCount tickets (default 1 when ticket keys or a ticket store are configured). */
 export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 0): MaybePromise<void> {
-  const config = core.config;
+  const config = hs.config;
   const store = config.ticketStore;
   const suite = hs.suite;
   if (
@@ -84,7 +84,7 @@ export class ServerConnected implements HandshakeState {
     private readonly hs: ServerHandshake,
     private readonly handshakeTranscript: Transcript,
   ) {
-    this.keyUpdates = new KeyUpdates(core, hs.traffic);
+    this.keyUpdates = new KeyUpdates(core, hs.traffic, hs.config.maxUnansweredKeyUpdates);
   }
 
   onApplicationData(): void {
@@ -106,7 +106,7 @@ export class ServerConnected implements HandshakeState {
     const context = this.core.random(16);
     const exts = new Extensions().set(
       ExtensionType.signature_algorithms,
-      encodeSignatureSchemeList(schemeCodes(this.core.config.signatureAlgs)),
+      encodeSignatureSchemeList(schemeCodes(this.hs.config.signatureAlgs)),
     );
     const raw = frameHandshake(HandshakeType.certificate_request, new CertificateRequest(context, exts));
     const transcript = this.handshakeTranscript.fork();
@@ -131,13 +131,13 @@ export class ServerConnected implements HandshakeState {
         throw new TlsAlert('illegal_parameter', 'certificate_request_context mismatch');
       }
       if (cert.entries.length === 0) {
-        if (core.config.failIfNoPeerCert === true)
+        if (this.hs.config.failIfNoPeerCert === true)
           throw new TlsAlert('certificate_required', 'client sent no certificate');
         auth.transcript.update(message.raw);
         auth.step = 'finished';
         return this;
       }
-      const key = authenticatePeer(core, cert.chain, { serverName: this.hs.serverName });
+      const key = authenticatePeer(core, this.hs.config, cert.chain, { serverName: this.hs.serverName });
       return andThen(key, (k) => {
         auth.peerKey = k;
         auth.chain = cert.chain;
@@ -147,7 +147,7 @@ export class ServerConnected implements HandshakeState {
       });
     }
     if (auth.step === 'verify' && message.type === HandshakeType.certificate_verify) {
-      const offered = schemeCodes(core.config.signatureAlgs);
+      const offered = schemeCodes(this.hs.config.signatureAlgs);
       return andThen(checkCertificateVerify(core, message, auth.peerKey as PublicKey, offered, auth.transcript), () => {
         auth.step = 'finished';
         return this;

@@ -3,7 +3,7 @@
  * @module
  */
 import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
-import type { CertifiedKey } from '../config.js';
+import type { CertifiedKey, ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import type { ClientHello } from '../messages/hello.js';
 import { EarlyDataReceiver } from './early-data.js';
@@ -44,8 +44,12 @@ export class ServerHandshake {
   earlyAccepted = false;
   clientEarlySecret: Uint8Array | undefined;
 
-  constructor(core: ConnectionCore) {
-    this.traffic = new TrafficSecrets(core);
+  constructor(
+    core: ConnectionCore,
+    /** This handshake's configuration: the connection's, or what a paused handshake continued with. */
+    readonly config: ConnectionConfig,
+  ) {
+    this.traffic = new TrafficSecrets(core, this);
   }
 
   /** Lets the record layer consult our 0-RTT accounting (RFC 8446 §4.2.10). */

@@ -131,11 +131,11 @@ export interface AcceptedPsk {
  */
 export function findPsk(
   core: ConnectionCore,
+  config: ConnectionConfig,
   ch: ClientHello,
   raw: Uint8Array,
   prefixHash: (truncated: Uint8Array, hash: CipherSuite['prfHash']) => Uint8Array,
 ): MaybePromise<AcceptedPsk | undefined> {
-  const config = core.config;
   const ext = ch.extensions.get(ExtensionType.pre_shared_key);
   if (ext === undefined) return undefined;
   const modesExt = ch.extensions.get(ExtensionType.psk_key_exchange_modes);

@@ -7,6 +7,7 @@ import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { Certificate } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
+import { schemeCodes } from '../negotiate.js';
 import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
 import { deriveSecret } from './key-schedule.js';
@@ -50,17 +51,17 @@ export class ExpectClientCertificate implements HandshakeState {
     const core = this.core;
     if (cert.entries.length === 0) {
       // RFC 8446 §4.4.2.4: without a certificate the server may continue or abort.
-      if (core.config.failIfNoPeerCert === true)
+      if (this.hs.config.failIfNoPeerCert === true)
         throw new TlsAlert('certificate_required', 'client sent no certificate');
       core.transcript.update(message.raw);
       return new ExpectClientFinished(core, this.hs, this.hs.clientHandshakeSecret);
     }
-    const key = authenticatePeer(core, cert.chain, { serverName: this.hs.serverName });
+    const key = authenticatePeer(core, this.hs.config, cert.chain, { serverName: this.hs.serverName });
     return andThen(key, (k) => {
       this.hs.peerChain = cert.chain;
       this.hs.peerKey = k;
       core.transcript.update(message.raw);
-      return new ExpectCertificateVerify(core, k, (scheme) => {
+      return new ExpectCertificateVerify(core, schemeCodes(this.hs.config.signatureAlgs), k, (scheme) => {
         this.hs.peerScheme = scheme;
         return new ExpectClientFinished(core, this.hs, this.hs.clientHandshakeSecret);
       });

@@ -51,16 +51,16 @@ import { serverConnected12 } from '../tls12/server-connected.js';
 import { chooseScheme, sendCertificateVerify, sendFinished } from './auth.js';
 import { rejectedEarlyDataBound } from './early-data.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
-import type { ServerHandshake } from './server-handshake.js';
+import { ServerHandshake } from './server-handshake.js';
 import { checkVersions, findPsk, groupOffer, selectGroup, selectSuite } from './server-hello.js';
 import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states.js';
 import { exporter13 } from './traffic.js';
 
 /** RFC 8446 §4.2.10, §8: whether to accept the client's 0-RTT data. */
-function acceptEarlyData(core: ConnectionCore, hs: ServerHandshake): boolean {
+function acceptEarlyData(hs: ServerHandshake): boolean {
   const psk = hs.psk;
   const ticket = psk?.ticket;
-  const config = core.config;
+  const config = hs.config;
   if (psk === undefined || ticket === undefined || hs.helloRetry || psk.index !== 0) return false;
   if ((config.maxEarlyDataSize ?? 0) === 0 || ticket.maxEarlyDataSize === 0) return false;
   // The same suite, the same ALPN, and a fresh ticket age.
@@ -109,16 +109,22 @@ export class ExpectClientHello implements HandshakeState {
     const core = this.core;
     const ch = decodeBody(message.body, ClientHello.decode);
     const paused = core.helloPause({ type: 'hello', message: 'ClientHello', extensions: ch.extensions });
-    if (paused !== undefined) return paused.then(() => this.afterHello(message, ch));
+    // handshake: 'hello' — the handshake goes on with what continue() added to the configuration.
+    if (paused !== undefined) {
+      return paused.then((update) => {
+        const hs = new ServerHandshake(core, { ...this.hs.config, ...update });
+        return new ExpectClientHello(core, hs).afterHello(message, ch);
+      });
+    }
     return this.afterHello(message, ch);
   }
 
   private afterHello(message: HandshakeMessageBytes, ch: ClientHello): MaybePromise<HandshakeState> {
     const core = this.core;
     const hs = this.hs;
-    const config = core.config;
+    const config = hs.config;
     if (hs.firstHello === undefined && negotiateVersion(config, ch) === 'tlsv1.2') {
-      return handleClientHello12(core, ch, message, undefined, serverConnected12);
+      return handleClientHello12(core, config, ch, message, undefined, serverConnected12);
     }
     checkVersions(ch);
     core.record.negotiated('tlsv1.3');
@@ -135,7 +141,7 @@ export class ExpectClientHello implements HandshakeState {
     const offer = groupOffer(ch);
     const prefixHash = (truncated: Uint8Array, h: CipherSuite['prfHash']): Uint8Array =>
       hs.helloRetry ? core.transcript.currentWith(truncated) : core.provider.digest(h, truncated);
-    return andThen(findPsk(core, ch, message.raw, prefixHash), (psk) => {
+    return andThen(findPsk(core, config, ch, message.raw, prefixHash), (psk) => {
       const suite = psk?.suite ?? selectSuite(config, ch);
       if (suite === undefined) throw new TlsAlert('handshake_failure', 'no cipher suite in common');
       if (hs.suite !== undefined && hs.suite.code !== suite.code)
@@ -170,7 +176,7 @@ export class ExpectClientHello implements HandshakeState {
       }
       this.negotiateExtensions(ch);
       if (ch.extensions.has(ExtensionType.early_data)) {
-        hs.earlyAccepted = acceptEarlyData(core, hs);
+        hs.earlyAccepted = acceptEarlyData(hs);
         // Reported on the server too, so connectionInformation() can say 'accepted' / 'rejected'.
         core.emit({ type: 'earlyData', accepted: hs.earlyAccepted });
         if (hs.earlyAccepted) {
@@ -210,7 +216,7 @@ export class ExpectClientHello implements HandshakeState {
         const response =
           choice?.share === undefined || name === undefined
             ? undefined
-            : acceptPeerShare(core.provider, name, choice.share.keyExchange, core.config.keyShareSecret?.(name));
+            : acceptPeerShare(core.provider, name, choice.share.keyExchange, config.keyShareSecret?.(name));
         return andThen(response, (r) => this.sendServerFlight(ch, r));
       });
     });
@@ -219,7 +225,7 @@ export class ExpectClientHello implements HandshakeState {
   /** SNI, ALPN and record_size_limit (RFC 6066 §3, RFC 7301 §3.2, RFC 8449 §4). */
   private negotiateExtensions(ch: ClientHello): void {
     const hs = this.hs;
-    const config = this.core.config;
+    const config = hs.config;
     hs.serverName = clientServerName(ch);
     hs.alpn = selectAlpn(config, ch.extensions.get(ExtensionType.application_layer_protocol_negotiation));
     const limit = ch.extensions.get(ExtensionType.record_size_limit);
@@ -243,7 +249,7 @@ export class ExpectClientHello implements HandshakeState {
     const exts = new Extensions();
     if (group !== undefined) exts.set(ExtensionType.key_share, encodeU16(group));
     if (withCookie) {
-      const make = core.config.helloRetryCookie;
+      const make = hs.config.helloRetryCookie;
       hs.cookie = typeof make === 'function' ? make(raw) : core.random(32);
       exts.set(ExtensionType.cookie, encodeCookie(hs.cookie));
     }
@@ -255,7 +261,7 @@ export class ExpectClientHello implements HandshakeState {
     core.queueHandshake(frameHandshake(HandshakeType.server_hello, hrr));
     // RFC 8446 §4.2.10: 0-RTT sent with the first ClientHello is dropped after a retry.
     if (ch.extensions.has(ExtensionType.early_data))
-      hs.attachEarlyData(core).ignoreAfterRetry(rejectedEarlyDataBound(core.config));
+      hs.attachEarlyData(core).ignoreAfterRetry(rejectedEarlyDataBound(hs.config));
     // RFC 8446 App. D.4: a compatibility-mode server sends CCS right after its first message.
     if (ch.legacySessionId.length > 0) {
       core.record.sendChangeCipherSpec();
@@ -267,7 +273,7 @@ export class ExpectClientHello implements HandshakeState {
   private sendServerFlight(ch: ClientHello, share: KeyShareResponse | undefined): MaybePromise<HandshakeState> {
     const core = this.core;
     const hs = this.hs;
-    const config = core.config;
+    const config = hs.config;
     const suite = hs.suite as CipherSuite;
     hs.traffic.use(suite);
     const p = core.provider;

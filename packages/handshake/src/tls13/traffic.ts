@@ -5,6 +5,7 @@
  */
 import { Tls13Protection } from '@sslsocket/record';
 import type { CipherSuite, CryptoProvider, HashAlgorithm } from '@sslsocket/suites';
+import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore, SessionSecrets } from '../core.js';
 import { exportKeyingMaterial, trafficKeys } from './key-schedule.js';
 
@@ -17,7 +18,11 @@ export class TrafficSecrets {
   /** Names the connection in SSLKEYLOGFILE lines. */
   clientRandom: Uint8Array = new Uint8Array(32);
 
-  constructor(private readonly core: ConnectionCore) {}
+  constructor(
+    private readonly core: ConnectionCore,
+    /** The handshake these secrets belong to: its config says where keylog lines go. */
+    private readonly owner: { readonly config: ConnectionConfig },
+  ) {}
 
   /** Selects the suite whose AEAD and hash the next secrets use. */
   use(suite: CipherSuite, hash: HashAlgorithm = suite.prfHash): void {
@@ -39,7 +44,7 @@ export class TrafficSecrets {
 
   /** Logs a secret of this connection (SSLKEYLOGFILE). */
   keylog(label: string, secret: Uint8Array): void {
-    this.core.keylog(label, this.clientRandom, secret);
+    this.core.keylog(this.owner.config, label, this.clientRandom, secret);
   }
 
   setReadSecret(secret: Uint8Array): void {
