@@ -17,7 +17,6 @@ import { asAlert } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
 import { RecordLayer } from './record-layer.js';
 import type { MasterKeys } from './tls12/keys.js';
-import { Transcript } from './transcript.js';
 
 /** Warning alerts a TLS 1.2-capable client ignores before the ServerHello (OpenSSL allows 5 in a row). */
 const MAX_WARNINGS_BEFORE_HELLO = 4;
@@ -73,7 +72,6 @@ export function andThen<T, U>(value: MaybePromise<T>, next: (v: T) => MaybePromi
 
 export class ConnectionCore {
   readonly record: RecordLayer;
-  readonly transcript: Transcript;
   readonly provider: CryptoProvider;
   readonly random: (length: number) => Uint8Array;
   readonly now: () => number;
@@ -109,7 +107,6 @@ export class ConnectionCore {
     this.now = config.clock === undefined ? () => Date.now() : () => (config.clock as { now(): number }).now();
     this.record = new RecordLayer(config.maxHandshakeSize ?? 256 * 1024);
     this.idleRecords = new IdleRecordGuard(config.maxIdleRecords);
-    this.transcript = new Transcript(config.provider);
     this.current = initial(this);
   }
 
@@ -192,8 +189,8 @@ export class ConnectionCore {
     return this.record.settle();
   }
 
-  /** Appends a handshake message to the transcript (the main one unless given) and the current flight. */
-  queueHandshake(raw: Uint8Array, transcript: { update(m: Uint8Array): void } = this.transcript): void {
+  /** Appends a handshake message to `transcript` (the handshake's own) and the current flight. */
+  queueHandshake(raw: Uint8Array, transcript: { update(m: Uint8Array): void }): void {
     this.record.queueHandshake(raw, transcript);
   }
 

@@ -18,6 +18,7 @@ import { andThen, type ConnectionCore, expectType, type HandshakeState } from '.
 import { HandshakeType } from './messages/handshake-type.js';
 import { publicKeyFromSpki, spkiFromCertificate } from './spki.js';
 import { checkCertificateVerify } from './tls13/auth.js';
+import type { Transcript } from './transcript.js';
 
 /** Converts a hook failure into an alert: TlsAlert as is, `{ alert }` errors by name, else bad_certificate. */
 export function hookAlert(error: unknown): TlsAlert {
@@ -110,6 +111,8 @@ export class ExpectCertificateVerify implements HandshakeState {
 
   constructor(
     private readonly core: ConnectionCore,
+    /** The handshake transcript the signature covers (RFC 8446 §4.4.3). */
+    private readonly transcript: Transcript,
     /** The signature schemes we offered (RFC 8446 §4.4.3: the peer must use one of them). */
     private readonly offered: readonly number[],
     private readonly peerKey: PublicKey,
@@ -120,6 +123,6 @@ export class ExpectCertificateVerify implements HandshakeState {
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.certificate_verify, this.name);
-    return andThen(checkCertificateVerify(this.core, message, this.peerKey, this.offered), this.next);
+    return andThen(checkCertificateVerify(this.core, message, this.peerKey, this.offered, this.transcript), this.next);
   }
 }

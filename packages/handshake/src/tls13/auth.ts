@@ -67,7 +67,7 @@ export function sendCertificateVerify(
   core: ConnectionCore,
   key: PrivateKey,
   scheme: SignatureSchemeName,
-  sink: MessageSink = mainSink(core),
+  sink: MessageSink,
 ): MaybePromise<void> {
   const content = signedContent(core.role, sink.transcript.current());
   const signature = core.provider.sign(scheme, key, content);
@@ -84,7 +84,7 @@ export function checkCertificateVerify(
   message: HandshakeMessageBytes,
   peerKey: PublicKey,
   offered: readonly number[],
-  transcript: Transcript = core.transcript,
+  transcript: Transcript,
 ): MaybePromise<SignatureSchemeName> {
   const cv = CertificateVerify.decode(new Reader(message.body));
   const scheme = schemeByCode(cv.algorithm);
@@ -110,12 +110,7 @@ export function checkCertificateVerify(
 }
 
 /** Our Finished over the transcript so far, queued (RFC 8446 §4.4.4). */
-export function sendFinished(
-  core: ConnectionCore,
-  hash: HashAlgorithm,
-  baseKey: Uint8Array,
-  sink: MessageSink = mainSink(core),
-): void {
+export function sendFinished(core: ConnectionCore, hash: HashAlgorithm, baseKey: Uint8Array, sink: MessageSink): void {
   const data = finishedVerifyData(core.provider, hash, baseKey, sink.transcript.current());
   sink.send(frameHandshake(HandshakeType.finished, new Finished(data)));
 }
@@ -126,8 +121,9 @@ export interface MessageSink {
   send(raw: Uint8Array): void;
 }
 
-export function mainSink(core: ConnectionCore): MessageSink {
-  return { transcript: core.transcript, send: (raw) => core.queueHandshake(raw) };
+/** The handshake flight: messages join `transcript` (the handshake's) and the current flight. */
+export function mainSink(core: ConnectionCore, transcript: Transcript): MessageSink {
+  return { transcript, send: (raw) => core.queueHandshake(raw, transcript) };
 }
 
 /** A post-handshake exchange: its own transcript copy, records written outside the main flight. */
@@ -147,7 +143,7 @@ export function checkFinished(
   hash: HashAlgorithm,
   message: HandshakeMessageBytes,
   baseKey: Uint8Array,
-  transcript: Transcript = core.transcript,
+  transcript: Transcript,
 ): void {
   const finished = Finished.decode(new Reader(message.body), hashLength(hash));
   const expected = finishedVerifyData(core.provider, hash, baseKey, transcript.current());

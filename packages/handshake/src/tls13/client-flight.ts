@@ -4,7 +4,7 @@
  * @module
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
-import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import type { ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
@@ -23,17 +23,18 @@ import {
 } from './auth.js';
 import { type ClientHandshake, switchToHandshakeWrite } from './client-handshake.js';
 import { deriveSecret } from './key-schedule.js';
-import { exporter13 } from './traffic.js';
+import { exporter13, type HandshakeKeys13 } from './traffic.js';
 
-/** Secrets the client keeps after the handshake. */
-export class ClientFlightContext {
-  resumptionMasterSecret: Uint8Array = new Uint8Array(0);
-  /** Transcript through the client Finished: the base of post-handshake authentication. */
-  handshakeTranscript: Transcript | undefined;
-
+/** What the client keeps after its handshake for tickets and post-handshake authentication. */
+export class ClientPostHandshake {
   constructor(
     readonly core: ConnectionCore,
     readonly hs: ClientHandshake,
+    /** The negotiated suite: tickets resume with it (RFC 8446 §4.6.1). */
+    readonly suite: CipherSuite,
+    readonly resumptionMasterSecret: Uint8Array,
+    /** Transcript through the client Finished: the base of post-handshake authentication. */
+    readonly handshakeTranscript: Transcript,
   ) {}
 }
 
@@ -62,38 +63,49 @@ function sendClientCertificate(
   return sendCertificateVerify(core, key, scheme, sink);
 }
 
-export function sendClientSecondFlight(flight: ClientFlightContext): MaybePromise<void> {
-  const { core, hs } = flight;
+/**
+ * The client's second flight (RFC 8446 §4.4): application secrets, EndOfEarlyData when 0-RTT was
+ * accepted, Certificate/CertificateVerify when asked, Finished. Resolves with what the connected
+ * state keeps.
+ */
+export function sendClientSecondFlight(
+  core: ConnectionCore,
+  hs: ClientHandshake,
+  keys: HandshakeKeys13,
+): MaybePromise<ClientPostHandshake> {
   const p = core.provider;
   const h = hs.traffic.hash;
-  const th = core.transcript.current();
-  const clientApp = deriveSecret(p, h, hs.masterSecret, 'c ap traffic', th);
-  const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th);
-  const exporterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th);
+  const th = hs.transcript.current();
+  const clientApp = deriveSecret(p, h, keys.masterSecret, 'c ap traffic', th);
+  const serverApp = deriveSecret(p, h, keys.masterSecret, 's ap traffic', th);
+  const exporterSecret = deriveSecret(p, h, keys.masterSecret, 'exp master', th);
   core.secrets = exporter13(p, h, exporterSecret);
   hs.traffic.keylog('CLIENT_TRAFFIC_SECRET_0', clientApp);
   hs.traffic.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
   hs.traffic.keylog('EXPORTER_SECRET', exporterSecret);
   hs.traffic.setReadSecret(serverApp);
   // RFC 8446 §4.5: EndOfEarlyData, under the early traffic keys, ends accepted 0-RTT data.
-  if (hs.earlyAccepted) core.queueHandshake(frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0)));
-  switchToHandshakeWrite(core, hs);
+  if (hs.earlyAccepted)
+    core.queueHandshake(frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0)), hs.transcript);
+  switchToHandshakeWrite(core, hs, keys.clientHandshakeSecret);
+  const sink = mainSink(core, hs.transcript);
   const cert =
     hs.certificateRequest === undefined
       ? undefined
-      : sendClientCertificate(core, hs.config, hs.certificateRequest, mainSink(core));
+      : sendClientCertificate(core, hs.config, hs.certificateRequest, sink);
   return andThen(cert, () => {
-    sendFinished(core, h, hs.clientHandshakeSecret);
+    sendFinished(core, h, keys.clientHandshakeSecret, sink);
     hs.traffic.setWriteSecret(clientApp);
-    flight.resumptionMasterSecret = deriveSecret(p, h, hs.masterSecret, 'res master', core.transcript.current());
-    flight.handshakeTranscript = core.transcript.fork();
+    const resumption = deriveSecret(p, h, keys.masterSecret, 'res master', hs.transcript.current());
+    const after = new ClientPostHandshake(core, hs, keys.suite, resumption, hs.transcript.fork());
     core.record.completeHandshake();
+    return after;
   });
 }
 
 /** RFC 8446 §4.6.2: Certificate, CertificateVerify, Finished under application keys. */
 export function buildPostHandshakeAuthResponse(
-  flight: ClientFlightContext,
+  flight: ClientPostHandshake,
   message: HandshakeMessageBytes,
 ): MaybePromise<void> {
   const core = flight.core;
@@ -102,7 +114,7 @@ export function buildPostHandshakeAuthResponse(
     throw new TlsAlert('illegal_parameter', 'empty post-handshake context');
   if (!cr.extensions.has(ExtensionType.signature_algorithms))
     throw new TlsAlert('missing_extension', 'signature_algorithms');
-  const transcript = (flight.handshakeTranscript as Transcript).fork();
+  const transcript = flight.handshakeTranscript.fork();
   transcript.update(message.raw);
   const sink = postHandshakeSink(core, transcript);
   return andThen(sendClientCertificate(core, flight.hs.config, cr, sink), () => {

@@ -9,6 +9,7 @@ import type { ClientHelloState } from '../client-hello.js';
 import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import type { CertificateRequest } from '../messages/certificate.js';
+import { Transcript } from '../transcript.js';
 import { deriveSecret, earlySecret } from './key-schedule.js';
 import { TrafficSecrets } from './traffic.js';
 
@@ -19,9 +20,6 @@ export class ClientHandshake {
   helloRetry = false;
   pskAccepted = false;
   group: number | undefined;
-  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
-  serverHandshakeSecret: Uint8Array = new Uint8Array(0);
-  masterSecret: Uint8Array = new Uint8Array(0);
   alpn: string | undefined;
   peerRecordSizeLimit: number | undefined;
   certificateRequest: CertificateRequest | undefined;
@@ -35,6 +33,8 @@ export class ClientHandshake {
   earlyAccepted = false;
   handshakeWriteInstalled = false;
   readonly traffic: TrafficSecrets;
+  /** The handshake transcript (RFC 8446 §4.4.1), from our ClientHello on. */
+  readonly transcript: Transcript;
 
   /**
    * This handshake's configuration: the connection's, until a handshake paused at the ServerHello
@@ -46,6 +46,7 @@ export class ClientHandshake {
     this.hello = hello;
     this.current = config;
     this.traffic = new TrafficSecrets(core, this);
+    this.transcript = new Transcript(core.provider);
     this.traffic.clientRandom = hello.hello.random;
   }
 
@@ -86,12 +87,16 @@ export function sendEarlyData(core: ConnectionCore, hs: ClientHandshake): void {
 }
 
 /** Installs the client handshake write key, after the compatibility-mode CCS (App. D.4). */
-export function switchToHandshakeWrite(core: ConnectionCore, hs: ClientHandshake): void {
+export function switchToHandshakeWrite(
+  core: ConnectionCore,
+  hs: ClientHandshake,
+  clientHandshakeSecret: Uint8Array,
+): void {
   if (hs.handshakeWriteInstalled) return;
   if (hs.hello.hello.legacySessionId.length > 0 && !hs.ccsSent) {
     core.record.sendChangeCipherSpec();
     hs.ccsSent = true;
   }
-  hs.traffic.setWriteSecret(hs.clientHandshakeSecret);
+  hs.traffic.setWriteSecret(clientHandshakeSecret);
   hs.handshakeWriteInstalled = true;
 }

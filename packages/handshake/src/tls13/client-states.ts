@@ -4,7 +4,7 @@
  */
 
 import type { HandshakeMessageBytes } from '@sslsocket/record';
-import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import { acceptMaxFragmentLength } from '../max-fragment.js';
@@ -22,11 +22,12 @@ import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
 import { schemeCodes } from '../negotiate.js';
 import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
-import { buildPostHandshakeAuthResponse, ClientFlightContext, sendClientSecondFlight } from './client-flight.js';
+import { buildPostHandshakeAuthResponse, type ClientPostHandshake, sendClientSecondFlight } from './client-flight.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { resumptionPsk } from './key-schedule.js';
 import { KeyUpdates } from './key-update.js';
 import { parameters13 } from './parameters.js';
+import type { HandshakeKeys13 } from './traffic.js';
 
 /** Extensions a server may put in EncryptedExtensions (RFC 8446 §4.2 table). */
 const EE_ALLOWED: readonly number[] = [
@@ -47,6 +48,7 @@ export class ExpectEncryptedExtensions implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
+    private readonly keys: HandshakeKeys13,
   ) {}
 
   handle(message: HandshakeMessageBytes): HandshakeState {
@@ -84,9 +86,9 @@ export class ExpectEncryptedExtensions implements HandshakeState {
       this.hs.earlyAccepted = true;
     }
     if (this.hs.earlySent) this.core.emit({ type: 'earlyData', accepted: this.hs.earlyAccepted });
-    this.core.transcript.update(message.raw);
-    if (this.hs.pskAccepted) return new ExpectFinished(this.core, this.hs, this.hs.serverHandshakeSecret);
-    return new ExpectCertificateOrCertificateRequest(this.core, this.hs);
+    this.hs.transcript.update(message.raw);
+    if (this.hs.pskAccepted) return new ExpectFinished(this.core, this.hs, this.keys);
+    return new ExpectCertificateOrCertificateRequest(this.core, this.hs, this.keys);
   }
 }
 
@@ -95,6 +97,7 @@ export class ExpectCertificateOrCertificateRequest implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
+    private readonly keys: HandshakeKeys13,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
@@ -108,10 +111,10 @@ export class ExpectCertificateOrCertificateRequest implements HandshakeState {
         throw new TlsAlert('missing_extension', 'CertificateRequest without signature_algorithms');
       decodeSignatureSchemeList(sigs);
       this.hs.certificateRequest = cr;
-      this.core.transcript.update(message.raw);
-      return new ExpectCertificate(this.core, this.hs);
+      this.hs.transcript.update(message.raw);
+      return new ExpectCertificate(this.core, this.hs, this.keys);
     }
-    return new ExpectCertificate(this.core, this.hs).handle(message);
+    return new ExpectCertificate(this.core, this.hs, this.keys).handle(message);
   }
 }
 
@@ -120,6 +123,7 @@ export class ExpectCertificate implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
+    private readonly keys: HandshakeKeys13,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
@@ -147,11 +151,17 @@ export class ExpectCertificate implements HandshakeState {
     const key = authenticatePeer(this.core, this.hs.config, cert.chain, { ocspResponse: this.hs.ocspResponse });
     return andThen(key, (k) => {
       this.hs.peerKey = k;
-      this.core.transcript.update(message.raw);
-      return new ExpectCertificateVerify(this.core, schemeCodes(this.hs.config.signatureAlgs), k, (scheme) => {
-        this.hs.peerScheme = scheme;
-        return new ExpectFinished(this.core, this.hs, this.hs.serverHandshakeSecret);
-      });
+      this.hs.transcript.update(message.raw);
+      return new ExpectCertificateVerify(
+        this.core,
+        this.hs.transcript,
+        schemeCodes(this.hs.config.signatureAlgs),
+        k,
+        (scheme) => {
+          this.hs.peerScheme = scheme;
+          return new ExpectFinished(this.core, this.hs, this.keys);
+        },
+      );
     });
   }
 }
@@ -162,23 +172,22 @@ export class ExpectFinished implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
-    private readonly serverHandshakeSecret: Uint8Array,
+    private readonly keys: HandshakeKeys13,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.finished, this.name);
-    checkFinished(this.core, this.hs.traffic.hash, message, this.serverHandshakeSecret);
-    const flight = new ClientFlightContext(this.core, this.hs);
-    return andThen(sendClientSecondFlight(flight), () => {
+    checkFinished(this.core, this.hs.traffic.hash, message, this.keys.serverHandshakeSecret, this.hs.transcript);
+    return andThen(sendClientSecondFlight(this.core, this.hs, this.keys), (after) => {
       this.core.emit({
         type: 'handshakeComplete',
-        parameters: parameters13(this.hs, {
+        parameters: parameters13(this.hs, this.keys.suite, {
           signatureScheme: this.hs.peerScheme,
           serverName: this.hs.config.serverName === false ? undefined : this.hs.config.serverName,
           resumed: this.hs.pskAccepted,
         }),
       });
-      return new ClientConnected(this.core, this.hs, flight);
+      return new ClientConnected(this.core, this.hs, after);
     });
   }
 }
@@ -192,7 +201,7 @@ export class ClientConnected implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake,
-    private readonly flight: ClientFlightContext,
+    private readonly after: ClientPostHandshake,
   ) {
     this.keyUpdates = new KeyUpdates(core, hs.traffic, hs.config.maxUnansweredKeyUpdates);
   }
@@ -218,12 +227,12 @@ export class ClientConnected implements HandshakeState {
         core.idleRecords.idle('NewSessionTicket');
         // RFC 8446 §4.6.1: early_data is the one NewSessionTicket extension we read; others are ignored.
         const early = nst.extensions.get(ExtensionType.early_data);
-        const suite = this.hs.suite as CipherSuite;
+        const suite = this.after.suite;
         core.emit({
           type: 'newSessionTicket',
           session: {
             cipherSuite: suite.code,
-            psk: resumptionPsk(core.provider, suite.prfHash, this.flight.resumptionMasterSecret, nst.ticketNonce),
+            psk: resumptionPsk(core.provider, suite.prfHash, this.after.resumptionMasterSecret, nst.ticketNonce),
             ticket: nst.ticket,
             ticketAgeAdd: nst.ticketAgeAdd,
             lifetime: nst.ticketLifetime,
@@ -242,7 +251,7 @@ export class ClientConnected implements HandshakeState {
         // RFC 8446 §4.6.2: only if we offered post_handshake_auth.
         if (this.hs.config.postHandshakeAuth !== true)
           throw new TlsAlert('unexpected_message', 'unsolicited CertificateRequest');
-        return andThen(buildPostHandshakeAuthResponse(this.flight, message), () => this);
+        return andThen(buildPostHandshakeAuthResponse(this.after, message), () => this);
       }
       default:
         throw new TlsAlert('unexpected_message', `handshake type ${message.type} after the handshake`);

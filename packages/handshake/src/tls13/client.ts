@@ -19,6 +19,7 @@ import { clientConnected12 } from '../tls12/client-connected.js';
 import { ClientHandshake, sendEarlyData, switchToHandshakeWrite } from './client-handshake.js';
 import { ExpectEncryptedExtensions } from './client-states.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
+import type { HandshakeKeys13 } from './traffic.js';
 
 /**
  * The client before `start()`: the 'start' request sends the ClientHello (RFC 8446 §4.1.2), with
@@ -38,11 +39,11 @@ export class ClientStart implements HandshakeState {
     return andThen(buildClientHello(core, core.config), (hello) => {
       // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for
       // compatibility; every later record uses 0x0303.
+      const hs = new ClientHandshake(core, hello, core.config);
       core.record.setPlaintextWrite(0x0301);
-      core.queueHandshake(hello.raw);
+      core.queueHandshake(hello.raw, hs.transcript);
       core.record.flush();
       core.record.setPlaintextWrite(0x0303);
-      const hs = new ClientHandshake(core, hello, core.config);
       if (hello.psk?.earlyData === true) sendEarlyData(core, hs);
       return new ExpectServerHello(core, hs);
     });
@@ -140,23 +141,26 @@ export class ExpectServerHello implements HandshakeState {
     } else if (psk === undefined || !(hs.config.pskModes ?? []).includes('psk_ke')) {
       throw new TlsAlert('missing_extension', 'ServerHello without key_share');
     }
-    core.transcript.start(suite.prfHash);
-    core.transcript.update(message.raw);
+    hs.transcript.start(suite.prfHash);
+    hs.transcript.update(message.raw);
     const finish = (secret: Uint8Array | undefined): HandshakeState => {
       const p = core.provider;
       const h = suite.prfHash;
       const hsSecret = handshakeSecret(p, h, earlySecret(p, h, psk), secret);
-      const th = core.transcript.current();
-      hs.clientHandshakeSecret = deriveSecret(p, h, hsSecret, 'c hs traffic', th);
-      hs.serverHandshakeSecret = deriveSecret(p, h, hsSecret, 's hs traffic', th);
-      hs.masterSecret = masterSecret(p, h, hsSecret);
-      hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
-      hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.serverHandshakeSecret);
-      hs.traffic.setReadSecret(hs.serverHandshakeSecret);
+      const th = hs.transcript.current();
+      const keys: HandshakeKeys13 = {
+        suite,
+        clientHandshakeSecret: deriveSecret(p, h, hsSecret, 'c hs traffic', th),
+        serverHandshakeSecret: deriveSecret(p, h, hsSecret, 's hs traffic', th),
+        masterSecret: masterSecret(p, h, hsSecret),
+      };
+      hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientHandshakeSecret);
+      hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.serverHandshakeSecret);
+      hs.traffic.setReadSecret(keys.serverHandshakeSecret);
       // Switch our write side now (unless 0-RTT still needs the early keys for EndOfEarlyData), so
       // an alert about the server's encrypted flight is protected and the server can read it.
-      if (!hs.earlySent) switchToHandshakeWrite(core, hs);
-      return new ExpectEncryptedExtensions(core, hs);
+      if (!hs.earlySent) switchToHandshakeWrite(core, hs, keys.clientHandshakeSecret);
+      return new ExpectEncryptedExtensions(core, hs, keys);
     };
     if (isPromiseLike(shared)) {
       return shared.then(finish, (e: unknown) => {
@@ -196,9 +200,9 @@ export class ExpectServerHello implements HandshakeState {
     }
     // RFC 8446 §4.1.4: early data is rejected after a HelloRetryRequest; the retry is plaintext.
     if (hs.earlySent) core.record.setPlaintextWrite(0x0303);
-    core.transcript.start(suite.prfHash);
-    core.transcript.replaceWithMessageHash();
-    core.transcript.update(message.raw);
+    hs.transcript.start(suite.prfHash);
+    hs.transcript.replaceWithMessageHash();
+    hs.transcript.update(message.raw);
     const shares = newShare === undefined ? hs.hello.keyShares : makeKeyShares(core, hs.config, [newShare as never]);
     return andThen(shares, (keyShares) => {
       const psk = hs.hello.psk?.suiteHash === suite.prfHash ? hs.hello.psk : undefined;
@@ -211,7 +215,7 @@ export class ExpectServerHello implements HandshakeState {
         first.compressionMethods,
         helloExtensions(hs.config, keyShares, psk, cookie, hs.hello.grease, hs.hello.offer12),
       );
-      const raw = frameClientHello(core, hs.config, hello, psk, (t) => core.transcript.currentWith(t));
+      const raw = frameClientHello(core, hs.config, hello, psk, (t) => hs.transcript.currentWith(t));
       hs.hello = {
         hello,
         raw,
@@ -226,7 +230,7 @@ export class ExpectServerHello implements HandshakeState {
         core.record.sendChangeCipherSpec();
         hs.ccsSent = true;
       }
-      core.queueHandshake(raw);
+      core.queueHandshake(raw, hs.transcript);
       return this;
     });
   }

@@ -8,7 +8,6 @@ import { groupName } from '../negotiate.js';
 
 /** What either side's handshake data learned (ClientHandshake and ServerHandshake both have it). */
 interface Learned13 {
-  readonly suite: CipherSuite | undefined;
   readonly group: number | undefined;
   readonly alpn: string | undefined;
   readonly helloRetry: boolean;
@@ -23,9 +22,9 @@ interface Learned13 {
  */
 export function parameters13(
   hs: Learned13,
+  suite: CipherSuite,
   side: { signatureScheme: SignatureSchemeName | undefined; serverName: string | undefined; resumed: boolean },
 ): NegotiatedParameters {
-  const suite = hs.suite as CipherSuite;
   return {
     version: 'tlsv1.3',
     cipherSuite: suite.name,

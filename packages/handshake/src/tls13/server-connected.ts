@@ -4,7 +4,7 @@
  * @module
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
-import { type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { andThen, type ConnectionCore, type HandshakeState, type LocalRequest } from '../core.js';
 import { ConnectionStateError } from '../errors.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
@@ -22,17 +22,23 @@ import { resumptionPsk } from './key-schedule.js';
 import { KeyUpdates } from './key-update.js';
 import type { ServerHandshake } from './server-handshake.js';
 
+/** What tickets of a completed handshake resume (RFC 8446 §4.6.1): its suite and resumption secret. */
+export interface Resumption13 {
+  readonly suite: CipherSuite;
+  readonly resumptionMasterSecret: Uint8Array;
+}
+
 /** Sends config.ticketCount tickets (default 1 when ticket keys or a ticket store are configured). */
-export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 0): MaybePromise<void> {
+export function issueTickets(
+  core: ConnectionCore,
+  hs: ServerHandshake,
+  resumption: Resumption13,
+  index = 0,
+): MaybePromise<void> {
   const config = hs.config;
   const store = config.ticketStore;
-  const suite = hs.suite;
-  if (
-    (!hasTicketKeys(config.ticketKeys) && store === undefined) ||
-    suite === undefined ||
-    index >= (config.ticketCount ?? 1)
-  )
-    return;
+  const suite = resumption.suite;
+  if ((!hasTicketKeys(config.ticketKeys) && store === undefined) || index >= (config.ticketCount ?? 1)) return;
   const maxEarly = config.maxEarlyDataSize ?? 0;
   const lifetime = config.ticketLifetime ?? 7200;
   // RFC 8446 §4.6.1: a distinct nonce per ticket on this connection; a fresh random age_add.
@@ -42,7 +48,7 @@ export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 
     ((a[0] as number) * 0x1000000 + (((a[1] as number) << 16) | ((a[2] as number) << 8) | (a[3] as number))) >>> 0;
   const state: TicketState = {
     cipherSuite: suite.code,
-    psk: resumptionPsk(core.provider, suite.prfHash, hs.resumptionMasterSecret, nonce),
+    psk: resumptionPsk(core.provider, suite.prfHash, resumption.resumptionMasterSecret, nonce),
     ticketAgeAdd,
     lifetime,
     issuedAt: core.now(),
@@ -60,7 +66,7 @@ export function issueTickets(core: ConnectionCore, hs: ServerHandshake, index = 
     if (maxEarly > 0) exts.set(ExtensionType.early_data, encodeU32(maxEarly));
     const nst = new NewSessionTicket(lifetime, ticketAgeAdd, nonce, ticket, exts);
     core.record.writeHandshakeOutsideTranscript(frameHandshake(HandshakeType.new_session_ticket, nst));
-    return issueTickets(core, hs, index + 1);
+    return issueTickets(core, hs, resumption, index + 1);
   });
 }
 

@@ -6,6 +6,7 @@ import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/sui
 import type { CertifiedKey, ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import type { ClientHello } from '../messages/hello.js';
+import { Transcript } from '../transcript.js';
 import { EarlyDataReceiver } from './early-data.js';
 import type { AcceptedPsk } from './server-hello.js';
 import { TrafficSecrets } from './traffic.js';
@@ -26,10 +27,6 @@ export class ServerHandshake {
   peerRecordSizeLimit: number | undefined;
   /** RFC 6066 §4: the max_fragment_length the client asked for (echoed in EncryptedExtensions). */
   maxFragmentLength: number | undefined;
-  clientHandshakeSecret: Uint8Array = new Uint8Array(0);
-  masterSecret: Uint8Array = new Uint8Array(0);
-  clientAppSecret: Uint8Array = new Uint8Array(0);
-  resumptionMasterSecret: Uint8Array = new Uint8Array(0);
   certificateRequested = false;
   peerChain: Uint8Array[] = [];
   peerKey: PublicKey | undefined;
@@ -40,9 +37,10 @@ export class ServerHandshake {
   /** The 0-RTT accounting the record layer consults once the client offers early data. */
   readonly earlyData = new EarlyDataReceiver();
   readonly traffic: TrafficSecrets;
+  /** The handshake transcript (RFC 8446 §4.4.1), from the ClientHello on. */
+  readonly transcript: Transcript;
   /** 0-RTT accepted (RFC 8446 §4.2.10). */
   earlyAccepted = false;
-  clientEarlySecret: Uint8Array | undefined;
 
   constructor(
     core: ConnectionCore,
@@ -50,6 +48,7 @@ export class ServerHandshake {
     readonly config: ConnectionConfig,
   ) {
     this.traffic = new TrafficSecrets(core, this);
+    this.transcript = new Transcript(core.provider);
   }
 
   /** Lets the record layer consult our 0-RTT accounting (RFC 8446 §4.2.10). */

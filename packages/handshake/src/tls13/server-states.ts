@@ -12,8 +12,14 @@ import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
 import { deriveSecret } from './key-schedule.js';
 import { parameters13 } from './parameters.js';
-import { issueTickets, ServerConnected } from './server-connected.js';
+import { issueTickets, type Resumption13, ServerConnected } from './server-connected.js';
 import type { ServerHandshake } from './server-handshake.js';
+import type { HandshakeKeys13 } from './traffic.js';
+
+/** The key schedule after the server's flight: the handshake secrets and the client's application secret. */
+export interface ServerFinishKeys extends HandshakeKeys13 {
+  readonly clientAppSecret: Uint8Array;
+}
 
 /** RFC 8446 §4.5: accepted 0-RTT data ends with EndOfEarlyData under the early keys. */
 export class ExpectEndOfEarlyData implements HandshakeState {
@@ -21,15 +27,16 @@ export class ExpectEndOfEarlyData implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake,
+    private readonly keys: ServerFinishKeys,
   ) {}
 
   handle(message: HandshakeMessageBytes): HandshakeState {
     expectType(message, HandshakeType.end_of_early_data, this.name);
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'EndOfEarlyData has a body');
-    this.core.transcript.update(message.raw);
+    this.hs.transcript.update(message.raw);
     this.hs.earlyData.end();
-    this.hs.traffic.setReadSecret(this.hs.clientHandshakeSecret);
-    return new ExpectClientFinished(this.core, this.hs, this.hs.clientHandshakeSecret);
+    this.hs.traffic.setReadSecret(this.keys.clientHandshakeSecret);
+    return new ExpectClientFinished(this.core, this.hs, this.keys);
   }
 }
 
@@ -38,6 +45,7 @@ export class ExpectClientCertificate implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake,
+    private readonly keys: ServerFinishKeys,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
@@ -53,17 +61,18 @@ export class ExpectClientCertificate implements HandshakeState {
       // RFC 8446 §4.4.2.4: without a certificate the server may continue or abort.
       if (this.hs.config.failIfNoPeerCert === true)
         throw new TlsAlert('certificate_required', 'client sent no certificate');
-      core.transcript.update(message.raw);
-      return new ExpectClientFinished(core, this.hs, this.hs.clientHandshakeSecret);
+      this.hs.transcript.update(message.raw);
+      return new ExpectClientFinished(core, this.hs, this.keys);
     }
     const key = authenticatePeer(core, this.hs.config, cert.chain, { serverName: this.hs.serverName });
     return andThen(key, (k) => {
       this.hs.peerChain = cert.chain;
       this.hs.peerKey = k;
-      core.transcript.update(message.raw);
-      return new ExpectCertificateVerify(core, schemeCodes(this.hs.config.signatureAlgs), k, (scheme) => {
+      this.hs.transcript.update(message.raw);
+      const offered = schemeCodes(this.hs.config.signatureAlgs);
+      return new ExpectCertificateVerify(core, this.hs.transcript, offered, k, (scheme) => {
         this.hs.peerScheme = scheme;
-        return new ExpectClientFinished(core, this.hs, this.hs.clientHandshakeSecret);
+        return new ExpectClientFinished(core, this.hs, this.keys);
       });
     });
   }
@@ -75,32 +84,35 @@ export class ExpectClientFinished implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake,
-    private readonly clientHandshakeSecret: Uint8Array,
+    private readonly keys: ServerFinishKeys,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.finished, this.name);
     const core = this.core;
     const hs = this.hs;
-    checkFinished(core, hs.traffic.hash, message, this.clientHandshakeSecret);
-    hs.traffic.setReadSecret(hs.clientAppSecret);
-    hs.resumptionMasterSecret = deriveSecret(
-      core.provider,
-      hs.traffic.hash,
-      hs.masterSecret,
-      'res master',
-      core.transcript.current(),
-    );
-    const handshakeTranscript = core.transcript.fork();
+    checkFinished(core, hs.traffic.hash, message, this.keys.clientHandshakeSecret, hs.transcript);
+    hs.traffic.setReadSecret(this.keys.clientAppSecret);
+    const resumption: Resumption13 = {
+      suite: this.keys.suite,
+      resumptionMasterSecret: deriveSecret(
+        core.provider,
+        hs.traffic.hash,
+        this.keys.masterSecret,
+        'res master',
+        hs.transcript.current(),
+      ),
+    };
+    const handshakeTranscript = hs.transcript.fork();
     core.record.completeHandshake();
     core.emit({
       type: 'handshakeComplete',
-      parameters: parameters13(hs, {
+      parameters: parameters13(hs, this.keys.suite, {
         signatureScheme: hs.scheme,
         serverName: hs.serverName,
         resumed: hs.psk !== undefined,
       }),
     });
-    return andThen(issueTickets(core, hs), () => new ServerConnected(core, hs, handshakeTranscript));
+    return andThen(issueTickets(core, hs, resumption), () => new ServerConnected(core, hs, handshakeTranscript));
   }
 }

@@ -48,13 +48,18 @@ import {
 } from '../negotiate.js';
 import { handleClientHello12 } from '../tls12/server.js';
 import { serverConnected12 } from '../tls12/server-connected.js';
-import { chooseScheme, sendCertificateVerify, sendFinished } from './auth.js';
+import { chooseScheme, mainSink, sendCertificateVerify, sendFinished } from './auth.js';
 import { rejectedEarlyDataBound } from './early-data.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
 import { ServerHandshake } from './server-handshake.js';
 import { checkVersions, findPsk, groupOffer, selectGroup, selectSuite } from './server-hello.js';
-import { ExpectClientCertificate, ExpectClientFinished, ExpectEndOfEarlyData } from './server-states.js';
-import { exporter13 } from './traffic.js';
+import {
+  ExpectClientCertificate,
+  ExpectClientFinished,
+  ExpectEndOfEarlyData,
+  type ServerFinishKeys,
+} from './server-states.js';
+import { exporter13, type HandshakeKeys13 } from './traffic.js';
 
 /** RFC 8446 §4.2.10, §8: whether to accept the client's 0-RTT data. */
 function acceptEarlyData(hs: ServerHandshake): boolean {
@@ -95,6 +100,23 @@ function checkSecondHello(first: ClientHello, second: ClientHello): void {
     if (again === undefined || !equalBytes(again, e.data))
       throw new TlsAlert('illegal_parameter', `extension ${e.type} changed`);
   }
+}
+
+/** Our certificate and the scheme its CertificateVerify uses (certificate-authenticated handshakes). */
+interface ServerSigner {
+  readonly certified: CertifiedKey;
+  readonly scheme: SignatureSchemeName;
+}
+
+/** What the ClientHello settled, which the server's flight is built from (RFC 8446 §4.1.3-§4.4). */
+interface ServerFlightPlan {
+  readonly suite: CipherSuite;
+  /** Our key share for the client's group (absent with psk_ke). */
+  readonly share: { readonly group: number; readonly response: KeyShareResponse } | undefined;
+  /** Absent when a PSK authenticates the handshake. */
+  readonly signer: ServerSigner | undefined;
+  /** The client's early traffic secret when its 0-RTT is accepted (RFC 8446 §4.2.10). */
+  readonly clientEarlySecret: Uint8Array | undefined;
 }
 
 export class ExpectClientHello implements HandshakeState {
@@ -140,7 +162,7 @@ export class ExpectClientHello implements HandshakeState {
     }
     const offer = groupOffer(ch);
     const prefixHash = (truncated: Uint8Array, h: CipherSuite['prfHash']): Uint8Array =>
-      hs.helloRetry ? core.transcript.currentWith(truncated) : core.provider.digest(h, truncated);
+      hs.helloRetry ? hs.transcript.currentWith(truncated) : core.provider.digest(h, truncated);
     return andThen(findPsk(core, config, ch, message.raw, prefixHash), (psk) => {
       const suite = psk?.suite ?? selectSuite(config, ch);
       if (suite === undefined) throw new TlsAlert('handshake_failure', 'no cipher suite in common');
@@ -169,12 +191,13 @@ export class ExpectClientHello implements HandshakeState {
         );
       }
       if (!hs.helloRetry) {
-        core.transcript.start(suite.prfHash);
-        core.transcript.update(message.raw);
+        hs.transcript.start(suite.prfHash);
+        hs.transcript.update(message.raw);
       } else {
-        core.transcript.update(message.raw);
+        hs.transcript.update(message.raw);
       }
       this.negotiateExtensions(ch);
+      let clientEarlySecret: Uint8Array | undefined;
       if (ch.extensions.has(ExtensionType.early_data)) {
         hs.earlyAccepted = acceptEarlyData(hs);
         // Reported on the server too, so connectionInformation() can say 'accepted' / 'rejected'.
@@ -182,34 +205,26 @@ export class ExpectClientHello implements HandshakeState {
         if (hs.earlyAccepted) {
           const p = core.provider;
           const h = suite.prfHash;
-          hs.clientEarlySecret = deriveSecret(
-            p,
-            h,
-            earlySecret(p, h, psk?.key),
-            'c e traffic',
-            core.transcript.current(),
-          );
-          hs.traffic.keylog('CLIENT_EARLY_TRAFFIC_SECRET', hs.clientEarlySecret);
-        } else {
-          // RFC 8446 §4.2.10: skip what fails to decrypt, up to the most 0-RTT a client may send.
-          hs.attachEarlyData(core).reject(rejectedEarlyDataBound(config), () =>
-            hs.traffic.setReadSecret(hs.clientHandshakeSecret),
-          );
+          const early = earlySecret(p, h, psk?.key);
+          clientEarlySecret = deriveSecret(p, h, early, 'c e traffic', hs.transcript.current());
+          hs.traffic.keylog('CLIENT_EARLY_TRAFFIC_SECRET', clientEarlySecret);
         }
       }
-      const certificate =
-        psk === undefined ? selectCertificate(config, hs.serverName) : (undefined as CertifiedKey | undefined);
+      const certificate: MaybePromise<CertifiedKey | undefined> =
+        psk === undefined ? selectCertificate(config, hs.serverName) : undefined;
       return andThen(certificate, (certified) => {
+        let signer: ServerSigner | undefined;
         if (psk === undefined) {
           const sigs = ch.extensions.get(ExtensionType.signature_algorithms);
           if (sigs === undefined) throw new TlsAlert('missing_extension', 'signature_algorithms is required');
           if (certified === undefined) throw new TlsAlert('unrecognized_name', 'no certificate for this server name');
-          hs.certified = certified;
-          hs.scheme = chooseScheme(
+          const scheme = chooseScheme(
             certified.privateKey,
             decodeSignatureSchemeList(sigs),
             schemeCodes(config.signatureAlgs),
           );
+          hs.scheme = scheme;
+          signer = { certified, scheme };
         }
         hs.group = choice?.group;
         const name = choice === undefined ? undefined : (groupName(choice.group) as GroupName);
@@ -217,7 +232,14 @@ export class ExpectClientHello implements HandshakeState {
           choice?.share === undefined || name === undefined
             ? undefined
             : acceptPeerShare(core.provider, name, choice.share.keyExchange, config.keyShareSecret?.(name));
-        return andThen(response, (r) => this.sendServerFlight(ch, r));
+        return andThen(response, (r) =>
+          this.sendServerFlight(ch, {
+            suite,
+            share: r === undefined || choice === undefined ? undefined : { group: choice.group, response: r },
+            signer,
+            clientEarlySecret,
+          }),
+        );
       });
     });
   }
@@ -255,10 +277,10 @@ export class ExpectClientHello implements HandshakeState {
     }
     exts.set(ExtensionType.supported_versions, encodeU16(TLS13));
     const hrr = new ServerHello(0x0303, HELLO_RETRY_REQUEST_RANDOM, ch.legacySessionId, suite.code, 0, exts);
-    core.transcript.start(suite.prfHash);
-    core.transcript.update(raw);
-    core.transcript.replaceWithMessageHash();
-    core.queueHandshake(frameHandshake(HandshakeType.server_hello, hrr));
+    hs.transcript.start(suite.prfHash);
+    hs.transcript.update(raw);
+    hs.transcript.replaceWithMessageHash();
+    core.queueHandshake(frameHandshake(HandshakeType.server_hello, hrr), hs.transcript);
     // RFC 8446 §4.2.10: 0-RTT sent with the first ClientHello is dropped after a retry.
     if (ch.extensions.has(ExtensionType.early_data))
       hs.attachEarlyData(core).ignoreAfterRetry(rejectedEarlyDataBound(hs.config));
@@ -270,11 +292,12 @@ export class ExpectClientHello implements HandshakeState {
     return this;
   }
 
-  private sendServerFlight(ch: ClientHello, share: KeyShareResponse | undefined): MaybePromise<HandshakeState> {
+  private sendServerFlight(ch: ClientHello, plan: ServerFlightPlan): MaybePromise<HandshakeState> {
     const core = this.core;
     const hs = this.hs;
     const config = hs.config;
-    const suite = hs.suite as CipherSuite;
+    const { suite, share, signer, clientEarlySecret } = plan;
+    const send = (raw: Uint8Array): void => core.queueHandshake(raw, hs.transcript);
     hs.traffic.use(suite);
     const p = core.provider;
     const h = suite.prfHash;
@@ -283,29 +306,39 @@ export class ExpectClientHello implements HandshakeState {
     if (share !== undefined) {
       exts.set(
         ExtensionType.key_share,
-        encodeKeyShareServer({ group: hs.group as number, keyExchange: share.publicKey }),
+        encodeKeyShareServer({ group: share.group, keyExchange: share.response.publicKey }),
       );
     }
     exts.set(ExtensionType.supported_versions, encodeU16(TLS13));
     const sh = new ServerHello(0x0303, core.random(32), ch.legacySessionId, suite.code, 0, exts);
-    core.queueHandshake(frameHandshake(HandshakeType.server_hello, sh));
+    send(frameHandshake(HandshakeType.server_hello, sh));
     if (ch.legacySessionId.length > 0 && !hs.ccsSent) {
       core.record.sendChangeCipherSpec();
       hs.ccsSent = true;
     }
-    const hsSecret = handshakeSecret(p, h, earlySecret(p, h, hs.psk?.key), share?.sharedSecret);
-    const th = core.transcript.current();
-    hs.clientHandshakeSecret = deriveSecret(p, h, hsSecret, 'c hs traffic', th);
-    const serverHs = deriveSecret(p, h, hsSecret, 's hs traffic', th);
-    hs.masterSecret = masterSecret(p, h, hsSecret);
-    hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.clientHandshakeSecret);
-    hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
-    hs.traffic.setWriteSecret(serverHs);
-    if (hs.earlyAccepted) {
-      hs.traffic.setReadSecret(hs.clientEarlySecret as Uint8Array);
+    const hsSecret = handshakeSecret(p, h, earlySecret(p, h, hs.psk?.key), share?.response.sharedSecret);
+    const th = hs.transcript.current();
+    const keys: HandshakeKeys13 = {
+      suite,
+      clientHandshakeSecret: deriveSecret(p, h, hsSecret, 'c hs traffic', th),
+      serverHandshakeSecret: deriveSecret(p, h, hsSecret, 's hs traffic', th),
+      masterSecret: masterSecret(p, h, hsSecret),
+    };
+    hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientHandshakeSecret);
+    hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.serverHandshakeSecret);
+    hs.traffic.setWriteSecret(keys.serverHandshakeSecret);
+    if (clientEarlySecret !== undefined) {
+      hs.traffic.setReadSecret(clientEarlySecret);
       hs.attachEarlyData(core).accept(Math.min(config.maxEarlyDataSize ?? 0, hs.psk?.ticket?.maxEarlyDataSize ?? 0));
     } else {
-      hs.traffic.setReadSecret(hs.clientHandshakeSecret);
+      hs.traffic.setReadSecret(keys.clientHandshakeSecret);
+      // RFC 8446 §4.2.10: rejected 0-RTT is skipped where it fails to decrypt, up to the most a
+      // client may send; each failed trial re-installs the handshake read keys.
+      if (ch.extensions.has(ExtensionType.early_data)) {
+        hs.attachEarlyData(core).reject(rejectedEarlyDataBound(config), () =>
+          hs.traffic.setReadSecret(keys.clientHandshakeSecret),
+        );
+      }
     }
     // EncryptedExtensions (RFC 8446 §4.3.1), in the order RFC 8448 shows.
     const ee = new Extensions();
@@ -326,9 +359,9 @@ export class ExpectClientHello implements HandshakeState {
     if (hs.alpn !== undefined)
       ee.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn([utf8(hs.alpn)]));
     if (hs.earlyAccepted) ee.set(ExtensionType.early_data, new Uint8Array(0));
-    core.queueHandshake(frameHandshake(HandshakeType.encrypted_extensions, new EncryptedExtensions(ee)));
+    send(frameHandshake(HandshakeType.encrypted_extensions, new EncryptedExtensions(ee)));
     let signed: MaybePromise<void> | undefined;
-    if (hs.psk === undefined) {
+    if (signer !== undefined) {
       if (config.verifyPeer === true) {
         // RFC 8446 §4.3.2: CertificateRequest with an empty context during the handshake.
         const cr = new Extensions().set(
@@ -338,12 +371,10 @@ export class ExpectClientHello implements HandshakeState {
         if (config.certificateAuthorities !== undefined && config.certificateAuthorities.length > 0) {
           cr.set(ExtensionType.certificate_authorities, encodeCertificateAuthorities(config.certificateAuthorities));
         }
-        core.queueHandshake(
-          frameHandshake(HandshakeType.certificate_request, new CertificateRequest(new Uint8Array(0), cr)),
-        );
+        send(frameHandshake(HandshakeType.certificate_request, new CertificateRequest(new Uint8Array(0), cr)));
         hs.certificateRequested = true;
       }
-      const certified = hs.certified as CertifiedKey;
+      const certified = signer.certified;
       const stapled = ch.extensions.has(ExtensionType.status_request) ? config.ocspResponse : undefined;
       const entries = certified.certificateChain.map((certData, i) => ({
         certData,
@@ -352,24 +383,25 @@ export class ExpectClientHello implements HandshakeState {
             ? new Extensions().set(ExtensionType.status_request, encodeCertificateStatus(stapled))
             : new Extensions(),
       }));
-      core.queueHandshake(frameHandshake(HandshakeType.certificate, new Certificate(new Uint8Array(0), entries)));
-      signed = sendCertificateVerify(core, certified.privateKey, hs.scheme as SignatureSchemeName);
+      send(frameHandshake(HandshakeType.certificate, new Certificate(new Uint8Array(0), entries)));
+      signed = sendCertificateVerify(core, certified.privateKey, signer.scheme, mainSink(core, hs.transcript));
     }
     return andThen(signed, () => {
-      sendFinished(core, h, serverHs);
-      const th2 = core.transcript.current();
-      hs.clientAppSecret = deriveSecret(p, h, hs.masterSecret, 'c ap traffic', th2);
-      const serverApp = deriveSecret(p, h, hs.masterSecret, 's ap traffic', th2);
-      const exporterSecret = deriveSecret(p, h, hs.masterSecret, 'exp master', th2);
+      sendFinished(core, h, keys.serverHandshakeSecret, mainSink(core, hs.transcript));
+      const th2 = hs.transcript.current();
+      const clientAppSecret = deriveSecret(p, h, keys.masterSecret, 'c ap traffic', th2);
+      const serverApp = deriveSecret(p, h, keys.masterSecret, 's ap traffic', th2);
+      const exporterSecret = deriveSecret(p, h, keys.masterSecret, 'exp master', th2);
       core.secrets = exporter13(p, h, exporterSecret);
-      hs.traffic.keylog('CLIENT_TRAFFIC_SECRET_0', hs.clientAppSecret);
+      hs.traffic.keylog('CLIENT_TRAFFIC_SECRET_0', clientAppSecret);
       hs.traffic.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
       hs.traffic.keylog('EXPORTER_SECRET', exporterSecret);
       hs.traffic.setWriteSecret(serverApp);
-      if (hs.earlyAccepted) return new ExpectEndOfEarlyData(core, hs);
+      const next: ServerFinishKeys = { ...keys, clientAppSecret };
+      if (hs.earlyAccepted) return new ExpectEndOfEarlyData(core, hs, next);
       return hs.certificateRequested
-        ? new ExpectClientCertificate(core, hs)
-        : new ExpectClientFinished(core, hs, hs.clientHandshakeSecret);
+        ? new ExpectClientCertificate(core, hs, next)
+        : new ExpectClientFinished(core, hs, next);
     });
   }
 }

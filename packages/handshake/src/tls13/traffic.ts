@@ -9,6 +9,17 @@ import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore, SessionSecrets } from '../core.js';
 import { exportKeyingMaterial, trafficKeys } from './key-schedule.js';
 
+/**
+ * The handshake secrets of RFC 8446 §7.1, derived once the ServerHello is settled, with the suite
+ * they belong to. The states after the ServerHello take exactly this.
+ */
+export interface HandshakeKeys13 {
+  readonly suite: CipherSuite;
+  readonly clientHandshakeSecret: Uint8Array;
+  readonly serverHandshakeSecret: Uint8Array;
+  readonly masterSecret: Uint8Array;
+}
+
 export class TrafficSecrets {
   suite: CipherSuite | undefined;
   hash: HashAlgorithm = 'SHA-256';
