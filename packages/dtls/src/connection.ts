@@ -13,7 +13,7 @@
  */
 import { messages } from '@sslsocket/handshake';
 import { exportKeyingMaterial12, type MasterKeys } from '@sslsocket/handshake/tls12-kit';
-import { type CryptoProvider, TlsAlert } from '@sslsocket/suites';
+import { type CryptoProvider, isPromiseLike, TlsAlert } from '@sslsocket/suites';
 import { type DtlsConfig, DtlsTimeoutError } from './config.js';
 import { ContentType } from './constants.js';
 import { startClient } from './handshake/client.js';
@@ -75,6 +75,9 @@ export class DtlsConnection implements DtlsContext {
   private ccsSeen = false;
   private pendingWrites: Uint8Array[] | undefined = [];
   private output: Uint8Array[] = [];
+  /** While an asynchronous hook runs: the work it holds up, and datagrams that came meanwhile. */
+  private busy: Promise<void> | undefined;
+  private backlog: Uint8Array[] = [];
   private events: DtlsEvent[] = [];
   private secrets: MasterKeys | undefined;
   private params: DtlsParameters | undefined;
@@ -199,9 +202,22 @@ export class DtlsConnection implements DtlsContext {
 
   // ---- receiving ----
 
+  /**
+   * Resolves when an asynchronous hook the handshake waits on has finished (undefined when none
+   * runs); take datagrams and events again then.
+   */
+  get pending(): Promise<void> | undefined {
+    return this.busy;
+  }
+
   /** A datagram from the peer. Never throws: invalid input is dropped, failures become events. */
   receive(datagram: Uint8Array): void {
     if (this.failed !== undefined || this.readClosed) return;
+    if (this.busy !== undefined) {
+      // Held (bounded) until the hook is done, then processed in order.
+      if (this.backlog.length < 64) this.backlog.push(datagram.slice());
+      return;
+    }
     // RFC 6347 §4.2.1: until a ClientHello carries our cookie the server holds no state.
     if (this.gate !== undefined && !this.seqSynced) {
       const verdict = admitDatagram(this.gate, this.config.peerAddress ?? 'peer', datagram);
@@ -255,15 +271,39 @@ export class DtlsConnection implements DtlsContext {
     }
     // The peer's next flight has begun: our flight arrived, stop retransmitting it.
     if (fresh && this.waiting) this.stopTimer();
-    for (let m = this.reassembler.next(); m !== null; m = this.reassembler.next()) {
-      this.driver = this.driver.handle(this, m);
-      if (this.failed !== undefined) return;
-    }
+    if (!this.runMessages()) return;
     // RFC 6347 §4.2.4: a retransmitted flight from the peer means ours was lost; a client whose
     // handshake is over has no flight the server still needs.
     if (old && !fresh && this.lastFlight.length > 0 && !(this.role === 'client' && this.handshakeComplete)) {
       this.resend();
     }
+  }
+
+  /** Hands complete messages to the driver; false when an asynchronous step took over. */
+  private runMessages(): boolean {
+    for (let m = this.reassembler.next(); m !== null; m = this.reassembler.next()) {
+      const next = this.driver.handle(this, m);
+      if (isPromiseLike(next)) {
+        this.busy = next.then(
+          (driver) => {
+            this.driver = driver;
+            this.busy = undefined;
+            this.guard(() => this.runMessages());
+            const held = this.backlog;
+            this.backlog = [];
+            for (const d of held) this.receive(d);
+          },
+          (error: unknown) => {
+            this.busy = undefined;
+            this.fail(error);
+          },
+        );
+        return false;
+      }
+      this.driver = next;
+      if (this.failed !== undefined) return false;
+    }
+    return true;
   }
 
   private handleChangeCipherSpec(plaintext: Uint8Array): void {

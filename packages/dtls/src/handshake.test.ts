@@ -1,3 +1,4 @@
+import { leafPublicKey } from '@sslsocket/handshake/tls12-kit';
 import { describe, expect, it } from 'vitest';
 import { DtlsConnection } from './connection.js';
 import { dtlsPair, SimulatedNetwork, serverIdentity } from './test/network.js';
@@ -36,6 +37,24 @@ describe('DTLS 1.2 handshake on a clean network', () => {
     net.run(() => net.data('client').length === 1 && net.data('server').length === 2);
     expect(net.data('server').map((d) => [...d])).toEqual([[...new TextEncoder().encode('early')], [4]]);
     expect(net.data('client').map((d) => [...d])).toEqual([[1, 2, 3]]);
+  });
+
+  it('waits for an asynchronous certificate verification hook', async () => {
+    const { client, server } = dtlsPair(id.config, id.cert, {
+      verifyCertificate: async (chain) => {
+        await new Promise((r) => setTimeout(r, 5));
+        expect(chain[0]).toEqual(id.cert);
+        return leafPublicKey(chain[0] as Uint8Array);
+      },
+    });
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    for (let i = 0; i < 10 && !net.completed(); i++) {
+      net.run(() => net.completed() || client.pending !== undefined);
+      await client.pending;
+      net.collect('client');
+    }
+    expect(net.completed()).toBe(true);
   });
 
   it('closes with close_notify', () => {

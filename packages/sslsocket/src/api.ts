@@ -6,7 +6,9 @@ import {
   type Session13,
 } from '@sslsocket/handshake';
 import type { Transport, TransportAddress, TransportListener } from '@sslsocket/transport';
-import { connectTcp, listenTcp } from '#platform';
+import { connectTcp, listenTcp, loadDtls } from '#platform';
+import { type DtlsClientOptions, type DtlsServerOptions, isDtls } from './dtls-options.js';
+import type { DtlsSocket } from './dtls-socket.js';
 import { clientEngineConfig, type PeerAuthSink, serverEngineConfig } from './engine-config.js';
 import { SocketStateError, TimeoutError } from './errors.js';
 import { type ServeOptions, type Serving, serve } from './serve.js';
@@ -89,13 +91,19 @@ async function withTimeout(
  * const socket = await connect('example.com', 443, { cacertfile: '/etc/ssl/certs/ca-certificates.crt' });
  * await socket.send('GET / HTTP/1.0\r\n\r\n');
  */
+export async function connect(host: string, port: number, options: DtlsClientOptions): Promise<DtlsSocket>;
 export async function connect(host: string, port: number, options?: ClientOptions): Promise<SslSocket>;
 export async function connect(transport: Transport, options?: ClientOptions & { host?: string }): Promise<SslSocket>;
 export async function connect(
   target: string | Transport,
   portOrOptions?: number | (ClientOptions & { host?: string }),
-  maybeOptions: ClientOptions = {},
-): Promise<SslSocket> {
+  maybeOptions: ClientOptions | DtlsClientOptions = {},
+): Promise<SslSocket | DtlsSocket> {
+  // Erlang {protocol, dtls}: loaded on demand through the platform (browser bundles have no UDP and no DTLS).
+  if (typeof target === 'string' && isDtls(maybeOptions)) {
+    const { connectDtls } = await loadDtls();
+    return connectDtls(target, portOrOptions as number, maybeOptions as DtlsClientOptions);
+  }
   const upgrading = typeof target !== 'string';
   const options = (
     upgrading ? ((portOrOptions as (ClientOptions & { host?: string }) | undefined) ?? {}) : maybeOptions
@@ -248,8 +256,20 @@ export class SslListenSocket {
  * const server = await listen(8443, { certfile: 'cert.pem', keyfile: 'key.pem' });
  * const socket = await server.accept();
  */
-export async function listen(port: number, options: ServerOptions & { host?: string }): Promise<SslListenSocket> {
-  const { host, ...serverOptions } = options;
+export async function listen(
+  port: number,
+  options: DtlsServerOptions & { host?: string },
+): Promise<import('./dtls-api.js').DtlsListenSocket>;
+export async function listen(port: number, options: ServerOptions & { host?: string }): Promise<SslListenSocket>;
+export async function listen(
+  port: number,
+  options: (ServerOptions | DtlsServerOptions) & { host?: string },
+): Promise<SslListenSocket | import('./dtls-api.js').DtlsListenSocket> {
+  if (isDtls(options)) {
+    const { listenDtls } = await loadDtls();
+    return listenDtls(port, options as DtlsServerOptions & { host?: string });
+  }
+  const { host, ...serverOptions } = options as ServerOptions & { host?: string };
   validateServerOptions(serverOptions);
   // Load certificates now so a bad file fails listen(), not the first client.
   const config = await serverEngineConfig(serverOptions);

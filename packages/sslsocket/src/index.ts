@@ -32,6 +32,7 @@ export {
   fromDenoConn,
   fromWebSocket,
   fromWebStreams,
+  memoryDatagramPair,
   memoryPair,
   type Transport,
   TransportError,
@@ -40,6 +41,9 @@ export {
   webSocketTransport,
 } from '@sslsocket/transport';
 export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslListenSocket } from './api.js';
+export type { DtlsListenSocket } from './dtls-api.js';
+export type { DtlsClientOptions, DtlsOptions, DtlsServerOptions } from './dtls-options.js';
+export type { DtlsConnectionInformation, DtlsSocket } from './dtls-socket.js';
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';

@@ -120,7 +120,8 @@ export const COMMON_RULES: Readonly<Record<string, Check>> = {
   extendedMasterSecret: bool,
   encryptThenMac: bool,
   userLookupFun: fn,
-  protocol: (v) => (v === 'tls' ? undefined : "only 'tls': DTLS is not implemented"),
+  // 'dtls' is taken by connect/listen before validation (dtls-api.ts validates the rest).
+  protocol: oneOf('tls', 'dtls'),
   logLevel: oneOf('none', 'all', 'emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'),
   logAlert: bool,
   hibernateAfter: integer(0),

@@ -172,7 +172,8 @@ const REJECTED: [string, () => unknown, string, RegExp][] = [
   ['empty version list', client({ versions: [] }), 'versions', /non-empty/],
   ['legacy version', client({ versions: ['tlsv1.3', 'tlsv1.1'] }), 'versions', /tlsv1\.1.*TLS 1\.2 and 1\.3 only/],
   ['DTLS version', server({ versions: ['dtlsv1.2'] }), 'versions', /unsupported version/],
-  ['DTLS', client({ protocol: 'dtls' }), 'protocol', /DTLS is not implemented/],
+  // Issue #18: 'dtls' is accepted now (connect/listen run DTLS 1.2); other protocols are not.
+  ['unknown protocol', client({ protocol: 'quic' }), 'protocol', /"tls", "dtls"/],
   ['empty cipher string', client({ ciphers: '' }), 'ciphers', /cipher string/],
   ['cipher list of numbers', client({ ciphers: [0x1301] }), 'ciphers', /suite names/],
   ['unknown group', client({ eccs: ['curve25519'] }), 'eccs', /unknown group/],

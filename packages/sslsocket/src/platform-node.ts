@@ -11,9 +11,20 @@
 import { readFile } from 'node:fs/promises';
 import { Duplex } from 'node:stream';
 import { rootCertificates } from 'node:tls';
-import { connectNode, listenNode } from '@sslsocket/transport/node';
+import { connectDatagram, connectNode, listenDatagram, listenNode } from '@sslsocket/transport/node';
 
-export { connectNode as connectTcp, Duplex as PlatformDuplex, listenNode as listenTcp };
+export {
+  connectDatagram as connectUdp,
+  connectNode as connectTcp,
+  Duplex as PlatformDuplex,
+  listenDatagram as listenUdp,
+  listenNode as listenTcp,
+};
+
+/** The DTLS entry points (UDP exists here); loaded on first use. */
+export function loadDtls(): Promise<typeof import('./dtls-api.js')> {
+  return import('./dtls-api.js');
+}
 
 /** A file's text (certificates, keys, CRLs). */
 export function readTextFile(path: string): Promise<string> {

@@ -7,8 +7,8 @@
  * import { connectTcp } from '#platform';
  * @module
  */
-import type { Transport, TransportListener } from '@sslsocket/transport';
-import type { NodeTransportOptions } from '@sslsocket/transport/node';
+import type { DatagramListener, DatagramTransport, Transport, TransportListener } from '@sslsocket/transport';
+import type { ListenDatagramOptions, NodeTransportOptions } from '@sslsocket/transport/node';
 
 const NO_TCP = 'needs TCP, which this runtime lacks: pass a Transport (fromWebSocket, fromWebStreams) instead';
 
@@ -25,6 +25,20 @@ export function listenTcp(
   _options?: NodeTransportOptions & { host?: string; maxQueued?: number },
 ): Promise<TransportListener> {
   return Promise.reject(new TypeError(`listen(port) ${NO_TCP}`));
+}
+
+/** No DTLS in browser bundles: it needs UDP, which browsers lack (and the engine stays out of the bundle). */
+export function loadDtls(): Promise<typeof import('./dtls-api.js')> {
+  return Promise.reject(new TypeError("protocol: 'dtls' needs UDP, which this runtime lacks"));
+}
+
+/** No UDP here: DTLS needs a DatagramTransport passed in (none exists in browsers). */
+export function connectUdp(_host: string, _port: number): Promise<DatagramTransport> {
+  return Promise.reject(new TypeError('connect(host, port, { protocol: dtls }) needs UDP, which this runtime lacks'));
+}
+
+export function listenUdp(_port: number, _options?: ListenDatagramOptions): Promise<DatagramListener> {
+  return Promise.reject(new TypeError('listen(port, { protocol: dtls }) needs UDP, which this runtime lacks'));
 }
 
 export function readTextFile(path: string): Promise<string> {

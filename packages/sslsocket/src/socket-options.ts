@@ -97,7 +97,7 @@ export interface CommonOptions {
   readonly pskModes?: readonly ('psk_dhe_ke' | 'psk_ke')[];
   /** Erlang `handshake`: 'hello' pauses after the peer's hello; see handshakeContinue / handshakeCancel. */
   readonly handshake?: 'hello' | 'full';
-  /** Erlang `protocol`: only 'tls' (DTLS is not implemented). */
+  /** Erlang `protocol`: 'tls' (default); `connect`/`listen` with 'dtls' take `DtlsClientOptions` / `DtlsServerOptions`. */
   readonly protocol?: 'tls';
   /** Accepted for ported code and ignored: errors are values (`TlsAlert`), there is no logger. */
   readonly logLevel?:

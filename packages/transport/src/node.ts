@@ -8,6 +8,8 @@
  * const transport = await connectNode('example.com', 443);
  * @module
  */
+
+export { connectDatagram, type ListenDatagramOptions, listenDatagram } from './node-datagram.js';
 export {
   connectNode,
   fromNodeSocket,

@@ -27,7 +27,7 @@ import {
   verifyPeerChain,
 } from '@sslsocket/handshake/tls12-kit';
 import { Reader, Writer } from '@sslsocket/record';
-import { type CipherSuite, groupByName, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, groupByName, isPromiseLike, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { DTLS12, HELLO_VERIFY_REQUEST } from '../constants.js';
 import { decodeUseSrtp, encodeUseSrtp, SRTP_PROFILES, srtpProfileByCode } from '../srtp.js';
 import { Established, expectType, UNCOMPRESSED_POINTS } from './common.js';
@@ -217,7 +217,7 @@ class ExpectHelloDone implements DtlsHandshakeDriver {
   private request: CertificateRequest12 | undefined;
   constructor(private readonly params: NonNullable<ReturnType<typeof decodeServerKeyExchange>['params']>) {}
 
-  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver> {
     const hs = ctx.hs;
     if (message.type === T.certificate_request && this.request === undefined) {
       this.request = CertificateRequest12.decode(new Reader(message.body));
@@ -228,17 +228,17 @@ class ExpectHelloDone implements DtlsHandshakeDriver {
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'ServerHelloDone must be empty');
     hs.update(messageBytes(message));
     const config = ctx.config;
-    const chain = hs.peerChain;
     const verified =
       config.verifyPeer === false
         ? (hs.peerKey as PublicKey)
-        : sync(
-            verifyPeerChain(config, chain, { role: 'client', serverName: hs.serverName, ocspResponse: undefined }),
-            'verifyCertificate',
-          );
-    hs.peerKey = verified;
-    sendClientFlight(ctx, this.params, this.request);
-    return new ExpectServerFinished();
+        : verifyPeerChain(config, hs.peerChain, { role: 'client', serverName: hs.serverName, ocspResponse: undefined });
+    const next = (key: PublicKey): DtlsHandshakeDriver => {
+      hs.peerKey = key;
+      sendClientFlight(ctx, this.params, this.request);
+      return new ExpectServerFinished();
+    };
+    // The verification hook may be asynchronous (PKIX with CRL or OCSP fetching).
+    return isPromiseLike(verified) ? verified.then(next) : next(verified);
   }
 }
 

@@ -88,5 +88,6 @@ export interface DtlsContext {
 /** One side's handshake: consumes the peer's messages in order. */
 export interface DtlsHandshakeDriver {
   readonly name: string;
-  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver;
+  /** The next state; a Promise while an asynchronous hook (certificate verification) runs. */
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver>;
 }

@@ -3,20 +3,9 @@
 import { generateSelfSigned } from '@sslsocket/pkix';
 import { nodeProvider } from '@sslsocket/provider-node';
 import type { PublicKey } from '@sslsocket/suites';
+import { seeded } from '../../../transport/src/memory-datagram.js';
 import type { DtlsConfig } from '../config.js';
 import { DtlsConnection, type DtlsEvent } from '../connection.js';
-
-/** mulberry32: a small seeded PRNG, so every lossy run replays exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface NetworkOptions {
   readonly seed?: number;

@@ -1,0 +1,194 @@
+/**
+ * Erlang's `protocol => dtls` for `connect`, `listen`, `transport_accept` and `handshake`: DTLS 1.2
+ * (RFC 6347) over UDP, with the TLS options shared (certificates, verification, ciphers, groups,
+ * signature algorithms, ALPN, SNI, keylog) and the DTLS ones of {@link DtlsOptions}.
+ * @module
+ */
+import { admitDatagram, CookieGate, type DtlsConfig, DtlsConnection } from '@sslsocket/dtls';
+import type { ConnectionConfig } from '@sslsocket/handshake';
+import type { DatagramListener, DatagramTransport, TransportAddress } from '@sslsocket/transport';
+import { connectUdp, listenUdp } from '#platform';
+import type { DtlsClientOptions, DtlsServerOptions } from './dtls-options.js';
+import { DtlsSocket } from './dtls-socket.js';
+import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
+import { TimeoutError } from './errors.js';
+import type { ClientOptions, ServerOptions } from './socket-options.js';
+import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
+
+type DtlsOnly =
+  | 'protocol'
+  | 'versions'
+  | 'mtu'
+  | 'retransmitInitialMs'
+  | 'retransmitMaxMs'
+  | 'maxRetransmits'
+  | 'srtpProfiles'
+  | 'cookies';
+
+/** Splits DTLS options into the TLS options the shared loaders take and the DTLS engine's own. */
+function split<T extends DtlsClientOptions | DtlsServerOptions>(
+  options: T,
+): { tls: Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] }; dtls: Partial<DtlsConfig> } {
+  const {
+    protocol: _p,
+    versions,
+    mtu,
+    retransmitInitialMs,
+    retransmitMaxMs,
+    maxRetransmits,
+    srtpProfiles,
+    cookies,
+    ...rest
+  } = options;
+  for (const v of versions ?? []) {
+    if (v !== 'dtlsv1.2')
+      throw new OptionError('versions', `unsupported version ${String(v)} with protocol dtls (only 'dtlsv1.2')`);
+  }
+  const integer = (name: string, value: number | undefined, min: number, max: number): void => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new OptionError(name, `must be an integer from ${min} to ${max}, got ${String(value)}`);
+    }
+  };
+  // 65507: the largest UDP payload over IPv4.
+  integer('mtu', mtu, 256, 65507);
+  integer('retransmitInitialMs', retransmitInitialMs, 1, 600_000);
+  integer('retransmitMaxMs', retransmitMaxMs, 1, 3_600_000);
+  integer('maxRetransmits', maxRetransmits, 0, 100);
+  return {
+    tls: { ...rest, versions: ['tlsv1.2'] } as Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] },
+    dtls: {
+      ...(mtu === undefined ? {} : { mtu }),
+      ...(retransmitInitialMs === undefined ? {} : { retransmitInitial: retransmitInitialMs }),
+      ...(retransmitMaxMs === undefined ? {} : { retransmitMax: retransmitMaxMs }),
+      ...(maxRetransmits === undefined ? {} : { maxRetransmits }),
+      ...(srtpProfiles === undefined ? {} : { srtpProfiles }),
+      ...(cookies === false ? { cookies: false as const } : {}),
+    },
+  };
+}
+
+async function withTimeout(socket: DtlsSocket, timeoutMs: number | undefined): Promise<DtlsSocket> {
+  const limit = timeoutMs ?? 30_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`DTLS handshake did not finish within ${limit} ms`)), limit);
+  });
+  try {
+    await Promise.race([socket.handshakeDone, timeout]);
+    return socket;
+  } catch (error) {
+    await socket.transport.close();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Erlang `ssl:connect(Host, Port, [{protocol, dtls} | Options])`: a connected UDP socket and the
+ * DTLS 1.2 client handshake (over `transport` when given, e.g. a memoryDatagramPair end).
+ *
+ * @example
+ * const socket = await connectDtls('127.0.0.1', 4433, { protocol: 'dtls', cacertfile: 'ca.pem' });
+ * await socket.send('ping');
+ */
+export async function connectDtls(
+  host: string,
+  port: number,
+  options: DtlsClientOptions,
+  transport?: DatagramTransport,
+): Promise<DtlsSocket> {
+  const { tls, dtls } = split(options);
+  validateClientOptions(tls as ClientOptions);
+  const base: ConnectionConfig = await clientEngineConfig(tls as ClientOptions, host);
+  const connection = DtlsConnection.client({ ...base, ...dtls });
+  const socket = new DtlsSocket(transport ?? (await connectUdp(host, port)), connection, 'client');
+  socket.start();
+  return withTimeout(socket, options.handshakeTimeoutMs);
+}
+
+/** A listening DTLS socket: one UDP socket, one association per peer address. */
+export class DtlsListenSocket {
+  constructor(
+    private readonly listener: DatagramListener,
+    readonly options: DtlsServerOptions,
+    private readonly config: DtlsConfig,
+  ) {}
+
+  get address(): TransportAddress {
+    return this.listener.address;
+  }
+
+  /**
+   * Erlang `transport_accept/1,2`: the next peer that passed the cookie exchange (RFC 6347 §4.2.1:
+   * peers without a valid cookie only got a HelloVerifyRequest and no state); then `handshake()`.
+   */
+  async transportAccept(timeoutMs?: number): Promise<DatagramTransport> {
+    const next = this.listener.accept();
+    if (timeoutMs === undefined) return next;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`no DTLS peer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([next, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Erlang `handshake/1,2` on an accepted peer. */
+  async handshake(transport: DatagramTransport): Promise<DtlsSocket> {
+    const peer = transport.remoteAddress;
+    const connection = DtlsConnection.server({
+      ...this.config,
+      // The listener's front door already checked the cookie, statelessly.
+      cookies: false,
+      ...(peer === undefined ? {} : { peerAddress: `${peer.address}:${peer.port}` }),
+    });
+    const socket = new DtlsSocket(transport, connection, 'server');
+    socket.start();
+    return withTimeout(socket, this.options.handshakeTimeoutMs);
+  }
+
+  /** transportAccept and handshake in one call. */
+  async accept(): Promise<DtlsSocket> {
+    return this.handshake(await this.transportAccept());
+  }
+
+  close(): Promise<void> {
+    return this.listener.close();
+  }
+}
+
+/**
+ * Erlang `ssl:listen(Port, [{protocol, dtls} | Options])`.
+ *
+ * @example
+ * const server = await listenDtls(4433, { protocol: 'dtls', certfile: 'cert.pem', keyfile: 'key.pem' });
+ * const socket = await server.accept();
+ */
+export async function listenDtls(
+  port: number,
+  options: DtlsServerOptions & { host?: string },
+): Promise<DtlsListenSocket> {
+  const { host, ...serverOptions } = options;
+  const { tls, dtls } = split(serverOptions);
+  validateServerOptions(tls as ServerOptions);
+  const base = await serverEngineConfig(tls as ServerOptions);
+  const config: DtlsConfig = { ...base, ...dtls };
+  const gate = dtls.cookies === false ? undefined : new CookieGate(base.provider);
+  const listener = await listenUdp(port, {
+    ...(host === undefined ? {} : { host }),
+    ...(gate === undefined
+      ? {}
+      : {
+          admit: (datagram: Uint8Array, peer: string, reply: (d: Uint8Array) => void): boolean => {
+            const verdict = admitDatagram(gate, peer, datagram);
+            if (verdict.kind === 'reply') reply(verdict.datagram);
+            return verdict.kind === 'accept';
+          },
+        }),
+  });
+  return new DtlsListenSocket(listener, serverOptions, config);
+}

@@ -1,0 +1,95 @@
+import { generateSelfSigned } from '@sslsocket/pkix';
+import { memoryDatagramPair } from '@sslsocket/transport';
+import { describe, expect, it } from 'vitest';
+import { connect, listen } from './api.js';
+import { connectDtls, DtlsListenSocket } from './dtls-api.js';
+import { DtlsSocket } from './dtls-socket.js';
+import { SocketStateError } from './errors.js';
+
+const id = await generateSelfSigned({ commonName: 'localhost' });
+
+describe("protocol: 'dtls' (Erlang {protocol, dtls})", () => {
+  it('connects, verifies the server, keeps message boundaries and agrees on exporters and SRTP', async () => {
+    const server = await listen(0, {
+      protocol: 'dtls',
+      host: '127.0.0.1',
+      cert: id.certificatePem,
+      key: id.keyPem,
+      srtpProfiles: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_HMAC_SHA1_80'],
+      alpnPreferredProtocols: ['coap'],
+    });
+    expect(server).toBeInstanceOf(DtlsListenSocket);
+    const accepted = (async () => {
+      const transport = await server.transportAccept(10_000);
+      return server.handshake(transport);
+    })();
+    const client = await connect('127.0.0.1', server.address.port, {
+      protocol: 'dtls',
+      versions: ['dtlsv1.2'],
+      cacerts: [id.certificatePem],
+      serverNameIndication: 'localhost',
+      srtpProfiles: ['SRTP_AES128_CM_HMAC_SHA1_80', 'SRTP_AEAD_AES_128_GCM'],
+      alpnAdvertisedProtocols: ['coap'],
+    });
+    const peer = await accepted;
+    expect(client).toBeInstanceOf(DtlsSocket);
+    expect(client.connectionInformation().protocol).toBe('dtlsv1.2');
+    expect(client.negotiatedProtocol()).toBe('coap');
+    // The server's preference wins (RFC 5764 §4.1.1).
+    expect(client.srtpProfile()).toBe('SRTP_AEAD_AES_128_GCM');
+    expect(peer.srtpProfile()).toBe('SRTP_AEAD_AES_128_GCM');
+    const keys = client.srtpKeyingMaterial();
+    expect(keys?.clientKey.length).toBe(16);
+    expect(keys?.clientSalt.length).toBe(12);
+    expect(peer.srtpKeyingMaterial()).toEqual(keys);
+    expect(client.exportKeyingMaterial('EXPERIMENTAL x', Uint8Array.of(1), 24)).toEqual(
+      peer.exportKeyingMaterial('EXPERIMENTAL x', Uint8Array.of(1), 24),
+    );
+    await client.send('one');
+    await client.send(new Uint8Array(1000).fill(2));
+    await client.send('three');
+    expect(new TextDecoder().decode(await peer.recv())).toBe('one');
+    expect((await peer.recv()).length).toBe(1000);
+    expect(new TextDecoder().decode(await peer.recv())).toBe('three');
+    await peer.send('back');
+    expect(new TextDecoder().decode(await client.recv(0, 5000))).toBe('back');
+    await client.close();
+    await expect(peer.recv(0, 5000)).rejects.toBeInstanceOf(SocketStateError);
+    await peer.close();
+    await server.close();
+  });
+
+  it('fails verify_peer against an untrusted server with a TlsAlert', async () => {
+    const other = await generateSelfSigned({ commonName: 'localhost' });
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const accepted = server.accept().catch((e: unknown) => e);
+    await expect(
+      connect('127.0.0.1', server.address.port, { protocol: 'dtls', cacerts: [other.certificatePem] }),
+    ).rejects.toMatchObject({ name: 'TlsAlert' });
+    expect(await accepted).toMatchObject({ name: 'TlsAlert' });
+    await server.close();
+  });
+
+  it('refuses TLS versions with protocol dtls', async () => {
+    await expect(
+      connect('127.0.0.1', 1, { protocol: 'dtls', versions: ['tlsv1.2' as 'dtlsv1.2'] }),
+    ).rejects.toMatchObject({ name: 'OptionError', option: 'versions' });
+  });
+
+  it('completes over a lossy, reordering in-memory datagram pair with short timers', async () => {
+    const [a, b] = memoryDatagramPair({ loss: 0.2, reorderMs: 15, duplicate: 0.1, seed: 4 });
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const serving = server.handshake(b);
+    const client = await connectDtls(
+      'localhost',
+      0,
+      { protocol: 'dtls', cacerts: [id.certificatePem], retransmitInitialMs: 50, maxRetransmits: 20 },
+      a,
+    );
+    const peer = await serving;
+    expect(peer.connectionInformation().selectedCipherSuite).toMatch(/ECDHE_ECDSA/);
+    await client.close();
+    await peer.close();
+    await server.close();
+  });
+});

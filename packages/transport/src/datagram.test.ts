@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { memoryDatagramPair } from './memory-datagram.js';
+import { connectDatagram, listenDatagram } from './node-datagram.js';
+
+describe('memoryDatagramPair', () => {
+  it('keeps datagram boundaries and drops oversized ones', async () => {
+    const [a, b] = memoryDatagramPair({ mtu: 4 });
+    a.send(Uint8Array.of(1, 2));
+    a.send(Uint8Array.of(1, 2, 3, 4, 5));
+    a.send(Uint8Array.of(3));
+    expect([...((await b.receive()) as Uint8Array)]).toEqual([1, 2]);
+    expect([...((await b.receive()) as Uint8Array)]).toEqual([3]);
+    await b.close();
+    expect(await b.receive()).toBeNull();
+  });
+
+  it('loses and duplicates datagrams at the configured rates, reproducibly', async () => {
+    const run = async (): Promise<number[]> => {
+      const [a, b] = memoryDatagramPair({ loss: 0.3, duplicate: 0.2, seed: 42 });
+      for (let i = 0; i < 200; i++) a.send(Uint8Array.of(i));
+      await new Promise((r) => setTimeout(r, 10));
+      await b.close();
+      const got: number[] = [];
+      for (let d = await b.receive(); d !== null; d = await b.receive()) got.push(d[0] as number);
+      return got;
+    };
+    const first = await run();
+    expect(first).toEqual(await run());
+    expect(new Set(first).size).toBeGreaterThan(100);
+    expect(new Set(first).size).toBeLessThan(170);
+    expect(first.length).toBeGreaterThan(new Set(first).size);
+  });
+});
+
+describe('node:dgram transports', () => {
+  it('demultiplexes a server socket by peer address and admits peers through the hook', async () => {
+    const seen: string[] = [];
+    const listener = await listenDatagram(0, {
+      host: '127.0.0.1',
+      admit: (d, peer, reply) => {
+        seen.push(peer);
+        if (d[0] === 0) {
+          reply(Uint8Array.of(0xee));
+          return false;
+        }
+        return true;
+      },
+    });
+    const one = await connectDatagram('127.0.0.1', listener.address.port);
+    const two = await connectDatagram('127.0.0.1', listener.address.port);
+    one.send(Uint8Array.of(0));
+    expect([...((await one.receive()) as Uint8Array)]).toEqual([0xee]);
+    expect(listener.peers).toBe(0);
+    one.send(Uint8Array.of(1, 1));
+    const p1 = await listener.accept();
+    two.send(Uint8Array.of(2));
+    const p2 = await listener.accept();
+    one.send(Uint8Array.of(1, 2));
+    expect([...((await p1.receive()) as Uint8Array)]).toEqual([1, 1]);
+    expect([...((await p1.receive()) as Uint8Array)]).toEqual([1, 2]);
+    expect([...((await p2.receive()) as Uint8Array)]).toEqual([2]);
+    p2.send(Uint8Array.of(9));
+    expect([...((await two.receive()) as Uint8Array)]).toEqual([9]);
+    expect(listener.peers).toBe(2);
+    expect(p1.remoteAddress?.port).toBe(one.localAddress?.port);
+    await p1.close();
+    expect(listener.peers).toBe(1);
+    await Promise.all([one.close(), two.close(), listener.close()]);
+    expect(seen.length).toBe(3);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * node:dgram datagram transports: a client's connected UDP socket, and a server socket whose
+ * datagrams are demultiplexed by peer address into one {@link DatagramTransport} per peer.
+ * @module
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { DatagramQueue } from './datagram-queue.js';
+import type { AdmitDatagram, DatagramListener, DatagramTransport } from './datagram-transport.js';
+import { type TransportAddress, TransportError } from './transport.js';
+
+function family(address: string): 'IPv4' | 'IPv6' {
+  return isIPv6(address) ? 'IPv6' : 'IPv4';
+}
+
+function localOf(socket: Socket): TransportAddress | undefined {
+  try {
+    const a = socket.address();
+    return { address: a.address, port: a.port, family: a.family };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A connected UDP socket (client side). */
+class ConnectedDatagram implements DatagramTransport {
+  private readonly inbox = new DatagramQueue();
+  readonly closed: Promise<void>;
+  private isClosed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly remoteAddress: TransportAddress,
+  ) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('message', (m: Buffer) => this.inbox.push(new Uint8Array(m.buffer, m.byteOffset, m.length).slice()));
+    // ICMP port unreachable and the like: a datagram is lost, the association goes on (RFC 6347 §4.1.1.1).
+    socket.on('error', () => undefined);
+    socket.once('close', () => this.inbox.end());
+  }
+
+  get localAddress(): TransportAddress | undefined {
+    return localOf(this.socket);
+  }
+
+  receive(): Promise<Uint8Array | null> {
+    return this.inbox.next();
+  }
+
+  send(datagram: Uint8Array): void {
+    if (this.isClosed) throw new TransportError('EPIPE', 'send after close');
+    this.socket.send(datagram, (error) => {
+      if (error !== null && error !== undefined) this.socket.emit('error', error);
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.isClosed) {
+      this.isClosed = true;
+      this.socket.close();
+    }
+    return this.closed;
+  }
+}
+
+/**
+ * Opens a UDP socket connected to host:port (only that peer's datagrams are received).
+ *
+ * @example
+ * const transport = await connectDatagram('127.0.0.1', 4433);
+ */
+export function connectDatagram(host: string, port: number): Promise<DatagramTransport> {
+  const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.connect(port, host, () => {
+      socket.off('error', reject);
+      const peer = socket.remoteAddress();
+      resolve(new ConnectedDatagram(socket, { address: peer.address, port: peer.port, family: peer.family }));
+    });
+  });
+}
+
+/** One peer of a shared server socket. */
+class PeerDatagram implements DatagramTransport {
+  readonly inbox = new DatagramQueue();
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+  private isClosed = false;
+
+  constructor(
+    private readonly listener: NodeDatagramListener,
+    readonly key: string,
+    readonly remoteAddress: TransportAddress,
+  ) {
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+  }
+
+  get localAddress(): TransportAddress {
+    return this.listener.address;
+  }
+
+  receive(): Promise<Uint8Array | null> {
+    return this.inbox.next();
+  }
+
+  send(datagram: Uint8Array): void {
+    if (this.isClosed) throw new TransportError('EPIPE', 'send after close');
+    this.listener.sendTo(datagram, this.remoteAddress);
+  }
+
+  close(): Promise<void> {
+    if (!this.isClosed) {
+      this.isClosed = true;
+      this.inbox.end();
+      this.listener.forget(this.key);
+      this.resolveClosed();
+    }
+    return this.closed;
+  }
+}
+
+/** Options for {@link listenDatagram}. */
+export interface ListenDatagramOptions {
+  readonly host?: string;
+  /** The stateless first look at an unknown peer's datagram (see {@link DatagramListener}). */
+  readonly admit?: AdmitDatagram;
+  /** Peers with a transport at most (default 4096); datagrams from further new peers are dropped. */
+  readonly maxPeers?: number;
+}
+
+class NodeDatagramListener implements DatagramListener {
+  private readonly byPeer = new Map<string, PeerDatagram>();
+  private readonly pending = new DatagramQueue();
+  private readonly waiting: PeerDatagram[] = [];
+
+  constructor(
+    private readonly socket: Socket,
+    readonly address: TransportAddress,
+    private readonly options: ListenDatagramOptions,
+  ) {
+    socket.on('message', (m: Buffer, rinfo: RemoteInfo) => this.dispatch(new Uint8Array(m).slice(), rinfo));
+    socket.on('error', () => undefined);
+  }
+
+  get peers(): number {
+    return this.byPeer.size;
+  }
+
+  private dispatch(datagram: Uint8Array, rinfo: RemoteInfo): void {
+    const key = `${rinfo.address}:${rinfo.port}`;
+    const known = this.byPeer.get(key);
+    if (known !== undefined) {
+      known.inbox.push(datagram);
+      return;
+    }
+    if (this.byPeer.size >= (this.options.maxPeers ?? 4096)) return;
+    const remote: TransportAddress = { address: rinfo.address, port: rinfo.port, family: family(rinfo.address) };
+    const admit = this.options.admit;
+    if (admit !== undefined && !admit(datagram, key, (d) => this.sendTo(d, remote))) return;
+    const peer = new PeerDatagram(this, key, remote);
+    this.byPeer.set(key, peer);
+    peer.inbox.push(datagram);
+    this.waiting.push(peer);
+    this.pending.push(Uint8Array.of(0));
+  }
+
+  async accept(): Promise<DatagramTransport> {
+    const signal = await this.pending.next();
+    const peer = this.waiting.shift();
+    if (signal === null || peer === undefined) throw new TransportError('CLOSED', 'listener closed');
+    return peer;
+  }
+
+  sendTo(datagram: Uint8Array, to: TransportAddress): void {
+    this.socket.send(datagram, to.port, to.address);
+  }
+
+  forget(key: string): void {
+    this.byPeer.delete(key);
+  }
+
+  close(): Promise<void> {
+    this.pending.end();
+    for (const p of [...this.byPeer.values()]) void p.close();
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/**
+ * Binds a UDP server socket; `accept()` returns one transport per new peer address.
+ *
+ * @example
+ * const listener = await listenDatagram(4433, { host: '127.0.0.1' });
+ * const peer = await listener.accept();
+ */
+export function listenDatagram(port: number, options: ListenDatagramOptions = {}): Promise<DatagramListener> {
+  const host = options.host ?? '0.0.0.0';
+  const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve(new NodeDatagramListener(socket, localOf(socket) as TransportAddress, options));
+    });
+  });
+}
