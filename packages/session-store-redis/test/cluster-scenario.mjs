@@ -6,25 +6,37 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCaChain } from '@sslsocket/pkix';
 import { rotateTicketKeys } from '@sslsocket/session-store-redis';
 import { Redis } from 'ioredis';
 import { connect } from 'sslsocket';
 
-/** The Debian redis-server binary (REDIS_SERVER overrides). */
-export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+function executable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** redis-server: $REDIS_SERVER, else the first on PATH, else Debian's /usr/bin/redis-server. */
+export const REDIS_SERVER =
+  process.env.REDIS_SERVER ??
+  (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => join(dir, 'redis-server'))
+    .find(executable) ??
+  '/usr/bin/redis-server';
 const CLUSTER_SERVER = fileURLToPath(new URL('./cluster-server.mjs', import.meta.url));
 /** The three ways the fleet shares resumption state. */
 export const MODES = ['tls13-stateless', 'tls13-stateful', 'tls12-ids'];
 
 export function hasRedisServer() {
-  try {
-    accessSync(REDIS_SERVER, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return executable(REDIS_SERVER);
 }
 
 function fail(message) {
