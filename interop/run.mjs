@@ -6,6 +6,7 @@ import { featureCases, matrixCases, productCases, setupCredentials } from './cas
 import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials, setTranscriptCase } from './driver.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
+import { redisClusterCases } from './redis-cluster.mjs';
 
 const CASE_TIMEOUT = 30000;
 const filter = process.argv[2];
@@ -45,6 +46,7 @@ const cases = [
   ...productCases(),
   ...productCases12(ALL_CIPHER_SUITES),
   ...peerCases(),
+  ...redisClusterCases(),
 ].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();

@@ -227,6 +227,12 @@ export class SslListenSocket {
       ...fresh,
       ...(shared.ticketKeys === undefined || extra.ticketKeys !== undefined ? {} : { ticketKeys: shared.ticketKeys }),
       ...(shared.sessionCache === undefined ? {} : { sessionCache: shared.sessionCache }),
+      ...(shared.sessionStore === undefined || extra.sessionStore !== undefined
+        ? {}
+        : { sessionStore: shared.sessionStore }),
+      ...(shared.ticketStore === undefined || extra.sessionStore !== undefined
+        ? {}
+        : { ticketStore: shared.ticketStore }),
       ...(shared.earlyDataReplay === undefined ? {} : { earlyDataReplay: shared.earlyDataReplay }),
     };
     return serverHandshake(transport, config, options);

@@ -1,11 +1,4 @@
-import {
-  type CertifiedKey,
-  type ConnectionConfig,
-  ServerSessionCache,
-  type Session12,
-  type Session13,
-  type VerifyCertificate,
-} from '@sslsocket/handshake';
+import type { CertifiedKey, ConnectionConfig, Session12, Session13, VerifyCertificate } from '@sslsocket/handshake';
 import {
   CertificateError,
   clearPemCache as clearPkixPemCache,
@@ -29,6 +22,7 @@ import { defaultProvider } from '#default-provider';
 import { readBinaryFile, readTextFile } from '#platform';
 import { describeKey, keyMatchesCertificate } from './key-match.js';
 import { combinedKeylog } from './keylog-file.js';
+import { serverSessionConfig } from './session-config.js';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
@@ -305,21 +299,11 @@ async function loadDh(options: Tls12ServerOptions): Promise<{ p: bigint; g: bigi
   }
 }
 
-/** The TLS 1.2 server settings: session cache, renegotiation, DHE parameters, PSK hint. */
+/** The TLS 1.2 server settings: reuse policy, renegotiation, DHE parameters, PSK hint. */
 async function tls12Server(options: Tls12ServerOptions): Promise<Partial<ConnectionConfig>> {
   const dh = await loadDh(options);
   const policy = options.reuseSession;
   return {
-    ...(options.reuseSessions === false
-      ? {}
-      : {
-          sessionCache:
-            options.sessionCache ??
-            new ServerSessionCache({
-              ...(options.sessionLifetime === undefined ? {} : { lifetimeSeconds: options.sessionLifetime }),
-              ...(options.sessionCacheServerMax === undefined ? {} : { maxEntries: options.sessionCacheServerMax }),
-            }),
-        }),
     ...(policy === undefined
       ? {}
       : {
@@ -360,8 +344,6 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
     throw new OptionError('cert', 'a server needs cert and key (or certfile and keyfile, sniHosts or sniFun)');
   }
   const sniFun = options.sniFun;
-  const ticketKeys =
-    options.sessionTickets === 'disabled' ? undefined : (options.ticketKeys ?? [provider.randomBytes(32)]);
   const config: ConnectionConfig = {
     ...commonConfig(options, provider),
     provider,
@@ -384,8 +366,7 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
     verifyCertificate: verifier(options, roots, provider, undefined, 'sslclient'),
     ...(options.honorCipherOrder === undefined ? {} : { honorCipherOrder: options.honorCipherOrder }),
     ...(options.honorEccOrder === undefined ? {} : { honorEccOrder: options.honorEccOrder }),
-    ...(ticketKeys === undefined ? {} : { ticketKeys }),
-    ...(options.ticketLifetime === undefined ? {} : { ticketLifetime: options.ticketLifetime }),
+    ...serverSessionConfig(options, provider),
     ...(await tls12Server(options)),
     ...(options.earlyData === 'enabled'
       ? { maxEarlyDataSize: options.maxEarlyDataSize ?? 16384, earlyDataReplay: new Set<string>() }

@@ -11,7 +11,15 @@
  * @module
  */
 
-export { type ServerSession12, ServerSessionCache } from '@sslsocket/handshake';
+export {
+  MemorySessionStore,
+  type MemorySessionStoreOptions,
+  type ServerSession12,
+  ServerSessionCache,
+  type SessionStore,
+  type TicketKeyProvider,
+  type TicketKeySet,
+} from '@sslsocket/handshake';
 export { generateCaChain, generateSelfSigned, parseCertificate, verifyChain } from '@sslsocket/pkix';
 export {
   appendCipherSuites,

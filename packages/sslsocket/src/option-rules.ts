@@ -157,6 +157,11 @@ export const CLIENT_RULES: Readonly<Record<string, Check>> = {
   clientPreferredNextProtocols: refused('NPN was replaced by ALPN: use alpnAdvertisedProtocols'),
 };
 
+const ticketKeyList = listOf(
+  (k) => (k instanceof Uint8Array && k.length >= 32 ? undefined : 'each key must be a Uint8Array of 32 bytes or more'),
+  'keys (or a provider function)',
+);
+
 export const SERVER_RULES: Readonly<Record<string, Check>> = {
   ...COMMON_RULES,
   alpnPreferredProtocols: alpnList,
@@ -165,12 +170,8 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
   sniFun: fn,
   honorCipherOrder: bool,
   honorEccOrder: bool,
-  sessionTickets: oneOf('disabled', 'stateless'),
-  ticketKeys: listOf(
-    (k) =>
-      k instanceof Uint8Array && k.length >= 32 ? undefined : 'each key must be a Uint8Array of 32 bytes or more',
-    'keys',
-  ),
+  sessionTickets: oneOf('disabled', 'stateless', 'stateful'),
+  ticketKeys: (v) => (typeof v === 'function' ? undefined : ticketKeyList(v)),
   // RFC 8446 §4.6.1: ticket_lifetime at most 604800 s (7 days).
   ticketLifetime: integer(0, 604800),
   clientRenegotiation: bool,
@@ -186,6 +187,10 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
     isObject(v) && typeof v.get === 'function' && typeof v.put === 'function'
       ? undefined
       : 'must be a ServerSessionCache',
+  sessionStore: (v) =>
+    isObject(v) && ['get', 'set', 'delete'].every((m) => typeof v[m] === 'function')
+      ? undefined
+      : 'must be a SessionStore (get, set, delete)',
   earlyData: oneOf('enabled', 'disabled'),
   maxEarlyDataSize: integer(0, 2 ** 32 - 1),
   ocspResponse: (v) =>

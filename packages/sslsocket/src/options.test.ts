@@ -244,7 +244,7 @@ const REJECTED: [string, () => unknown, string, RegExp][] = [
     'ticketKeys',
     /disabled/,
   ],
-  ['session tickets mode', server({ sessionTickets: 'stateful' }), 'sessionTickets', /"disabled"/],
+  ['session tickets mode', server({ sessionTickets: 'stateless_with_cert' }), 'sessionTickets', /"disabled"/],
   ['max fragment length', client({ maxFragmentLength: 8192 }), 'maxFragmentLength', /512, 1024/],
   ['client PSK identity empty', client({ pskIdentity: '', userLookupFun: noop }), 'pskIdentity', /1 to 65535/],
   ['PSK identity too long', server({ pskIdentity: new Uint8Array(65536) }), 'pskIdentity', /65535/],

@@ -8,6 +8,7 @@ import type {
 } from '@sslsocket/pkix';
 import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { PacketMode } from './packet-framing.js';
+import type { ServerSessionOptions, TicketKeyProvider } from './session-options.js';
 import type { Tls12ClientOptions, Tls12ServerOptions } from './tls12-options.js';
 
 /** Erlang's active modes: deliver data as events (`true`), once, N times, or only through recv (`false`). */
@@ -191,7 +192,7 @@ export interface CertKeyOptions {
 }
 
 /** Server options (Erlang server options). */
-export interface ServerOptions extends CommonOptions, Tls12ServerOptions {
+export interface ServerOptions extends CommonOptions, Tls12ServerOptions, ServerSessionOptions {
   readonly alpnPreferredProtocols?: readonly string[];
   readonly failIfNoPeerCert?: boolean;
   readonly sniHosts?: Readonly<Record<string, CertKeyOptions>>;
@@ -200,10 +201,19 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions {
   ) => CertKeyOptions | undefined | Promise<CertKeyOptions | undefined>;
   readonly honorCipherOrder?: boolean;
   readonly honorEccOrder?: boolean;
-  /** 'stateless' sends RFC 8446 tickets sealed with rotating keys (default); 'disabled' sends none. */
-  readonly sessionTickets?: 'disabled' | 'stateless';
-  /** 32+-byte secrets for ticket sealing, shared by servers that should resume each other's sessions. */
-  readonly ticketKeys?: readonly Uint8Array[];
+  /**
+   * TLS 1.3 tickets (Erlang `session_tickets`): 'stateless' (default) seals the session into the
+   * ticket with `ticketKeys`; 'stateful' sends a random id and keeps the session in `sessionStore`
+   * for `ticketLifetime` seconds, each ticket used once (RFC 8446 §8.1); 'disabled' sends none.
+   */
+  readonly sessionTickets?: 'disabled' | 'stateless' | 'stateful';
+  /**
+   * Ticket-sealing secrets (TLS 1.3 stateless tickets and RFC 5077 TLS 1.2 tickets; default one
+   * random key per listener), each 32 bytes or more: a list whose first key seals and whose every
+   * key opens, or a provider `() => { current, accepted }` (may return a Promise) asked at each
+   * seal and open, so a fleet rotates keys together (README "Ticket key rotation").
+   */
+  readonly ticketKeys?: readonly Uint8Array[] | TicketKeyProvider;
   readonly ticketLifetime?: number;
   /** TLS 1.3 0-RTT: accept early data on resumed connections (default 'disabled'). */
   readonly earlyData?: 'enabled' | 'disabled';

@@ -114,6 +114,8 @@ export function validateServerOptions(options: ServerOptions): ServerOptions {
     throw new OptionError('reuseSession', 'a reuse policy needs reuseSessions (it is false)');
   if (options.sessionTickets === 'disabled' && options.ticketKeys !== undefined)
     throw new OptionError('ticketKeys', "given with sessionTickets: 'disabled'");
+  if (options.sessionStore !== undefined && options.sessionCache !== undefined)
+    throw new OptionError('sessionStore', 'sessionStore and sessionCache are exclusive');
   return options;
 }
 
