@@ -40,6 +40,10 @@ function ianaCipher(cfg) {
   if (cfg.cert === 'rsa') return cfg.aead === 'AES-128-GCM' ? 0xc02f : 0xcca8;
   return cfg.aead === 'AES-128-GCM' ? 0xc02b : 0xcca9;
 }
+/** node:net's default writableHighWaterMark: above it the bulk writers wait, for every stack. */
+const WRITE_HIGH_WATER = 16 * 1024;
+/** sslsocket: bytes a bulk writer sends without waiting when its transport does not push back. */
+const IN_FLIGHT_LIMIT = 1024 * 1024;
 const IANA_GROUP = { x25519: 0x001d, X25519MLKEM768: 0x11ec, secp256r1: 0x0017 };
 
 function nodeStreamConnection(socket) {
@@ -147,6 +151,7 @@ async function sslsocketStack(provider, baseline) {
   const wrap = (socket) => {
     let onData = () => undefined;
     let started = false;
+    let unsent = 0;
     let resolveEnded;
     const ended = new Promise((resolve) => {
       resolveEnded = resolve;
@@ -160,7 +165,21 @@ async function sslsocketStack(provider, baseline) {
       resolveEnded();
     };
     return {
-      write: (bytes) => socket.send(bytes),
+      // As node streams' write(): go on at once, and wait when the transport pushes back (its
+      // queue reached the high-water mark) or once 1 MiB was sent since the last wait (bounds the
+      // records in flight with an asynchronous provider; sends complete in order, so waiting for
+      // the last one waits for all). Small sends of one tick are gathered into one record and share
+      // one Promise; awaiting every send would flush each 1 KiB piece as a record of its own.
+      write: (bytes) => {
+        const sent = socket.send(bytes);
+        unsent += bytes.length;
+        if (socket.transport.stats.pendingWrite < WRITE_HIGH_WATER && unsent < IN_FLIGHT_LIMIT) {
+          sent.catch(() => undefined);
+          return undefined;
+        }
+        unsent = 0;
+        return sent;
+      },
       end: () => {
         socket.close({ timeoutMs: 1000 }).catch(() => undefined);
       },

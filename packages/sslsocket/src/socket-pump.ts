@@ -123,6 +123,8 @@ export abstract class SocketPump extends SocketWrite {
           break;
         }
         if (this.handshakeSettled) this.idle?.touch();
+        // Gathered sends go before whatever the engine answers to this chunk (a KeyUpdate, an alert).
+        this.pushGathered();
         // Synchronous providers open, answer and flush without a Promise per chunk.
         const received = this.connection.receive(chunk);
         if (received !== undefined) await received;

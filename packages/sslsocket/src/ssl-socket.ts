@@ -18,6 +18,7 @@ import {
 import { SocketStateError, TimeoutError } from './errors.js';
 import { WHOLE_CHUNK } from './inbox.js';
 import { framePacket, isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
+import { STAGE_LIMIT } from './send-coalescer.js';
 import type { PeerClose } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
 import { SocketPump } from './socket-pump.js';
@@ -60,11 +61,19 @@ export class SslSocket extends SocketPump {
   }
 
   /**
-   * Erlang `ssl:send/2`: resolves once the records are handed to the transport. With a synchronous
-   * provider the records are sealed and written before `send` returns, and the Promise returned is
-   * an already-resolved one unless the transport pushes back (then it resolves on drain). Rejects
-   * with the connection's error when the records could not be handed over (the transport failed or
-   * was closed): a send never reports bytes as sent that never left.
+   * Erlang `ssl:send/2`: resolves once the records are handed to the transport. A send of at least
+   * 16 KiB is sealed and written before `send` returns; smaller sends issued in the same tick are
+   * gathered and sealed together into as few records as possible (RFC 8446 §5.1: record boundaries
+   * carry no meaning for application data), handed to the transport in one write from a microtask,
+   * and share one Promise. The Promise resolves once that write is done (on drain when the
+   * transport pushes back) and rejects with the connection's error when the records could not be
+   * handed over (the transport failed or was closed): a send never reports bytes as sent that never
+   * left. Bytes keep their order across sends of any size and with close(), updateKeys() and the
+   * other calls that write records.
+   *
+   * @example
+   * for (const line of lines) void socket.send(line); // one record, one transport write
+   * await socket.send('done\n');
    */
   send(data: Uint8Array | string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -72,7 +81,11 @@ export class SslSocket extends SocketPump {
     try {
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
       // Erlang {packet, 1 | 2 | 4} puts the length header on every send.
-      this.connection.write(framePacket(this.packetMode, bytes));
+      const framed = framePacket(this.packetMode, bytes);
+      if (framed.length < STAGE_LIMIT && this.parameters !== undefined) return this.gather(framed);
+      // Gathered sends of this tick go first, then this one: all in the one write below.
+      this.pushGathered();
+      this.connection.write(framed);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -82,10 +95,6 @@ export class SslSocket extends SocketPump {
     return flushed.then(() => {
       if (this.writeFailed) throw this.refusedWrite();
     });
-  }
-
-  private refusedWrite(): Error {
-    return this.failure ?? new SocketStateError('closed', 'the transport refused the write');
   }
 
   /**
@@ -172,6 +181,7 @@ export class SslSocket extends SocketPump {
     let flushed = Promise.resolve();
     if (!this.closedLocally && this.failure === undefined) {
       this.closedLocally = true;
+      this.pushGathered();
       this.connection.close();
       flushed = this.flushOutput();
     }
@@ -211,6 +221,7 @@ export class SslSocket extends SocketPump {
     }
     if ((how === 'write' || how === 'readWrite') && !this.closedLocally) {
       this.closedLocally = true;
+      this.pushGathered();
       this.connection.close();
       await this.flushOutput();
       await this.transport.closeWrite().catch(() => undefined);
@@ -316,6 +327,7 @@ export class SslSocket extends SocketPump {
   /** Erlang `update_keys/2`: 'write' updates our keys, 'readWrite' asks the peer to update too. */
   async updateKeys(type: 'write' | 'readWrite'): Promise<void> {
     this.requireParameters();
+    this.pushGathered();
     this.connection.keyUpdate(type === 'readWrite');
     await this.flushOutput();
   }
@@ -349,6 +361,7 @@ export class SslSocket extends SocketPump {
     const p = this.requireParameters();
     if (p.version === 'tlsv1.3')
       throw new TlsAlert('protocol_version', 'TLS 1.3 has no renegotiation; use updateKeys()');
+    this.pushGathered();
     const done = this.requests.renegotiate(this.connection);
     await this.flushOutput();
     return done;
@@ -372,6 +385,7 @@ export class SslSocket extends SocketPump {
     if (this.role !== 'server') throw new SocketStateError('einval', 'only a server requests a client certificate');
     if (p.version !== 'tlsv1.3')
       throw new SocketStateError('einval', 'post-handshake authentication is TLS 1.3; use renegotiate() in TLS 1.2');
+    this.pushGathered();
     const done = this.requests.requestCertificate(this.connection as ServerConnection);
     await this.flushOutput();
     return done;
