@@ -17,9 +17,9 @@ import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { configuredGroups } from '../negotiate.js';
 import type { ClientHandshake12 } from './client-handshake.js';
-import { installKeys, send12, sendFinished12, signCertificateVerify12 } from './handshake.js';
+import { installKeys, type Keys12, send12, sendFinished12, signCertificateVerify12 } from './handshake.js';
 import { clientExchange, clientExchangeForm, isPskExchange, premasterSecret } from './key-exchange.js';
-import { deriveMasterSecret, type Protections } from './keys.js';
+import { deriveMasterSecret } from './keys.js';
 import { Certificate12, ClientCertificateType, encodeClientKeyExchange } from './messages.js';
 import { schemeCodes12, schemeFitsKey12 } from './suites.js';
 
@@ -50,7 +50,11 @@ function clientPsk(
   return isPromiseLike(key) ? key.then(done) : done(key);
 }
 
-export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12): MaybePromise<void> {
+/**
+ * The client's flight (RFC 5246 §7.3): [Certificate], ClientKeyExchange, [CertificateVerify],
+ * ChangeCipherSpec, Finished. Resolves with the keys the server's Finished is checked with.
+ */
+export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12): MaybePromise<Keys12> {
   const config = hs.config;
   const suite = hs.suite as CipherSuite;
   const request = hs.certificateRequest;
@@ -96,8 +100,7 @@ export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12):
         hs.serverRandom,
         sessionHash,
       );
-      hs.keys = { hash: suite.prfHash, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom };
-      installKeys(core, hs);
+      const keys = installKeys(core, hs, suite, masterSecret);
       const signed =
         signingKey === undefined || request === undefined
           ? undefined
@@ -109,8 +112,9 @@ export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12):
               schemeCodes12(config.signatureAlgs),
             );
       return andThen(signed, () => {
-        core.record.changeWriteProtection12((hs.protections as Protections).client);
-        sendFinished12(core, hs);
+        core.record.changeWriteProtection12(keys.protections.client);
+        sendFinished12(core, hs, keys);
+        return keys;
       });
     }),
   );

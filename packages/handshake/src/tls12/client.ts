@@ -25,12 +25,12 @@ import {
   checkRenegotiationInfo,
   completeHandshake12,
   installKeys,
+  type Keys12,
   type RenegotiationState,
   sendFinished12,
   verifySignature12,
 } from './handshake.js';
 import { clientExchangeForm, keyExchangeShape, serverSendsKeyExchange } from './key-exchange.js';
-import type { MasterKeys, Protections } from './keys.js';
 import {
   Certificate12,
   CertificateRequest12,
@@ -110,14 +110,10 @@ export function handleServerHello12(
     hs.session = session;
     hs.sessionId = session.ticket !== undefined ? session.sessionId : sh.legacySessionIdEcho;
     hs.peerChain = [...session.peerCertificates];
-    hs.keys = {
-      hash: suite.prfHash,
-      masterSecret: session.masterSecret,
-      clientRandom: hs.clientRandom,
-      serverRandom: hs.serverRandom,
-    };
-    installKeys(core, hs);
-    return hs.ticketExpected ? new ExpectNewSessionTicket12(core, hs) : new ExpectServerFinished12(core, hs);
+    const keys = installKeys(core, hs, suite, session.masterSecret);
+    return hs.ticketExpected
+      ? new ExpectNewSessionTicket12(core, hs, keys)
+      : new ExpectServerFinished12(core, hs, keys);
   }
   // RFC 7627: always offered and preferred; its absence refused only on request (see ConnectionConfig).
   if (!hs.extendedMasterSecret && config.requireExtendedMasterSecret === true) {
@@ -265,8 +261,8 @@ export class ExpectCertificateRequestOrDone12 implements HandshakeState {
       if (clientExchangeForm(hs.suite as CipherSuite) === 'rsa' && hs.peerKey === undefined) {
         throw new TlsAlert('handshake_failure', 'no server key for RSA key exchange');
       }
-      return andThen(sendClientFlight12(core, hs), () =>
-        hs.ticketExpected ? new ExpectNewSessionTicket12(core, hs) : new ExpectServerFinished12(core, hs),
+      return andThen(sendClientFlight12(core, hs), (keys) =>
+        hs.ticketExpected ? new ExpectNewSessionTicket12(core, hs, keys) : new ExpectServerFinished12(core, hs, keys),
       );
     });
   }
@@ -277,11 +273,13 @@ export class ExpectNewSessionTicket12 implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake12,
+    private readonly keys: Keys12,
   ) {}
 
   handle(message: HandshakeMessageBytes): HandshakeState {
     // RFC 5077 §3.3: the server may still decide not to send a ticket after acknowledging the extension.
-    if (message.type === HandshakeType.finished) return new ExpectServerFinished12(this.core, this.hs).handle(message);
+    if (message.type === HandshakeType.finished)
+      return new ExpectServerFinished12(this.core, this.hs, this.keys).handle(message);
     expectType(message, HandshakeType.new_session_ticket, this.name);
     const nst = decodeBody(message.body, NewSessionTicket12.decode);
     if (nst.ticket.length > 0) {
@@ -289,37 +287,38 @@ export class ExpectNewSessionTicket12 implements HandshakeState {
       this.hs.ticketLifetime = nst.lifetimeHint;
     }
     this.hs.update(message.raw);
-    return new ExpectServerFinished12(this.core, this.hs);
+    return new ExpectServerFinished12(this.core, this.hs, this.keys);
   }
 }
 
+/** RFC 5246 §7.4.9: the server's Finished, checked with the master secret. */
 export class ExpectServerFinished12 implements HandshakeState {
   readonly name = 'ExpectServerFinished12';
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake12,
+    private readonly keys: Keys12,
   ) {}
 
   handle(message: HandshakeMessageBytes): HandshakeState {
     expectType(message, HandshakeType.finished, this.name);
     const core = this.core;
     const hs = this.hs;
-    checkFinished12(core, hs, message);
+    const keys = this.keys;
+    checkFinished12(core, hs, keys, message);
     if (hs.resumed) {
       // RFC 5246 §7.3: in an abbreviated handshake the client's CCS and Finished come last.
-      core.record.changeWriteProtection12((hs.protections as Protections).client);
-      sendFinished12(core, hs);
+      core.record.changeWriteProtection12(keys.protections.client);
+      sendFinished12(core, hs, keys);
     }
-    emitSession(core, hs);
-    completeHandshake12(core, hs);
+    emitSession(core, hs, keys);
+    completeHandshake12(core, hs, keys);
     return hs.connected(core, hs);
   }
 }
 
 /** Gives the driver a resumable session: a new one, or the resumed one again with a fresh ticket. */
-function emitSession(core: ConnectionCore, hs: ClientHandshake12): void {
-  const suite = hs.suite as CipherSuite;
-  const keys = hs.keys as MasterKeys;
+function emitSession(core: ConnectionCore, hs: ClientHandshake12, keys: Keys12): void {
   const ticket = hs.ticket ?? (hs.resumed ? hs.session?.ticket : undefined);
   if (hs.sessionId.length === 0 && ticket === undefined) return;
   const config = hs.config;
@@ -327,8 +326,8 @@ function emitSession(core: ConnectionCore, hs: ClientHandshake12): void {
     version: 'tlsv1.2',
     sessionId: hs.sessionId,
     ticket,
-    masterSecret: keys.masterSecret,
-    cipherSuite: suite.code,
+    masterSecret: keys.master.masterSecret,
+    cipherSuite: keys.suite.code,
     extendedMasterSecret: hs.extendedMasterSecret,
     lifetime: hs.ticket !== undefined && hs.ticketLifetime > 0 ? hs.ticketLifetime : (hs.session?.lifetime ?? 7200),
     receivedAt: hs.resumed && hs.ticket === undefined ? (hs.session?.receivedAt ?? core.now()) : core.now(),

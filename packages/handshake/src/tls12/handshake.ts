@@ -69,8 +69,6 @@ export class Handshake12 {
   peerChain: Uint8Array[] = [];
   peerKey: PublicKey | undefined;
   peerRecordSizeLimit: number | undefined;
-  keys: MasterKeys | undefined;
-  protections: Protections | undefined;
   clientVerifyData: Uint8Array = new Uint8Array(0);
   serverVerifyData: Uint8Array = new Uint8Array(0);
   /** Server: times (ms) of recent client-initiated renegotiations on this connection. */
@@ -111,8 +109,8 @@ export function send12(core: ConnectionCore, hs: Handshake12, raw: Uint8Array): 
 }
 
 /** Our Finished over the transcript so far (RFC 5246 §7.4.9). */
-export function sendFinished12(core: ConnectionCore, hs: Handshake12): void {
-  const data = finishedVerifyData12(core.provider, hs.keys as MasterKeys, core.role, hs.transcript.current());
+export function sendFinished12(core: ConnectionCore, hs: Handshake12, keys: Keys12): void {
+  const data = finishedVerifyData12(core.provider, keys.master, core.role, hs.transcript.current());
   if (core.role === 'client') hs.clientVerifyData = data;
   else hs.serverVerifyData = data;
   send12(core, hs, frameHandshake(HandshakeType.finished, new Finished(data)));
@@ -122,13 +120,18 @@ export function sendFinished12(core: ConnectionCore, hs: Handshake12): void {
  * Checks the peer's Finished: it must follow the peer's ChangeCipherSpec (RFC 5246 §7.4.9) and carry
  * the right verify_data (else decrypt_error).
  */
-export function checkFinished12(core: ConnectionCore, hs: Handshake12, message: HandshakeMessageBytes): void {
+export function checkFinished12(
+  core: ConnectionCore,
+  hs: Handshake12,
+  keys: Keys12,
+  message: HandshakeMessageBytes,
+): void {
   if (!core.record.takeChangeCipherSpec()) {
     throw new TlsAlert('unexpected_message', 'Finished before ChangeCipherSpec');
   }
   const finished = Finished.decode(new Reader(message.body), 12);
   const peer = core.role === 'client' ? 'server' : 'client';
-  const expected = finishedVerifyData12(core.provider, hs.keys as MasterKeys, peer, hs.transcript.current());
+  const expected = finishedVerifyData12(core.provider, keys.master, peer, hs.transcript.current());
   if (!equalBytes(expected, finished.verifyData)) throw new TlsAlert('decrypt_error', 'Finished verify_data mismatch');
   if (peer === 'client') hs.clientVerifyData = expected;
   else hs.serverVerifyData = expected;
@@ -202,8 +205,7 @@ export function verifySignature12(
 }
 
 /** What a completed TLS 1.2 handshake agreed. */
-export function parameters12(hs: Handshake12): NegotiatedParameters {
-  const suite = hs.suite as CipherSuite;
+export function parameters12(hs: Handshake12, suite: CipherSuite): NegotiatedParameters {
   return {
     version: 'tlsv1.2',
     cipherSuite: suite.name,
@@ -226,25 +228,50 @@ export function parameters12(hs: Handshake12): NegotiatedParameters {
 }
 
 /** Completes a handshake on either side: keys for exporters, the event, pending writes. */
-export function completeHandshake12(core: ConnectionCore, hs: Handshake12): void {
-  const keys = hs.keys as MasterKeys;
+export function completeHandshake12(core: ConnectionCore, hs: Handshake12, keys: Keys12): void {
+  const master = keys.master;
   core.secrets = {
-    masterKeys: keys,
+    masterKeys: master,
     exportKeyingMaterial: (label, context, length) =>
-      exportKeyingMaterial12(core.provider, keys, label, context, length),
+      exportKeyingMaterial12(core.provider, master, label, context, length),
   };
-  core.emit({ type: 'handshakeComplete', parameters: parameters12(hs) });
+  core.emit({ type: 'handshakeComplete', parameters: parameters12(hs, keys.suite) });
   if (!core.handshakeComplete) core.record.completeHandshake();
 }
 
-/** Derives both directions' record keys; the peer's apply at its ChangeCipherSpec (ours at our own). */
-export function installKeys(core: ConnectionCore, hs: Handshake12): void {
-  const keys = hs.keys as MasterKeys;
-  core.keylog(hs.config, 'CLIENT_RANDOM', hs.clientRandom, keys.masterSecret);
+/**
+ * What a TLS 1.2 handshake holds once its master secret is known (RFC 5246 §8.1, §6.3): the suite,
+ * the master secret with the randoms, and both directions' record protections. The states from
+ * then on (CertificateVerify, Finished) take exactly this.
+ */
+export interface Keys12 {
+  readonly suite: CipherSuite;
+  readonly master: MasterKeys;
+  readonly protections: Protections;
+}
+
+/**
+ * Derives both directions' record keys from `masterSecret`; the peer's apply at its
+ * ChangeCipherSpec (ours at our own).
+ */
+export function installKeys(
+  core: ConnectionCore,
+  hs: Handshake12,
+  suite: CipherSuite,
+  masterSecret: Uint8Array,
+): Keys12 {
+  const master: MasterKeys = {
+    hash: suite.prfHash,
+    masterSecret,
+    clientRandom: hs.clientRandom,
+    serverRandom: hs.serverRandom,
+  };
+  core.keylog(hs.config, 'CLIENT_RANDOM', hs.clientRandom, masterSecret);
   // Explicit CBC IVs come from the configured random source, so replays reproduce them.
   const random = hs.config.random;
-  hs.protections = deriveProtections(core.provider, hs.suite as CipherSuite, keys, hs.encryptThenMac, random);
-  core.record.setPendingReadProtection(core.role === 'client' ? hs.protections.server : hs.protections.client);
+  const protections = deriveProtections(core.provider, suite, master, hs.encryptThenMac, random);
+  core.record.setPendingReadProtection(core.role === 'client' ? protections.server : protections.client);
+  return { suite, master, protections };
 }
 
 /** The previous handshake's RFC 5746 state, for the next ClientHello's renegotiation_info. */

@@ -3,12 +3,12 @@
  * later: the cache entry and the RFC 5077 ticket.
  * @module
  */
-import type { CipherSuite, MaybePromise } from '@sslsocket/suites';
+import type { MaybePromise } from '@sslsocket/suites';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { currentTicketKeys } from '../ticket-keys.js';
-import { Handshake12, send12 } from './handshake.js';
+import { Handshake12, type Keys12, send12 } from './handshake.js';
 import type { ServerEphemeral } from './key-exchange.js';
 import { NewSessionTicket12 } from './messages.js';
 import { type ServerSession12, sealTicket12 } from './session.js';
@@ -23,10 +23,10 @@ export class ServerHandshake12 extends Handshake12 {
 }
 
 /** Seals the session into a ticket and queues NewSessionTicket (RFC 5077 §3.3). */
-export function sendTicket(core: ConnectionCore, hs: ServerHandshake12): MaybePromise<void> {
+export function sendTicket(core: ConnectionCore, hs: ServerHandshake12, keys: Keys12): MaybePromise<void> {
   const config = hs.config;
   const lifetime = config.ticketLifetime ?? 7200;
-  const state = sessionState(core, hs);
+  const state = sessionState(core, hs, keys);
   const sealed = andThen(currentTicketKeys(config.ticketKeys), (keys) =>
     sealTicket12(core.provider, keys[0] as Uint8Array, core.random(12), state),
   );
@@ -36,10 +36,10 @@ export function sendTicket(core: ConnectionCore, hs: ServerHandshake12): MaybePr
 }
 
 /** What resumption needs to remember. */
-export function sessionState(core: ConnectionCore, hs: ServerHandshake12): ServerSession12 {
+export function sessionState(core: ConnectionCore, hs: ServerHandshake12, keys: Keys12): ServerSession12 {
   return {
-    cipherSuite: (hs.suite as CipherSuite).code,
-    masterSecret: (hs.keys as NonNullable<typeof hs.keys>).masterSecret,
+    cipherSuite: keys.suite.code,
+    masterSecret: keys.master.masterSecret,
     extendedMasterSecret: hs.extendedMasterSecret,
     createdAt: core.now(),
     serverName: hs.serverName ?? '',

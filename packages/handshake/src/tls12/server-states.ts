@@ -9,9 +9,16 @@ import { andThen, type ConnectionCore, expectType, type HandshakeState } from '.
 import { CertificateVerify } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { authenticatePeer } from '../peer-auth.js';
-import { checkFinished12, completeHandshake12, installKeys, sendFinished12, verifySignature12 } from './handshake.js';
+import {
+  checkFinished12,
+  completeHandshake12,
+  installKeys,
+  type Keys12,
+  sendFinished12,
+  verifySignature12,
+} from './handshake.js';
 import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange.js';
-import { deriveMasterSecret, type Protections } from './keys.js';
+import { deriveMasterSecret } from './keys.js';
 import { Certificate12, decodeClientKeyExchange } from './messages.js';
 import type { ServerHandshake12 } from './server-handshake.js';
 import { sendTicket, sessionState } from './server-handshake.js';
@@ -86,10 +93,9 @@ export class ExpectClientKeyExchange12 implements HandshakeState {
           hs.serverRandom,
           sessionHash,
         );
-        hs.keys = { hash: suite.prfHash, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom };
-        installKeys(core, hs);
-        if (hs.peerKey !== undefined) return new ExpectClientCertificateVerify12(core, hs, hs.peerKey);
-        return new ExpectClientFinished12(core, hs);
+        const keys = installKeys(core, hs, suite, masterSecret);
+        if (hs.peerKey !== undefined) return new ExpectClientCertificateVerify12(core, hs, hs.peerKey, keys);
+        return new ExpectClientFinished12(core, hs, keys);
       }),
     );
   }
@@ -102,6 +108,7 @@ export class ExpectClientCertificateVerify12 implements HandshakeState {
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake12,
     private readonly peerKey: PublicKey,
+    private readonly keys: Keys12,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
@@ -118,34 +125,38 @@ export class ExpectClientCertificateVerify12 implements HandshakeState {
     );
     return andThen(checked, () => {
       hs.update(message.raw);
-      return new ExpectClientFinished12(this.core, hs);
+      return new ExpectClientFinished12(this.core, hs, this.keys);
     });
   }
 }
 
+/** RFC 5246 §7.4.9: the client's Finished, checked with the master secret. */
 export class ExpectClientFinished12 implements HandshakeState {
   readonly name = 'ExpectClientFinished12';
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake12,
+    private readonly keys: Keys12,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.finished, this.name);
     const core = this.core;
     const hs = this.hs;
-    checkFinished12(core, hs, message);
+    const keys = this.keys;
+    checkFinished12(core, hs, keys, message);
     if (hs.resumed) {
-      completeHandshake12(core, hs);
+      completeHandshake12(core, hs, keys);
       return hs.connected(core, hs);
     }
     // Cached before our Finished goes out, so the client can resume anywhere the store is shared.
-    const saved = hs.sessionId.length > 0 ? saveSession12(hs.config, hs.sessionId, sessionState(core, hs)) : undefined;
-    const ticket = andThen(saved, () => (hs.issueTicket ? sendTicket(core, hs) : undefined));
+    const saved =
+      hs.sessionId.length > 0 ? saveSession12(hs.config, hs.sessionId, sessionState(core, hs, keys)) : undefined;
+    const ticket = andThen(saved, () => (hs.issueTicket ? sendTicket(core, hs, keys) : undefined));
     return andThen(ticket, () => {
-      core.record.changeWriteProtection12((hs.protections as Protections).server);
-      sendFinished12(core, hs);
-      completeHandshake12(core, hs);
+      core.record.changeWriteProtection12(keys.protections.server);
+      sendFinished12(core, hs, keys);
+      completeHandshake12(core, hs, keys);
       return hs.connected(core, hs);
     });
   }

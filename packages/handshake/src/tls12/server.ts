@@ -36,7 +36,6 @@ import {
   sendFinished12,
 } from './handshake.js';
 import { serverSendsKeyExchange } from './key-exchange.js';
-import type { Protections } from './keys.js';
 import { Certificate12, CertificateRequest12, CertificateStatus12, ClientCertificateType } from './messages.js';
 import { ServerHandshake12, sendTicket } from './server-handshake.js';
 import { buildServerKeyExchange } from './server-key-exchange.js';
@@ -221,18 +220,12 @@ function resume(
   hs.issueTicket = wantsTicket(hs.config, ch) && ch.extensions.get(ExtensionType.session_ticket)?.length !== 0;
   if (hs.issueTicket) exts.set(ExtensionType.session_ticket, new Uint8Array(0));
   sendServerHello(core, hs, message, exts);
-  hs.keys = {
-    hash: (hs.suite as CipherSuite).prfHash,
-    masterSecret: session.masterSecret,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-  };
-  installKeys(core, hs);
-  const ticket = hs.issueTicket ? sendTicket(core, hs) : undefined;
+  const keys = installKeys(core, hs, hs.suite, session.masterSecret);
+  const ticket = hs.issueTicket ? sendTicket(core, hs, keys) : undefined;
   return andThen(ticket, () => {
-    core.record.changeWriteProtection12((hs.protections as Protections).server);
-    sendFinished12(core, hs);
-    return new ExpectClientFinished12(core, hs);
+    core.record.changeWriteProtection12(keys.protections.server);
+    sendFinished12(core, hs, keys);
+    return new ExpectClientFinished12(core, hs, keys);
   });
 }
 
