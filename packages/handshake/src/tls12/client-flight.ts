@@ -54,9 +54,12 @@ function clientPsk(
  * The client's flight (RFC 5246 §7.3): [Certificate], ClientKeyExchange, [CertificateVerify],
  * ChangeCipherSpec, Finished. Resolves with the keys the server's Finished is checked with.
  */
-export function sendClientFlight12(core: ConnectionCore, hs: ClientHandshake12): MaybePromise<Keys12> {
+export function sendClientFlight12(
+  core: ConnectionCore,
+  hs: ClientHandshake12,
+  suite: CipherSuite,
+): MaybePromise<Keys12> {
   const config = hs.config;
-  const suite = hs.suite as CipherSuite;
   const request = hs.certificateRequest;
   let signingKey: PrivateKey | undefined;
   if (request !== undefined) {

@@ -119,8 +119,8 @@ export function handleServerHello12(
   if (!hs.extendedMasterSecret && config.requireExtendedMasterSecret === true) {
     throw new TlsAlert('handshake_failure', 'server does not support extended master secret (RFC 7627)');
   }
-  if (suiteNeedsCertificate(suite)) return new ExpectServerCertificate12(core, hs);
-  return new ExpectServerKeyExchange12(core, hs);
+  if (suiteNeedsCertificate(suite)) return new ExpectServerCertificate12(core, hs, suite);
+  return new ExpectServerKeyExchange12(core, hs, suite);
 }
 
 /** ServerHello extensions: RFC 5746, 7627, 7366, 7301, 6066, 8449, 5077. */
@@ -163,6 +163,8 @@ export class ExpectServerCertificate12 implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake12,
+    /** The suite the ServerHello chose. */
+    private readonly suite: CipherSuite,
   ) {}
 
   handle(message: HandshakeMessageBytes): HandshakeState {
@@ -170,13 +172,13 @@ export class ExpectServerCertificate12 implements HandshakeState {
     const cert = decodeBody(message.body, Certificate12.decode);
     if (cert.chain.length === 0) throw new TlsAlert('decode_error', 'empty server Certificate');
     const key = leafPublicKey(cert.chain[0] as Uint8Array);
-    if (!keyFitsSuite(key, this.hs.suite as CipherSuite)) {
+    if (!keyFitsSuite(key, this.suite)) {
       throw new TlsAlert('unsupported_certificate', 'the certificate key does not fit the cipher suite');
     }
     this.hs.peerChain = cert.chain;
     this.hs.peerKey = key;
     this.hs.update(message.raw);
-    return new ExpectServerKeyExchange12(this.core, this.hs);
+    return new ExpectServerKeyExchange12(this.core, this.hs, this.suite);
   }
 }
 
@@ -185,11 +187,13 @@ export class ExpectServerKeyExchange12 implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake12,
+    /** The suite the ServerHello chose. */
+    private readonly suite: CipherSuite,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     const hs = this.hs;
-    const suite = hs.suite as CipherSuite;
+    const suite = this.suite;
     if (message.type === HandshakeType.certificate_status && hs.statusRequested && hs.ocspResponse === undefined) {
       hs.ocspResponse = decodeBody(message.body, CertificateStatus12.decode).ocspResponse;
       hs.update(message.raw);
@@ -198,7 +202,7 @@ export class ExpectServerKeyExchange12 implements HandshakeState {
     // psk / rsa_psk send ServerKeyExchange only with a hint; rsa never.
     const optional = !serverSendsKeyExchange(suite, undefined);
     if (message.type !== HandshakeType.server_key_exchange && optional) {
-      return new ExpectCertificateRequestOrDone12(this.core, hs).handle(message);
+      return new ExpectCertificateRequestOrDone12(this.core, hs, suite).handle(message);
     }
     expectType(message, HandshakeType.server_key_exchange, this.name);
     if (suite.keyExchange === 'rsa')
@@ -209,7 +213,7 @@ export class ExpectServerKeyExchange12 implements HandshakeState {
     hs.params = ske.params;
     if (ske.params !== undefined) hs.group = groupOfParams(ske.params);
     hs.update(message.raw);
-    if (!suiteSignsKeyExchange(suite)) return new ExpectCertificateRequestOrDone12(this.core, hs);
+    if (!suiteSignsKeyExchange(suite)) return new ExpectCertificateRequestOrDone12(this.core, hs, suite);
     const content = new Uint8Array(64 + ske.paramsRaw.length);
     content.set(hs.clientRandom, 0);
     content.set(hs.serverRandom, 32);
@@ -225,7 +229,7 @@ export class ExpectServerKeyExchange12 implements HandshakeState {
     );
     return andThen(checked, (scheme) => {
       hs.signatureScheme = scheme;
-      return new ExpectCertificateRequestOrDone12(this.core, hs);
+      return new ExpectCertificateRequestOrDone12(this.core, hs, suite);
     });
   }
 }
@@ -235,13 +239,15 @@ export class ExpectCertificateRequestOrDone12 implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ClientHandshake12,
+    /** The suite the ServerHello chose. */
+    private readonly suite: CipherSuite,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     const hs = this.hs;
     if (message.type === HandshakeType.certificate_request && hs.certificateRequest === undefined) {
       // RFC 5246 §7.4.4: anonymous servers must not request a certificate.
-      if (!suiteNeedsCertificate(hs.suite as CipherSuite)) {
+      if (!suiteNeedsCertificate(this.suite)) {
         throw new TlsAlert('handshake_failure', 'CertificateRequest from an unauthenticated server');
       }
       hs.certificateRequest = decodeBody(message.body, CertificateRequest12.decode);
@@ -258,10 +264,10 @@ export class ExpectCertificateRequestOrDone12 implements HandshakeState {
         : hs.peerKey;
     return andThen(verified, (key) => {
       if (key !== undefined) hs.peerKey = key;
-      if (clientExchangeForm(hs.suite as CipherSuite) === 'rsa' && hs.peerKey === undefined) {
+      if (clientExchangeForm(this.suite) === 'rsa' && hs.peerKey === undefined) {
         throw new TlsAlert('handshake_failure', 'no server key for RSA key exchange');
       }
-      return andThen(sendClientFlight12(core, hs), (keys) =>
+      return andThen(sendClientFlight12(core, hs, this.suite), (keys) =>
         hs.ticketExpected ? new ExpectNewSessionTicket12(core, hs, keys) : new ExpectServerFinished12(core, hs, keys),
       );
     });

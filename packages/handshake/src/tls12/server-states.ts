@@ -29,6 +29,8 @@ export class ExpectClientCertificate12 implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake12,
+    /** The suite our ServerHello chose. */
+    private readonly suite: CipherSuite,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
@@ -40,13 +42,13 @@ export class ExpectClientCertificate12 implements HandshakeState {
     if (cert.chain.length === 0) {
       // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
       if (hs.config.failIfNoPeerCert === true) throw new TlsAlert('handshake_failure', 'client sent no certificate');
-      return new ExpectClientKeyExchange12(core, hs);
+      return new ExpectClientKeyExchange12(core, hs, this.suite);
     }
     hs.peerChain = cert.chain;
     const key = authenticatePeer(core, hs.config, cert.chain, { serverName: hs.serverName });
     return andThen(key, (k) => {
       hs.peerKey = k;
-      return new ExpectClientKeyExchange12(core, hs);
+      return new ExpectClientKeyExchange12(core, hs, this.suite);
     });
   }
 }
@@ -56,13 +58,15 @@ export class ExpectClientKeyExchange12 implements HandshakeState {
   constructor(
     private readonly core: ConnectionCore,
     private readonly hs: ServerHandshake12,
+    /** The suite our ServerHello chose. */
+    private readonly suite: CipherSuite,
   ) {}
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.client_key_exchange, this.name);
     const core = this.core;
     const hs = this.hs;
-    const suite = hs.suite as CipherSuite;
+    const suite = this.suite;
     const psk = isPskExchange(suite);
     const cke = decodeBody(message.body, (r) => decodeClientKeyExchange(r, psk, clientExchangeForm(suite)));
     const secret = serverSecret(

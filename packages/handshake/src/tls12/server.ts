@@ -153,11 +153,16 @@ function wantsTicket(config: ConnectionConfig, ch: ClientHello): boolean {
 }
 
 /** ALPN, SNI, record_size_limit and max_fragment_length answers shared by both handshake kinds. */
-function commonExtensions(core: ConnectionCore, hs: ServerHandshake12, ch: ClientHello, exts: Extensions): void {
+function commonExtensions(
+  core: ConnectionCore,
+  hs: ServerHandshake12,
+  suite: CipherSuite,
+  ch: ClientHello,
+  exts: Extensions,
+): void {
   const config = hs.config;
   if (hs.secureRenegotiation) exts.set(ExtensionType.renegotiation_info, renegotiationInfoBody(hs, 'server'));
   if (hs.extendedMasterSecret) exts.set(ExtensionType.extended_master_secret, new Uint8Array(0));
-  const suite = hs.suite as CipherSuite;
   if (suite.cbc !== undefined && ch.extensions.has(ExtensionType.encrypt_then_mac) && config.encryptThenMac !== false) {
     hs.encryptThenMac = true;
     exts.set(ExtensionType.encrypt_then_mac, new Uint8Array(0));
@@ -193,10 +198,10 @@ function serverRandom(core: ConnectionCore, config: ConnectionConfig): Uint8Arra
 function sendServerHello(
   core: ConnectionCore,
   hs: ServerHandshake12,
+  suite: CipherSuite,
   message: HandshakeMessageBytes,
   exts: Extensions,
 ): void {
-  const suite = hs.suite as CipherSuite;
   hs.serverRandom = serverRandom(core, hs.config);
   hs.transcript.start(suite.prfHash);
   hs.update(message.raw);
@@ -213,14 +218,16 @@ function resume(
   session: ServerSession12,
 ): MaybePromise<HandshakeState> {
   hs.resumed = true;
-  hs.suite = suiteByCode(session.cipherSuite) as CipherSuite;
+  // findSession resumes only sessions whose suite the registry knows and we still allow.
+  const suite = suiteByCode(session.cipherSuite) as CipherSuite;
+  hs.suite = suite;
   hs.peerChain = [...session.peerCertificates];
   const exts = new Extensions();
-  commonExtensions(core, hs, ch, exts);
+  commonExtensions(core, hs, suite, ch, exts);
   hs.issueTicket = wantsTicket(hs.config, ch) && ch.extensions.get(ExtensionType.session_ticket)?.length !== 0;
   if (hs.issueTicket) exts.set(ExtensionType.session_ticket, new Uint8Array(0));
-  sendServerHello(core, hs, message, exts);
-  const keys = installKeys(core, hs, hs.suite, session.masterSecret);
+  sendServerHello(core, hs, suite, message, exts);
+  const keys = installKeys(core, hs, suite, session.masterSecret);
   const ticket = hs.issueTicket ? sendTicket(core, hs, keys) : undefined;
   return andThen(ticket, () => {
     core.record.changeWriteProtection12(keys.protections.server);
@@ -245,7 +252,7 @@ function fullHandshake(
   hs.certified = certified;
   hs.signatureScheme = selection.scheme === undefined ? undefined : schemeName(selection.scheme.code);
   const exts = new Extensions();
-  commonExtensions(core, hs, ch, exts);
+  commonExtensions(core, hs, suite, ch, exts);
   if (hs.serverName !== undefined) exts.set(ExtensionType.server_name, new Uint8Array(0));
   if (ch.extensions.has(ExtensionType.ec_point_formats) && suite.keyExchange.startsWith('ecdh')) {
     exts.set(ExtensionType.ec_point_formats, Uint8Array.of(1, 0));
@@ -256,7 +263,7 @@ function fullHandshake(
   if (staple !== undefined && certified !== undefined) exts.set(ExtensionType.status_request, new Uint8Array(0));
   // A session id for the cache; with only tickets an id still lets the client spot resumption.
   hs.sessionId = keepsSessions(config) || hs.issueTicket ? core.random(32) : new Uint8Array(0);
-  sendServerHello(core, hs, message, exts);
+  sendServerHello(core, hs, suite, message, exts);
   const needsCert = certified !== undefined && (suite.authentication === 'ecdsa' || suite.authentication === 'rsa');
   if (needsCert) {
     send12(core, hs, frameHandshake(HandshakeType.certificate, new Certificate12([...certified.certificateChain])));
@@ -294,6 +301,8 @@ function fullHandshake(
       send12(core, hs, frameHandshake(HandshakeType.certificate_request, request));
     }
     send12(core, hs, frameHandshake(HandshakeType.server_hello_done, new Uint8Array(0)));
-    return hs.certificateRequested ? new ExpectClientCertificate12(core, hs) : new ExpectClientKeyExchange12(core, hs);
+    return hs.certificateRequested
+      ? new ExpectClientCertificate12(core, hs, suite)
+      : new ExpectClientKeyExchange12(core, hs, suite);
   });
 }

@@ -70,14 +70,12 @@ export function issueTickets(
   });
 }
 
-/** A post-handshake CertificateRequest in flight. */
-interface PendingAuth {
-  readonly context: Uint8Array;
-  readonly transcript: Transcript;
-  step: 'certificate' | 'verify' | 'finished';
-  peerKey: PublicKey | undefined;
-  chain: Uint8Array[];
-}
+/** A post-handshake CertificateRequest in flight (RFC 8446 §4.6.2), by the message it expects next. */
+type PendingAuth = { readonly context: Uint8Array; readonly transcript: Transcript } & (
+  | { readonly step: 'certificate' }
+  | { readonly step: 'verify'; readonly peerKey: PublicKey; readonly chain: Uint8Array[] }
+  | { readonly step: 'finished'; readonly chain: Uint8Array[] }
+);
 
 export class ServerConnected implements HandshakeState {
   readonly name = 'ServerConnected';
@@ -118,7 +116,7 @@ export class ServerConnected implements HandshakeState {
     const transcript = this.handshakeTranscript.fork();
     transcript.update(raw);
     this.core.record.writeHandshakeOutsideTranscript(raw);
-    this.pending = { context, transcript, step: 'certificate', peerKey: undefined, chain: [] };
+    this.pending = { context, transcript, step: 'certificate' };
     return this;
   }
 
@@ -140,22 +138,26 @@ export class ServerConnected implements HandshakeState {
         if (this.hs.config.failIfNoPeerCert === true)
           throw new TlsAlert('certificate_required', 'client sent no certificate');
         auth.transcript.update(message.raw);
-        auth.step = 'finished';
+        this.pending = { context: auth.context, transcript: auth.transcript, step: 'finished', chain: [] };
         return this;
       }
       const key = authenticatePeer(core, this.hs.config, cert.chain, { serverName: this.hs.serverName });
       return andThen(key, (k) => {
-        auth.peerKey = k;
-        auth.chain = cert.chain;
         auth.transcript.update(message.raw);
-        auth.step = 'verify';
+        this.pending = {
+          context: auth.context,
+          transcript: auth.transcript,
+          step: 'verify',
+          peerKey: k,
+          chain: cert.chain,
+        };
         return this;
       });
     }
     if (auth.step === 'verify' && message.type === HandshakeType.certificate_verify) {
       const offered = schemeCodes(this.hs.config.signatureAlgs);
-      return andThen(checkCertificateVerify(core, message, auth.peerKey as PublicKey, offered, auth.transcript), () => {
-        auth.step = 'finished';
+      return andThen(checkCertificateVerify(core, message, auth.peerKey, offered, auth.transcript), () => {
+        this.pending = { context: auth.context, transcript: auth.transcript, step: 'finished', chain: auth.chain };
         return this;
       });
     }
