@@ -1,78 +1,34 @@
 /**
  * ConnectionCore: the driver both sides share. It feeds received bytes to the record layer, hands
- * each handshake message to the current state and installs the state it returns, dispatches
- * records (application data, alerts, ChangeCipherSpec), queues events, and owns the close state.
- * The side- and version-specific handshake lives in small state objects (tls13/, tls12/).
+ * each handshake message to the current state and installs the state it returns, passes other
+ * records to the dispatcher (inbound-records.ts), queues events, and owns the close state. The
+ * side- and version-specific handshake lives in small state objects (tls13/, tls12/) that own
+ * their data (transcript, secrets, configuration after a paused hello).
  * @module
  */
-import { ContentType, type HandshakeMessageBytes, type InboundRecord } from '@sslsocket/record';
 import { type CryptoProvider, isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { toHex } from './bytes.js';
 import type { ConnectionConfig } from './config.js';
 import { ConnectionStateError } from './errors.js';
 import { type ConnectionEvent, EventQueue } from './events.js';
+import type { HandshakeState, LocalRequest, SessionSecrets } from './handshake-state.js';
 import { type ConfigUpdate, HelloPause } from './hello-pause.js';
 import { IdleRecordGuard } from './idle-records.js';
+import { InboundRecords } from './inbound-records.js';
 import { asAlert } from './messages/extensions.js';
 import { HandshakeType } from './messages/handshake-type.js';
 import { RecordLayer } from './record-layer.js';
-import type { MasterKeys } from './tls12/keys.js';
 
-/** Warning alerts a TLS 1.2-capable client ignores before the ServerHello (OpenSSL allows 5 in a row). */
-const MAX_WARNINGS_BEFORE_HELLO = 4;
-
-/** What the application can ask of the current state (see {@link HandshakeState.onLocalRequest}). */
-export type LocalRequest =
-  | 'start'
-  | 'renegotiate'
-  | 'requestCertificate'
-  | { readonly type: 'keyUpdate'; readonly requestPeer: boolean };
-
-/** What a completed handshake leaves for exporters (RFC 8446 §7.5, RFC 5705) and Erlang's prf. */
-export interface SessionSecrets {
-  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
-  /** TLS 1.2: the master secret and randoms. */
-  readonly masterKeys?: MasterKeys;
-}
-
-/**
- * A handshake state: one per expected message (RFC 8446 §A.1, §A.2). Each method returns the next
- * state; only the driver ({@link ConnectionCore}) installs it.
- */
-export interface HandshakeState {
-  readonly name: string;
-  /** True for the states of an established connection (a TLS 1.2 client then answers HelloRequest). */
-  readonly established?: boolean;
-  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState>;
-  /** A TLS 1.2 warning alert from the peer (RFC 5246 §7.2): the next state, or undefined to stay. */
-  onWarningAlert?(alert: TlsAlert): HandshakeState | undefined;
-  /**
-   * An application request: the next state, or undefined when this state does not take the
-   * request. May throw for a request the connection cannot serve (e.g. no secure renegotiation).
-   */
-  onLocalRequest?(request: LocalRequest): MaybePromise<HandshakeState> | undefined;
-  /**
-   * Application data arrived or was sent (TLS 1.3 connected states reset their KeyUpdate flood
-   * guard: data flowing either way shows the KeyUpdates are not a flood).
-   */
-  onApplicationData?(): void;
-}
-
-/** Raises unexpected_message unless `message` has the expected type. */
-export function expectType(message: HandshakeMessageBytes, type: number, state: string): void {
-  if (message.type !== type) {
-    throw new TlsAlert('unexpected_message', `got handshake type ${message.type} in ${state}`);
-  }
-}
-
-/** Runs `next` on a value that may be a Promise, without a microtask when it is not. */
-export function andThen<T, U>(value: MaybePromise<T>, next: (v: T) => MaybePromise<U>): MaybePromise<U> {
-  return isPromiseLike(value) ? value.then(next) : next(value);
-}
+export {
+  andThen,
+  expectType,
+  type HandshakeState,
+  type LocalRequest,
+  type SessionSecrets,
+} from './handshake-state.js';
 
 export class ConnectionCore {
   readonly record: RecordLayer;
-  readonly provider: CryptoProvider;
   readonly random: (length: number) => Uint8Array;
   readonly now: () => number;
   /** The current state; only step() changes it. */
@@ -84,7 +40,6 @@ export class ConnectionCore {
     failed: undefined,
   };
   private readonly events = new EventQueue();
-  /** Empty records, warning alerts, compatibility ChangeCipherSpecs in a row (flood bound). */
   /** Counts records and messages that move nothing (flood bound, `maxIdleRecords`). */
   readonly idleRecords: IdleRecordGuard;
   private busy: Promise<void> | undefined;
@@ -93,8 +48,8 @@ export class ConnectionCore {
 
   /** The `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
   private readonly pause = new HelloPause();
-  /** Client: warning alerts ignored before the ServerHello (see handleAlert). */
-  private warningsBeforeHello = 0;
+  /** Dispatches each record that is not a handshake message (inbound-records.ts). */
+  private readonly inbound: InboundRecords;
 
   constructor(
     /** The configuration the connection was created with; never replaced (see continueHandshake). */
@@ -102,12 +57,17 @@ export class ConnectionCore {
     readonly role: 'client' | 'server',
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
-    this.provider = config.provider;
     this.random = config.random ?? ((n) => config.provider.randomBytes(n));
     this.now = config.clock === undefined ? () => Date.now() : () => (config.clock as { now(): number }).now();
     this.record = new RecordLayer(config.maxHandshakeSize ?? 256 * 1024);
     this.idleRecords = new IdleRecordGuard(config.maxIdleRecords);
+    this.inbound = new InboundRecords(this);
     this.current = initial(this);
+  }
+
+  /** The crypto provider from the configuration. */
+  get provider(): CryptoProvider {
+    return this.config.provider;
   }
 
   get state(): HandshakeState {
@@ -218,6 +178,20 @@ export class ConnectionCore {
     if (this.writeClosed || this.failed !== undefined) return;
     this.record.sendAlert(new TlsAlert('close_notify'));
     this.closing.write = true;
+  }
+
+  /** The peer's close_notify (RFC 8446 §6.1): its direction is over; ours stays open (half-close). */
+  peerClosed(): void {
+    this.closing.read = true;
+    this.emit({ type: 'closed' });
+  }
+
+  /** A fatal alert from the peer (RFC 8446 §6.2): both directions end and nothing is sent back. */
+  peerFailed(alert: TlsAlert): void {
+    this.closing.failed = alert;
+    this.closing.read = true;
+    this.closing.write = true;
+    this.emit({ type: 'error', error: alert });
   }
 
   /** Turns any error into a fatal alert (sent unless it came from the peer) and an error event. */
@@ -337,12 +311,8 @@ export class ConnectionCore {
     const record = this.record.nextRecord();
     if (record === 'skipped') return true;
     if (record === null) return false;
-    if (isPromiseLike(record)) return record.then((r) => (r === null ? undefined : this.handleRecord(r)));
-    return this.handleRecord(record) ?? true;
-  }
-
-  private offersTls12(): boolean {
-    return (this.config.versions ?? ['tlsv1.3', 'tlsv1.2']).includes('tlsv1.2');
+    if (isPromiseLike(record)) return record.then((r) => (r === null ? undefined : this.inbound.handle(r)));
+    return this.inbound.handle(record) ?? true;
   }
 
   /**
@@ -358,82 +328,5 @@ export class ConnectionCore {
 
   private ignoresHelloRequest(): boolean {
     return this.version === 'tlsv1.2' && this.role === 'client' && this.state.established !== true;
-  }
-
-  /** Handles one record; returns the next state when a warning alert changes it. */
-  private handleRecord(record: InboundRecord): HandshakeState | undefined {
-    const { contentType: type, fragment, protected: isProtected } = record;
-    // The provider opened this record into a fresh array (AeadKey.openDetached): keep it, no copy.
-    const detached = record.detached === true;
-    // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
-    if (type !== ContentType.handshake) this.record.checkNotInterleaved();
-    switch (type) {
-      case ContentType.handshake:
-        this.record.pushHandshake(fragment);
-        return;
-      case ContentType.application_data: {
-        const early = this.record.earlyData?.classify(fragment, isProtected, this.handshakeComplete);
-        if (early === 'ignore') return;
-        if (early === undefined) {
-          if (!this.handshakeComplete || !isProtected) {
-            throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
-          }
-          this.state.onApplicationData?.();
-        }
-        if (fragment.length > 0) {
-          this.idleRecords.progress();
-          this.emit({ type: 'data', data: detached ? fragment : fragment.slice() });
-        } else this.idleRecords.idle('empty');
-        return;
-      }
-      case ContentType.alert:
-        return this.handleAlert(fragment);
-      case ContentType.change_cipher_spec:
-        this.record.changeCipherSpec(fragment, isProtected);
-        // TLS 1.3 compatibility ChangeCipherSpecs change nothing (RFC 8446 §5): bounded.
-        if (this.version !== 'tlsv1.2') this.idleRecords.idle('ChangeCipherSpec');
-        return;
-      default:
-        throw new TlsAlert('unexpected_message', `record type ${type}`);
-    }
-  }
-
-  private handleAlert(fragment: Uint8Array): HandshakeState | undefined {
-    if (fragment.length !== 2) throw new TlsAlert('decode_error', 'alert record must be 2 bytes');
-    const level = fragment[0] as number;
-    const code = fragment[1] as number;
-    if (level !== 1 && level !== 2) throw new TlsAlert('illegal_parameter', `alert level ${level}`);
-    const alert = new TlsAlert(code, undefined, { level: level === 1 ? 'warning' : 'fatal', sentByUs: false });
-    this.emit({ type: 'alertReceived', alert });
-    if (alert.description === 'close_notify') {
-      // RFC 8446 §6.1: close_notify ends the peer's writing; we may keep writing (half-close).
-      this.closing.read = true;
-      this.emit({ type: 'closed' });
-      return;
-    }
-    // RFC 8446 §6.1: user_canceled is a warning, followed by close_notify. A run of them is a flood.
-    if (alert.description === 'user_canceled') {
-      this.idleRecords.idle('user_canceled alert');
-      return;
-    }
-    if (level === 1 && this.version === undefined && this.role === 'client' && this.offersTls12()) {
-      // RFC 5246 §7.2, RFC 6066 §3: a TLS 1.2 server may send a warning (OpenSSL: unrecognized_name
-      // on an SNI mismatch) before its ServerHello. A client that offered TLS 1.2 cannot treat it as
-      // TLS 1.3's "all alerts are fatal" yet, and ignores a few, as OpenSSL, GnuTLS and Go do; a
-      // TLS 1.3-only client aborts (RFC 8446 §6.2).
-      if (++this.warningsBeforeHello > MAX_WARNINGS_BEFORE_HELLO)
-        throw new TlsAlert('unexpected_message', 'too many warning alerts before the ServerHello');
-      return;
-    }
-    // RFC 5246 §7.2: in TLS 1.2 warning alerts (e.g. no_renegotiation) do not end the connection.
-    if (this.version === 'tlsv1.2' && level === 1) {
-      this.idleRecords.idle('warning alert');
-      return this.state.onWarningAlert?.(alert);
-    }
-    // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.
-    this.closing.failed = alert;
-    this.closing.read = true;
-    this.closing.write = true;
-    this.emit({ type: 'error', error: alert });
   }
 }
