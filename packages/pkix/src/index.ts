@@ -9,7 +9,7 @@ export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type Rev
 export { CrlDirectoryStore } from './crl-directory.js';
 export { children as derChildren, readTlv, type Tlv } from './der.js';
 export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
-export { isValidDnsName, wildcardCoversPublicSuffix } from './dns-name.js';
+export { isValidDnsName, type PublicSuffixLookup, setPublicSuffixList, wildcardCoversPublicSuffix } from './dns-name.js';
 export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';
 export {
   encodeEcPrivateKey,

@@ -20,7 +20,14 @@ export {
   type TicketKeyProvider,
   type TicketKeySet,
 } from '@sslsocket/handshake';
-export { generateCaChain, generateSelfSigned, parseCertificate, verifyChain } from '@sslsocket/pkix';
+export {
+  generateCaChain,
+  generateSelfSigned,
+  type PublicSuffixLookup,
+  parseCertificate,
+  setPublicSuffixList,
+  verifyChain,
+} from '@sslsocket/pkix';
 export {
   appendCipherSuites,
   cipherSuites,
