@@ -55,7 +55,15 @@ export {
   type WebStreamPair,
   webSocketTransport,
 } from '@sslsocket/transport';
-export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslListenSocket } from './api.js';
+export {
+  connect,
+  handshake,
+  handshakeCancel,
+  handshakeContinue,
+  type ListenAddressOptions,
+  listen,
+  SslListenSocket,
+} from './api.js';
 export type { DtlsListenSocket } from './dtls-api.js';
 export type { DtlsClientOptions, DtlsOptions, DtlsServerOptions } from './dtls-options.js';
 export type { DtlsConnectionInformation, DtlsSocket } from './dtls-socket.js';
