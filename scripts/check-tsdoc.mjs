@@ -9,8 +9,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-// SocketPump and Emitter are SslSocket's base classes: their public members are SslSocket's.
-const CLASSES = new Set(['SslSocket', 'SslListenSocket', 'SocketPump', 'Emitter']);
+// The classes checked; their base classes (SslSocket's SocketPump, ..., Emitter) are added by
+// following `extends`, since a base class's public members are the socket's.
+const CLASSES = new Set(['SslSocket', 'SslListenSocket']);
 const root = process.cwd();
 const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['packages/sslsocket/dist'];
 
@@ -69,10 +70,23 @@ function exportsOf(dir) {
   return map;
 }
 
+/** Adds to CLASSES every class the checked ones extend, directly or not. */
+function addBaseClasses(texts) {
+  const bases = new Map();
+  for (const text of texts)
+    for (const match of text.matchAll(/^export declare (?:abstract )?class (\w+)(?:<[^>]*>)? extends (\w+)/gm))
+      bases.set(match[1], match[2]);
+  for (const name of [...CLASSES]) {
+    for (let base = bases.get(name); base !== undefined && !CLASSES.has(base); base = bases.get(base)) CLASSES.add(base);
+  }
+}
+
 function main() {
   let count = 0;
   for (const dir of dirs) {
     const exported = exportsOf(dir);
+    const all = readdirSync(join(root, dir), { recursive: true }).map(String);
+    addBaseClasses(all.filter((file) => file.endsWith('.d.ts')).map((file) => readFileSync(join(root, dir, file), 'utf8')));
     const files = readdirSync(join(root, dir), { recursive: true })
       .map(String)
       .filter((file) => file.endsWith('.d.ts') && !file.includes('test'));
