@@ -1,17 +1,34 @@
 import type { PublicKey, SignatureSchemeName } from '@sslsocket/suites';
-import type * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { readTlv } from './der.js';
-import { CertificateError } from './errors.js';
-import { bytesOf, publicKeyFromSpki } from './keys.js';
+import {
+  type basicConstraintsOf,
+  type CertificateExtension,
+  DECODED_EXTENSIONS,
+  type DecodedAuthorityKeyId,
+  type DecodedNameConstraints,
+  extensionListOf,
+} from './certificate-extensions.js';
+import { children, type Tlv } from './der.js';
+import {
+  bitStringOf,
+  contentOf,
+  contextTag,
+  elementsOf,
+  encodingOf,
+  expectTag,
+  hexOf,
+  oidOf,
+  readWhole,
+  smallIntegerOf,
+  TAG,
+  timeOf,
+} from './der-reader.js';
+import { CertificateError, PemError } from './errors.js';
+import type { GeneralName } from './general-names.js';
+import { publicKeyFromSpki } from './keys.js';
+import { nameAttributesOf, nameToString } from './names.js';
 import { HASH_OIDS, OID, SIGNATURE_ALGORITHMS } from './oids.js';
 
-/** An extension as found in the certificate. */
-export interface CertificateExtension {
-  readonly oid: string;
-  readonly critical: boolean;
-  readonly value: Uint8Array;
-}
+export type { CertificateExtension } from './certificate-extensions.js';
 
 /** The parts of an X.509 certificate (RFC 5280 §4) that validation and TLS need. */
 export interface ParsedCertificate {
@@ -54,38 +71,26 @@ export interface ParsedCertificate {
   /** The authorityKeyIdentifier carries authorityCertIssuer or authorityCertSerialNumber. */
   readonly authorityKeyIdNamesIssuer: boolean;
   readonly extensions: readonly CertificateExtension[];
-  /** The pkijs structure, for what this summary does not cover. */
-  readonly raw: pkijs.Certificate;
+  /** The SubjectPublicKeyInfo's DER (RFC 5280 §4.1.2.7). */
+  readonly spki: Uint8Array;
+  /** The subjectPublicKey BIT STRING's octets: what OCSP's issuerKeyHash and ResponderID byKey hash. */
+  readonly publicKeyBits: Uint8Array;
+  /** The nameConstraints extension decoded (RFC 5280 §4.2.1.10), undefined without it. */
+  readonly nameConstraints: DecodedNameConstraints | undefined;
 }
 
-const KEY_USAGE_BITS = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
+/** An AlgorithmIdentifier (RFC 5280 §4.1.1.2): the OID and its parameters element, if any. */
+export interface AlgorithmIdentifier {
+  readonly oid: string;
+  readonly parameters: Tlv | undefined;
+  /** The bytes `parameters` points into. */
+  readonly bytes: Uint8Array;
+}
 
-const ATTRIBUTE_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
-
-export function nameToString(name: pkijs.RelativeDistinguishedNames): string {
-  return name.typesAndValues
-    .map(
-      (attribute) => `${ATTRIBUTE_NAMES[attribute.type] ?? attribute.type}=${String(attribute.value.valueBlock.value)}`,
-    )
-    .join(', ');
+export function algorithmOf(bytes: Uint8Array, tlv: Tlv | undefined, what: string): AlgorithmIdentifier {
+  const [oid, parameters, extra] = elementsOf(bytes, tlv, what);
+  if (extra !== undefined) throw new PemError(`${what}: unexpected field`);
+  return { oid: oidOf(bytes, oid, what), parameters, bytes };
 }
 
 export function ipToString(bytes: Uint8Array): string {
@@ -96,24 +101,27 @@ export function ipToString(bytes: Uint8Array): string {
   return groups.join(':');
 }
 
-function keyUsageOf(extension: pkijs.Extension): Set<string> {
-  const bits = (extension.parsedValue as asn1js.BitString).valueBlock;
-  const bytes = bits.valueHexView;
-  const set = new Set<string>();
-  KEY_USAGE_BITS.forEach((name, index) => {
-    const byte = bytes[index >> 3] ?? 0;
-    if (byte & (0x80 >> (index & 7))) set.add(name);
-  });
-  return set;
+/** The hash of RSASSA-PSS-params (RFC 4055 §3.1): hashAlgorithm [0] EXPLICIT, SHA-1 by default. */
+function pssHash(algorithm: AlgorithmIdentifier): string | undefined {
+  const { bytes, parameters } = algorithm;
+  if (parameters === undefined || parameters.tag !== TAG.sequence) return HASH_OIDS[OID.sha1];
+  const hashField = children(bytes, parameters).find((field) => field.tag === contextTag(0, true));
+  if (hashField === undefined) return HASH_OIDS[OID.sha1];
+  const [inner] = children(bytes, hashField);
+  return HASH_OIDS[algorithmOf(bytes, inner, 'RSASSA-PSS hashAlgorithm').oid];
 }
 
 /** The scheme for a certificate (or CRL) signature, reading RSASSA-PSS parameters (RFC 4055 §3.1). */
-export function signatureSchemeOf(algorithm: pkijs.AlgorithmIdentifier): SignatureSchemeName | undefined {
-  const direct = SIGNATURE_ALGORITHMS[algorithm.algorithmId];
+export function signatureSchemeOf(algorithm: AlgorithmIdentifier): SignatureSchemeName | undefined {
+  const direct = SIGNATURE_ALGORITHMS[algorithm.oid];
   if (direct !== undefined) return direct;
-  if (algorithm.algorithmId !== OID.rsassaPss) return undefined;
-  const params = new pkijs.RSASSAPSSParams({ schema: algorithm.algorithmParams });
-  const hash = HASH_OIDS[params.hashAlgorithm.algorithmId];
+  if (algorithm.oid !== OID.rsassaPss) return undefined;
+  let hash: string | undefined;
+  try {
+    hash = pssHash(algorithm);
+  } catch {
+    return undefined;
+  }
   return hash === 'SHA-256'
     ? 'rsa_pss_rsae_sha256'
     : hash === 'SHA-384'
@@ -169,138 +177,176 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
 
 const malformed = (message: string) => new CertificateError('malformed_certificate', message);
 
-/** Extensions whose value pkijs decodes and we rely on: a value that does not decode is a malformed certificate. */
-const DECODED_EXTENSIONS: Readonly<Record<string, string>> = {
-  [OID.subjectAltName]: 'subjectAltName',
-  [OID.basicConstraints]: 'basicConstraints',
-  [OID.extKeyUsage]: 'extKeyUsage',
-  [OID.authorityKeyIdentifier]: 'authorityKeyIdentifier',
-  [OID.subjectKeyIdentifier]: 'subjectKeyIdentifier',
-  [OID.nameConstraints]: 'nameConstraints',
-  [OID.certificatePolicies]: 'certificatePolicies',
-  [OID.policyConstraints]: 'policyConstraints',
-  [OID.authorityInfoAccess]: 'authorityInfoAccess',
-  [OID.keyUsage]: 'keyUsage',
-};
-
-/**
- * Encoding rules every certificate must meet before any field is trusted: the signature algorithm
- * outside the TBS equals the one inside (RFC 5280 §4.1.1.2), the signature BIT STRING has no unused
- * bits, and each extension we process decodes completely (RFC 5280 §4.2: a certificate whose
- * extension cannot be read cannot be validated).
- */
-function checkStructure(cert: pkijs.Certificate, extensions: readonly pkijs.Extension[]): void {
-  const inner = bytesOf(cert.signature.toSchema().toBER());
-  const outer = bytesOf(cert.signatureAlgorithm.toSchema().toBER());
-  if (inner.length !== outer.length || inner.some((byte, i) => byte !== outer[i]))
-    throw malformed('signatureAlgorithm differs from the TBS signature field');
-  if (cert.signatureValue.valueBlock.unusedBits !== 0) throw malformed('signature BIT STRING has unused bits');
-  for (const extension of extensions) {
-    const label = DECODED_EXTENSIONS[extension.extnID];
-    if (label === undefined) continue;
-    const raw = extension.extnValue.valueBlock.valueHexView;
-    let decoded = false;
-    try {
-      decoded = raw.length > 0 && readTlv(raw, 0).end === raw.length;
-    } catch {
-      decoded = false;
-    }
-    const parsed = extension.parsedValue as { parsingError?: string } | null | undefined;
-    if (!decoded || parsed === null || parsed === undefined || parsed.parsingError !== undefined)
-      throw malformed(`${label} extension does not decode`);
-  }
-}
-
+/** What parseFields reads from the DER, before the public key is turned into a provider key. */
 function parseUncached(der: Uint8Array): ParsedCertificate {
-  let cert: pkijs.Certificate;
-  // DER (X.690 §10.1): the certificate is exactly one definite-length element, nothing before or after
-  // it and no length that points past the data; asn1js alone tolerates both.
-  let whole = false;
   try {
-    whole = readTlv(der, 0).end === der.length;
-  } catch {
-    whole = false;
-  }
-  if (!whole) throw malformed('the certificate is not one complete DER element');
-  try {
-    cert = pkijs.Certificate.fromBER(der as Uint8Array<ArrayBuffer>);
+    return parseFields(der);
   } catch (cause) {
+    if (cause instanceof CertificateError) throw cause;
     throw new CertificateError(
       'malformed_certificate',
       (cause as Error).message ?? 'cannot parse certificate',
       undefined,
-      { cause },
+      {
+        cause,
+      },
     );
   }
-  const extensions = cert.extensions ?? [];
-  const find = (oid: string) => extensions.find((extension) => extension.extnID === oid);
-  checkStructure(cert, extensions);
+}
+
+/** TBSCertificate fields after the version (RFC 5280 §4.1). */
+interface TbsFields {
+  readonly serial: Tlv;
+  readonly signature: Tlv;
+  readonly issuer: Tlv;
+  readonly validity: Tlv;
+  readonly subject: Tlv;
+  readonly spki: Tlv;
+  readonly extensions: Tlv | undefined;
+  readonly version: number;
+}
+
+function tbsFields(der: Uint8Array, tbs: Tlv): TbsFields {
+  const fields = elementsOf(der, tbs, 'tbsCertificate');
+  let index = 0;
+  let version = 0;
+  if (fields[0]?.tag === contextTag(0, true)) {
+    const [value, extra] = children(der, fields[0]);
+    if (extra !== undefined) throw malformed('version: unexpected field');
+    version = smallIntegerOf(der, value, 'version');
+    index = 1;
+  }
+  const [serial, signature, issuer, validity, subject, spki] = fields.slice(index, index + 6);
+  if (spki === undefined) throw malformed('tbsCertificate has too few fields');
+  // issuerUniqueID [1], subjectUniqueID [2], extensions [3], in that order and each at most once.
+  const rest = fields.slice(index + 6);
+  const order = [contextTag(1, false), contextTag(2, false), contextTag(3, true)];
+  let last = -1;
+  for (const field of rest) {
+    const position = order.indexOf(field.tag);
+    if (position <= last) throw malformed(`tbsCertificate: unexpected field (tag 0x${field.tag.toString(16)})`);
+    last = position;
+  }
+  return {
+    serial: expectTag(serial, TAG.integer, 'serialNumber'),
+    signature,
+    issuer: expectTag(issuer, TAG.sequence, 'issuer'),
+    validity,
+    subject: expectTag(subject, TAG.sequence, 'subject'),
+    spki: expectTag(spki, TAG.sequence, 'subjectPublicKeyInfo'),
+    extensions: rest.find((field) => field.tag === contextTag(3, true)),
+    version,
+  } as TbsFields;
+}
+
+function extensionsOf(der: Uint8Array, tlv: Tlv | undefined): CertificateExtension[] {
+  if (tlv === undefined) return [];
+  const [list, extra] = children(der, tlv);
+  if (extra !== undefined) throw malformed('extensions: unexpected field');
+  return extensionListOf(der, list);
+}
+
+/**
+ * Decodes each extension validation relies on (RFC 5280 §4.2: a certificate whose extension cannot
+ * be read cannot be validated); the decoded values by OID.
+ */
+function decodeExtensions(extensions: readonly CertificateExtension[]): Map<string, unknown> {
+  const decoded = new Map<string, unknown>();
+  for (const extension of extensions) {
+    const entry = DECODED_EXTENSIONS[extension.oid];
+    if (entry === undefined) continue;
+    try {
+      decoded.set(extension.oid, entry[1](extension.value));
+    } catch {
+      throw malformed(`${entry[0]} extension does not decode`);
+    }
+  }
+  return decoded;
+}
+
+function parseFields(der: Uint8Array): ParsedCertificate {
+  // DER (X.690 §10.1): the certificate is exactly one definite-length element, nothing before or after it.
+  let top: Tlv;
+  try {
+    top = readWhole(der, 'certificate');
+  } catch {
+    throw malformed('the certificate is not one complete DER element');
+  }
+  const [tbs, outerAlgorithm, signatureValue, extra] = elementsOf(der, top, 'Certificate');
+  if (extra !== undefined) throw malformed('Certificate: unexpected field');
+  const fields = tbsFields(der, expectTag(tbs, TAG.sequence, 'tbsCertificate'));
+  const signatureAlgorithm = algorithmOf(der, outerAlgorithm, 'signatureAlgorithm');
+  algorithmOf(der, fields.signature, 'signature');
+  // RFC 5280 §4.1.1.2: the signatureAlgorithm outside the TBS equals the signature field inside it.
+  if (!sameDer(encodingOf(der, fields.signature), encodingOf(der, outerAlgorithm as Tlv)))
+    throw malformed('signatureAlgorithm differs from the TBS signature field');
+  const signature = bitStringOf(der, signatureValue, 'signatureValue');
+  if (signature.unusedBits !== 0) throw malformed('signature BIT STRING has unused bits');
+  const [notBefore, notAfter, validityExtra] = elementsOf(der, fields.validity, 'validity');
+  if (validityExtra !== undefined) throw malformed('validity: unexpected field');
+  const [, spkiKey] = elementsOf(der, fields.spki, 'subjectPublicKeyInfo');
+  const publicKeyBits = bitStringOf(der, spkiKey, 'subjectPublicKey').bits.slice();
+  const extensions = extensionsOf(der, fields.extensions);
+  const decoded = decodeExtensions(extensions);
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
   const emails: string[] = [];
-  const san = find(OID.subjectAltName)?.parsedValue as pkijs.AltName | undefined;
-  for (const name of san?.altNames ?? []) {
-    if (name.type === 2) dnsNames.push(String(name.value));
-    else if (name.type === 1) emails.push(String(name.value));
+  const san = decoded.get(OID.subjectAltName) as GeneralName[] | undefined;
+  for (const name of san ?? []) {
+    if (name.type === 2) dnsNames.push(name.text as string);
+    else if (name.type === 1) emails.push(name.text as string);
     else if (name.type === 7) {
-      const bytes = bytesOf((name.value as asn1js.OctetString).valueBlock.valueHexView);
+      const bytes = name.octets as Uint8Array;
       // RFC 5280 §4.2.1.6: four octets for IPv4, sixteen for IPv6.
       if (bytes.length !== 4 && bytes.length !== 16) throw malformed(`iPAddress SAN of ${bytes.length} octets`);
       ipAddresses.push(ipToString(bytes));
     }
   }
-  const bc = find(OID.basicConstraints)?.parsedValue as pkijs.BasicConstraints | undefined;
-  const ku = find(OID.keyUsage);
-  const eku = find(OID.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
-  const ski = find(OID.subjectKeyIdentifier)?.parsedValue as asn1js.OctetString | undefined;
-  const aki = find(OID.authorityKeyIdentifier)?.parsedValue as pkijs.AuthorityKeyIdentifier | undefined;
-  const attributes = (type: string) =>
-    cert.subject.typesAndValues
-      .filter((attribute) => attribute.type === type)
-      .map((a) => String(a.value.valueBlock.value));
+  const bc = decoded.get(OID.basicConstraints) as ReturnType<typeof basicConstraintsOf> | undefined;
+  const aki = decoded.get(OID.authorityKeyIdentifier) as DecodedAuthorityKeyId | undefined;
+  const subjectAttributes = nameAttributesOf(der, fields.subject);
+  const attributes = (type: string) => subjectAttributes.filter((a) => a.type === type).map((a) => a.text);
   const commonNames = attributes(OID.commonName);
+  const spki = encodingOf(der, fields.spki).slice();
   let publicKey: PublicKey;
   try {
-    publicKey = publicKeyFromSpki(cert.subjectPublicKeyInfo);
+    publicKey = publicKeyFromSpki(spki);
   } catch (cause) {
     throw new CertificateError('unsupported_signature_algorithm', (cause as Error).message, undefined, { cause });
   }
-  const pathLength = bc?.pathLenConstraint;
+  const serialBytes = contentOf(der, fields.serial).slice();
   return {
     der: der.slice(),
-    tbs: bytesOf(cert.tbsView),
-    version: cert.version,
-    serialBytes: bytesOf(cert.serialNumber.valueBlock.valueHexView),
-    serialNumber: [...cert.serialNumber.valueBlock.valueHexView].map((b) => b.toString(16).padStart(2, '0')).join(''),
-    subjectDer: bytesOf(cert.subject.toSchema().toBER()),
-    issuerDer: bytesOf(cert.issuer.toSchema().toBER()),
-    subject: nameToString(cert.subject),
-    issuer: nameToString(cert.issuer),
+    tbs: encodingOf(der, tbs as Tlv).slice(),
+    version: fields.version,
+    serialBytes,
+    serialNumber: hexOf(serialBytes),
+    subjectDer: encodingOf(der, fields.subject).slice(),
+    issuerDer: encodingOf(der, fields.issuer).slice(),
+    subject: nameToString(subjectAttributes),
+    issuer: nameToString(nameAttributesOf(der, fields.issuer)),
     commonName: commonNames[0],
     commonNames,
     subjectEmails: attributes(OID.emailAddress),
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
+    notBefore: timeOf(der, notBefore, 'notBefore'),
+    notAfter: timeOf(der, notAfter, 'notAfter'),
     publicKey,
-    signatureScheme: signatureSchemeOf(cert.signatureAlgorithm),
-    signatureAlgorithmOid: cert.signatureAlgorithm.algorithmId,
-    signature: bytesOf(cert.signatureValue.valueBlock.valueHexView),
+    spki,
+    publicKeyBits,
+    signatureScheme: signatureSchemeOf(signatureAlgorithm),
+    signatureAlgorithmOid: signatureAlgorithm.oid,
+    signature: signature.bits.slice(),
     dnsNames,
     ipAddresses,
     emails,
-    sanTypes: new Set((san?.altNames ?? []).map((name) => name.type)),
-    basicConstraints:
-      bc === undefined ? undefined : { ca: bc.cA, pathLength: typeof pathLength === 'number' ? pathLength : undefined },
-    keyUsage: ku === undefined ? undefined : keyUsageOf(ku),
-    extendedKeyUsage: eku?.keyPurposes,
-    subjectKeyId: ski === undefined ? undefined : bytesOf(ski.valueBlock.valueHexView),
-    authorityKeyId: aki?.keyIdentifier === undefined ? undefined : bytesOf(aki.keyIdentifier.valueBlock.valueHexView),
-    authorityKeyIdNamesIssuer: aki?.authorityCertIssuer !== undefined || aki?.authorityCertSerialNumber !== undefined,
-    extensions: extensions.map((extension) => ({
-      oid: extension.extnID,
-      critical: extension.critical,
-      value: bytesOf(extension.extnValue.valueBlock.valueHexView),
-    })),
-    raw: cert,
+    sanTypes: new Set((san ?? []).map((name) => name.type)),
+    basicConstraints: bc,
+    keyUsage: decoded.get(OID.keyUsage) as Set<string> | undefined,
+    extendedKeyUsage: decoded.get(OID.extKeyUsage) as string[] | undefined,
+    subjectKeyId: decoded.get(OID.subjectKeyIdentifier) as Uint8Array | undefined,
+    authorityKeyId: aki?.keyIdentifier,
+    authorityKeyIdNamesIssuer: aki?.namesIssuer === true,
+    extensions,
+    nameConstraints: decoded.get(OID.nameConstraints) as DecodedNameConstraints | undefined,
   };
 }

@@ -1,9 +1,22 @@
 import type { SignatureSchemeName } from '@sslsocket/suites';
-import * as pkijs from 'pkijs';
-import { nameToString, signatureSchemeOf } from './certificate.js';
+import { algorithmOf, signatureSchemeOf } from './certificate.js';
+import { authorityKeyIdOf, type CertificateExtension, extensionListOf } from './certificate-extensions.js';
+import { children, type Tlv } from './der.js';
+import {
+  bitStringOf,
+  contentOf,
+  contextTag,
+  elementsOf,
+  encodingOf,
+  expectTag,
+  hexOf,
+  readWhole,
+  TAG,
+  timeOf,
+} from './der-reader.js';
 import { PemError } from './errors.js';
-import { bytesOf } from './keys.js';
 import { canonicalNameEncoding } from './name-hash.js';
+import { nameAttributesOf, nameToString } from './names.js';
 import { pemOrDer } from './pem.js';
 
 /** One revoked certificate entry (RFC 5280 §5.1.2.6). */
@@ -43,8 +56,6 @@ const CRL_REASON = '2.5.29.21';
 // Extensions whose presence does not change which certificates a plain full CRL covers.
 const HANDLED_CRL_EXTENSIONS = new Set([CRL_NUMBER, DELTA_CRL_INDICATOR, AUTHORITY_KEY_ID, '2.5.29.18']);
 
-const hex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-
 /**
  * Parses one DER CRL. Malformed input is a PemError.
  *
@@ -53,50 +64,81 @@ const hex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).
  * crl.revoked.has(certificate.serialNumber);
  */
 export function parseCrl(der: Uint8Array): ParsedCrl {
-  let crl: pkijs.CertificateRevocationList;
   try {
-    crl = pkijs.CertificateRevocationList.fromBER(der as Uint8Array<ArrayBuffer>);
+    return parseCrlFields(der);
   } catch (cause) {
     throw new PemError(`malformed CRL: ${(cause as Error).message}`, { cause });
   }
-  const revoked = new Map<string, RevokedEntry>();
-  for (const entry of crl.revokedCertificates ?? []) {
-    const reasonExtension = entry.crlEntryExtensions?.extensions.find((e) => e.extnID === CRL_REASON);
-    // CRLReason is an ENUMERATED: tag, length 1, the code.
-    const reasonBytes = reasonExtension?.extnValue.valueBlock.valueHexView;
-    revoked.set(hex(entry.userCertificate.valueBlock.valueHexView), {
-      revocationDate: entry.revocationDate.value,
-      reason: reasonBytes !== undefined && reasonBytes.length === 3 ? reasonBytes[2] : undefined,
-    });
+}
+
+/** TBSCertList (RFC 5280 §5.1): version?, signature, issuer, thisUpdate, nextUpdate?, revoked?, [0] crlExtensions?. */
+function parseCrlFields(der: Uint8Array): ParsedCrl {
+  const [tbs, algorithmTlv, signatureTlv, extra] = elementsOf(
+    der,
+    readWhole(der, 'CertificateList'),
+    'CertificateList',
+  );
+  if (extra !== undefined) throw new PemError('CertificateList: unexpected field');
+  const fields = elementsOf(der, tbs, 'tbsCertList');
+  let index = fields[0]?.tag === TAG.integer ? 1 : 0;
+  algorithmOf(der, fields[index++], 'signature');
+  const issuer = expectTag(fields[index++], TAG.sequence, 'issuer');
+  const thisUpdate = timeOf(der, fields[index++], 'thisUpdate');
+  let nextUpdate: Date | undefined;
+  const next = fields[index];
+  if (next !== undefined && (next.tag === TAG.utcTime || next.tag === TAG.generalizedTime)) {
+    nextUpdate = timeOf(der, next, 'nextUpdate');
+    index++;
   }
-  const extensions = crl.crlExtensions?.extensions ?? [];
-  const numberBytes = extensions.find((e) => e.extnID === CRL_NUMBER)?.extnValue.valueBlock.valueHexView;
+  const revoked = new Map<string, RevokedEntry>();
+  if (fields[index]?.tag === TAG.sequence) {
+    for (const entry of children(der, fields[index++] as Tlv)) {
+      const [serial, date, entryExtensions] = elementsOf(der, entry, 'revokedCertificate');
+      const reasonExtension =
+        entryExtensions === undefined
+          ? undefined
+          : extensionListOf(der, entryExtensions).find((e) => e.oid === CRL_REASON);
+      // CRLReason is an ENUMERATED: tag, length 1, the code.
+      const reasonBytes = reasonExtension?.value;
+      revoked.set(hexOf(contentOf(der, expectTag(serial, TAG.integer, 'userCertificate'))), {
+        revocationDate: timeOf(der, date, 'revocationDate'),
+        reason: reasonBytes !== undefined && reasonBytes.length === 3 ? reasonBytes[2] : undefined,
+      });
+    }
+  }
+  let extensions: CertificateExtension[] = [];
+  const extensionsTlv = fields[index];
+  if (extensionsTlv !== undefined) {
+    const [list, more] = elementsOf(der, extensionsTlv, 'crlExtensions', contextTag(0, true));
+    if (more !== undefined) throw new PemError('crlExtensions: unexpected field');
+    extensions = extensionListOf(der, list);
+    index++;
+  }
+  if (index !== fields.length) throw new PemError('tbsCertList: unexpected field');
+  const numberBytes = extensions.find((e) => e.oid === CRL_NUMBER)?.value;
   let crlNumber: bigint | undefined;
   if (numberBytes !== undefined && numberBytes.length > 2) {
     crlNumber = 0n;
     for (const byte of numberBytes.subarray(2)) crlNumber = (crlNumber << 8n) | BigInt(byte);
   }
-  const aki = extensions.find((e) => e.extnID === AUTHORITY_KEY_ID)?.parsedValue as
-    | pkijs.AuthorityKeyIdentifier
-    | undefined;
+  const akiValue = extensions.find((e) => e.oid === AUTHORITY_KEY_ID)?.value;
+  const signatureAlgorithm = algorithmOf(der, algorithmTlv, 'signatureAlgorithm');
   return {
     der: der.slice(),
-    tbs: bytesOf(crl.tbsView),
-    issuerDer: bytesOf(crl.issuer.toSchema().toBER()),
-    issuer: nameToString(crl.issuer),
-    thisUpdate: crl.thisUpdate.value,
-    nextUpdate: crl.nextUpdate?.value,
+    tbs: encodingOf(der, tbs as Tlv).slice(),
+    issuerDer: encodingOf(der, issuer).slice(),
+    issuer: nameToString(nameAttributesOf(der, issuer)),
+    thisUpdate,
+    nextUpdate,
     revoked,
-    signatureScheme: signatureSchemeOf(crl.signatureAlgorithm),
-    signatureAlgorithmOid: crl.signatureAlgorithm.algorithmId,
-    signature: bytesOf(crl.signatureValue.valueBlock.valueHexView),
+    signatureScheme: signatureSchemeOf(signatureAlgorithm),
+    signatureAlgorithmOid: signatureAlgorithm.oid,
+    signature: bitStringOf(der, signatureTlv, 'signatureValue').bits.slice(),
     crlNumber,
-    crlNumberCritical: extensions.some((e) => e.extnID === CRL_NUMBER && e.critical),
-    isDelta: extensions.some((e) => e.extnID === DELTA_CRL_INDICATOR),
-    unhandledCritical: extensions
-      .filter((e) => e.critical && !HANDLED_CRL_EXTENSIONS.has(e.extnID))
-      .map((e) => e.extnID),
-    authorityKeyId: aki?.keyIdentifier === undefined ? undefined : bytesOf(aki.keyIdentifier.valueBlock.valueHexView),
+    crlNumberCritical: extensions.some((e) => e.oid === CRL_NUMBER && e.critical),
+    isDelta: extensions.some((e) => e.oid === DELTA_CRL_INDICATOR),
+    unhandledCritical: extensions.filter((e) => e.critical && !HANDLED_CRL_EXTENSIONS.has(e.oid)).map((e) => e.oid),
+    authorityKeyId: akiValue === undefined ? undefined : authorityKeyIdOf(akiValue).keyIdentifier,
   };
 }
 

@@ -1,5 +1,5 @@
 import { normalizeHostName } from '@sslsocket/suites';
-import { getPublicSuffix } from 'tldts';
+import { defaultPublicSuffix } from '#public-suffix';
 
 /**
  * DNS name syntax for certificates and reference identities.
@@ -32,16 +32,42 @@ export function isValidDnsName(name: string, wildcard = false): boolean {
   return !/^(?:\d+|0x[0-9a-f]*)$/.test(last);
 }
 
+/** A Public Suffix List lookup: the public suffix of a domain name, or null/undefined when none. */
+export type PublicSuffixLookup = (domain: string) => string | null | undefined;
+
+let publicSuffixOf: PublicSuffixLookup | undefined = defaultPublicSuffix;
+
+/**
+ * Chooses the Public Suffix List the wildcard rule consults (process-wide). On Node, Deno and Bun
+ * the whole list ships built in (the `tldts` package, ICANN and private sections); browser bundles
+ * leave it out to stay small, and then only a wildcard over a single label (`*.com`) is refused
+ * unless a page passes a lookup here. `undefined` restores the built-in default, `null` turns the
+ * list off.
+ *
+ * CABF BR 3.2.2.6 forbids a CA to issue a wildcard immediately left of a registry-controlled or
+ * public suffix and says to consult the list's ICANN section; RFC 6125 §7.2 warns clients about
+ * such wildcards. The private section adds suffixes like `s3.amazonaws.com`.
+ *
+ * @example
+ * import { getPublicSuffix } from 'tldts'; // or 'tldts-icann' for the ICANN section alone
+ * setPublicSuffixList((domain) => getPublicSuffix(domain, { allowPrivateDomains: true }));
+ */
+export function setPublicSuffixList(lookup: PublicSuffixLookup | null | undefined): void {
+  publicSuffixOf = lookup === undefined ? defaultPublicSuffix : (lookup ?? undefined);
+}
+
 /**
  * Does the wildcard `*.suffix` cover a whole public suffix (`*.co.uk`, or a private-section entry
  * such as `*.s3.amazonaws.com`)? Such a wildcard would name every registrant below that suffix;
  * CABF BR 3.2.2.6 forbids issuing one and RFC 6125 §7.2 warns against honouring one. The list is
- * the Public Suffix List as the `tldts` package ships it, ICANN and private sections both; a
- * suffix not on the list counts as public by the list's default rule `*`.
+ * the one `setPublicSuffixList` chose (by default on Node, Deno and Bun the whole Public Suffix
+ * List as the `tldts` package ships it); a suffix not on the list counts as public by the list's
+ * default rule `*` when it is a single label. Without a list only that single-label rule applies.
  */
 export function wildcardCoversPublicSuffix(pattern: string): boolean {
   const canonical = canonicalDns(pattern);
   if (!canonical.startsWith('*.')) return false;
   const suffix = canonical.slice(2);
-  return getPublicSuffix(suffix, { allowPrivateDomains: true }) === suffix;
+  if (publicSuffixOf === undefined) return !suffix.includes('.');
+  return publicSuffixOf(suffix) === suffix;
 }

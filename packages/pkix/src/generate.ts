@@ -1,7 +1,6 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { type CryptoProvider, nobleProvider, type PrivateKey } from '@sslsocket/suites';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { bitString, bool, integer, octets, oid, seq, set, tagged, time, utf8 } from './der-writer.js';
 import { CURVE_OIDS, OID } from './oids.js';
 import { encodePem } from './pem.js';
 
@@ -26,10 +25,6 @@ export interface GenerateOptions {
   readonly days?: number;
 }
 
-function bytesToBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer;
-}
-
 function ipBytes(text: string): Uint8Array | undefined {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) return new Uint8Array(text.split('.').map(Number));
   if (!text.includes(':')) return undefined;
@@ -46,12 +41,9 @@ function ipBytes(text: string): Uint8Array | undefined {
   return out;
 }
 
-function name(commonName: string): pkijs.RelativeDistinguishedNames {
-  return new pkijs.RelativeDistinguishedNames({
-    typesAndValues: [
-      new pkijs.AttributeTypeAndValue({ type: OID.commonName, value: new asn1js.Utf8String({ value: commonName }) }),
-    ],
-  });
+/** A Name with one CN attribute (RFC 5280 §4.1.2.4), as a UTF8String. */
+function name(commonName: string): Uint8Array {
+  return seq(set(seq(oid(OID.commonName), utf8(commonName))));
 }
 
 function ecKeyPair(provider: CryptoProvider): PrivateKey {
@@ -63,41 +55,19 @@ function ecKeyPair(provider: CryptoProvider): PrivateKey {
   return { kind: 'ec', curve: 'P-256', d, point: share.publicKey };
 }
 
-function spki(point: Uint8Array): pkijs.PublicKeyInfo {
-  return new pkijs.PublicKeyInfo({
-    algorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: OID.ecPublicKey,
-      algorithmParams: new asn1js.ObjectIdentifier({ value: CURVE_OIDS['P-256'] }),
-    }),
-    subjectPublicKey: new asn1js.BitString({ valueHex: bytesToBuffer(point) }),
-  });
+function spki(point: Uint8Array): Uint8Array {
+  return seq(seq(oid(OID.ecPublicKey), oid(CURVE_OIDS['P-256'])), bitString(point));
 }
 
 /** PKCS#8 for a P-256 key (RFC 5915 ECPrivateKey inside RFC 5208 PrivateKeyInfo). */
 export function encodeEcPrivateKey(key: Extract<PrivateKey, { kind: 'ec' }>): Uint8Array {
-  const inner = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: 1 }),
-      new asn1js.OctetString({ valueHex: bytesToBuffer(key.d) }),
-      new asn1js.Constructed({
-        idBlock: { tagClass: 3, tagNumber: 1 },
-        value: [new asn1js.BitString({ valueHex: bytesToBuffer(key.point) })],
-      }),
-    ],
-  });
-  const info = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: 0 }),
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: OID.ecPublicKey }),
-          new asn1js.ObjectIdentifier({ value: CURVE_OIDS[key.curve] }),
-        ],
-      }),
-      new asn1js.OctetString({ valueHex: inner.toBER() }),
-    ],
-  });
-  return new Uint8Array(info.toBER());
+  const inner = seq(integer(1), octets(key.d), tagged(1, true, bitString(key.point)));
+  return seq(integer(0), seq(oid(OID.ecPublicKey), oid(CURVE_OIDS[key.curve])), octets(inner));
+}
+
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } (RFC 5280 §4.1). */
+function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {
+  return critical ? seq(oid(id), bool(true), octets(value)) : seq(oid(id), octets(value));
 }
 
 interface IssueOptions {
@@ -116,81 +86,44 @@ interface IssueOptions {
 }
 
 async function issue(options: IssueOptions): Promise<Uint8Array> {
-  const cert = new pkijs.Certificate();
-  cert.version = 2;
   const serial = options.provider.randomBytes(16);
   serial[0] = ((serial[0] as number) & 0x7f) | 0x01; // positive, never zero (RFC 5280 §4.1.2.2)
-  cert.serialNumber = new asn1js.Integer({ valueHex: bytesToBuffer(serial) });
-  cert.issuer = name(options.issuer);
-  cert.subject = name(options.subject);
-  cert.notBefore.value = options.notBefore;
-  cert.notAfter.value = new Date(options.notBefore.getTime() + options.days * 86_400_000);
-  cert.subjectPublicKeyInfo = spki(options.publicPoint);
-  const extensions: pkijs.Extension[] = [
-    new pkijs.Extension({
-      extnID: OID.basicConstraints,
-      critical: true,
-      extnValue: new pkijs.BasicConstraints(
-        options.ca
-          ? { cA: true, ...(options.pathLength === undefined ? {} : { pathLenConstraint: options.pathLength }) }
-          : {},
-      )
-        .toSchema()
-        .toBER(),
-    }),
-    new pkijs.Extension({
-      extnID: OID.keyUsage,
-      critical: true,
-      // digitalSignature (bit 0) for leaves; keyCertSign (5) and cRLSign (6) for CAs.
-      extnValue: new asn1js.BitString({
-        valueHex: new Uint8Array([options.ca ? 0x06 : 0x80]).buffer,
-        unusedBits: options.ca ? 1 : 7,
-      }).toBER(),
-    }),
+  const extensions = [
+    extension(
+      OID.basicConstraints,
+      true,
+      options.ca ? seq(bool(true), ...(options.pathLength === undefined ? [] : [integer(options.pathLength)])) : seq(),
+    ),
+    // digitalSignature (bit 0) for leaves; keyCertSign (5) and cRLSign (6) for CAs.
+    extension(OID.keyUsage, true, bitString(new Uint8Array([options.ca ? 0x06 : 0x80]), options.ca ? 1 : 7)),
   ];
   if (!options.ca) {
-    extensions.push(
-      new pkijs.Extension({
-        extnID: OID.extKeyUsage,
-        extnValue: new pkijs.ExtKeyUsage({ keyPurposes: [OID.serverAuth, OID.clientAuth] }).toSchema().toBER(),
-      }),
-    );
+    extensions.push(extension(OID.extKeyUsage, false, seq(oid(OID.serverAuth), oid(OID.clientAuth))));
     const altNames = options.altNames.map((value) => {
       const ip = ipBytes(value);
-      return ip === undefined
-        ? new pkijs.GeneralName({ type: 2, value })
-        : new pkijs.GeneralName({ type: 7, value: new asn1js.OctetString({ valueHex: bytesToBuffer(ip) }) });
+      return ip === undefined ? tagged(2, false, new TextEncoder().encode(value)) : tagged(7, false, ip);
     });
-    extensions.push(
-      new pkijs.Extension({
-        extnID: OID.subjectAltName,
-        extnValue: new pkijs.AltName({ altNames }).toSchema().toBER(),
-      }),
-    );
+    extensions.push(extension(OID.subjectAltName, false, seq(...altNames)));
   }
   // RFC 5280 §4.2.1.2 method (1): the key identifier is the SHA-1 of the subjectPublicKey bits.
   extensions.push(
-    new pkijs.Extension({
-      extnID: OID.subjectKeyIdentifier,
-      extnValue: new asn1js.OctetString({ valueHex: bytesToBuffer(sha1(options.publicPoint)) }).toBER(),
-    }),
-    new pkijs.Extension({
-      extnID: OID.authorityKeyIdentifier,
-      extnValue: new pkijs.AuthorityKeyIdentifier({
-        keyIdentifier: new asn1js.OctetString({ valueHex: bytesToBuffer(sha1(options.issuerPoint)) }),
-      })
-        .toSchema()
-        .toBER(),
-    }),
+    extension(OID.subjectKeyIdentifier, false, octets(sha1(options.publicPoint))),
+    extension(OID.authorityKeyIdentifier, false, seq(tagged(0, false, sha1(options.issuerPoint)))),
   );
-  cert.extensions = extensions;
-  const algorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 });
-  cert.signature = algorithm;
-  cert.signatureAlgorithm = algorithm;
-  const tbs = new Uint8Array(cert.encodeTBS().toBER());
+  const algorithm = seq(oid(OID.ecdsaWithSha256));
+  const notAfter = new Date(options.notBefore.getTime() + options.days * 86_400_000);
+  const tbs = seq(
+    tagged(0, true, integer(2)),
+    integer(serial),
+    algorithm,
+    name(options.issuer),
+    seq(time(options.notBefore), time(notAfter)),
+    name(options.subject),
+    spki(options.publicPoint),
+    tagged(3, true, seq(...extensions)),
+  );
   const signature = await options.provider.sign('ecdsa_secp256r1_sha256', options.signingKey, tbs);
-  cert.signatureValue = new asn1js.BitString({ valueHex: bytesToBuffer(signature) });
-  return new Uint8Array(cert.toSchema(true).toBER());
+  return seq(tbs, algorithm, bitString(signature));
 }
 
 /**

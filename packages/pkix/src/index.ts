@@ -4,13 +4,20 @@
  * @module
  */
 export { type CertificateExtension, type ParsedCertificate, parseCertificate } from './certificate.js';
+export type { DecodedAuthorityKeyId, DecodedNameConstraints, GeneralSubtree } from './certificate-extensions.js';
 export type { VerificationProfile } from './certificate-profile.js';
 export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type RevokedEntry } from './crl.js';
 export { CrlDirectoryStore } from './crl-directory.js';
 export { children as derChildren, readTlv, type Tlv } from './der.js';
 export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
-export { isValidDnsName, wildcardCoversPublicSuffix } from './dns-name.js';
+export {
+  isValidDnsName,
+  type PublicSuffixLookup,
+  setPublicSuffixList,
+  wildcardCoversPublicSuffix,
+} from './dns-name.js';
 export { CertificateError, type CertificateErrorReason, PemError } from './errors.js';
+export type { GeneralName } from './general-names.js';
 export {
   encodeEcPrivateKey,
   type GeneratedCertificate,

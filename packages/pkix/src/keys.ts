@@ -1,8 +1,8 @@
 import { ed448 } from '@noble/curves/ed448.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { PrivateKey, PublicKey } from '@sslsocket/suites';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { children, integerValue, type Tlv } from './der.js';
+import { bitStringOf, contextTag, elementsOf, expectTag, octetsOf, oidOf, readWhole, TAG } from './der-reader.js';
 import { PemError } from './errors.js';
 import { decryptLegacyPem } from './legacy-pem-encryption.js';
 import { CURVES, OID } from './oids.js';
@@ -13,32 +13,31 @@ export function bytesOf(view: ArrayBuffer | Uint8Array): Uint8Array {
   return view instanceof Uint8Array ? view.slice() : new Uint8Array(view.slice(0));
 }
 
-function integer(value: asn1js.Integer): bigint {
-  const bytes = value.valueBlock.valueHexView;
-  let out = 0n;
-  for (const byte of bytes) out = (out << 8n) | BigInt(byte);
-  return out;
+/** An INTEGER's content octets as an unsigned bigint (key components are positive). */
+function integer(bytes: Uint8Array, tlv: Tlv | undefined, what: string): bigint {
+  return integerValue(bytes, expectTag(tlv, TAG.integer, what));
 }
 
-function parseDer(der: Uint8Array): asn1js.AsnType {
-  const result = asn1js.fromBER(der as Uint8Array<ArrayBuffer>);
-  if (result.offset === -1) throw new PemError(`malformed DER: ${result.result.error}`);
-  return result.result;
-}
-
+/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1). */
 function rsaPublicKey(bytes: Uint8Array): { n: bigint; e: bigint } {
-  const key = new pkijs.RSAPublicKey({ schema: parseDer(bytes) });
-  return { n: integer(key.modulus), e: integer(key.publicExponent) };
+  const [n, e] = elementsOf(bytes, readWhole(bytes, 'RSAPublicKey'), 'RSAPublicKey');
+  return { n: integer(bytes, n, 'RSA modulus'), e: integer(bytes, e, 'RSA publicExponent') };
 }
 
-/** The provider-shaped public key of a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). */
-export function publicKeyFromSpki(spki: pkijs.PublicKeyInfo): PublicKey {
-  const algorithm = spki.algorithm.algorithmId;
-  const keyBytes = bytesOf(spki.subjectPublicKey.valueBlock.valueHexView);
+/**
+ * The provider-shaped public key of a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), given as its DER.
+ *
+ * @example
+ * const key = publicKeyFromSpki(parseCertificate(der).spki); // { kind: 'ec', curve: 'P-256', point }
+ */
+export function publicKeyFromSpki(spki: Uint8Array): PublicKey {
+  const [algorithmTlv, keyTlv] = elementsOf(spki, readWhole(spki, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  const [oidTlv, params] = elementsOf(spki, algorithmTlv, 'algorithm');
+  const algorithm = oidOf(spki, oidTlv, 'algorithm');
+  const keyBytes = bitStringOf(spki, keyTlv, 'subjectPublicKey').bits.slice();
   switch (algorithm) {
     case OID.ecPublicKey: {
-      const params = spki.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined;
-      const curve = params instanceof asn1js.ObjectIdentifier ? CURVES[params.valueBlock.toString()] : undefined;
+      const curve = params?.tag === TAG.oid ? CURVES[oidOf(spki, params, 'namedCurve')] : undefined;
       if (curve === undefined) throw new PemError('unsupported EC curve');
       return { kind: 'ec', curve, point: keyBytes };
     }
@@ -55,47 +54,37 @@ export function publicKeyFromSpki(spki: pkijs.PublicKeyInfo): PublicKey {
   }
 }
 
+/** RSAPrivateKey (RFC 8017 §A.1.2): version, n, e, d, p, q, dP, dQ, qInv. */
 function rsaPrivate(kind: 'rsa' | 'rsa-pss', der: Uint8Array): PrivateKey {
-  const key = new pkijs.RSAPrivateKey({ schema: parseDer(der) });
-  return {
-    kind,
-    n: integer(key.modulus),
-    e: integer(key.publicExponent),
-    d: integer(key.privateExponent),
-    p: integer(key.prime1),
-    q: integer(key.prime2),
-    dp: integer(key.exponent1),
-    dq: integer(key.exponent2),
-    qi: integer(key.coefficient),
-  };
+  const fields = elementsOf(der, readWhole(der, 'RSAPrivateKey'), 'RSAPrivateKey');
+  const [n, e, d, p, q, dp, dq, qi] = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'].map((name, i) =>
+    integer(der, fields[i + 1], `RSA private key ${name}`),
+  ) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  return { kind, n, e, d, p, q, dp, dq, qi };
 }
 
-/** RFC 5915 ECPrivateKey, read by hand: pkijs insists on curve parameters PKCS#8 leaves out. */
+/** RFC 5915 ECPrivateKey: version, privateKey OCTET STRING, [0] parameters, [1] publicKey. */
 function ecPrivate(der: Uint8Array, curveOid: string | undefined): PrivateKey {
-  const sequence = parseDer(der);
-  const items = (sequence as asn1js.Sequence).valueBlock?.value ?? [];
-  const octets = items[1];
-  if (!(octets instanceof asn1js.OctetString)) throw new PemError('malformed EC private key');
+  const items = elementsOf(der, readWhole(der, 'ECPrivateKey'), 'ECPrivateKey');
+  const d = octetsOf(der, items[1], 'EC private key').slice();
   let oid = curveOid;
   let point: Uint8Array | undefined;
   for (const item of items.slice(2)) {
-    const tag = item.idBlock.tagNumber;
-    const inner = (item as asn1js.Constructed).valueBlock.value?.[0];
-    if (item.idBlock.tagClass !== 3 || inner === undefined) continue;
-    if (tag === 0 && inner instanceof asn1js.ObjectIdentifier) oid ??= inner.valueBlock.toString();
-    if (tag === 1 && inner instanceof asn1js.BitString) point = bytesOf(inner.valueBlock.valueHexView);
+    const [inner] = item.tag === contextTag(0, true) || item.tag === contextTag(1, true) ? children(der, item) : [];
+    if (inner === undefined) continue;
+    if (item.tag === contextTag(0, true) && inner.tag === TAG.oid) oid ??= oidOf(der, inner, 'namedCurve');
+    if (item.tag === contextTag(1, true) && inner.tag === TAG.bitString)
+      point = bitStringOf(der, inner, 'EC public key').bits.slice();
   }
   const curve = oid === undefined ? undefined : CURVES[oid];
   if (curve === undefined) throw new PemError('unsupported or missing EC curve in private key');
   if (point === undefined) throw new PemError('EC private key without its public point is not supported');
-  return { kind: 'ec', curve, d: bytesOf(octets.valueBlock.valueHexView), point };
+  return { kind: 'ec', curve, d, point };
 }
 
 function edwardsPrivate(kind: 'ed25519' | 'ed448', der: Uint8Array, publicKey: Uint8Array | undefined): PrivateKey {
   // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING, wrapped in the PKCS#8 privateKey OCTET STRING.
-  const inner = parseDer(der);
-  if (!(inner instanceof asn1js.OctetString)) throw new PemError(`malformed ${kind} private key`);
-  const seed = bytesOf(inner.valueBlock.valueHexView);
+  const seed = octetsOf(der, readWhole(der, `${kind} private key`), `malformed ${kind} private key`).slice();
   // PKCS#8 v1 omits the public key; derive it so every provider can import the key (JWK needs x).
   const derived = publicKey ?? (kind === 'ed25519' ? ed25519.getPublicKey(seed) : ed448.getPublicKey(seed));
   return { kind, seed, key: derived };
@@ -103,17 +92,18 @@ function edwardsPrivate(kind: 'ed25519' | 'ed448', der: Uint8Array, publicKey: U
 
 /** A PKCS#8 PrivateKeyInfo (RFC 5208 / RFC 5958). */
 function fromPkcs8(der: Uint8Array): PrivateKey {
-  const info = new pkijs.PrivateKeyInfo({ schema: parseDer(der) });
-  const algorithm = info.privateKeyAlgorithm.algorithmId;
-  const inner = bytesOf(info.privateKey.valueBlock.valueHexView);
+  const [version, algorithmTlv, privateKey] = elementsOf(der, readWhole(der, 'PrivateKeyInfo'), 'PrivateKeyInfo');
+  expectTag(version, TAG.integer, 'PrivateKeyInfo version');
+  const [oidTlv, params] = elementsOf(der, algorithmTlv, 'privateKeyAlgorithm');
+  const algorithm = oidOf(der, oidTlv, 'privateKeyAlgorithm');
+  const inner = octetsOf(der, privateKey, 'privateKey').slice();
   switch (algorithm) {
     case OID.rsaEncryption:
       return rsaPrivate('rsa', inner);
     case OID.rsassaPss:
       return rsaPrivate('rsa-pss', inner);
     case OID.ecPublicKey: {
-      const params = info.privateKeyAlgorithm.algorithmParams as asn1js.ObjectIdentifier | undefined;
-      return ecPrivate(inner, params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined);
+      return ecPrivate(inner, params?.tag === TAG.oid ? oidOf(der, params, 'namedCurve') : undefined);
     }
     case OID.ed25519:
     case OID.ed448:
@@ -134,7 +124,7 @@ export function parsePrivateKey(input: string | Uint8Array, password?: string): 
   try {
     return parseKeyInput(input, password);
   } catch (error) {
-    // ASN.1 schema mismatches surface from pkijs as plain Errors: a malformed key is a PemError,
+    // Any other error while reading the structure means a malformed key: a PemError,
     // like every other bad key input (found by test/fuzz/parsers.test.ts).
     if (error instanceof PemError) throw error;
     throw new PemError(`malformed private key: ${error instanceof Error ? error.message : String(error)}`, {

@@ -1,11 +1,8 @@
-import * as asn1js from 'asn1js';
-import type * as pkijs from 'pkijs';
-import { RelativeDistinguishedNames } from 'pkijs';
 import type { ParsedCertificate } from './certificate.js';
+import type { GeneralSubtree } from './certificate-extensions.js';
 import { canonicalDns, isValidDnsName } from './dns-name.js';
 import { CertificateError } from './errors.js';
-import { bytesOf } from './keys.js';
-import { OID } from './oids.js';
+import { nameAttributesOfDer, sameAttribute } from './names.js';
 
 /** GeneralName CHOICE tags (RFC 5280 §4.2.1.6) that constraints are checked for. */
 const RFC822 = 1;
@@ -44,7 +41,7 @@ function isPrefixMask(mask: Uint8Array): boolean {
 
 function subtreesOf(
   certificate: ParsedCertificate,
-  subtrees: pkijs.GeneralSubtree[] | undefined,
+  subtrees: readonly GeneralSubtree[] | undefined,
 ): Subtree[] | undefined {
   if (subtrees === undefined) return undefined;
   // RFC 5280 §4.2.1.10: permittedSubtrees / excludedSubtrees are SEQUENCE SIZE (1..MAX).
@@ -55,16 +52,16 @@ function subtreesOf(
       throw invalid(certificate, 'nameConstraints subtree with minimum or maximum');
     const name = subtree.base;
     if (name.type === DNS) {
-      const text = canonicalDns(String(name.value));
+      const text = canonicalDns(name.text as string);
       // A dNSName constraint is a host name ("host.example.com"); a leading period or any other
       // non-LDH text is not a name and cannot be matched safely. Empty means every name.
       if (text !== '' && !isValidDnsName(text))
         throw invalid(certificate, `dNSName constraint "${text}" is not a valid name`);
       return { type: DNS, text };
     }
-    if (name.type === RFC822) return { type: RFC822, text: String(name.value).toLowerCase() };
+    if (name.type === RFC822) return { type: RFC822, text: (name.text as string).toLowerCase() };
     if (name.type === IP) {
-      const bytes = bytesOf((name.value as asn1js.OctetString).valueBlock.valueHexView);
+      const bytes = name.octets as Uint8Array;
       if (bytes.length !== 8 && bytes.length !== 32)
         throw invalid(certificate, `iPAddress constraint of ${bytes.length} octets`);
       const half = bytes.length / 2;
@@ -72,22 +69,17 @@ function subtreesOf(
       if (!isPrefixMask(mask)) throw invalid(certificate, 'iPAddress constraint mask is not a prefix');
       return { type: IP, ip: { address: bytes.subarray(0, half), mask } };
     }
-    if (name.type === DIRECTORY)
-      return {
-        type: DIRECTORY,
-        directory: bytesOf((name.value as pkijs.RelativeDistinguishedNames).toSchema().toBER()),
-      };
+    if (name.type === DIRECTORY) return { type: DIRECTORY, directory: name.octets as Uint8Array };
     return { type: name.type };
   });
 }
 
 /** The certificate's name constraints, undefined without the extension; invalid ones throw. */
 export function nameConstraintsOf(certificate: ParsedCertificate): NameConstraints | undefined {
-  const extension = certificate.raw.extensions?.find((e) => e.extnID === OID.nameConstraints);
-  if (extension === undefined) return undefined;
-  const value = extension.parsedValue as pkijs.NameConstraints;
-  const permitted = subtreesOf(certificate, value.permittedSubtrees);
-  const excluded = subtreesOf(certificate, value.excludedSubtrees);
+  const value = certificate.nameConstraints;
+  if (value === undefined) return undefined;
+  const permitted = subtreesOf(certificate, value.permitted);
+  const excluded = subtreesOf(certificate, value.excluded);
   // "Conforming CAs MUST NOT issue certificates where name constraints is an empty sequence."
   if (permitted === undefined && excluded === undefined)
     throw invalid(certificate, 'nameConstraints with neither permitted nor excluded subtrees');
@@ -142,11 +134,9 @@ function ipWithin(ip: string, constraint: { address: Uint8Array; mask: Uint8Arra
 
 /** DER Name prefix: the subject's RDN sequence starts with the constraint's RDNs. */
 function directoryWithin(subject: Uint8Array, constraint: Uint8Array): boolean {
-  const parse = (der: Uint8Array) =>
-    new RelativeDistinguishedNames({ schema: asn1js.fromBER(der as Uint8Array<ArrayBuffer>).result });
-  const s = parse(subject).typesAndValues;
-  const c = parse(constraint).typesAndValues;
-  return c.length <= s.length && c.every((attribute, i) => s[i]?.isEqual(attribute) === true);
+  const s = nameAttributesOfDer(subject);
+  const c = nameAttributesOfDer(constraint);
+  return c.length <= s.length && c.every((attribute, i) => s[i] !== undefined && sameAttribute(s[i], attribute));
 }
 
 /** The names of a certificate that constraints apply to, by GeneralName type. */

@@ -1,11 +1,9 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { type CryptoProvider, nobleProvider } from '@sslsocket/suites';
-import type * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { type ParsedCertificate, parseCertificate, signatureSchemeOf } from './certificate.js';
 import { CertificateError } from './errors.js';
-import { bytesOf } from './keys.js';
+import { type BasicResponse, decodeBasicResponse, decodeOcspResponse, type SingleResponse } from './ocsp-response.js';
 import { OID } from './oids.js';
 import { sameBytes } from './path-building.js';
 
@@ -61,67 +59,46 @@ export class OcspCertIdMismatch extends CertificateError {}
 const bad = (message: string, cause?: unknown) =>
   new CertificateError('bad_ocsp_response', message, undefined, cause === undefined ? undefined : { cause });
 
-function decode(response: Uint8Array): pkijs.BasicOCSPResponse {
-  let outer: pkijs.OCSPResponse;
+function decode(response: Uint8Array): BasicResponse {
+  let outer: ReturnType<typeof decodeOcspResponse>;
   try {
-    outer = pkijs.OCSPResponse.fromBER(response as Uint8Array<ArrayBuffer>);
+    outer = decodeOcspResponse(response);
   } catch (cause) {
     throw bad('OCSP response does not decode', cause);
   }
-  const status = outer.responseStatus.valueBlock.valueDec;
   // RFC 6960 §4.2.1: only a successful response carries responseBytes worth reading.
-  if (status !== 0) throw bad(`OCSP responder answered ${RESPONSE_STATUS[status] ?? status}`);
-  if (outer.responseBytes === undefined || outer.responseBytes.responseType !== OID.ocspBasic)
+  if (outer.status !== 0) throw bad(`OCSP responder answered ${RESPONSE_STATUS[outer.status] ?? outer.status}`);
+  if (outer.response === undefined || outer.type !== OID.ocspBasic)
     throw bad('OCSP response is not an id-pkix-ocsp-basic response');
   try {
-    return pkijs.BasicOCSPResponse.fromBER(
-      outer.responseBytes.response.valueBlock.valueHexView as Uint8Array<ArrayBuffer>,
-    );
+    return decodeBasicResponse(outer.response);
   } catch (cause) {
     throw bad('BasicOCSPResponse does not decode', cause);
   }
 }
 
-/** The SubjectPublicKeyInfo's BIT STRING value, what CertID's issuerKeyHash and ResponderID byKey hash. */
-function keyBits(certificate: ParsedCertificate): Uint8Array {
-  return bytesOf(certificate.raw.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
-}
-
 /** RFC 6960 §4.1.1: CertID names the certificate by its issuer's name and key hashes and its serial. */
-function matchesCertId(
-  single: pkijs.SingleResponse,
-  certificate: ParsedCertificate,
-  issuer: ParsedCertificate,
-): boolean {
-  const id = single.certID;
-  const hash = HASHES[id.hashAlgorithm.algorithmId];
+function matchesCertId(single: SingleResponse, certificate: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  const hash = HASHES[single.hashOid];
   if (hash === undefined) return false;
-  const serial = bytesOf(id.serialNumber.valueBlock.valueHexView);
   return (
-    sameBytes(serial, certificate.serialBytes) &&
-    sameBytes(bytesOf(id.issuerNameHash.valueBlock.valueHexView), hash(certificate.issuerDer)) &&
-    sameBytes(bytesOf(id.issuerKeyHash.valueBlock.valueHexView), hash(keyBits(issuer)))
+    sameBytes(single.serial, certificate.serialBytes) &&
+    sameBytes(single.issuerNameHash, hash(certificate.issuerDer)) &&
+    sameBytes(single.issuerKeyHash, hash(issuer.publicKeyBits))
   );
 }
 
 /** RFC 6960 §4.2.2.3: ResponderID is the signer's Name or the SHA-1 hash of its key. */
-function responderIs(basic: pkijs.BasicOCSPResponse, candidate: ParsedCertificate): boolean {
-  const id = basic.tbsResponseData.responderID as pkijs.RelativeDistinguishedNames | asn1js.OctetString;
-  if (id instanceof pkijs.RelativeDistinguishedNames)
-    return sameBytes(bytesOf(id.toSchema().toBER()), candidate.subjectDer);
-  return sameBytes(bytesOf(id.valueBlock.valueHexView), sha1(keyBits(candidate)));
+function responderIs(basic: BasicResponse, candidate: ParsedCertificate): boolean {
+  if (basic.responderName !== undefined) return sameBytes(basic.responderName, candidate.subjectDer);
+  return sameBytes(basic.responderKeyHash as Uint8Array, sha1(candidate.publicKeyBits));
 }
 
-async function signedBy(basic: pkijs.BasicOCSPResponse, signer: ParsedCertificate, provider: CryptoProvider) {
+async function signedBy(basic: BasicResponse, signer: ParsedCertificate, provider: CryptoProvider) {
   const scheme = signatureSchemeOf(basic.signatureAlgorithm);
   if (scheme === undefined) return false;
   try {
-    return await provider.verify(
-      scheme,
-      signer.publicKey,
-      bytesOf(basic.tbsResponseData.tbsView),
-      bytesOf(basic.signature.valueBlock.valueHexView),
-    );
+    return await provider.verify(scheme, signer.publicKey, basic.tbs, basic.signature);
   } catch {
     return false;
   }
@@ -133,7 +110,7 @@ async function signedBy(basic: pkijs.BasicOCSPResponse, signer: ParsedCertificat
  * id-kp-OCSPSigning in its extendedKeyUsage. Throws when neither signed it.
  */
 async function authorizedSigner(
-  basic: pkijs.BasicOCSPResponse,
+  basic: BasicResponse,
   issuer: ParsedCertificate,
   time: Date,
   provider: CryptoProvider,
@@ -145,7 +122,7 @@ async function authorizedSigner(
   for (const embedded of basic.certs ?? []) {
     let candidate: ParsedCertificate;
     try {
-      candidate = parseCertificate(bytesOf(embedded.toSchema().toBER()));
+      candidate = parseCertificate(embedded);
     } catch {
       continue;
     }
@@ -199,7 +176,7 @@ export async function verifyOcspResponse(
   const skew = (options.clockSkew ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
   const provider = options.provider ?? nobleProvider;
   const basic = decode(response);
-  const single = basic.tbsResponseData.responses.find((entry) => matchesCertId(entry, certificate, issuer));
+  const single = basic.responses.find((entry) => matchesCertId(entry, certificate, issuer));
   if (single === undefined)
     throw new OcspCertIdMismatch(
       'bad_ocsp_response',
@@ -213,29 +190,14 @@ export async function verifyOcspResponse(
   const base = {
     thisUpdate: single.thisUpdate,
     nextUpdate: single.nextUpdate,
-    producedAt: basic.tbsResponseData.producedAt,
+    producedAt: basic.producedAt,
     responder,
   };
-  // CertStatus ::= CHOICE { good [0] NULL, revoked [1] RevokedInfo, unknown [2] UnknownInfo }
-  const status = single.certStatus as asn1js.Constructed;
-  switch (status.idBlock.tagNumber) {
-    case 0:
-      return { ...base, status: 'good' };
-    case 1: {
-      const info = status.valueBlock.value ?? [];
-      const when = (info[0] as asn1js.GeneralizedTime | undefined)?.toDate();
-      const reasonTag = info[1] as asn1js.Constructed | undefined;
-      const reason = (reasonTag?.valueBlock.value?.[0] as asn1js.Enumerated | undefined)?.valueBlock.valueDec;
-      return {
-        ...base,
-        status: 'revoked',
-        ...(when === undefined ? {} : { revocationTime: when }),
-        ...(reason === undefined ? {} : { revocationReason: reason }),
-      };
-    }
-    case 2:
-      return { ...base, status: 'unknown' };
-    default:
-      throw bad('OCSP certStatus is none of good, revoked, unknown');
-  }
+  if (single.status !== 'revoked') return { ...base, status: single.status };
+  return {
+    ...base,
+    status: 'revoked',
+    ...(single.revocationTime === undefined ? {} : { revocationTime: single.revocationTime }),
+    ...(single.revocationReason === undefined ? {} : { revocationReason: single.revocationReason }),
+  };
 }

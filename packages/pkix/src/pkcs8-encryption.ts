@@ -2,7 +2,9 @@ import { cbc } from '@noble/ciphers/aes.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import * as asn1js from 'asn1js';
+
+import type { Tlv } from './der.js';
+import { elementsOf, octetsOf, oidOf, readWhole, smallIntegerOf, TAG } from './der-reader.js';
 import { PemError } from './errors.js';
 
 const PBES2 = '1.2.840.113549.1.5.13';
@@ -19,21 +21,10 @@ const CIPHERS: Record<string, number> = {
   '2.16.840.1.101.3.4.1.42': 32, // aes-256-cbc
 };
 
-function child(node: asn1js.AsnType, index: number): asn1js.AsnType {
-  const value = (node as asn1js.Sequence).valueBlock?.value?.[index];
-  if (value === undefined) throw new PemError('malformed EncryptedPrivateKeyInfo');
-  return value;
-}
+const MALFORMED = 'malformed EncryptedPrivateKeyInfo';
 
-function oid(node: asn1js.AsnType): string {
-  if (!(node instanceof asn1js.ObjectIdentifier)) throw new PemError('malformed EncryptedPrivateKeyInfo');
-  return node.valueBlock.toString();
-}
-
-function octets(node: asn1js.AsnType): Uint8Array {
-  if (!(node instanceof asn1js.OctetString)) throw new PemError('malformed EncryptedPrivateKeyInfo');
-  return node.valueBlock.valueHexView.slice();
-}
+/** The elements of the SEQUENCE `tlv`; anything else is a malformed EncryptedPrivateKeyInfo. */
+const sequence = (der: Uint8Array, tlv: Tlv | undefined): Tlv[] => elementsOf(der, tlv, MALFORMED);
 
 /**
  * Decrypts a PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3) protected with PBES2 (RFC 8018 §6.2):
@@ -41,29 +32,34 @@ function octets(node: asn1js.AsnType): Uint8Array {
  * A wrong password shows up as bad padding or a malformed result: both are a PemError.
  */
 export function decryptPkcs8(der: Uint8Array, password: string): Uint8Array {
-  const parsed = asn1js.fromBER(der as Uint8Array<ArrayBuffer>);
-  if (parsed.offset === -1) throw new PemError('malformed EncryptedPrivateKeyInfo');
-  const algorithm = child(parsed.result, 0);
-  const encrypted = octets(child(parsed.result, 1));
-  if (oid(child(algorithm, 0)) !== PBES2) throw new PemError('only PBES2-encrypted keys are supported');
-  const params = child(algorithm, 1);
-  const kdf = child(params, 0);
-  const scheme = child(params, 1);
-  if (oid(child(kdf, 0)) !== PBKDF2) throw new PemError('only PBKDF2 key derivation is supported');
-  const kdfParams = child(kdf, 1) as asn1js.Sequence;
-  const salt = octets(child(kdfParams, 0));
-  const iterations = (child(kdfParams, 1) as asn1js.Integer).valueBlock.valueDec;
+  let top: Tlv;
+  try {
+    top = readWhole(der, MALFORMED);
+  } catch {
+    throw new PemError(MALFORMED);
+  }
+  const [algorithm, encryptedTlv] = sequence(der, top);
+  const encrypted = octetsOf(der, encryptedTlv, MALFORMED).slice();
+  const [schemeOid, params] = sequence(der, algorithm);
+  if (oidOf(der, schemeOid, MALFORMED) !== PBES2) throw new PemError('only PBES2-encrypted keys are supported');
+  const [kdf, scheme] = sequence(der, params);
+  const [kdfOid, kdfParamsTlv] = sequence(der, kdf);
+  if (oidOf(der, kdfOid, MALFORMED) !== PBKDF2) throw new PemError('only PBKDF2 key derivation is supported');
+  const kdfParams = sequence(der, kdfParamsTlv);
+  const salt = octetsOf(der, kdfParams[0], MALFORMED).slice();
+  const iterations = smallIntegerOf(der, kdfParams[1], MALFORMED);
   let prf = PRFS['1.2.840.113549.2.7'] as typeof sha256;
-  for (const item of kdfParams.valueBlock.value.slice(2)) {
-    if (item instanceof asn1js.Sequence) {
-      const found = PRFS[oid(child(item, 0))];
+  for (const item of kdfParams.slice(2)) {
+    if (item.tag === TAG.sequence) {
+      const found = PRFS[oidOf(der, sequence(der, item)[0], MALFORMED)];
       if (found === undefined) throw new PemError('unsupported PBKDF2 pseudo-random function');
       prf = found;
     }
   }
-  const keyLength = CIPHERS[oid(child(scheme, 0))];
+  const [cipherOid, ivTlv] = sequence(der, scheme);
+  const keyLength = CIPHERS[oidOf(der, cipherOid, MALFORMED)];
   if (keyLength === undefined) throw new PemError('unsupported PBES2 cipher (AES-CBC expected)');
-  const iv = octets(child(scheme, 1));
+  const iv = octetsOf(der, ivTlv, MALFORMED).slice();
   const key = pbkdf2(prf, new TextEncoder().encode(password), salt, { c: iterations, dkLen: keyLength });
   try {
     return cbc(key, iv).decrypt(encrypted);

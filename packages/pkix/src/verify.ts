@@ -35,7 +35,7 @@ export async function verifyChain(chain: readonly Uint8Array[], options: VerifyC
     return await buildAndValidate(chain, options);
   } catch (error) {
     if (error instanceof CertificateError) throw error;
-    // An extension whose inner structure does not decode (pkijs, asn1js or our DER reader threw):
+    // An extension whose inner structure does not decode (our DER reader threw):
     // the certificate is malformed; no other kind of exception escapes validation.
     throw new CertificateError('malformed_certificate', (error as Error).message ?? String(error), undefined, {
       cause: error,

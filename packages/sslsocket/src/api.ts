@@ -142,11 +142,16 @@ export async function connect(
 export class SslListenSocket {
   constructor(
     private readonly listener: TransportListener,
+    /** The server options this listener was created with (`host`/`ip` taken out). */
     readonly options: ServerOptions,
     /** Loaded once at listen(): certificates, keys and ticket keys are not re-read per connection. */
     private readonly config: ConnectionConfig,
   ) {}
 
+  /**
+   * The bound address and port, as `getsockname` reports them: `{ address: '::', port, family:
+   * 'IPv6' }` for a listener on every interface, `'127.0.0.1'` when bound to that (Erlang `ssl:sockname/1`).
+   */
   get address(): TransportAddress {
     return this.listener.address;
   }
@@ -250,32 +255,61 @@ export class SslListenSocket {
     return serve(this, handler, options);
   }
 
+  /**
+   * Erlang `ssl:close/1` on a listen socket: stops accepting; pending `accept()` /
+   * `transportAccept()` calls reject, connections already accepted stay open. Resolves once the
+   * port is released.
+   */
   close(): Promise<void> {
     return this.listener.close();
   }
 }
 
+/** Where {@link listen} binds. */
+export interface ListenAddressOptions {
+  /**
+   * The local address to bind: an IP literal or a host name (`'127.0.0.1'`, `'::1'`,
+   * `'localhost'`). Default: every interface, as node's `server.listen(port)` and Erlang's
+   * `ssl:listen/2` without `{ip, Address}` — the unspecified IPv6 address `::` (IPv4 clients
+   * included) where the host has IPv6, else `0.0.0.0`. Pass `'127.0.0.1'` to serve this machine only.
+   */
+  readonly host?: string;
+  /** Erlang's spelling of `host` (`{ip, Address}` of `gen_tcp:listen/2`); give one or the other. */
+  readonly ip?: string;
+}
+
 /**
- * Erlang `ssl:listen/2`.
+ * Erlang `ssl:listen/2`: a TLS listener on TCP `port` (0 picks a free one; `server.address.port`
+ * tells which). It binds every interface unless `host` (or Erlang's `ip`) names one, like node's
+ * `server.listen(port)` and Erlang; certificates and keys load now, so a bad file or a key that does
+ * not match its certificate fails here rather than at the first client.
+ *
+ * Throws OptionError for bad options (`host` and `ip` that disagree included), TransportError
+ * for a port in use (`EADDRINUSE`) or an address not on this host (`EADDRNOTAVAIL`).
  *
  * @example
- * const server = await listen(8443, { certfile: 'cert.pem', keyfile: 'key.pem' });
+ * const server = await listen(8443, { certfile: 'cert.pem', keyfile: 'key.pem' }); // every interface
+ * const local = await listen(8443, { host: '127.0.0.1', certfile: 'cert.pem', keyfile: 'key.pem' });
  * const socket = await server.accept();
  */
 export async function listen(
   port: number,
-  options: DtlsServerOptions & { host?: string },
+  options: DtlsServerOptions & ListenAddressOptions,
 ): Promise<import('./dtls-api.js').DtlsListenSocket>;
-export async function listen(port: number, options: ServerOptions & { host?: string }): Promise<SslListenSocket>;
+export async function listen(port: number, options: ServerOptions & ListenAddressOptions): Promise<SslListenSocket>;
 export async function listen(
   port: number,
-  options: (ServerOptions | DtlsServerOptions) & { host?: string },
+  options: (ServerOptions | DtlsServerOptions) & ListenAddressOptions,
 ): Promise<SslListenSocket | import('./dtls-api.js').DtlsListenSocket> {
+  const { host: hostOption, ip, ...rest } = options;
+  if (hostOption !== undefined && ip !== undefined && hostOption !== ip)
+    throw new OptionError('ip', `host '${hostOption}' and ip '${ip}' name different addresses: give one of them`);
+  const host = hostOption ?? ip;
   if (isDtls(options)) {
     const { listenDtls } = await loadDtls();
-    return listenDtls(port, options as DtlsServerOptions & { host?: string });
+    return listenDtls(port, { ...(rest as DtlsServerOptions), ...(host === undefined ? {} : { host }) });
   }
-  const { host, ...serverOptions } = options as ServerOptions & { host?: string };
+  const serverOptions = rest as ServerOptions;
   validateServerOptions(serverOptions);
   // Load certificates now so a bad file fails listen(), not the first client.
   const config = await serverEngineConfig(serverOptions);

@@ -4,6 +4,14 @@ type Handler = (...args: unknown[]) => void;
 export class Emitter<Events extends Record<string, unknown[]>> {
   private readonly handlers = new Map<keyof Events, Set<Handler>>();
 
+  /**
+   * Adds `handler` for `event` (on an SslSocket: `data`, `closed`, `error`, `passive`, `session`,
+   * Erlang's `{ssl, S, Data}` messages and kin). Adding the same function twice keeps one. Returns
+   * this, for chaining.
+   *
+   * @example
+   * socket.on('data', (bytes) => console.log(bytes.length)).on('closed', (how) => console.log(how));
+   */
   on<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
     let set = this.handlers.get(event);
     if (set === undefined) {
@@ -14,11 +22,13 @@ export class Emitter<Events extends Record<string, unknown[]>> {
     return this;
   }
 
+  /** Removes a handler added with `on` (a function never added is ignored). Returns this. */
   off<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
     this.handlers.get(event)?.delete(handler as unknown as Handler);
     return this;
   }
 
+  /** Adds a handler that runs for the next `event` only, then removes itself. Returns this. */
   once<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
     const wrapper = (...args: Events[K]): void => {
       this.off(event, wrapper);
@@ -34,6 +44,7 @@ export class Emitter<Events extends Record<string, unknown[]>> {
     return true;
   }
 
+  /** How many handlers `event` has now. */
   listenerCount(event: keyof Events): number {
     return this.handlers.get(event)?.size ?? 0;
   }

@@ -20,7 +20,14 @@ export {
   type TicketKeyProvider,
   type TicketKeySet,
 } from '@sslsocket/handshake';
-export { generateCaChain, generateSelfSigned, parseCertificate, verifyChain } from '@sslsocket/pkix';
+export {
+  generateCaChain,
+  generateSelfSigned,
+  type PublicSuffixLookup,
+  parseCertificate,
+  setPublicSuffixList,
+  verifyChain,
+} from '@sslsocket/pkix';
 export {
   appendCipherSuites,
   cipherSuites,
@@ -48,7 +55,15 @@ export {
   type WebStreamPair,
   webSocketTransport,
 } from '@sslsocket/transport';
-export { connect, handshake, handshakeCancel, handshakeContinue, listen, SslListenSocket } from './api.js';
+export {
+  connect,
+  handshake,
+  handshakeCancel,
+  handshakeContinue,
+  type ListenAddressOptions,
+  listen,
+  SslListenSocket,
+} from './api.js';
 export type { DtlsListenSocket } from './dtls-api.js';
 export type { DtlsClientOptions, DtlsOptions, DtlsServerOptions } from './dtls-options.js';
 export type { DtlsConnectionInformation, DtlsSocket } from './dtls-socket.js';

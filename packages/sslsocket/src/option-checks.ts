@@ -11,6 +11,21 @@ export const bool: Check = (v) => (typeof v === 'boolean' ? undefined : `must be
 export const fn: Check = (v) => (typeof v === 'function' ? undefined : `must be a function, got ${describe(v)}`);
 export const path: Check = (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty file path');
 export const text: Check = (v) => (typeof v === 'string' ? undefined : `must be a string, got ${describe(v)}`);
+/**
+ * A string given where PEM text is expected that is a file name instead (`'ca.pem'`,
+ * `'./certs/server.crt'`): no PEM armour, one short line, a path separator or a certificate or key
+ * file extension.
+ */
+export function looksLikePath(value: unknown): value is string {
+  if (typeof value !== 'string' || value.includes('-----BEGIN') || /[\r\n]/.test(value) || value.length > 4096)
+    return false;
+  return /[\\/]/.test(value) || /\.(pem|crt|cer|der|key|p12|pfx|p7b|txt)$/i.test(value.trim());
+}
+
+/** The problem with a path string in a data option, pointing to the matching file option. */
+export const pathInsteadOfData = (value: string, fileOption: string): string =>
+  `${JSON.stringify(value)} looks like a file path, not PEM text or DER bytes: use ${fileOption} for files`;
+
 export const bytesOrText: Check = (v) =>
   typeof v === 'string' || v instanceof Uint8Array ? undefined : 'must be a string or a Uint8Array';
 export const oneOf =

@@ -8,8 +8,10 @@ import {
   integer,
   isObject,
   listOf,
+  looksLikePath,
   oneOf,
   path,
+  pathInsteadOfData,
   pskIdentity,
   refused,
   text,
@@ -47,15 +49,19 @@ const signatureAlgList = listOf((s) => {
 }, 'signature schemes');
 
 const certValue: Check = (v) =>
-  typeof v === 'string' ||
-  v instanceof Uint8Array ||
-  (Array.isArray(v) && v.length > 0 && v.every((c) => c instanceof Uint8Array))
-    ? undefined
-    : 'must be PEM text, DER bytes or a non-empty list of DER certificates';
+  looksLikePath(v)
+    ? pathInsteadOfData(v, 'certfile')
+    : typeof v === 'string' ||
+        v instanceof Uint8Array ||
+        (Array.isArray(v) && v.length > 0 && v.every((c) => c instanceof Uint8Array))
+      ? undefined
+      : 'must be PEM text, DER bytes or a non-empty list of DER certificates';
 const keyValue: Check = (v) =>
-  typeof v === 'string' || v instanceof Uint8Array || (isObject(v) && typeof v.kind === 'string')
-    ? undefined
-    : 'must be PEM text, PKCS#8 DER or a parsed PrivateKey';
+  looksLikePath(v)
+    ? pathInsteadOfData(v, 'keyfile')
+    : typeof v === 'string' || v instanceof Uint8Array || (isObject(v) && typeof v.kind === 'string')
+      ? undefined
+      : 'must be PEM text, PKCS#8 DER or a parsed PrivateKey';
 
 export const CERT_KEY_RULES: Readonly<Record<string, Check>> = {
   cert: certValue,
@@ -84,7 +90,12 @@ export const COMMON_RULES: Readonly<Record<string, Check>> = {
   signatureAlgsCert: listOf(schemeName, 'signature schemes'),
   verify: oneOf('verify_none', 'verify_peer'),
   cacerts: listOf(
-    (c) => (typeof c === 'string' || c instanceof Uint8Array ? undefined : 'entries must be PEM text or DER bytes'),
+    (c) =>
+      looksLikePath(c)
+        ? pathInsteadOfData(c, 'cacertfile')
+        : typeof c === 'string' || c instanceof Uint8Array
+          ? undefined
+          : 'entries must be PEM text or DER bytes',
     'certificates',
   ),
   cacertfile: path,

@@ -24,6 +24,15 @@ export type HashSignPair = readonly [
 export interface CommonOptions {
   /** Crypto implementation (default 'node' where node:crypto exists, else 'noble'). */
   readonly provider?: 'noble' | 'webcrypto' | 'node' | CryptoProvider;
+  /**
+   * Protocol versions to speak (Erlang `versions`), any order; default both,
+   * `['tlsv1.3', 'tlsv1.2']`. The highest both sides share wins (RFC 8446 §4.2.1; TLS 1.3's
+   * downgrade sentinel, §4.1.3, guards the choice). TLS 1.0/1.1 are not offered (RFC 8996).
+   * An empty list or another name is an OptionError.
+   *
+   * @example
+   * await connect('example.com', 443, { versions: ['tlsv1.3'] });
+   */
   readonly versions?: readonly ('tlsv1.2' | 'tlsv1.3')[];
   /** Suites: an OpenSSL cipher string, or a list of names or suite objects (Erlang `ciphers`). */
   readonly ciphers?: string | readonly (string | CipherSuite)[];
@@ -31,16 +40,44 @@ export interface CommonOptions {
   readonly eccs?: readonly GroupName[];
   /** Scheme names, or Erlang's TLS 1.2 `[hash, sign]` pairs (e.g. `['sha256', 'rsa']`). */
   readonly signatureAlgs?: readonly (SignatureSchemeName | HashSignPair)[];
+  /**
+   * Erlang `signature_algs_cert`: the schemes we accept in certificate signatures, sent as the
+   * signature_algorithms_cert extension (RFC 8446 §4.2.3). Default: not sent, so `signatureAlgs`
+   * governs certificates too. Scheme names as in `signatureAlgs` (e.g. `'rsa_pkcs1_sha256'`).
+   */
   readonly signatureAlgsCert?: readonly SignatureSchemeName[];
+  /**
+   * Erlang `verify`: `'verify_peer'` validates the peer's chain (RFC 5280 path validation with the
+   * `profile`, plus the host name on a client) and fails the handshake with the matching alert;
+   * `'verify_none'` accepts any certificate. Default: `'verify_peer'` for clients (as OTP 26+),
+   * `'verify_none'` for servers (a server asks for client certificates only with `'verify_peer'`).
+   */
   readonly verify?: 'verify_none' | 'verify_peer';
-  /** Trusted roots: DER or PEM text. */
+  /**
+   * Trusted roots (Erlang `cacerts`): each DER bytes or PEM text (one PEM string may hold many
+   * certificates). Default with `verify_peer`: the platform's roots (Node's `tls.rootCertificates`).
+   * A path string here is an OptionError that points to `cacertfile`.
+   */
   readonly cacerts?: readonly (Uint8Array | string)[];
+  /**
+   * Erlang `cacertfile`: a PEM file of trusted roots, read when the socket is created (an unreadable
+   * or empty file is an OptionError). Combined with `cacerts` when both are given.
+   */
   readonly cacertfile?: string;
   /** Our chain: DER (one or a list, leaf first) or PEM text. */
   readonly cert?: Uint8Array | readonly Uint8Array[] | string;
+  /**
+   * Erlang `certfile`: a PEM file with our certificate, intermediates after it (leaf first, RFC 8446
+   * §4.4.2). `listen()` reads it at once and refuses a key that does not match, naming both files.
+   */
   readonly certfile?: string;
   /** Our private key: parsed, PEM text or PKCS#8 DER. */
   readonly key?: PrivateKey | string | Uint8Array;
+  /**
+   * Erlang `keyfile`: a PEM file with our private key (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`,
+   * `RSA PRIVATE KEY`, `EC PRIVATE KEY`, legacy `Proc-Type: 4,ENCRYPTED`); encrypted ones need
+   * `password`. Default: the key is looked for in `certfile`.
+   */
   readonly keyfile?: string;
   /** Password for an encrypted key. */
   readonly password?: string;
@@ -48,7 +85,25 @@ export interface CommonOptions {
   readonly depth?: number;
   /** Erlang `partial_chain`: trust any listed root met in the chain (true), or pick the anchor per chain. */
   readonly partialChain?: boolean | ((chain: readonly ParsedCertificate[]) => ParsedCertificate | undefined);
+  /**
+   * Erlang `verify_fun`: `(certificate, event, state)` is called for each certificate from the
+   * anchor's child down to the peer, with `{ type: 'valid' }` / `{ type: 'valid_peer' }`, and for each
+   * problem found (`{ type: 'bad_cert', reason, message }`, `{ type: 'extension', oid, critical }`).
+   * It answers `'valid'` (go on, overriding the problem), `'fail'` (abort: `user_rejected`) or
+   * `'unknown'` (no opinion: a problem still fails with its own reason, an extension is left to
+   * validation), optionally as `{ decision, state }` to
+   * thread a state through the calls as Erlang's UserState. Runs with `verify_peer`.
+   *
+   * @example
+   * verifyFun: (cert, event) => (event.type === 'bad_cert' && event.reason === 'cert_expired' ? 'valid' : 'unknown')
+   */
   readonly verifyFun?: VerifyFun;
+  /**
+   * Erlang `customize_hostname_check` `match_fun`: compares a reference identity (the host we
+   * connected to) with each presented name; true accepts, false rejects, undefined falls back to
+   * the default RFC 6125 match (wildcards only as the whole left-most label, never over a public
+   * suffix).
+   */
   readonly customizeHostnameCheck?: HostnameMatchFun;
   /** Erlang `crl_check` (RFC 5280 §6.3): true, 'peer' or 'best_effort'. */
   readonly crlCheck?: CrlCheckMode;
@@ -77,6 +132,11 @@ export interface CommonOptions {
    * (default: none). The pending recv() or the `error` event gets a TimeoutError.
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * Erlang `max_handshake_size`: the largest handshake message accepted, in bytes (default 256 KiB,
+   * at most 2^24 − 1 as the length field allows, RFC 8446 §4). A larger one from the peer ends the
+   * handshake with a fatal alert as soon as its header arrives, instead of being buffered.
+   */
   readonly maxHandshakeSize?: number;
   /** Our record_size_limit (RFC 8449). */
   readonly recordSizeLimit?: number;
@@ -147,11 +207,21 @@ export interface CommonOptions {
 export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
   /** SNI name and the name the certificate must match; 'disable' sends none (Erlang server_name_indication). */
   readonly serverNameIndication?: string | 'disable';
+  /**
+   * Erlang `alpn_advertised_protocols`: the protocols we offer (RFC 7301), preferred first, e.g.
+   * `['h2', 'http/1.1']`; each 1–255 bytes. The server's pick is `negotiatedProtocol()`; a server
+   * that shares none answers `no_application_protocol`. Default: no ALPN extension.
+   */
   readonly alpnAdvertisedProtocols?: readonly string[];
   /** A saved session to resume (Erlang reuse_session). */
   readonly reuseSession?: unknown;
   /** Keep sessions for later connections to the same host and port (Erlang reuse_sessions). */
   readonly reuseSessions?: boolean | 'save';
+  /**
+   * Erlang `middlebox_comp_mode`: TLS 1.3 middlebox compatibility mode (RFC 8446 App. D.4): a fake
+   * session id and change_cipher_spec records so TLS 1.2-era middleboxes let the handshake through.
+   * Default true; false sends an empty session id.
+   */
   readonly middleboxCompMode?: boolean;
   /**
    * TLS 1.3 0-RTT: bytes sent with the ClientHello when resuming a session that allows early data
@@ -184,22 +254,57 @@ export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
 
 /** A certificate and key, as `sniHosts` entries and `certsKeys` give them. */
 export interface CertKeyOptions {
+  /** The chain for this host name: as {@link CommonOptions.cert}. */
   readonly cert?: CommonOptions['cert'];
+  /** As {@link CommonOptions.certfile}. */
   readonly certfile?: string;
+  /** The private key for `cert`: as {@link CommonOptions.key}. */
   readonly key?: CommonOptions['key'];
+  /** As {@link CommonOptions.keyfile}. */
   readonly keyfile?: string;
+  /** Password of an encrypted `key` / `keyfile`. */
   readonly password?: string;
 }
 
 /** Server options (Erlang server options). */
 export interface ServerOptions extends CommonOptions, Tls12ServerOptions, ServerSessionOptions {
+  /**
+   * Erlang `alpn_preferred_protocols`: the protocols we accept (RFC 7301), in our preference order;
+   * the first one the client also offers is chosen. A client offering only others gets the
+   * `no_application_protocol` alert (RFC 7301 §3.2). Default: ALPN ignored.
+   */
   readonly alpnPreferredProtocols?: readonly string[];
+  /**
+   * Erlang `fail_if_no_peer_cert`: with `verify: 'verify_peer'`, a client that sends no certificate
+   * fails the handshake (`certificate_required` in TLS 1.3, RFC 8446 §4.4.2.4;
+   * `handshake_failure` in TLS 1.2). Default false: a client may stay anonymous.
+   */
   readonly failIfNoPeerCert?: boolean;
+  /**
+   * Erlang `sni_hosts`: certificate and key per server name (RFC 6066 §3), matched
+   * case-insensitively against the client's SNI; other names get the listener's own `cert`/`key`.
+   *
+   * @example
+   * sniHosts: { 'a.example': { certfile: 'a.pem', keyfile: 'a.key' } }
+   */
   readonly sniHosts?: Readonly<Record<string, CertKeyOptions>>;
+  /**
+   * Erlang `sni_fun`: called with the client's server name (undefined without SNI); returns the
+   * options for that name (certificate, key, ...) or undefined to use the listener's. May be async.
+   */
   readonly sniFun?: (
     serverName: string | undefined,
   ) => CertKeyOptions | undefined | Promise<CertKeyOptions | undefined>;
+  /**
+   * Erlang `honor_cipher_order`: true (default) picks the suite by our `ciphers` order, false by the
+   * client's.
+   */
   readonly honorCipherOrder?: boolean;
+  /**
+   * Erlang `honor_ecc_order`: true picks strictly our first group the client supports (a
+   * HelloRetryRequest when it sent no share for it, RFC 8446 §4.1.4); false the client's order;
+   * default a group the client already sent a share for, in our order (saves a round trip).
+   */
   readonly honorEccOrder?: boolean;
   /**
    * TLS 1.3 tickets (Erlang `session_tickets`): 'stateless' (default) seals the session into the
@@ -214,6 +319,10 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions, Server
    * seal and open, so a fleet rotates keys together (README "Ticket key rotation").
    */
   readonly ticketKeys?: readonly Uint8Array[] | TicketKeyProvider;
+  /**
+   * Session ticket lifetime in seconds (default 7200, at most 604800 = 7 days, RFC 8446 §4.6.1),
+   * sent as ticket_lifetime_hint / ticket_lifetime; older tickets are refused on resumption.
+   */
   readonly ticketLifetime?: number;
   /** TLS 1.3 0-RTT: accept early data on resumed connections (default 'disabled'). */
   readonly earlyData?: 'enabled' | 'disabled';

@@ -30,8 +30,11 @@ export abstract class SocketWrite extends SocketDelivery {
   private unflushed = 0;
 
   constructor(
+    /** The byte stream TLS runs over (TCP, WebSocket, Web Streams, in memory, ...). */
     readonly transport: Transport,
+    /** The engine's connection state machine (@sslsocket/handshake), for diagnostics and tests. */
     readonly connection: ClientConnection | ServerConnection,
+    /** Which side of the handshake this socket played. */
     readonly role: 'client' | 'server',
     options: SocketPumpOptions,
   ) {

@@ -284,10 +284,18 @@ export class SslSocket extends SocketPump {
     return this.requireParameters().alpn;
   }
 
+  /**
+   * Erlang `ssl:peername/1`: the peer's address and port (`{ address: '203.0.113.7', port: 443,
+   * family: 'IPv4' }`), or undefined on a transport without addresses (in memory, Web Streams).
+   */
   peername(): TransportAddress | undefined {
     return this.transport.remoteAddress;
   }
 
+  /**
+   * Erlang `ssl:sockname/1`: our local address and port, or undefined on a transport without
+   * addresses.
+   */
   sockname(): TransportAddress | undefined {
     return this.transport.localAddress;
   }

@@ -18,6 +18,15 @@ export interface Tls12CommonOptions {
   readonly extendedMasterSecret?: boolean;
   /** RFC 7366 encrypt-then-MAC for CBC suites (default true). */
   readonly encryptThenMac?: boolean;
+  /**
+   * Erlang `user_lookup_fun` (RFC 4279 PSK, RFC 8446 §4.2.11 external PSKs): on a server, the
+   * pre-shared key for the identity a client sends; on a TLS 1.2 client, the key for the server's
+   * identity hint. Returns the key bytes, or undefined for an unknown identity (the handshake then
+   * fails). May be async.
+   *
+   * @example
+   * userLookupFun: (identity) => (new TextDecoder().decode(identity) === 'client1' ? psk : undefined)
+   */
   readonly userLookupFun?: UserLookupFun;
 }
 

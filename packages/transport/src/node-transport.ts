@@ -172,7 +172,12 @@ export function connectNode(
 
 /** Options of {@link listenNode}. */
 export interface ListenNodeOptions extends NodeTransportOptions {
-  /** Address to bind (default 127.0.0.1). */
+  /**
+   * Address to bind, an IP literal or a name (`'127.0.0.1'`, `'::1'`, `'localhost'`). Default: every
+   * interface, as node's `server.listen(port)` and Erlang's `gen_tcp:listen/2` do — the unspecified
+   * IPv6 address `::` (which takes IPv4 connections too) where the host has IPv6, `0.0.0.0`
+   * otherwise. Pass `'127.0.0.1'` to accept only local connections.
+   */
   readonly host?: string;
   /** The kernel's listen(2) backlog (default 511, as node). */
   readonly backlog?: number;
@@ -198,7 +203,9 @@ export function listenNode(port: number, options: ListenNodeOptions = {}): Promi
     // `on`, not `once`: errors after listening (EMFILE on accept, ...) must find a listener too,
     // or node throws them out of the event loop.
     server.on('error', (error) => reject(toTransportError(error)));
-    server.listen({ port, host: options.host ?? '127.0.0.1', backlog: options.backlog ?? 511 }, () => {
+    // No host: node binds every interface (`::` or `0.0.0.0`), as Erlang's gen_tcp does without `ip`.
+    const host = options.host === undefined ? {} : { host: options.host };
+    server.listen({ port, ...host, backlog: options.backlog ?? 511 }, () => {
       const info = server.address() as net.AddressInfo;
       resolve({
         address: { address: info.address, port: info.port, family: info.family },

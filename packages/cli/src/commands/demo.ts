@@ -107,6 +107,7 @@ async function runDemo(io: CommandIo, provider: 'node' | 'noble' | 'webcrypto', 
   writeFileSync(caFile, certificate.certificatePem);
   const serverSeen: ConnectionInformation[] = [];
   const server = await listen(0, {
+    host: '127.0.0.1', // the demo's clients are local: no need to listen on every interface
     cert: certificate.certificatePem,
     key: certificate.keyPem,
     provider,

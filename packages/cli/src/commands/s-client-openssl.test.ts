@@ -89,6 +89,19 @@ describe('s_client prints what openssl s_client prints', () => {
     expect(mine.out).not.toContain('BEGIN CERTIFICATE');
   });
 
+  it('-brief stays interactive like openssl s_client -brief: stdin goes to the server, its answer to stdout', async () => {
+    // s_server -rev sends each line back reversed.
+    const server = await ws.opensslServer(['-cert', ws.cert, '-key', ws.key, '-rev']);
+    const args = ['-CAfile', ws.cert, '-brief'];
+    const theirs = await ws.opensslClient(server.port, args, 'hello brief\n', 1500);
+    expect(theirs).toContain('feirb olleh');
+    const mine = await ours(['-connect', `127.0.0.1:${server.port}`, ...args], 'hello brief\n');
+    expect(mine.code).toBe(0);
+    expect(mine.out).toContain('feirb olleh');
+    expect(mine.err).toContain('CONNECTION ESTABLISHED');
+    expect(mine.out).not.toContain('BEGIN CERTIFICATE');
+  });
+
   it('-CApath trusts the certificates in a directory; -verify sets the depth', async () => {
     const dir = ws.path('capath');
     mkdirSync(dir);

@@ -48,7 +48,10 @@ const FLAGS: FlagSpec[] = [
   },
   { name: 'sess_out', value: 'FILE', help: 'save the session for resumption (PEM SSL SESSION PARAMETERS, as OpenSSL)' },
   { name: 'sess_in', value: 'FILE', help: 'resume a saved session (ours or openssl s_client -sess_out)' },
-  { name: 'brief', help: "print OpenSSL's brief summary (stderr) instead of the full report, then close" },
+  {
+    name: 'brief',
+    help: "print OpenSSL's brief summary (stderr) instead of the full report; the session then runs as usual",
+  },
   { name: 'early_data', value: 'FILE', help: 'TLS 1.3 0-RTT: send FILE as early data (needs -sess_in)' },
   { name: 'reconnect', help: 'after the first handshake, reconnect 5 times resuming its session' },
   ...OPENSSL_OUTPUT_FLAGS(),
@@ -335,10 +338,7 @@ async function session(
     io.stderr(`OCSP response: ${staple === undefined ? 'no response sent' : `${staple.length} bytes`}\n`);
   }
   if (booleanFlag(args, 'reconnect')) return reconnect(socket, target, options, io);
-  if (booleanFlag(args, 'brief')) {
-    await socket.close({ timeoutMs: 500 }).catch(() => undefined);
-    return ExitCode.ok;
-  }
+  // -brief only shortens what is printed (as in OpenSSL): the session stays interactive until EOF.
   const reading = (async () => {
     for await (const chunk of socket) io.stdout(new TextDecoder().decode(chunk));
   })();
