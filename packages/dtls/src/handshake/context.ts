@@ -63,6 +63,24 @@ export interface DtlsParameters {
   readonly secureRenegotiation: boolean;
 }
 
+/** What a completed handshake agreed, for the `handshakeComplete` event. */
+export function parametersOf(hs: DtlsHandshakeData): DtlsParameters {
+  const suite = hs.suite as CipherSuite;
+  return {
+    version: 'dtlsv1.2',
+    cipherSuite: suite.name,
+    cipherSuiteCode: suite.code,
+    group: hs.group,
+    signatureScheme: hs.signatureScheme,
+    alpn: hs.alpn,
+    serverName: hs.serverName,
+    srtpProfile: hs.srtpProfile,
+    peerCertificates: hs.peerChain,
+    extendedMasterSecret: hs.extendedMasterSecret,
+    secureRenegotiation: hs.secureRenegotiation,
+  };
+}
+
 export interface DtlsContext {
   readonly role: 'client' | 'server';
   readonly config: DtlsConfig;
