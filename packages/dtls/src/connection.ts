@@ -376,7 +376,7 @@ export class DtlsConnection implements DtlsContext {
     this.events.push({ type: 'timer', delay: undefined });
   }
 
-  private sendAlert(alert: TlsAlert): void {
+  sendAlert(alert: TlsAlert): void {
     try {
       this.output.push(
         this.records.seal(ContentType.alert, Uint8Array.of(alert.level === 'warning' ? 1 : 2, alert.code)),

@@ -5,7 +5,14 @@
  * @module
  */
 import { concat, type MasterKeys, Transcript } from '@sslsocket/handshake/tls12-kit';
-import type { CipherSuite, CryptoProvider, GroupName, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import type {
+  CipherSuite,
+  CryptoProvider,
+  GroupName,
+  PublicKey,
+  SignatureSchemeName,
+  TlsAlert,
+} from '@sslsocket/suites';
 import type { DtlsConfig } from '../config.js';
 import type { DtlsProtection } from '../record/protection.js';
 import type { DtlsRecordLayer } from '../record/record-layer.js';
@@ -99,6 +106,8 @@ export interface DtlsContext {
   /** True once the peer's ChangeCipherSpec switched reads (a Finished must follow it). */
   readonly peerChangedCipherSpec: boolean;
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
+  /** Sends an alert record in the current write epoch. */
+  sendAlert(alert: TlsAlert): void;
   /** The handshake completed: keys for exporters, the event, held writes. */
   complete(): void;
 }
