@@ -1,6 +1,8 @@
 // Types for cases.mjs (plain JS so the runner can execute it on the built dist without a compiler).
 export interface InteropEnv {
   lib: { ClientConnection: unknown; ServerConnection: unknown; ServerSessionCache?: unknown };
+  /** The DTLS engine (`@sslsocket/dtls`), for the DTLS cases (dtls.mjs). */
+  dtls?: { DtlsConnection: unknown };
   provider: unknown;
   creds: unknown;
   ticketKey: Uint8Array;

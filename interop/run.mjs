@@ -1,10 +1,13 @@
 // `npm run interop`: every case against openssl, GnuTLS and Python's ssl, on the built dist. Prints one line per case and
 // ends with `interop: N passed, M failed`.
+
+import { DtlsConnection } from '../packages/dtls/dist/index.js';
 import { ClientConnection, ServerConnection, ServerSessionCache } from '../packages/handshake/dist/index.js';
 import { ALL_CIPHER_SUITES, nobleProvider } from '../packages/suites/dist/index.js';
 import { featureCases, matrixCases, productCases, setupCredentials } from './cases.mjs';
 import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials, setTranscriptCase } from './driver.mjs';
+import { dtlsGnutlsCases, dtlsOpensslCases } from './dtls.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
 import { redisClusterCases } from './redis-cluster.mjs';
 
@@ -19,6 +22,7 @@ try {
 }
 const env = {
   lib: { ClientConnection, ServerConnection, ServerSessionCache },
+  dtls: { DtlsConnection },
   provider: nobleProvider,
   productProvider,
   creds,
@@ -29,6 +33,7 @@ function peerCases() {
   const out = [];
   for (const [name, present, cases] of [
     ['gnutls-cli/gnutls-serv', hasProgram('gnutls-cli') && hasProgram('gnutls-serv'), gnutlsCases],
+    ['gnutls-cli/gnutls-serv --udp', hasProgram('gnutls-cli') && hasProgram('gnutls-serv'), dtlsGnutlsCases],
     ['python3', hasProgram('python3'), pythonCases],
   ]) {
     if (present) out.push(...cases());
@@ -45,6 +50,7 @@ const cases = [
   ...featureCases12(),
   ...productCases(),
   ...productCases12(ALL_CIPHER_SUITES),
+  ...dtlsOpensslCases(),
   ...peerCases(),
   ...redisClusterCases(),
 ].filter((c) => filter === undefined || c.name.includes(filter));

@@ -12,10 +12,11 @@
  * @module
  */
 import { messages } from '@sslsocket/handshake';
-import { exportKeyingMaterial12, type MasterKeys } from '@sslsocket/handshake/tls12-kit';
+import { exportKeyingMaterial12, type MasterKeys, toHex } from '@sslsocket/handshake/tls12-kit';
 import { type CryptoProvider, isPromiseLike, TlsAlert } from '@sslsocket/suites';
 import { type DtlsConfig, DtlsTimeoutError } from './config.js';
 import { ContentType } from './constants.js';
+import { type DtlsEvent, readAlert } from './events.js';
 import { startClient } from './handshake/client.js';
 import { Established } from './handshake/common.js';
 import {
@@ -23,6 +24,7 @@ import {
   DtlsHandshakeData,
   type DtlsHandshakeDriver,
   type DtlsParameters,
+  parametersOf,
 } from './handshake/context.js';
 import { admitDatagram, CookieGate } from './handshake/cookie.js';
 import { type FlightEntry, packFlight, RetransmitTimer } from './handshake/flight.js';
@@ -36,21 +38,6 @@ import { ExpectClientHello } from './handshake/server.js';
 import type { DtlsProtection } from './record/protection.js';
 import { DtlsRecordLayer, type OpenedDtlsRecord } from './record/record-layer.js';
 import { SRTP_EXPORTER_LABEL, type SrtpKeyingMaterial, splitSrtpKeyingMaterial, srtpMaterialLength } from './srtp.js';
-
-/** What the connection reports; take them with {@link DtlsConnection.takeEvents}. */
-export type DtlsEvent =
-  | { readonly type: 'handshakeComplete'; readonly parameters: DtlsParameters }
-  /** One record's application data: message boundaries are kept. */
-  | { readonly type: 'data'; readonly data: Uint8Array }
-  /** Call handleTimeout() after `delay` ms; undefined cancels the timer. */
-  | { readonly type: 'timer'; readonly delay: number | undefined }
-  /** The peer sent close_notify. */
-  | { readonly type: 'closed' }
-  /** A warning alert from the peer. */
-  | { readonly type: 'alert'; readonly alert: TlsAlert }
-  | { readonly type: 'keylog'; readonly line: string }
-  /** The association failed (alert sent or received, or retransmissions exhausted). */
-  | { readonly type: 'error'; readonly error: TlsAlert | DtlsTimeoutError | Error };
 
 /** Largest application data record (RFC 6347 §4.1: 2^14 bytes of plaintext). */
 export const MAX_DTLS_PLAINTEXT = 16384;
@@ -315,11 +302,8 @@ export class DtlsConnection implements DtlsContext {
   }
 
   private handleAlert(plaintext: Uint8Array): void {
-    if (plaintext.length !== 2) return;
-    const alert = new TlsAlert(plaintext[1] as number, undefined, {
-      sentByUs: false,
-      level: plaintext[0] === 1 ? 'warning' : 'fatal',
-    });
+    const alert = readAlert(plaintext);
+    if (alert === undefined) return;
     if (alert.description === 'close_notify') {
       this.readClosed = true;
       this.stopTimer();
@@ -365,29 +349,14 @@ export class DtlsConnection implements DtlsContext {
 
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
     if (this.config.keylog === undefined) return;
-    const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-    const line = `${label} ${hex(clientRandom)} ${hex(secret)}`;
+    const line = `${label} ${toHex(clientRandom)} ${toHex(secret)}`;
     this.config.keylog(line);
     this.events.push({ type: 'keylog', line });
   }
 
   complete(): void {
-    const hs = this.hs;
-    const suite = hs.suite as NonNullable<typeof hs.suite>;
-    this.secrets = hs.keys;
-    this.params = {
-      version: 'dtlsv1.2',
-      cipherSuite: suite.name,
-      cipherSuiteCode: suite.code,
-      group: hs.group,
-      signatureScheme: hs.signatureScheme,
-      alpn: hs.alpn,
-      serverName: hs.serverName,
-      srtpProfile: hs.srtpProfile,
-      peerCertificates: hs.peerChain,
-      extendedMasterSecret: hs.extendedMasterSecret,
-      secureRenegotiation: hs.secureRenegotiation,
-    };
+    this.secrets = this.hs.keys;
+    this.params = parametersOf(this.hs);
     if (this.role === 'client') this.stopTimer();
     this.events.push({ type: 'handshakeComplete', parameters: this.params });
     const pending = this.pendingWrites ?? [];
@@ -407,7 +376,7 @@ export class DtlsConnection implements DtlsContext {
     this.events.push({ type: 'timer', delay: undefined });
   }
 
-  private sendAlert(alert: TlsAlert): void {
+  sendAlert(alert: TlsAlert): void {
     try {
       this.output.push(
         this.records.seal(ContentType.alert, Uint8Array.of(alert.level === 'warning' ? 1 : 2, alert.code)),

@@ -91,3 +91,23 @@ describe('DTLS 1.2 handshake on a clean network', () => {
     expect(server).toBeInstanceOf(DtlsConnection);
   });
 });
+
+describe('DTLS 1.2 after the handshake', () => {
+  it('answers a HelloRequest with a no_renegotiation warning and keeps the association', () => {
+    const { client, server } = dtlsPair(id.config, id.cert);
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    net.run(() => net.completed());
+    // The server's next message (message_seq 5 after ServerHello..Finished with a cookie exchange).
+    server.queue(0, new Uint8Array(0));
+    server.sendFlight(false);
+    net.collect('server');
+    net.run(() => net.events.server.some((e) => e.type === 'alert'));
+    const alert = net.events.server.find((e) => e.type === 'alert');
+    expect(alert?.type === 'alert' && alert.alert.description).toBe('no_renegotiation');
+    client.write(Uint8Array.of(5));
+    net.collect('client');
+    net.run(() => net.data('server').length === 1);
+    expect(client.failed).toBeUndefined();
+  });
+});

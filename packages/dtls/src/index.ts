@@ -14,6 +14,7 @@
 export * from './config.js';
 export * from './connection.js';
 export * from './constants.js';
+export type { DtlsEvent } from './events.js';
 export type { DtlsParameters } from './handshake/context.js';
 export * from './handshake/cookie.js';
 export { DtlsClientHello } from './handshake/hello.js';

@@ -7,7 +7,7 @@
  * @module
  */
 export { acceptAlpn, selectAlpn } from './alpn.js';
-export { concat, equalBytes, utf8 } from './bytes.js';
+export { concat, equalBytes, toHex, utf8 } from './bytes.js';
 export { clientServerName, configuredGroups, lookupSuite, selectCertificate } from './negotiate.js';
 export { leafPublicKey, verifyPeerChain } from './peer-auth.js';
 export {

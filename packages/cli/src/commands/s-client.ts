@@ -16,6 +16,7 @@ import {
   UsageError,
 } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
+import { DTLS_FLAGS, runDtlsClient, wantsDtls } from './dtls.js';
 import { tapTransport } from './msg-trace.js';
 import { briefReport, type ConnectionReport, fullReport, type SessionView, ticketLines } from './s-client-report.js';
 import { decodeSessionFile, encodeSessionFile, type SavedSession } from './session-file.js';
@@ -58,6 +59,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'enable_pha', help: 'TLS 1.3: offer post-handshake authentication (send -cert when asked)' },
   { name: 'status', help: 'ask for an OCSP staple (status_request) and report it' },
   ...COMMON_TLS_FLAGS,
+  ...DTLS_FLAGS,
 ];
 
 const USAGE = 'sslsocket s_client -connect HOST:PORT [options]';
@@ -255,13 +257,16 @@ export async function runSClient(
     return ExitCode.ok;
   }
   let run: Plan;
+  let dtls: boolean;
   try {
+    dtls = wantsDtls(args);
     run = await plan(args);
   } catch (error) {
     io.stderr(`error: ${(error as Error).message}\n`);
     return ExitCode.usage;
   }
   const { target, options } = run;
+  if (dtls) return runDtlsClient(args, target, options, io, stdin);
   const depth = stringFlag(args, 'verify');
   // OpenSSL announces the depth on stderr before connecting.
   if (depth !== undefined) io.stderr(`verify depth is ${depth}\n`);

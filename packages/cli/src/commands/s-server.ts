@@ -14,6 +14,7 @@ import {
   UsageError,
 } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
+import { DTLS_FLAGS, runDtlsServer, wantsDtls } from './dtls.js';
 import { SERVER_MODE_FLAGS, serveFiles, serveReversed } from './s-server-modes.js';
 import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
 
@@ -39,6 +40,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'no_ems', help: 'TLS 1.2: no extended master secret (RFC 7627), as a stack without it' },
   { name: 'require_ems', help: 'TLS 1.2: refuse clients without extended master secret (RFC 7627)' },
   ...COMMON_TLS_FLAGS,
+  ...DTLS_FLAGS,
 ];
 
 const USAGE = 'sslsocket s_server -accept [HOST:]PORT [-cert FILE -key FILE] [options]';
@@ -154,8 +156,10 @@ export async function runSServer(
   let where: { host: string; port: number };
   let naccept: number | undefined;
   let mode: 'echo' | 'www' | 'WWW' | 'rev' = 'echo';
+  let dtlsArgs: ParsedArgs | undefined;
   try {
     const args = parseArgs(argv, FLAGS);
+    if (wantsDtls(args)) dtlsArgs = args;
     if (args.help) {
       io.stdout(`${formatHelp(USAGE, FLAGS, EXAMPLES)}\nexit codes: 0 done (-naccept), 1 cannot listen, 2 usage\n`);
       return ExitCode.ok;
@@ -231,6 +235,7 @@ export async function runSServer(
     io.stderr(`error: ${(error as Error).message}\n`);
     return ExitCode.usage;
   }
+  if (dtlsArgs !== undefined) return runDtlsServer(dtlsArgs, where, options, io, naccept);
   let server: Awaited<ReturnType<typeof listen>>;
   try {
     server = await listen(where.port, { ...options, host: where.host });

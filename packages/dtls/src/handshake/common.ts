@@ -14,11 +14,23 @@ export function expectType(message: DtlsMessage, type: number, state: string): v
   if (message.type !== type) throw new TlsAlert('unexpected_message', `got handshake type ${message.type} in ${state}`);
 }
 
-/** After the handshake: renegotiation is not supported over DTLS here, so any new message is unexpected. */
+const HELLO_REQUEST = 0;
+const CLIENT_HELLO = 1;
+
+/**
+ * After the handshake. Renegotiation is not offered over DTLS here: a HelloRequest (to a client)
+ * or a new ClientHello (to a server) gets a no_renegotiation warning (RFC 5246 §7.2.2, RFC 5746
+ * §4.5) and the association goes on; any other handshake message is unexpected.
+ */
 export class Established implements DtlsHandshakeDriver {
   readonly name = 'Established';
 
-  handle(_ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
-    throw new TlsAlert('unexpected_message', `handshake type ${message.type} after the handshake`);
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+    const renegotiation = ctx.role === 'client' ? HELLO_REQUEST : CLIENT_HELLO;
+    if (message.type !== renegotiation) {
+      throw new TlsAlert('unexpected_message', `handshake type ${message.type} after the handshake`);
+    }
+    ctx.sendAlert(new TlsAlert('no_renegotiation', undefined, { level: 'warning' }));
+    return this;
   }
 }

@@ -5,7 +5,14 @@
  * @module
  */
 import { concat, type MasterKeys, Transcript } from '@sslsocket/handshake/tls12-kit';
-import type { CipherSuite, CryptoProvider, GroupName, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import type {
+  CipherSuite,
+  CryptoProvider,
+  GroupName,
+  PublicKey,
+  SignatureSchemeName,
+  TlsAlert,
+} from '@sslsocket/suites';
 import type { DtlsConfig } from '../config.js';
 import type { DtlsProtection } from '../record/protection.js';
 import type { DtlsRecordLayer } from '../record/record-layer.js';
@@ -63,6 +70,24 @@ export interface DtlsParameters {
   readonly secureRenegotiation: boolean;
 }
 
+/** What a completed handshake agreed, for the `handshakeComplete` event. */
+export function parametersOf(hs: DtlsHandshakeData): DtlsParameters {
+  const suite = hs.suite as CipherSuite;
+  return {
+    version: 'dtlsv1.2',
+    cipherSuite: suite.name,
+    cipherSuiteCode: suite.code,
+    group: hs.group,
+    signatureScheme: hs.signatureScheme,
+    alpn: hs.alpn,
+    serverName: hs.serverName,
+    srtpProfile: hs.srtpProfile,
+    peerCertificates: hs.peerChain,
+    extendedMasterSecret: hs.extendedMasterSecret,
+    secureRenegotiation: hs.secureRenegotiation,
+  };
+}
+
 export interface DtlsContext {
   readonly role: 'client' | 'server';
   readonly config: DtlsConfig;
@@ -81,6 +106,8 @@ export interface DtlsContext {
   /** True once the peer's ChangeCipherSpec switched reads (a Finished must follow it). */
   readonly peerChangedCipherSpec: boolean;
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
+  /** Sends an alert record in the current write epoch. */
+  sendAlert(alert: TlsAlert): void;
   /** The handshake completed: keys for exporters, the event, held writes. */
   complete(): void;
 }

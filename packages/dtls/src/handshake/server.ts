@@ -8,6 +8,7 @@
 import { messages } from '@sslsocket/handshake';
 import {
   Certificate12,
+  CertificateRequest12,
   chooseScheme12,
   configuredGroups,
   decodeClientKeyExchange,
@@ -19,14 +20,23 @@ import {
   paramsBytes,
   type ServerEphemeral,
   schemeCodes12,
+  schemeFitsKey12,
   schemeName,
   selectAlpn,
   selectCertificate,
   serverEphemeral,
   serverSecret,
+  verifyPeerChain,
 } from '@sslsocket/handshake/tls12-kit';
 import { Reader, Writer } from '@sslsocket/record';
-import { type CipherSuite, type GroupName, groupByName, TlsAlert } from '@sslsocket/suites';
+import {
+  type CipherSuite,
+  type GroupName,
+  groupByName,
+  isPromiseLike,
+  type PublicKey,
+  TlsAlert,
+} from '@sslsocket/suites';
 import { DTLS12 } from '../constants.js';
 import { decodeUseSrtp, encodeUseSrtp, SRTP_PROFILES, type SrtpProfileName } from '../srtp.js';
 import { Established, expectType, UNCOMPRESSED_POINTS } from './common.js';
@@ -133,9 +143,54 @@ export class ExpectClientHello implements DtlsHandshakeDriver {
       keyExchangeShape(suite),
     );
     ctx.queue(T.server_key_exchange, ske);
+    // Erlang verify_peer: RFC 5246 §7.4.4 CertificateRequest for ECDSA and RSA client keys.
+    const requested = config.verifyPeer === true;
+    if (requested) {
+      const request = new CertificateRequest12(
+        [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign],
+        schemeCodes12(config.signatureAlgs),
+        [...(config.certificateAuthorities ?? [])],
+      );
+      ctx.queue(
+        T.certificate_request,
+        encodeWith((w) => request.encode(w)),
+      );
+    }
     ctx.queue(T.server_hello_done, new Uint8Array(0));
     ctx.sendFlight(true);
-    return new ExpectClientKeyExchange(ephemeral);
+    return requested ? new ExpectClientCertificate(ephemeral) : new ExpectClientKeyExchange(ephemeral, undefined);
+  }
+}
+
+/** RFC 5246 §7.4.4 ClientCertificateType values. */
+const ClientCertificateType = { rsa_sign: 1, ecdsa_sign: 64 } as const;
+
+/** RFC 5246 §7.4.6: the client's Certificate, possibly empty. */
+class ExpectClientCertificate implements DtlsHandshakeDriver {
+  readonly name = 'ExpectClientCertificate';
+  constructor(private readonly ephemeral: ServerEphemeral) {}
+
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver> {
+    expectType(message, T.certificate, this.name);
+    const cert = Certificate12.decode(new Reader(message.body));
+    const hs = ctx.hs;
+    hs.update(messageBytes(message));
+    if (cert.chain.length === 0) {
+      // RFC 5246 §7.4.6: without a certificate the server may go on or fail with handshake_failure.
+      if (ctx.config.failIfNoPeerCert === true) throw new TlsAlert('handshake_failure', 'client sent no certificate');
+      return new ExpectClientKeyExchange(this.ephemeral, undefined);
+    }
+    hs.peerChain = cert.chain;
+    const verified = verifyPeerChain(ctx.config, cert.chain, {
+      role: 'server',
+      serverName: hs.serverName,
+      ocspResponse: undefined,
+    });
+    const next = (key: PublicKey): DtlsHandshakeDriver => {
+      hs.peerKey = key;
+      return new ExpectClientKeyExchange(this.ephemeral, key);
+    };
+    return isPromiseLike(verified) ? verified.then(next) : next(verified);
   }
 }
 
@@ -154,7 +209,11 @@ function chooseSrtp(ours: readonly SrtpProfileName[], offered: readonly number[]
 
 class ExpectClientKeyExchange implements DtlsHandshakeDriver {
   readonly name = 'ExpectClientKeyExchange';
-  constructor(private readonly ephemeral: ServerEphemeral) {}
+  constructor(
+    private readonly ephemeral: ServerEphemeral,
+    /** The client certificate's key, when it sent one: a CertificateVerify must follow. */
+    private readonly clientKey: PublicKey | undefined,
+  ) {}
 
   handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
     expectType(message, T.client_key_exchange, this.name);
@@ -170,7 +229,38 @@ class ExpectClientKeyExchange implements DtlsHandshakeDriver {
     setMasterSecret(ctx, secret);
     const keys = protections(ctx);
     ctx.setPendingRead(keys.client);
-    return new ExpectClientFinished(keys.server, hs.group as GroupName);
+    const finished = new ExpectClientFinished(keys.server, hs.group as GroupName);
+    return this.clientKey === undefined ? finished : new ExpectCertificateVerify(this.clientKey, finished);
+  }
+}
+
+/** RFC 5246 §7.4.8: the client proves its key over every handshake message before this one. */
+class ExpectCertificateVerify implements DtlsHandshakeDriver {
+  readonly name = 'ExpectCertificateVerify';
+  constructor(
+    private readonly key: PublicKey,
+    private readonly next: DtlsHandshakeDriver,
+  ) {}
+
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+    expectType(message, T.certificate_verify, this.name);
+    const hs = ctx.hs;
+    const cv = messages.CertificateVerify.decode(new Reader(message.body));
+    const offered = schemeCodes12(ctx.config.signatureAlgs);
+    if (!offered.includes(cv.algorithm))
+      throw new TlsAlert('illegal_parameter', 'CertificateVerify scheme not offered');
+    const scheme = schemeFitsKey12(cv.algorithm, this.key);
+    if (scheme === undefined)
+      throw new TlsAlert('illegal_parameter', 'CertificateVerify scheme does not match the key');
+    let ok: boolean;
+    try {
+      ok = sync(ctx.provider.verify(scheme.name, this.key, hs.messages(), cv.signature), 'verify');
+    } catch (e) {
+      throw new TlsAlert('decrypt_error', 'malformed CertificateVerify signature', { cause: e });
+    }
+    if (!ok) throw new TlsAlert('decrypt_error', 'CertificateVerify signature does not verify');
+    hs.update(messageBytes(message));
+    return this.next;
   }
 }
 

@@ -2,10 +2,11 @@
 // reordering and an MTU, driving two DtlsConnections and the timers they request.
 import { generateSelfSigned } from '@sslsocket/pkix';
 import { nodeProvider } from '@sslsocket/provider-node';
-import type { PublicKey } from '@sslsocket/suites';
+import type { PrivateKey, PublicKey } from '@sslsocket/suites';
 import { seeded } from '../../../transport/src/memory-datagram.js';
 import type { DtlsConfig } from '../config.js';
-import { DtlsConnection, type DtlsEvent } from '../connection.js';
+import { DtlsConnection } from '../connection.js';
+import type { DtlsEvent } from '../events.js';
 
 export interface NetworkOptions {
   readonly seed?: number;
@@ -108,7 +109,10 @@ export class SimulatedNetwork {
 }
 
 /** A P-256 server identity with a self-signed certificate (made once per test file). */
-export async function serverIdentity(): Promise<{ cert: Uint8Array; config: Partial<DtlsConfig> }> {
+export async function serverIdentity(): Promise<{
+  cert: Uint8Array;
+  config: { certificateChain: readonly Uint8Array[]; privateKey: PrivateKey };
+}> {
   const id = await generateSelfSigned({ provider: nodeProvider });
   return {
     cert: id.certificateDer,
