@@ -204,7 +204,7 @@ if (process.stderr.isTTY) process.stderr.write('\n');
 // ---- record layer alone beside the raw AEAD (bench/record.mjs, its own process) ----
 progress('record layer beside the raw AEAD');
 const recordRun = spawnSync(nodePath, ['--expose-gc', join(benchDir, 'record.mjs')], {
-  env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '3', BENCH_SECONDS: '0.03' } : {}) },
+  env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '2', BENCH_SECONDS: '0.03' } : {}) },
   encoding: 'utf8',
 });
 const recordLines = recordRun.stdout.trim().split('\n');

@@ -27,7 +27,7 @@ export function rows(quick) {
   const MiB = 1024 * 1024;
   const bulkBytes = quick ? 8 * MiB : 128 * MiB;
   const bulk = (cfg, extra = {}) => ({ cfg, bytes: bulkBytes, writeSize: 256 * 1024, ...extra });
-  const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 20 : 200, seconds: quick ? 0.5 : 3, ...extra });
+  const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 20 : 200, seconds: quick ? 0.5 : 2, ...extra });
   const ttfb = (cfg, extra = {}) => ({ cfg, count: quick ? 3 : 15, ...extra });
   return [
     {
@@ -202,7 +202,7 @@ export function rows(quick) {
       lowerIsBetter: true,
       task: 'memory',
       fresh: true,
-      args: { cfg: tls13, count: quick ? 100 : 500 },
+      args: { cfg: tls13, count: quick ? 40 : 300 },
       stacks: NATIVE,
       group: 'memory',
       target: 1,
