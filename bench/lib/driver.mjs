@@ -14,6 +14,8 @@ import { machineInfo } from './machine.mjs';
 import { rows as allRows } from './rows.mjs';
 import { pairedRatios, summary } from './stats.mjs';
 
+/** The WebCrypto TLS clients on npm that sslsocket's WebCrypto client is compared with. */
+const WEB_PEERS = ['subtls', '@reclaimprotocol/tls'];
 const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -202,7 +204,7 @@ if (process.stderr.isTTY) process.stderr.write('\n');
 // ---- record layer alone beside the raw AEAD (bench/record.mjs, its own process) ----
 progress('record layer beside the raw AEAD');
 const recordRun = spawnSync(nodePath, ['--expose-gc', join(benchDir, 'record.mjs')], {
-  env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '3', BENCH_SECONDS: '0.03' } : {}) },
+  env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '2', BENCH_SECONDS: '0.03' } : {}) },
   encoding: 'utf8',
 });
 const recordLines = recordRun.stdout.trim().split('\n');
@@ -233,6 +235,17 @@ const results = rows.map((row) => {
     ratios[`${stack} ÷ node:tls`] = summary(pairedRatios(series(stack), series('node:tls'), row.lowerIsBetter));
   }
   ratios['sslsocket ÷ lemon-tls'] = summary(pairedRatios(series('sslsocket'), series('lemon-tls'), row.lowerIsBetter));
+  if (row.webTarget !== undefined) {
+    // The best WebCrypto peer of each round: sslsocket's WebCrypto client ÷ the faster of them.
+    const peers = WEB_PEERS.map(series);
+    const best = peers[0].map((_, i) => {
+      const values = peers.map((values) => values[i]).filter((v) => v !== null && v !== undefined);
+      return values.length === 0 ? null : Math.max(...values);
+    });
+    ratios['webcrypto ÷ best WebCrypto peer'] = summary(
+      pairedRatios(series('sslsocket/webcrypto-client'), best, row.lowerIsBetter),
+    );
+  }
   if (row.stacks.includes('sslsocket@baseline'))
     ratios['sslsocket ÷ baseline'] = summary(
       pairedRatios(series('sslsocket'), series('sslsocket@baseline'), row.lowerIsBetter),
@@ -240,13 +253,21 @@ const results = rows.map((row) => {
   return { ...row, figures, ratios };
 });
 
-const shownStacks = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto', 'sslsocket@baseline'].filter(
-  (stack) => stacks.includes(stack),
-);
+const shownStacks = [
+  'node:tls',
+  'lemon-tls',
+  'sslsocket',
+  'sslsocket/webcrypto',
+  'sslsocket/webcrypto-client',
+  ...WEB_PEERS,
+  'node-forge',
+  'sslsocket@baseline',
+].filter((stack) => stacks.includes(stack));
 const machine = machineInfo(nodePath);
 const ratioColumns = [
   'sslsocket ÷ node:tls',
   'sslsocket ÷ lemon-tls',
+  ...(rows.some((row) => row.webTarget !== undefined) ? ['webcrypto ÷ best WebCrypto peer'] : []),
   ...(baseline === undefined ? [] : ['sslsocket ÷ baseline']),
 ];
 const header = ['test', 'unit', ...shownStacks, ...ratioColumns, 'target'];
@@ -255,6 +276,7 @@ for (const row of results) {
   const target = [
     row.target === undefined ? undefined : `≥ ${row.target} × node:tls`,
     row.lemonTarget === undefined ? undefined : `≥ ${row.lemonTarget} × lemon`,
+    row.webTarget === undefined ? undefined : `webcrypto ≥ ${row.webTarget} × best WebCrypto peer`,
   ]
     .filter(Boolean)
     .join(', ');

@@ -6,9 +6,16 @@ const chacha = { ...tls13, aead: 'CHACHA20-POLY1305' };
 const tls12 = { ...tls13, version: '1.2' };
 const rsa = { ...tls13, cert: 'rsa' };
 const hybrid = { ...tls13, group: 'X25519MLKEM768' };
+// subtls offers P-256 key shares only (and WebCrypto has no X25519 in every browser).
+const webTls13 = { ...tls13, group: 'secp256r1' };
+// node-forge: TLS 1.0 with RSA key transport and AES-128-CBC-SHA is all it has.
+const forgeTls10 = { version: '1.0', aead: 'AES-128-CBC', group: 'secp256r1', cert: 'rsa' };
 
 const ALL = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto'];
 const NATIVE = ['node:tls', 'lemon-tls', 'sslsocket'];
+// Clients against a node:tls server: sslsocket's WebCrypto client beside the WebCrypto peers.
+const WEBCRYPTO = ['node:tls', 'sslsocket/webcrypto-client', 'subtls', '@reclaimprotocol/tls'];
+const FORGE = ['node:tls', 'node-forge'];
 // lemon-tls 0.7 offers no X25519MLKEM768 (it hangs rather than refusing), and node:tls has it only
 // where Node links OpenSSL ≥ 3.5 (Node 24): on Node 20 its cell reads n/a.
 
@@ -20,7 +27,7 @@ export function rows(quick) {
   const MiB = 1024 * 1024;
   const bulkBytes = quick ? 8 * MiB : 128 * MiB;
   const bulk = (cfg, extra = {}) => ({ cfg, bytes: bulkBytes, writeSize: 256 * 1024, ...extra });
-  const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 20 : 200, seconds: quick ? 0.5 : 3, ...extra });
+  const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 20 : 200, seconds: quick ? 0.5 : 2, ...extra });
   const ttfb = (cfg, extra = {}) => ({ cfg, count: quick ? 3 : 15, ...extra });
   return [
     {
@@ -137,6 +144,40 @@ export function rows(quick) {
       target: 0.8,
     },
     {
+      id: 'bulk-webcrypto',
+      label: 'bulk TLS 1.3 AES-128-GCM, WebCrypto clients (P-256) of a node:tls server',
+      unit: 'MB/s',
+      task: 'bulk',
+      args: bulk(webTls13, { bytes: bulkBytes / 16 }),
+      stacks: WEBCRYPTO,
+      webTarget: 1.3,
+    },
+    {
+      id: 'hs-13-webcrypto',
+      label: 'full handshakes/s TLS 1.3, WebCrypto clients (P-256) of a node:tls server',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(webTls13, { count: quick ? 10 : 100 }),
+      stacks: WEBCRYPTO,
+      webTarget: 1.3,
+    },
+    {
+      id: 'bulk-forge',
+      label: 'bulk TLS 1.0 AES-128-CBC-SHA, RSA: node-forge (its only version and suite) as client of node:tls',
+      unit: 'MB/s',
+      task: 'bulk',
+      args: bulk(forgeTls10, { bytes: bulkBytes / 32 }),
+      stacks: FORGE,
+    },
+    {
+      id: 'hs-forge',
+      label: 'full handshakes/s TLS 1.0 RSA: node-forge as client of node:tls',
+      unit: 'hs/s',
+      task: 'handshakes',
+      args: hs(forgeTls10, { count: quick ? 10 : 100 }),
+      stacks: FORGE,
+    },
+    {
       id: 'ttfb',
       label: 'time to first byte, 1-RTT',
       unit: 'ms',
@@ -161,7 +202,7 @@ export function rows(quick) {
       lowerIsBetter: true,
       task: 'memory',
       fresh: true,
-      args: { cfg: tls13, count: quick ? 100 : 500 },
+      args: { cfg: tls13, count: quick ? 40 : 300 },
       stacks: NATIVE,
       group: 'memory',
       target: 1,

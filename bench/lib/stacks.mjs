@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodeTls from 'node:tls';
 import { pathToFileURL } from 'node:url';
+import { CLIENT_ONLY, clientOnlyStack } from './peers.mjs';
 
 const certDir = process.env.BENCH_CERTS;
 const certs = {};
@@ -28,6 +29,9 @@ function certificate(kind) {
 
 /** OpenSSL names of each cfg, as node:tls takes them. */
 function opensslCipher(cfg) {
+  // TLS 1.0 (node-forge's row): RSA key transport with AES-128-CBC-SHA, which OpenSSL 3 allows only
+  // at security level 0.
+  if (cfg.version === '1.0') return 'AES128-SHA:@SECLEVEL=0';
   if (cfg.version === '1.3')
     return cfg.aead === 'AES-128-GCM' ? 'TLS_AES_128_GCM_SHA256' : 'TLS_CHACHA20_POLY1305_SHA256';
   const auth = cfg.cert === 'rsa' ? 'RSA' : 'ECDSA';
@@ -44,6 +48,7 @@ function ianaCipher(cfg) {
 const WRITE_HIGH_WATER = 16 * 1024;
 /** sslsocket: bytes a bulk writer sends without waiting when its transport does not push back. */
 const IN_FLIGHT_LIMIT = 1024 * 1024;
+const OPENSSL_GROUP = { x25519: 'X25519', X25519MLKEM768: 'X25519MLKEM768', secp256r1: 'P-256' };
 const IANA_GROUP = { x25519: 0x001d, X25519MLKEM768: 0x11ec, secp256r1: 0x0017 };
 
 function nodeStreamConnection(socket) {
@@ -75,7 +80,7 @@ function nodeStreamConnection(socket) {
 
 function nodeLike(name, tls, extraOptions) {
   const versionOptions = (cfg) => {
-    const version = cfg.version === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
+    const version = { 1.3: 'TLSv1.3', 1.2: 'TLSv1.2', '1.0': 'TLSv1' }[cfg.version];
     return { minVersion: version, maxVersion: version, ...extraOptions(cfg) };
   };
   return {
@@ -116,7 +121,7 @@ function nodeLike(name, tls, extraOptions) {
 const nodeStack = nodeLike('node:tls', nodeTls, (cfg) => ({
   ciphers: opensslCipher(cfg),
   // RFC 8422 §5.1 (TLS 1.2): the ECDSA certificate's curve must be one the client lists.
-  ecdhCurve: `${cfg.group === 'X25519MLKEM768' ? 'X25519MLKEM768' : 'X25519'}${cfg.version === '1.2' ? ':P-256' : ''}`,
+  ecdhCurve: `${OPENSSL_GROUP[cfg.group]}${cfg.version === '1.2' && cfg.group !== 'secp256r1' ? ':P-256' : ''}`,
 }));
 
 async function lemonStack() {
@@ -250,9 +255,22 @@ export async function loadStack(name) {
     case 'sslsocket@baseline':
       if (process.env.BENCH_BASELINE === undefined) throw new Error('sslsocket@baseline needs --baseline DIR');
       return sslsocketStack('node', process.env.BENCH_BASELINE);
+    case 'sslsocket/webcrypto-client': {
+      // sslsocket's WebCrypto client against node:tls, as the WebCrypto peers run.
+      const { connect } = await sslsocketStack('webcrypto');
+      return { name, createServer: nodeStack.createServer, connect };
+    }
     default:
+      if (CLIENT_ONLY.includes(name)) return clientOnlyStack(name, nodeStack, certificate);
       throw new Error(`unknown stack ${name}`);
   }
 }
 
-export const STACKS = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto'];
+export const STACKS = [
+  'node:tls',
+  'lemon-tls',
+  'sslsocket',
+  'sslsocket/webcrypto',
+  'sslsocket/webcrypto-client',
+  ...CLIENT_ONLY,
+];
