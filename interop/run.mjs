@@ -1,11 +1,13 @@
 // `npm run interop`: every case against openssl, GnuTLS and Python's ssl, on the built dist. Prints one line per case and
 // ends with `interop: N passed, M failed`.
-
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { DtlsConnection } from '../packages/dtls/dist/index.js';
 import { ClientConnection, ServerConnection, ServerSessionCache } from '../packages/handshake/dist/index.js';
 import { ALL_CIPHER_SUITES, nobleProvider } from '../packages/suites/dist/index.js';
 import { featureCases, matrixCases, productCases, setupCredentials } from './cases.mjs';
 import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
+import { crlDownloadCases } from './crl-download.mjs';
 import { killAll, makeCredentials, removeCredentials, setTranscriptCase } from './driver.mjs';
 import { dtlsGnutlsCases, dtlsOpensslCases } from './dtls.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
@@ -27,7 +29,15 @@ const env = {
   productProvider,
   creds,
   ticketKey: nobleProvider.randomBytes(32),
+  verifyCli: (argv) => sslsocketCli(['verify', ...argv]),
 };
+/** Runs the built `sslsocket` command; resolves to its first stdout line whatever the exit code. */
+function sslsocketCli(argv) {
+  const bin = fileURLToPath(new URL('../packages/cli/bin/sslsocket.js', import.meta.url));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...argv], (_error, stdout) => resolve(String(stdout).split('\n')[0]));
+  });
+}
 /** GnuTLS and Python peers, when installed (a missing program is reported, not counted). */
 function peerCases() {
   const out = [];
@@ -53,6 +63,7 @@ const cases = [
   ...dtlsOpensslCases(),
   ...peerCases(),
   ...redisClusterCases(),
+  ...crlDownloadCases(),
 ].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();

@@ -10,8 +10,9 @@ const argv = process.argv.slice(2);
 runCommand(argv, processIo).then(
   (code) => {
     process.exitCode = code;
-    // Long-running commands end their own work; a stray handle must not keep a finished command alive.
-    if (argv[0] === 'demo' || argv[0] === 's_client' || argv[0] === 's_server')
+    // Long-running commands end their own work; a stray handle must not keep a finished command alive
+    // (for verify: fetch's keep-alive socket to a CRL distribution point).
+    if (argv[0] === 'demo' || argv[0] === 's_client' || argv[0] === 's_server' || argv[0] === 'verify')
       setTimeout(() => process.exit(code), 100).unref();
   },
   (error: unknown) => {

@@ -1,5 +1,5 @@
 import type { SignatureSchemeName } from '@sslsocket/suites';
-import { algorithmOf, signatureSchemeOf } from './certificate.js';
+import { algorithmOf, type ParsedCertificate, signatureSchemeOf } from './certificate.js';
 import { authorityKeyIdOf, type CertificateExtension, extensionListOf } from './certificate-extensions.js';
 import { children, type Tlv } from './der.js';
 import {
@@ -160,9 +160,22 @@ export function sameName(a: Uint8Array, b: Uint8Array): boolean {
   return ca.length === cb.length && ca.every((byte, i) => byte === cb[i]);
 }
 
+/** CRLs a source fetched for one certificate, and why the ones it could not fetch failed. */
+export interface CrlFetchResult {
+  readonly crls: readonly ParsedCrl[];
+  /** One readable line per failed download (URL and cause), reported when no CRL decides. */
+  readonly failures: readonly string[];
+}
+
 /** Where verifyChain finds CRLs for an issuer Name (DER). */
 export interface CrlSource {
   lookup(issuerDer: Uint8Array): readonly ParsedCrl[];
+  /**
+   * Optional: CRLs found for one certificate when `lookup` gave none that decides, e.g. downloaded
+   * from its cRLDistributionPoints (`HttpCrlCache`). Must not reject: failures are reported in
+   * the result and judged by the crl_check mode.
+   */
+  fetchFor?(certificate: ParsedCertificate): Promise<CrlFetchResult>;
 }
 
 /**

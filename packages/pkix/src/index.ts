@@ -6,8 +6,18 @@
 export { type CertificateExtension, type ParsedCertificate, parseCertificate } from './certificate.js';
 export type { DecodedAuthorityKeyId, DecodedNameConstraints, GeneralSubtree } from './certificate-extensions.js';
 export type { VerificationProfile } from './certificate-profile.js';
-export { CrlCache, type CrlSource, type ParsedCrl, parseCrl, parseCrls, type RevokedEntry } from './crl.js';
+export {
+  CrlCache,
+  type CrlFetchResult,
+  type CrlSource,
+  type ParsedCrl,
+  parseCrl,
+  parseCrls,
+  type RevokedEntry,
+} from './crl.js';
 export { CrlDirectoryStore } from './crl-directory.js';
+export { crlDistributionPointUris } from './crl-distribution-points.js';
+export { HttpCrlCache, type HttpCrlCacheOptions } from './crl-http-cache.js';
 export { children as derChildren, readTlv, type Tlv } from './der.js';
 export { type ParsedDhParameters, parseDhParameters } from './dh-parameters.js';
 export {

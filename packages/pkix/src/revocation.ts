@@ -87,7 +87,42 @@ export class CrlChecker {
 
   /** undefined when `certificate` is known not to be revoked; otherwise what is wrong. */
   async check(certificate: ParsedCertificate, issuer: ParsedCertificate, time: Date): Promise<CrlProblem | undefined> {
-    const candidates = [...this.fixed, ...(this.source?.lookup(certificate.issuerDer) ?? [])]
+    const known = [...this.fixed, ...(this.source?.lookup(certificate.issuerDer) ?? [])];
+    const first = await this.judge(known, certificate, issuer, time);
+    if (first.decided) return first.problem;
+    // Nothing held decides: a source that fetches (cRLDistributionPoints, RFC 5280 §4.2.1.13) tries now.
+    const fetched = await this.source?.fetchFor?.(certificate);
+    let problem = first.problem;
+    if (fetched !== undefined) {
+      const second = await this.judge(
+        fetched.crls.filter((crl) => !known.includes(crl)),
+        certificate,
+        issuer,
+        time,
+      );
+      if (second.decided) return second.problem;
+      problem ??= second.problem;
+      if (problem === undefined && fetched.failures.length > 0) {
+        problem = { reason: 'unable_to_get_crl', message: fetched.failures.join('; '), determined: false };
+      }
+    }
+    return (
+      problem ?? {
+        reason: 'unable_to_get_crl',
+        message: `no CRL from ${certificate.issuer}`,
+        determined: false,
+      }
+    );
+  }
+
+  /** The verdict of the newest usable CRL among `crls`, or the first reason none was usable. */
+  private async judge(
+    crls: readonly ParsedCrl[],
+    certificate: ParsedCertificate,
+    issuer: ParsedCertificate,
+    time: Date,
+  ): Promise<{ readonly decided: boolean; readonly problem: CrlProblem | undefined }> {
+    const candidates = crls
       .filter((crl) => !crl.isDelta && sameName(crl.issuerDer, certificate.issuerDer))
       .filter(
         (crl) =>
@@ -106,20 +141,17 @@ export class CrlChecker {
         continue;
       }
       const entry = crl.revoked.get(certificate.serialNumber);
-      if (entry === undefined) return undefined;
+      if (entry === undefined) return { decided: true, problem: undefined };
       const when = entry.revocationDate.toISOString();
       return {
-        reason: 'cert_revoked',
-        message: `${certificate.subject} (serial ${certificate.serialNumber}) revoked ${when}`,
-        determined: true,
+        decided: true,
+        problem: {
+          reason: 'cert_revoked',
+          message: `${certificate.subject} (serial ${certificate.serialNumber}) revoked ${when}`,
+          determined: true,
+        },
       };
     }
-    return (
-      firstProblem ?? {
-        reason: 'unable_to_get_crl',
-        message: `no CRL from ${certificate.issuer}`,
-        determined: false,
-      }
-    );
+    return { decided: false, problem: firstProblem };
   }
 }

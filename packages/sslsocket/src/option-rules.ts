@@ -107,7 +107,9 @@ export const COMMON_RULES: Readonly<Record<string, Check>> = {
   crlCheck: oneOf(true, false, 'peer', 'best_effort'),
   profile: oneOf('webpki', 'rfc5280'),
   crlCache: (v) =>
-    isObject(v) && typeof v.lookup === 'function' ? undefined : 'must be a CrlSource (CrlCache, CrlDirectoryStore)',
+    isObject(v) && typeof v.lookup === 'function'
+      ? undefined
+      : 'must be a CrlSource (CrlCache, CrlDirectoryStore, HttpCrlCache)',
   // Erlang {active, N}: N in -32768..32767 (inet:setopts).
   active: (v) =>
     typeof v === 'boolean' || v === 'once' || integer(-32768, 32767)(v) === undefined

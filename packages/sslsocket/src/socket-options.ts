@@ -107,7 +107,10 @@ export interface CommonOptions {
   readonly customizeHostnameCheck?: HostnameMatchFun;
   /** Erlang `crl_check` (RFC 5280 §6.3): true, 'peer' or 'best_effort'. */
   readonly crlCheck?: CrlCheckMode;
-  /** Erlang `crl_cache`: where CRLs are found (`CrlCache`, `CrlDirectoryStore`). */
+  /**
+   * Erlang `crl_cache`: where CRLs are found (`CrlCache`, `CrlDirectoryStore`, or `HttpCrlCache`
+   * to download them from the certificates' http cRLDistributionPoints, Erlang `{http, Timeout}`).
+   */
   readonly crlCache?: CrlSource;
   /**
    * The certificate profile peer validation applies (default `'webpki'`: RFC 5280 plus the CA/Browser

@@ -3,6 +3,7 @@ import {
   CertificateError,
   type CrlCheckMode,
   decodePem,
+  HttpCrlCache,
   type ParsedCrl,
   PemError,
   parseCrl,
@@ -33,6 +34,10 @@ const FLAGS: FlagSpec[] = [
   { name: 'partial_chain', help: 'accept a chain ending at any certificate in -CAfile' },
   { name: 'crl_check', help: "check the leaf's revocation status (a CRL must be found)" },
   { name: 'crl_check_all', help: 'check every certificate of the chain against CRLs' },
+  {
+    name: 'crl_download',
+    help: "with -crl_check(_all): download CRLs from the certificates' http distribution points",
+  },
   { name: 'CRLfile', value: 'FILE', help: 'CRLs (PEM); -CAfile may hold CRLs too', repeatable: true },
   { name: 'policy_check', help: 'accepted for openssl compatibility: RFC 5280 policy checks always run' },
   { name: 'explicit_policy', help: 'the chain must be valid for an explicit certificate policy' },
@@ -203,6 +208,8 @@ export async function runVerifyCommand(
       ...(ip === undefined ? {} : { ip }),
       ...(booleanFlag(args, 'partial_chain') ? { partialChain: true } : {}),
       ...(crlCheck === false ? {} : { crlCheck, crls }),
+      // OpenSSL -crl_download: fetch the CRL a certificate's cRLDistributionPoints names (http only).
+      ...(crlCheck !== false && booleanFlag(args, 'crl_download') ? { crlCache: new HttpCrlCache() } : {}),
       ...(booleanFlag(args, 'explicit_policy') ? { explicitPolicy: true } : {}),
       ...(policies.length === 0 ? {} : { policies }),
       ...(authLevel === 0 ? { allowSha1: true } : {}),
