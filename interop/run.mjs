@@ -12,6 +12,7 @@ import { killAll, makeCredentials, removeCredentials, setTranscriptCase } from '
 import { dtlsGnutlsCases, dtlsOpensslCases } from './dtls.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
 import { redisClusterCases } from './redis-cluster.mjs';
+import { rpkCases } from './rpk.mjs';
 
 const CASE_TIMEOUT = 30000;
 const filter = process.argv[2];
@@ -44,6 +45,7 @@ function peerCases() {
   for (const [name, present, cases] of [
     ['gnutls-cli/gnutls-serv', hasProgram('gnutls-cli') && hasProgram('gnutls-serv'), gnutlsCases],
     ['gnutls-cli/gnutls-serv --udp', hasProgram('gnutls-cli') && hasProgram('gnutls-serv'), dtlsGnutlsCases],
+    ['gnutls-cli/gnutls-serv (raw public keys)', hasProgram('gnutls-cli') && hasProgram('gnutls-serv'), rpkCases],
     ['python3', hasProgram('python3'), pythonCases],
   ]) {
     if (present) out.push(...cases());

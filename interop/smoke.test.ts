@@ -9,6 +9,7 @@ import { featureCases12, matrixCases12 } from './cases12.mjs';
 import { killAll, makeCredentials, removeCredentials } from './driver.mjs';
 import { dtlsGnutlsCases, dtlsOpensslCases } from './dtls.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
+import { rpkCases } from './rpk.mjs';
 
 const hasOpenssl = (() => {
   try {
@@ -42,6 +43,8 @@ const PEER_SMOKE = [
   'python client TLS 1.2 with EMS',
   'dtls client ECDHE-RSA AES-256-GCM (gnutls-serv --udp)',
   'dtls server ECDHE-ECDSA AES-128-GCM (gnutls-cli --udp)',
+  'gnutls client raw public keys both ways TLS 1.3',
+  'gnutls server raw public keys both ways TLS 1.3',
 ];
 
 describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
@@ -70,7 +73,9 @@ describe.runIf(hasOpenssl)('interop smoke (openssl 3)', () => {
   ];
   // Other stacks (.ci/run installs gnutls-bin): a peer without extended master secret, and Python's ssl.
   const peers = [
-    ...(hasProgram('gnutls-cli') && hasProgram('gnutls-serv') ? [...gnutlsCases(), ...dtlsGnutlsCases()] : []),
+    ...(hasProgram('gnutls-cli') && hasProgram('gnutls-serv')
+      ? [...gnutlsCases(), ...dtlsGnutlsCases(), ...rpkCases()]
+      : []),
     ...(hasProgram('python3') ? pythonCases() : []),
   ].filter((c) => PEER_SMOKE.includes(c.name));
   for (const c of peers) {

@@ -14,6 +14,7 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { utf8 } from './bytes.js';
+import { offerCertificateTypes } from './certificate-type.js';
 import type { ConnectionConfig } from './config.js';
 import type { ConnectionCore } from './core.js';
 import { offerMaxFragmentLength } from './max-fragment.js';
@@ -177,6 +178,8 @@ export function helloExtensions(
     if (useGrease) shares.unshift({ group: grease, keyExchange: Uint8Array.of(0) });
     exts.set(ExtensionType.key_share, encodeKeyShareClient(shares));
     exts.set(ExtensionType.psk_key_exchange_modes, encodePskModes(pskModeCodes(config)));
+    // RFC 7250 raw public keys: negotiated for TLS 1.3 only.
+    offerCertificateTypes(config, exts);
   }
   if (offer12 !== undefined) addTls12Extensions(exts, config, offer12);
   if (config.alpn !== undefined && config.alpn.length > 0) {

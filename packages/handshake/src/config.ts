@@ -42,6 +42,9 @@ export interface VerifyContext {
  */
 export type VerifyCertificate = (chain: readonly Uint8Array[], ctx: VerifyContext) => MaybePromise<PublicKey>;
 
+/** RFC 7250 certificate types: an X.509 chain, or a bare SubjectPublicKeyInfo. */
+export type CertificateType = 'x509' | 'raw_public_key';
+
 /** A resumable TLS 1.3 session (from a NewSessionTicket), kept by the client. */
 export interface Session13 {
   readonly version?: 'tlsv1.3';
@@ -95,6 +98,24 @@ export interface ConnectionConfig {
   /** Server: abort with certificate_required when the client sends no certificate. */
   readonly failIfNoPeerCert?: boolean;
   readonly verifyCertificate?: VerifyCertificate;
+  /**
+   * RFC 7250, TLS 1.3: types of the server's certificate, preferred first (default ['x509']). A
+   * client offers them in server_certificate_type; a server picks the client's first one it lists
+   * here (raw_public_key needs `rawPublicKey`).
+   */
+  readonly serverCertificateTypes?: readonly CertificateType[];
+  /**
+   * RFC 7250, TLS 1.3: types of the client's certificate (default ['x509']). A client offers the
+   * ones it can present (raw_public_key needs `rawPublicKey`); a server lists what it accepts.
+   */
+  readonly clientCertificateTypes?: readonly CertificateType[];
+  /** RFC 7250: our raw public key, a DER SubjectPublicKeyInfo of `privateKey`'s public half. */
+  readonly rawPublicKey?: Uint8Array;
+  /**
+   * RFC 7250: decides whether the peer's raw public key (DER SubjectPublicKeyInfo) is trusted;
+   * false, a throw or a rejection refuses it (bad_certificate unless the error names an alert).
+   */
+  readonly verifyRawPublicKey?: (spki: Uint8Array, ctx: VerifyContext) => MaybePromise<boolean>;
   /** Accept the peer iff its leaf equals this DER (used when no verifyCertificate hook is given). */
   readonly pinnedCertificate?: Uint8Array;
   /** Client: offer post_handshake_auth. Server: allow requesting it. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type { GroupName, PublicKey, SignatureSchemeName, TlsAlert } from '@sslsocket/suites';
-import type { Session12, Session13 } from './config.js';
+import type { CertificateType, Session12, Session13 } from './config.js';
 import type { Extensions } from './messages/extensions.js';
 
 /** The parameters agreed by a completed handshake. */
@@ -23,6 +23,10 @@ export interface NegotiatedParameters {
   readonly helloRetry: boolean;
   readonly peerCertificates: readonly Uint8Array[];
   readonly peerPublicKey: PublicKey | undefined;
+  /** TLS 1.3, RFC 7250: the certificate type of each side (absent means X.509 for both). */
+  readonly certificateTypes?: { readonly server: CertificateType; readonly client: CertificateType };
+  /** RFC 7250: the peer's raw public key (DER SubjectPublicKeyInfo); `peerCertificates` is then empty. */
+  readonly peerRawPublicKey?: Uint8Array;
   /** Peer's record_size_limit, if it sent one. */
   readonly peerRecordSizeLimit: number | undefined;
   /** TLS 1.2: the session id (empty when none); TLS 1.3: empty. */

@@ -13,7 +13,8 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { equalBytes } from './bytes.js';
-import type { ConnectionConfig, VerifyContext } from './config.js';
+import { verifyPeerRawPublicKey } from './certificate-type.js';
+import type { CertificateType, ConnectionConfig, VerifyContext } from './config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
 import { HandshakeType } from './messages/handshake-type.js';
 import { publicKeyFromSpki, spkiFromCertificate } from './spki.js';
@@ -88,8 +89,17 @@ export function authenticatePeer(
   core: ConnectionCore,
   config: ConnectionConfig,
   chain: readonly Uint8Array[],
-  seen: { readonly serverName?: string | undefined; readonly ocspResponse?: Uint8Array | undefined } = {},
+  seen: {
+    readonly serverName?: string | undefined;
+    readonly ocspResponse?: Uint8Array | undefined;
+    /** RFC 7250: the peer's Certificate carries a raw public key, not a chain. */
+    readonly certificateType?: CertificateType;
+  } = {},
 ): MaybePromise<PublicKey> {
+  if (seen.certificateType === 'raw_public_key') {
+    const serverName = core.role === 'server' || config.serverName === false ? seen.serverName : config.serverName;
+    return verifyPeerRawPublicKey(config, chain, { role: core.role, serverName, ocspResponse: undefined }, hookAlert);
+  }
   if (core.role === 'server') {
     return verifyPeerChain(config, chain, { role: 'server', serverName: seen.serverName, ocspResponse: undefined });
   }

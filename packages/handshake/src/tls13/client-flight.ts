@@ -5,6 +5,7 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { rawPublicKeyCredential } from '../certificate-type.js';
 import type { ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
@@ -44,8 +45,12 @@ function sendClientCertificate(
   config: ConnectionConfig,
   cr: CertificateRequest,
   sink: MessageSink,
+  /** RFC 7250: a raw public key was negotiated in EncryptedExtensions; it is our one entry. */
+  raw = false,
 ): MaybePromise<void> {
-  const chain = config.certificateChain ?? [];
+  const chain = raw
+    ? [rawPublicKeyCredential(config).certificateChain[0] as Uint8Array]
+    : (config.certificateChain ?? []);
   const key = config.privateKey;
   const peerSchemes = decodeSignatureSchemeList(cr.extensions.get(ExtensionType.signature_algorithms) as Uint8Array);
   let scheme: ReturnType<typeof chooseScheme> | undefined;
@@ -92,7 +97,13 @@ export function sendClientSecondFlight(
   const cert =
     hs.certificateRequest === undefined
       ? undefined
-      : sendClientCertificate(core, hs.config, hs.certificateRequest, sink);
+      : sendClientCertificate(
+          core,
+          hs.config,
+          hs.certificateRequest,
+          sink,
+          hs.certificateTypes.client === 'raw_public_key',
+        );
   return andThen(cert, () => {
     sendFinished(core, h, keys.clientHandshakeSecret, sink);
     hs.traffic.setWriteSecret(clientApp);

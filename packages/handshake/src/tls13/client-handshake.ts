@@ -5,6 +5,7 @@
  * @module
  */
 import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import { type NegotiatedCertificateTypes, X509_BOTH } from '../certificate-type.js';
 import type { ClientHelloState } from '../client-hello.js';
 import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
@@ -27,6 +28,9 @@ export class ClientHandshake {
   peerKey: PublicKey | undefined;
   peerScheme: SignatureSchemeName | undefined;
   ocspResponse: Uint8Array | undefined;
+  /** RFC 7250: the certificate types EncryptedExtensions settled, and the server's raw key if one. */
+  certificateTypes: NegotiatedCertificateTypes = X509_BOTH;
+  peerRawPublicKey: Uint8Array | undefined;
   ccsSent = false;
   /** 0-RTT data went out with the ClientHello; `earlyAccepted` once EncryptedExtensions confirms. */
   earlySent = false;

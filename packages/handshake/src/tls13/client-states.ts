@@ -6,6 +6,7 @@
 import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
+import { acceptCertificateTypes } from '../certificate-type.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import { acceptMaxFragmentLength } from '../max-fragment.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
@@ -86,6 +87,8 @@ export class ExpectEncryptedExtensions implements HandshakeState {
       this.hs.earlyAccepted = true;
     }
     if (this.hs.earlySent) this.core.emit({ type: 'earlyData', accepted: this.hs.earlyAccepted });
+    // RFC 7250: the certificate types the server chose (X.509 when it did not answer).
+    this.hs.certificateTypes = acceptCertificateTypes(this.hs.config, ee.extensions);
     this.hs.transcript.update(message.raw);
     if (this.hs.pskAccepted) return new ExpectFinished(this.core, this.hs, this.keys);
     return new ExpectCertificateOrCertificateRequest(this.core, this.hs, this.keys);
@@ -147,8 +150,14 @@ export class ExpectCertificate implements HandshakeState {
         }
       }
     });
-    this.hs.peerChain = cert.chain;
-    const key = authenticatePeer(this.core, this.hs.config, cert.chain, { ocspResponse: this.hs.ocspResponse });
+    const raw = this.hs.certificateTypes.server === 'raw_public_key';
+    // RFC 7250: a raw public key is no certificate chain; it is reported on its own.
+    this.hs.peerChain = raw ? [] : cert.chain;
+    this.hs.peerRawPublicKey = raw ? cert.chain[0] : undefined;
+    const key = authenticatePeer(this.core, this.hs.config, cert.chain, {
+      ocspResponse: this.hs.ocspResponse,
+      certificateType: this.hs.certificateTypes.server,
+    });
     return andThen(key, (k) => {
       this.hs.peerKey = k;
       this.hs.transcript.update(message.raw);

@@ -3,6 +3,7 @@
  * @module
  */
 import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import type { NegotiatedCertificateTypes } from '../certificate-type.js';
 import type { NegotiatedParameters } from '../events.js';
 import { groupName } from '../negotiate.js';
 
@@ -14,6 +15,8 @@ interface Learned13 {
   readonly peerChain: Uint8Array[];
   readonly peerKey: PublicKey | undefined;
   readonly peerRecordSizeLimit: number | undefined;
+  readonly certificateTypes?: NegotiatedCertificateTypes;
+  readonly peerRawPublicKey?: Uint8Array | undefined;
 }
 
 /**
@@ -38,5 +41,7 @@ export function parameters13(
     peerCertificates: hs.peerChain,
     peerPublicKey: hs.peerKey,
     peerRecordSizeLimit: hs.peerRecordSizeLimit,
+    ...(hs.certificateTypes === undefined ? {} : { certificateTypes: hs.certificateTypes }),
+    ...(hs.peerRawPublicKey === undefined ? {} : { peerRawPublicKey: hs.peerRawPublicKey }),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { CipherSuite, KeyShareResponse, MaybePromise, SignatureSchemeName } from '@sslsocket/suites';
 import { utf8 } from '../bytes.js';
+import { echoCertificateTypes } from '../certificate-type.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState } from '../core.js';
 import { echoMaxFragmentLength } from '../max-fragment.js';
@@ -123,6 +124,7 @@ export function sendServerFlight(
   if (hs.serverName !== undefined) ee.set(ExtensionType.server_name, new Uint8Array(0));
   if (hs.alpn !== undefined) ee.set(ExtensionType.application_layer_protocol_negotiation, encodeAlpn([utf8(hs.alpn)]));
   if (hs.earlyAccepted) ee.set(ExtensionType.early_data, new Uint8Array(0));
+  if (signer !== undefined) echoCertificateTypes(hs.certificateTypes, ch.extensions, ee, config.verifyPeer === true);
   send(frameHandshake(HandshakeType.encrypted_extensions, new EncryptedExtensions(ee)));
   let signed: MaybePromise<void> | undefined;
   if (signer !== undefined) {
@@ -139,7 +141,11 @@ export function sendServerFlight(
       hs.certificateRequested = true;
     }
     const certified = signer.certified;
-    const stapled = ch.extensions.has(ExtensionType.status_request) ? config.ocspResponse : undefined;
+    // An OCSP staple speaks of an X.509 certificate; a raw public key has none (RFC 7250).
+    const stapled =
+      ch.extensions.has(ExtensionType.status_request) && hs.certificateTypes.server === 'x509'
+        ? config.ocspResponse
+        : undefined;
     const entries = certified.certificateChain.map((certData, i) => ({
       certData,
       extensions:

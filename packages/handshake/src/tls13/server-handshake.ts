@@ -3,6 +3,7 @@
  * @module
  */
 import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
+import { type NegotiatedCertificateTypes, X509_BOTH } from '../certificate-type.js';
 import type { CertifiedKey, ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import type { ClientHello } from '../messages/hello.js';
@@ -28,6 +29,9 @@ export class ServerHandshake {
   /** RFC 6066 §4: the max_fragment_length the client asked for (echoed in EncryptedExtensions). */
   maxFragmentLength: number | undefined;
   certificateRequested = false;
+  /** RFC 7250: the certificate types chosen from the ClientHello, and the client's raw key if one. */
+  certificateTypes: NegotiatedCertificateTypes = X509_BOTH;
+  peerRawPublicKey: Uint8Array | undefined;
   peerChain: Uint8Array[] = [];
   peerKey: PublicKey | undefined;
   peerScheme: SignatureSchemeName | undefined;

@@ -64,9 +64,15 @@ export class ExpectClientCertificate implements HandshakeState {
       this.hs.transcript.update(message.raw);
       return new ExpectClientFinished(core, this.hs, this.keys);
     }
-    const key = authenticatePeer(core, this.hs.config, cert.chain, { serverName: this.hs.serverName });
+    const raw = this.hs.certificateTypes.client === 'raw_public_key';
+    const key = authenticatePeer(core, this.hs.config, cert.chain, {
+      serverName: this.hs.serverName,
+      certificateType: this.hs.certificateTypes.client,
+    });
     return andThen(key, (k) => {
-      this.hs.peerChain = cert.chain;
+      // RFC 7250: a raw public key is no certificate chain; it is reported on its own.
+      this.hs.peerChain = raw ? [] : cert.chain;
+      this.hs.peerRawPublicKey = raw ? cert.chain[0] : undefined;
       this.hs.peerKey = k;
       this.hs.transcript.update(message.raw);
       const offered = schemeCodes(this.hs.config.signatureAlgs);

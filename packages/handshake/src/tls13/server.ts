@@ -7,6 +7,7 @@ import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type CipherSuite, type GroupName, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { selectAlpn } from '../alpn.js';
 import { equalBytes, toHex } from '../bytes.js';
+import { rawPublicKeyCredential, selectCertificateTypes } from '../certificate-type.js';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { acceptPeerShare } from '../key-share-guard.js';
@@ -163,8 +164,14 @@ export class ExpectClientHello implements HandshakeState {
           hs.traffic.keylog('CLIENT_EARLY_TRAFFIC_SECRET', clientEarlySecret);
         }
       }
+      // RFC 7250: with a certificate, its type (and the client's) comes from the ClientHello.
+      if (psk === undefined) hs.certificateTypes = selectCertificateTypes(config, ch.extensions);
       const certificate: MaybePromise<CertifiedKey | undefined> =
-        psk === undefined ? selectCertificate(config, hs.serverName) : undefined;
+        psk === undefined
+          ? hs.certificateTypes.server === 'raw_public_key'
+            ? rawPublicKeyCredential(config)
+            : selectCertificate(config, hs.serverName)
+          : undefined;
       return andThen(certificate, (certified) => {
         let signer: ServerSigner | undefined;
         if (psk === undefined) {

@@ -1,0 +1,2 @@
+import type { InteropCase } from './cases.mjs';
+export function rpkCases(): InteropCase[];
