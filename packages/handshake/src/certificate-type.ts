@@ -9,7 +9,7 @@ import { isPromiseLike, type MaybePromise, type PublicKey, TlsAlert } from '@ssl
 import type { CertificateType, CertifiedKey, ConnectionConfig, VerifyContext } from './config.js';
 import type { Extensions } from './messages/extensions.js';
 import { ExtensionType } from './messages/extensions.js';
-import { publicKeyFromSpki } from './spki.js';
+import { publicKeyFromSpki, spkiFromCertificate } from './spki.js';
 
 /** RFC 7250 §3 / IANA TLS Certificate Types: X.509 is 0, RawPublicKey is 2. */
 const CODES: Readonly<Record<CertificateType, number>> = { x509: 0, raw_public_key: 2 };
@@ -165,7 +165,29 @@ function sequenceContent(der: Uint8Array): Uint8Array {
   return der.subarray(at);
 }
 
-/** The provider key of a DER SubjectPublicKeyInfo; an unreadable one is bad_certificate. */
+/**
+ * The whole DER SubjectPublicKeyInfo of a DER X.509 certificate: the raw public key that speaks
+ * for the same key pair (RFC 7250 §3).
+ *
+ * @example
+ * const rawPublicKey = certificateSpki(leafDer); // 30 59 30 13 06 07 2a 86 48 ce 3d 02 01 ...
+ */
+export function certificateSpki(der: Uint8Array): Uint8Array {
+  const content = spkiFromCertificate(der);
+  const n = content.length;
+  const header = n < 0x80 ? [0x30, n] : n < 0x100 ? [0x30, 0x81, n] : [0x30, 0x82, n >> 8, n & 0xff];
+  const out = new Uint8Array(header.length + n);
+  out.set(header);
+  out.set(content, header.length);
+  return out;
+}
+
+/**
+ * The provider key of a DER SubjectPublicKeyInfo; an unreadable one is bad_certificate.
+ *
+ * @example
+ * rawPublicKeyOf(spkiDer); // { kind: 'ec', curve: 'P-256', point: Uint8Array(65) }
+ */
 export function rawPublicKeyOf(spki: Uint8Array): PublicKey {
   try {
     return publicKeyFromSpki(sequenceContent(spki));

@@ -9,6 +9,7 @@
  * const type = messages.HandshakeType.client_hello;
  * @module
  */
+export { certificateSpki, type NegotiatedCertificateTypes, rawPublicKeyOf } from './certificate-type.js';
 export * from './config.js';
 export { ClientConnection, Connection, ServerConnection } from './connection.js';
 export { ConnectionStateError } from './errors.js';

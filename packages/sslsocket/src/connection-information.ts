@@ -26,6 +26,16 @@ export interface ConnectionInformation {
   readonly peerClose: PeerClose | undefined;
   /** Client with `ocspStapling`: the DER OCSP response the server stapled (RFC 6066 §8), if any. */
   readonly ocspResponse: Uint8Array | undefined;
+  /**
+   * TLS 1.3, RFC 7250: each side's certificate type ('x509' or 'raw_public_key'); absent for TLS 1.2
+   * (always X.509 there).
+   */
+  readonly certificateTypes?: {
+    readonly server: 'x509' | 'raw_public_key';
+    readonly client: 'x509' | 'raw_public_key';
+  };
+  /** RFC 7250: the peer's raw public key (DER SubjectPublicKeyInfo) when it sent one; `peercert()` is then undefined. */
+  readonly peerRawPublicKey?: Uint8Array;
   /** Only when asked for by name (Erlang: client_random, server_random, master_secret; TLS 1.2). */
   readonly clientRandom?: Uint8Array;
   readonly serverRandom?: Uint8Array;
@@ -107,5 +117,7 @@ export function describeConnection(
     helloRetry: p.helloRetry,
     peerClose,
     ocspResponse,
+    ...(p.certificateTypes === undefined ? {} : { certificateTypes: p.certificateTypes }),
+    ...(p.peerRawPublicKey === undefined ? {} : { peerRawPublicKey: p.peerRawPublicKey }),
   };
 }

@@ -22,6 +22,7 @@ import { defaultProvider } from '#default-provider';
 import { readBinaryFile, readTextFile } from '#platform';
 import { describeKey, keyMatchesCertificate } from './key-match.js';
 import { combinedKeylog } from './keylog-file.js';
+import { rawPublicKeyConfig } from './raw-public-key-config.js';
 import { serverSessionConfig } from './session-config.js';
 import { signatureAlgsToEngine } from './signature-algs.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
@@ -78,24 +79,29 @@ export async function resolveProvider(option: CommonOptions['provider']): Promis
   return defaultProvider;
 }
 
+/** Our private key from `key` or `keyfile` (Erlang: key, when given, takes precedence). */
+async function loadKey(options: CertKeyOptions, label: string): Promise<PrivateKey | undefined> {
+  const keySource =
+    options.key ?? (options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : undefined);
+  if (keySource === undefined) return undefined;
+  try {
+    return typeof keySource === 'object' && !(keySource instanceof Uint8Array)
+      ? keySource
+      : parsePrivateKey(keySource, options.password);
+  } catch (cause) {
+    throw new OptionError(`${label}key`, (cause as Error).message);
+  }
+}
+
 async function loadCertKey(options: CertKeyOptions, label: string): Promise<CertifiedKey | undefined> {
   // Erlang: cert and key, when given, take precedence over certfile and keyfile.
   const certText =
     options.cert ??
     (options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : undefined);
-  const keySource =
-    options.key ?? (options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : undefined);
-  if (certText === undefined || keySource === undefined) return undefined;
+  if (certText === undefined) return undefined;
+  const privateKey = await loadKey(options, label);
+  if (privateKey === undefined) return undefined;
   const chain = certificatesFrom(certText, `${label}cert`);
-  let privateKey: PrivateKey;
-  try {
-    privateKey =
-      typeof keySource === 'object' && !(keySource instanceof Uint8Array)
-        ? keySource
-        : parsePrivateKey(keySource, options.password);
-  } catch (cause) {
-    throw new OptionError(`${label}key`, (cause as Error).message);
-  }
   // Refuse a key that is not the certificate's now, naming both sources, rather than fail every
   // handshake later with decrypt_error (RFC 8446 §4.4.3: CertificateVerify is made with it).
   const leafKey = parseCertificate(chain[0] as Uint8Array).publicKey;
@@ -238,6 +244,16 @@ async function externalPsk(
   return key === undefined ? undefined : { identity: bytesOf(options.pskIdentity), key };
 }
 
+/** RFC 7250: the raw public key settings, with our key loaded alone when no certificate is given. */
+async function ownRawPublicKey(
+  options: CommonOptions,
+  certified: CertifiedKey | undefined,
+): Promise<Partial<ConnectionConfig>> {
+  const privateKey =
+    certified?.privateKey ?? (options.rawPublicKey === undefined ? undefined : await loadKey(options, ''));
+  return rawPublicKeyConfig(options, certified?.certificateChain[0], privateKey);
+}
+
 /** Builds the engine configuration for a client connecting to `host`. */
 export async function clientEngineConfig(
   options: ClientOptions & Tls12ClientOptions,
@@ -249,6 +265,7 @@ export async function clientEngineConfig(
   const sni = options.serverNameIndication ?? host;
   const serverName = sni === 'disable' ? undefined : sni;
   const certified = await loadCertKey(options, '');
+  const rpk = await ownRawPublicKey(options, certified);
   const psk = await externalPsk(options);
   // verify_peer (the default) without cacerts: the runtime's roots (OTP 25+ cacerts_get()).
   const useDefault = options.verify !== 'verify_none' && roots.length === 0 && options.verifyFun === undefined;
@@ -282,6 +299,7 @@ export async function clientEngineConfig(
     ...(options.postHandshakeAuth === true ? { postHandshakeAuth: true } : {}),
     ...(options.ocspStapling === true ? { ocspStapling: true } : {}),
     ...(psk === undefined ? {} : { externalPsk: psk }),
+    ...rpk,
   };
   return config;
 }
@@ -340,8 +358,17 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
     const loaded = await loadCertKey(entry, `sniHosts.${name}.`);
     if (loaded !== undefined) sniHosts[normalizeHostName(name)] = loaded;
   }
-  if (certified === undefined && options.sniFun === undefined && Object.keys(sniHosts).length === 0) {
-    throw new OptionError('cert', 'a server needs cert and key (or certfile and keyfile, sniHosts or sniFun)');
+  const rpk = await ownRawPublicKey(options, certified);
+  if (
+    certified === undefined &&
+    rpk.rawPublicKey === undefined &&
+    options.sniFun === undefined &&
+    Object.keys(sniHosts).length === 0
+  ) {
+    throw new OptionError(
+      'cert',
+      'a server needs cert and key (or certfile and keyfile, sniHosts, sniFun, or rawPublicKey and key)',
+    );
   }
   const sniFun = options.sniFun;
   const config: ConnectionConfig = {
@@ -372,6 +399,7 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
       ? { maxEarlyDataSize: options.maxEarlyDataSize ?? 16384, earlyDataReplay: new Set<string>() }
       : {}),
     ...(await staticStaple(options)),
+    ...rpk,
   };
   return config;
 }

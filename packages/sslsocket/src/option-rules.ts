@@ -17,6 +17,7 @@ import {
   text,
   utf8Length,
 } from './option-checks.js';
+import { RAW_PUBLIC_KEY_RULES } from './raw-public-key-options.js';
 import { isHashSignPair } from './signature-algs.js';
 
 /** RFC 7301 §3.1: each ProtocolName is 1 to 255 bytes. */
@@ -73,6 +74,7 @@ export const CERT_KEY_RULES: Readonly<Record<string, Check>> = {
 
 export const COMMON_RULES: Readonly<Record<string, Check>> = {
   ...CERT_KEY_RULES,
+  ...RAW_PUBLIC_KEY_RULES,
   provider: (v) =>
     v === 'noble' || v === 'webcrypto' || v === 'node' || (isObject(v) && typeof v.randomBytes === 'function')
       ? undefined

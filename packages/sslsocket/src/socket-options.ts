@@ -8,6 +8,7 @@ import type {
 } from '@sslsocket/pkix';
 import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
 import type { PacketMode } from './packet-framing.js';
+import type { RawPublicKeyOptions } from './raw-public-key-options.js';
 import type { ServerSessionOptions, TicketKeyProvider } from './session-options.js';
 import type { Tls12ClientOptions, Tls12ServerOptions } from './tls12-options.js';
 
@@ -21,7 +22,7 @@ export type HashSignPair = readonly [
 ];
 
 /** Options shared by clients and servers (Erlang common options, camelCased). */
-export interface CommonOptions {
+export interface CommonOptions extends RawPublicKeyOptions {
   /** Crypto implementation (default 'node' where node:crypto exists, else 'noble'). */
   readonly provider?: 'noble' | 'webcrypto' | 'node' | CryptoProvider;
   /**

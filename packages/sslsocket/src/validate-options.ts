@@ -2,6 +2,7 @@ import { editDistance } from './edit-distance.js';
 import { nodeOptionHint } from './node-option-hints.js';
 import { type Check, isObject } from './option-checks.js';
 import { CERT_KEY_RULES, CLIENT_RULES, COMMON_RULES, SERVER_RULES } from './option-rules.js';
+import { trustsRawPublicKeys } from './raw-public-key-options.js';
 import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import { hasDefaultRoots } from './trust-store.js';
 
@@ -44,8 +45,11 @@ function hasCert(options: CertKeyOptions): boolean {
   return options.cert !== undefined || options.certfile !== undefined;
 }
 
-function checkCertKeyPair(options: CertKeyOptions, prefix: string): void {
-  if (hasCert(options) !== (options.key !== undefined || options.keyfile !== undefined)) {
+function checkCertKeyPair(options: CertKeyOptions, prefix: string, keyAlone = false): void {
+  const hasKey = options.key !== undefined || options.keyfile !== undefined;
+  // RFC 7250: with only a raw public key, the key signs without any certificate.
+  if (keyAlone && hasKey && !hasCert(options)) return;
+  if (hasCert(options) !== hasKey) {
     throw new OptionError(prefix + (hasCert(options) ? 'key' : 'cert'), 'cert and key go together');
   }
 }
@@ -55,7 +59,12 @@ function checkObject(options: unknown): asserts options is object {
 }
 
 function hasRoots(options: CommonOptions): boolean {
-  return options.cacerts !== undefined || options.cacertfile !== undefined || options.verifyFun !== undefined;
+  return (
+    options.cacerts !== undefined ||
+    options.cacertfile !== undefined ||
+    options.verifyFun !== undefined ||
+    trustsRawPublicKeys(options)
+  );
 }
 
 /**
@@ -69,7 +78,7 @@ function hasRoots(options: CommonOptions): boolean {
 export function validateClientOptions(options: ClientOptions): ClientOptions {
   checkObject(options);
   checkEach(options, CLIENT_RULES, 'client');
-  checkCertKeyPair(options, '');
+  checkCertKeyPair(options, '', options.rawPublicKey !== undefined);
   // Without cacerts a client trusts the runtime's roots (trust-store.ts), where it has some.
   if ((options.verify ?? 'verify_peer') === 'verify_peer' && !hasRoots(options) && !hasDefaultRoots()) {
     throw new OptionError(
@@ -92,7 +101,7 @@ export function validateClientOptions(options: ClientOptions): ClientOptions {
 export function validateServerOptions(options: ServerOptions): ServerOptions {
   checkObject(options);
   checkEach(options, SERVER_RULES, 'server');
-  checkCertKeyPair(options, '');
+  checkCertKeyPair(options, '', options.rawPublicKey !== undefined);
   for (const [host, entry] of Object.entries(options.sniHosts ?? {})) {
     const prefix = `sniHosts.${host}.`;
     if (!isObject(entry)) throw new OptionError(`sniHosts.${host}`, 'must be an object { cert, key, ... }');
