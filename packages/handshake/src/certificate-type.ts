@@ -88,9 +88,10 @@ export function acceptCertificateTypes(config: ConnectionConfig, ee: Extensions)
 }
 
 /**
- * Server: the types for this handshake from the ClientHello (RFC 7250 §4.2). Ours is the client's
- * first listed type we support and hold a key for; none is unsupported_certificate. The client's is
- * its first listed type we accept, X.509 when none (we then omit the extension).
+ * Server: the types for this handshake from the ClientHello (RFC 7250 §4.2: the server chooses
+ * from the client's list). Ours is the first of our list, in our preference order, that the client
+ * listed and we hold a key for; none is unsupported_certificate. The client's is the first of our
+ * accepted types the client listed, X.509 when none (we then omit the extension).
  */
 export function selectCertificateTypes(config: ConnectionConfig, ch: Extensions): NegotiatedCertificateTypes {
   let server: CertificateType = 'x509';
@@ -99,9 +100,8 @@ export function selectCertificateTypes(config: ConnectionConfig, ch: Extensions)
     const ours = (config.serverCertificateTypes ?? ['x509']).filter(
       (t) => t !== 'raw_public_key' || config.rawPublicKey !== undefined,
     );
-    const chosen = decodeList(serverList)
-      .map(nameOf)
-      .find((t) => t !== undefined && ours.includes(t));
+    const offered = decodeList(serverList);
+    const chosen = ours.find((t) => offered.includes(CODES[t]));
     if (chosen === undefined) {
       throw new TlsAlert('unsupported_certificate', 'no server certificate type in common with the client');
     }
@@ -110,11 +110,8 @@ export function selectCertificateTypes(config: ConnectionConfig, ch: Extensions)
   let client: CertificateType = 'x509';
   const clientList = ch.get(ExtensionType.client_certificate_type);
   if (clientList !== undefined && config.verifyPeer === true) {
-    const accepted = config.clientCertificateTypes ?? ['x509'];
-    client =
-      decodeList(clientList)
-        .map(nameOf)
-        .find((t) => t !== undefined && accepted.includes(t)) ?? 'x509';
+    const offered = decodeList(clientList);
+    client = (config.clientCertificateTypes ?? ['x509']).find((t) => offered.includes(CODES[t])) ?? 'x509';
   }
   return { server, client };
 }

@@ -100,13 +100,14 @@ export interface ConnectionConfig {
   readonly verifyCertificate?: VerifyCertificate;
   /**
    * RFC 7250, TLS 1.3: types of the server's certificate, preferred first (default ['x509']). A
-   * client offers them in server_certificate_type; a server picks the client's first one it lists
-   * here (raw_public_key needs `rawPublicKey`).
+   * client offers them in server_certificate_type; a server picks the first one listed here that
+   * the client offered (raw_public_key needs `rawPublicKey`).
    */
   readonly serverCertificateTypes?: readonly CertificateType[];
   /**
    * RFC 7250, TLS 1.3: types of the client's certificate (default ['x509']). A client offers the
-   * ones it can present (raw_public_key needs `rawPublicKey`); a server lists what it accepts.
+   * ones it can present (raw_public_key needs `rawPublicKey`); a server lists what it
+   * accepts, preferred first.
    */
   readonly clientCertificateTypes?: readonly CertificateType[];
   /** RFC 7250: our raw public key, a DER SubjectPublicKeyInfo of `privateKey`'s public half. */

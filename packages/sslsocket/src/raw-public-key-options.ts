@@ -12,7 +12,8 @@ export interface RawPublicKeyOptions {
   /**
    * RFC 7250 server_certificate_type, TLS 1.3, preferred first (default `['x509']`). A client
    * offers these for the server's credential (`['raw_public_key', 'x509']` accepts either); a
-   * server picks the client's first one it lists, presenting `rawPublicKey` for 'raw_public_key'.
+   * server picks its first listed type the client offered, presenting `rawPublicKey` for
+   * 'raw_public_key'.
    */
   readonly serverCertificateTypes?: readonly CertificateType[];
   /**

@@ -18,6 +18,7 @@ import {
 import { type CommandIo, ExitCode } from '../io.js';
 import { DTLS_FLAGS, runDtlsClient, wantsDtls } from './dtls.js';
 import { tapTransport } from './msg-trace.js';
+import { RPK_FLAGS, rpkOptions } from './rpk-flags.js';
 import { briefReport, type ConnectionReport, fullReport, type SessionView, ticketLines } from './s-client-report.js';
 import { decodeSessionFile, encodeSessionFile, type SavedSession } from './session-file.js';
 import { negotiateStarttls, STARTTLS_PROTOCOLS, starttlsProtocol } from './starttls.js';
@@ -60,6 +61,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'status', help: 'ask for an OCSP staple (status_request) and report it' },
   ...COMMON_TLS_FLAGS,
   ...DTLS_FLAGS,
+  ...RPK_FLAGS,
 ];
 
 const USAGE = 'sslsocket s_client -connect HOST:PORT [options]';
@@ -155,6 +157,7 @@ async function plan(args: ParsedArgs): Promise<Plan> {
   const result: Plan = { target, options: {}, verifyFailure: undefined, chain: [] };
   const options: ClientOptions = {
     ...(await commonOptions(args)),
+    ...(await rpkOptions(args)),
     ...(roots.length === 0 ? {} : { cacerts: roots }),
     ...(depth === undefined ? {} : { depth }),
     serverNameIndication: name,
@@ -186,6 +189,12 @@ async function plan(args: ParsedArgs): Promise<Plan> {
       if (event.reason === 'hostname_check_failed') return 'valid';
       result.verifyFailure ??= event.reason;
       return enforce ? 'fail' : 'valid';
+    },
+    // RFC 7250: a raw public key outside -expected-rpks is reported the same way (OpenSSL's
+    // X509_V_ERR_RPK_UNTRUSTED), fatal only with -verify_return_error.
+    verifyRawPublicKey: () => {
+      result.verifyFailure ??= 'rpk_untrusted';
+      return !enforce;
     },
   };
   const ciphers = resumableFirst(options.ciphers, options.reuseSession);

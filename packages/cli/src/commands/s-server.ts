@@ -15,6 +15,7 @@ import {
 } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
 import { DTLS_FLAGS, runDtlsServer, wantsDtls } from './dtls.js';
+import { RPK_FLAGS, rpkOptions } from './rpk-flags.js';
 import { SERVER_MODE_FLAGS, serveFiles, serveReversed } from './s-server-modes.js';
 import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
 
@@ -41,6 +42,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'require_ems', help: 'TLS 1.2: refuse clients without extended master secret (RFC 7627)' },
   ...COMMON_TLS_FLAGS,
   ...DTLS_FLAGS,
+  ...RPK_FLAGS,
 ];
 
 const USAGE = 'sslsocket s_server -accept [HOST:]PORT [-cert FILE -key FILE] [options]';
@@ -174,7 +176,7 @@ export async function runSServer(
     const modes = (['www', 'WWW', 'rev'] as const).filter((name) => booleanFlag(args, name));
     if (modes.length > 1) throw new Error(`-${modes.join(' and -')} are exclusive`);
     mode = modes[0] ?? 'echo';
-    const common = await commonOptions(args);
+    const common = { ...(await commonOptions(args)), ...(await rpkOptions(args)) };
     const credentials = common.certfile === undefined ? await defaultCredentials() : undefined;
     const caFile = stringFlag(args, 'CAfile');
     const requestCert = args.flags.has('verify') || args.flags.has('Verify');

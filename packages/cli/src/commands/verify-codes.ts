@@ -26,6 +26,7 @@ const CODES: Readonly<Record<string, readonly [number, string]>> = {
   crl_signature_failure: [8, 'CRL signature failure'],
   chain_too_long: [22, 'certificate chain too long'],
   user_rejected: [28, 'certificate rejected'],
+  rpk_untrusted: [95, 'Raw public key untrusted, no trusted keys configured'],
 };
 
 /** A verification outcome as OpenSSL reports it. */
