@@ -66,7 +66,7 @@ export function rawPublicKeyConfig(
       ? {}
       : {
           verifyRawPublicKey: (spki: Uint8Array) =>
-            pinned.some((p) => same(p, spki)) || (callback !== undefined && callback(spki)),
+            pinned.some((p) => same(p, spki)) || (callback?.(spki) ?? false),
         }),
   };
 }
