@@ -83,7 +83,15 @@ function hex(bytes) {
 }
 
 /** Our client against a peer server started by `startPeer(port, creds)`. */
-async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, echo = false }) {
+/** The PSK of the PSK cases (RFC 4279), as the peers take it: `-psk` hex, identity "sslsocket". */
+const PSK_HEX = '0123456789abcdef0123456789abcdef';
+const PSK_IDENTITY = 'sslsocket';
+const pskOptions = {
+  pskIdentity: new TextEncoder().encode(PSK_IDENTITY),
+  userLookupFun: () => Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
+};
+
+async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, echo = false, psk = false }) {
   const c = env.creds[keyType];
   const port = await freeUdpPort();
   const peer = await startPeer(port, c);
@@ -101,6 +109,7 @@ async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, star
           mtu,
           retransmitInitial: 300,
           ...(srtp === undefined ? {} : { srtpProfiles: [srtp] }),
+          ...(psk ? pskOptions : {}),
         },
         'client',
       ),
@@ -135,7 +144,7 @@ async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, star
 }
 
 /** Our server; the peer client (spawned by `startPeer(port)`) sends "hello from peer", we answer. */
-async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer }) {
+async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, psk = false }) {
   const c = env.creds[keyType];
   const socket = createSocket('udp4');
   await new Promise((r) => socket.bind(0, '127.0.0.1', r));
@@ -153,6 +162,7 @@ async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, star
           retransmitInitial: 300,
           peerAddress,
           ...(srtp === undefined ? {} : { srtpProfiles: [srtp] }),
+          ...(psk ? pskOptions : {}),
         },
         'server',
       ),
@@ -184,8 +194,9 @@ const OPENSSL_SRTP = {
   SRTP_AEAD_AES_128_GCM: 'SRTP_AEAD_AES_128_GCM',
 };
 
-function opensslExtra({ mtu, srtp, exporter }) {
+function opensslExtra({ mtu, srtp, exporter, psk }) {
   return [
+    ...(psk ? ['-psk', PSK_HEX, '-psk_identity', PSK_IDENTITY] : []),
     ...(mtu === undefined ? [] : ['-mtu', String(mtu)]),
     ...(srtp === undefined ? [] : ['-use_srtp', OPENSSL_SRTP[srtp]]),
     ...(exporter === undefined ? [] : ['-keymatexport', exporter.label, '-keymatexportlen', String(exporter.length)]),
@@ -217,6 +228,25 @@ const OPENSSL_CASES = [
   ['ECDHE-RSA AES-256-GCM with exporter', { ...RSA_GCM, exporter: EXPORTER }],
   ['ECDHE-ECDSA ChaCha20-Poly1305', ECDSA_CHACHA],
   ['ECDHE-RSA AES-256-GCM at MTU 576', { ...RSA_GCM, mtu: 576 }],
+  [
+    'PSK AES-128-GCM with exporter',
+    {
+      keyType: 'p256',
+      suite: 'TLS_PSK_WITH_AES_128_GCM_SHA256',
+      openssl: 'PSK-AES128-GCM-SHA256',
+      psk: true,
+      exporter: EXPORTER,
+    },
+  ],
+  [
+    'ECDHE-PSK ChaCha20-Poly1305',
+    {
+      keyType: 'p256',
+      suite: 'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256',
+      openssl: 'ECDHE-PSK-CHACHA20-POLY1305',
+      psk: true,
+    },
+  ],
   [
     'use_srtp SRTP_AES128_CM_SHA1_80 keying material',
     { ...ECDSA_GCM, srtp: 'SRTP_AES128_CM_HMAC_SHA1_80', exporter: SRTP_EXPORTER },

@@ -56,6 +56,8 @@ export class DtlsConnection implements DtlsContext {
   private lastFlight: FlightEntry[] = [];
   private waiting = false;
   private writeSeq = 0;
+  /** The message_seq the peer's answer to our last flight starts at. */
+  private peerFlightStart = 0;
   /** Server: message_seq synchronised to the client's first ClientHello (RFC 6347 §4.2.2). */
   private seqSynced: boolean;
   private pendingRead: DtlsProtection | undefined;
@@ -253,7 +255,10 @@ export class DtlsConnection implements DtlsContext {
         this.seqSynced = true;
       }
       const result = this.reassembler.push(f);
-      if (result === 'old') old = true;
+      // Only the peer's previous flight repeating means ours was lost; a repeat of the flight it is
+      // sending now (part of which we have) is its own timer at work, and answering that would
+      // start a ping-pong of retransmissions.
+      if (result === 'old' && f.seq < this.peerFlightStart) old = true;
       else if (result === 'new') fresh = true;
     }
     // The peer's next flight has begun: our flight arrived, stop retransmitting it.
@@ -336,6 +341,7 @@ export class DtlsConnection implements DtlsContext {
   }
 
   sendFlight(awaitReply: boolean): void {
+    this.peerFlightStart = this.reassembler.nextSeq;
     this.lastFlight = this.building;
     this.building = [];
     this.resend();

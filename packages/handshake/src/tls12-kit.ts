@@ -34,6 +34,7 @@ export {
   decodeServerKeyExchange,
   encodeClientKeyExchange,
   encodeServerKeyExchange,
+  type KeyExchangeParams,
   paramsBytes,
 } from './tls12/messages.js';
 export { groupOfParams } from './tls12/server-key-exchange.js';

@@ -9,32 +9,31 @@ import {
   acceptAlpn,
   Certificate12,
   CertificateRequest12,
-  chooseScheme12,
-  clientExchange,
-  clientExchangeForm,
   configuredGroups,
   decodeServerKeyExchange,
   ecGroups12,
-  encodeClientKeyExchange,
   equalBytes,
   groupOfParams,
+  type KeyExchangeParams,
   keyExchangeShape,
   keyFitsSuite,
   leafPublicKey,
   schemeCodes12,
   schemeFitsKey12,
   schemeName,
+  suiteNeedsCertificate,
   verifyPeerChain,
 } from '@sslsocket/handshake/tls12-kit';
 import { Reader, Writer } from '@sslsocket/record';
-import { type CipherSuite, groupByName, isPromiseLike, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, groupByName, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
 import { DTLS12, HELLO_VERIFY_REQUEST } from '../constants.js';
 import { decodeUseSrtp, encodeUseSrtp, SRTP_PROFILES, srtpProfileByCode } from '../srtp.js';
+import { sendClientFlight } from './client-flight.js';
 import { Established, expectType, UNCOMPRESSED_POINTS } from './common.js';
 import type { DtlsContext, DtlsHandshakeDriver } from './context.js';
 import { type DtlsMessage, messageBytes } from './fragments.js';
 import { DtlsClientHello, decodeHelloVerifyRequest } from './hello.js';
-import { dtlsSuites, protections, setMasterSecret, sync, verifyData } from './keys.js';
+import { andThen, dtlsSuites, sync, verifyData } from './keys.js';
 
 const T = messages.HandshakeType;
 const X = messages.ExtensionType;
@@ -124,7 +123,7 @@ class ExpectServerHello implements DtlsHandshakeDriver {
     hs.update(messageBytes(this.sent));
     hs.update(messageBytes(message));
     readServerExtensions(ctx, this.hello, sh);
-    return new ExpectCertificate();
+    return suiteNeedsCertificate(suite) ? new ExpectCertificate() : new ExpectServerKeyExchange();
   }
 }
 
@@ -180,10 +179,21 @@ class ExpectCertificate implements DtlsHandshakeDriver {
 class ExpectServerKeyExchange implements DtlsHandshakeDriver {
   readonly name = 'ExpectServerKeyExchange';
 
-  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
-    expectType(message, T.server_key_exchange, this.name);
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver> {
     const hs = ctx.hs;
-    const ske = decodeServerKeyExchange(new Reader(message.body), keyExchangeShape(hs.suite as CipherSuite));
+    const suite = hs.suite as CipherSuite;
+    // RFC 4279 §2: plain PSK servers send ServerKeyExchange only to give an identity hint.
+    if (message.type !== T.server_key_exchange && suite.keyExchange === 'psk') {
+      return new ExpectHelloDone(undefined, undefined).handle(ctx, message);
+    }
+    expectType(message, T.server_key_exchange, this.name);
+    const shape = keyExchangeShape(suite);
+    const ske = decodeServerKeyExchange(new Reader(message.body), shape);
+    if (!shape.signed) {
+      if (ske.params !== undefined) hs.group = groupOfParams(ske.params);
+      hs.update(messageBytes(message));
+      return new ExpectHelloDone(ske.params, ske.identityHint);
+    }
     if (ske.params === undefined || ske.signatureScheme === undefined || ske.signature === undefined) {
       throw new TlsAlert('decode_error', 'ServerKeyExchange without signed parameters');
     }
@@ -208,14 +218,17 @@ class ExpectServerKeyExchange implements DtlsHandshakeDriver {
     hs.signatureScheme = schemeName(code) ?? scheme.name;
     hs.group = groupOfParams(ske.params);
     hs.update(messageBytes(message));
-    return new ExpectHelloDone(ske.params);
+    return new ExpectHelloDone(ske.params, undefined);
   }
 }
 
 class ExpectHelloDone implements DtlsHandshakeDriver {
   readonly name = 'ExpectServerHelloDone';
   private request: CertificateRequest12 | undefined;
-  constructor(private readonly params: NonNullable<ReturnType<typeof decodeServerKeyExchange>['params']>) {}
+  constructor(
+    private readonly params: KeyExchangeParams | undefined,
+    private readonly hint: Uint8Array | undefined,
+  ) {}
 
   handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver> {
     const hs = ctx.hs;
@@ -228,71 +241,18 @@ class ExpectHelloDone implements DtlsHandshakeDriver {
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'ServerHelloDone must be empty');
     hs.update(messageBytes(message));
     const config = ctx.config;
+    // PSK suites have no server certificate: the PSK authenticates the server (RFC 4279 §2).
     const verified =
-      config.verifyPeer === false
-        ? (hs.peerKey as PublicKey)
+      config.verifyPeer === false || hs.peerChain.length === 0
+        ? hs.peerKey
         : verifyPeerChain(config, hs.peerChain, { role: 'client', serverName: hs.serverName, ocspResponse: undefined });
-    const next = (key: PublicKey): DtlsHandshakeDriver => {
+    const next = (key: PublicKey | undefined): MaybePromise<DtlsHandshakeDriver> => {
       hs.peerKey = key;
-      sendClientFlight(ctx, this.params, this.request);
-      return new ExpectServerFinished();
+      return andThen(sendClientFlight(ctx, this.params, this.hint, this.request), () => new ExpectServerFinished());
     };
     // The verification hook may be asynchronous (PKIX with CRL or OCSP fetching).
-    return isPromiseLike(verified) ? verified.then(next) : next(verified);
+    return andThen(verified, next);
   }
-}
-
-/** RFC 5246 §7.3 flight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished. */
-function sendClientFlight(
-  ctx: DtlsContext,
-  params: NonNullable<ReturnType<typeof decodeServerKeyExchange>['params']>,
-  request: CertificateRequest12 | undefined,
-): void {
-  const hs = ctx.hs;
-  const config = ctx.config;
-  const suite = hs.suite as CipherSuite;
-  let signer: { key: NonNullable<typeof config.privateKey>; code: number } | undefined;
-  if (request !== undefined) {
-    const key = config.privateKey;
-    const chain = config.certificateChain ?? [];
-    const scheme =
-      key === undefined || chain.length === 0
-        ? undefined
-        : chooseScheme12(key, request.signatureAlgorithms, schemeCodes12(config.signatureAlgs));
-    // RFC 5246 §7.4.6: with no suitable certificate the client sends an empty list.
-    const usable = scheme !== undefined && key !== undefined;
-    const w = new Writer(4096);
-    new Certificate12(usable ? [...chain] : []).encode(w);
-    ctx.queue(T.certificate, w.finish().slice());
-    if (usable) signer = { key, code: scheme.code };
-  }
-  const offeredGroups = ecGroups12(configuredGroups(config)).map((g) => groupByName(g)?.code ?? -1);
-  const ex = sync(
-    clientExchange(ctx.provider, suite, params, hs.peerKey, offeredGroups, config.minDhBits ?? 1024, (n) =>
-      ctx.random(n),
-    ),
-    'key exchange',
-  );
-  const body = encodeClientKeyExchange(
-    { identity: undefined, exchange: ex.exchange },
-    false,
-    clientExchangeForm(suite),
-  );
-  ctx.queue(T.client_key_exchange, body);
-  setMasterSecret(ctx, ex.secret);
-  const keys = protections(ctx);
-  ctx.setPendingRead(keys.server);
-  if (signer !== undefined) {
-    const scheme = schemeFitsKey12(signer.code, signer.key) as { name: Parameters<typeof ctx.provider.sign>[0] };
-    const sig = sync(ctx.provider.sign(scheme.name, signer.key, hs.messages()), 'sign');
-    const w = new Writer(sig.length + 8);
-    new messages.CertificateVerify(signer.code, sig).encode(w);
-    ctx.queue(T.certificate_verify, w.finish().slice());
-  }
-  ctx.queueChangeCipherSpec(keys.client);
-  hs.clientVerifyData = verifyData(ctx, 'client');
-  ctx.queue(T.finished, hs.clientVerifyData);
-  ctx.sendFlight(true);
 }
 
 class ExpectServerFinished implements DtlsHandshakeDriver {

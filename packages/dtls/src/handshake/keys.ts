@@ -16,12 +16,20 @@ import type { DtlsConfig } from '../config.js';
 import { AsyncProviderError, DtlsAeadProtection, type DtlsProtection } from '../record/protection.js';
 import type { DtlsContext } from './context.js';
 
+/** Key exchanges DTLS runs here: ECDHE, and the PSK family when listed (RFC 4279, RFC 5489). */
+const KEY_EXCHANGES: readonly string[] = ['ecdhe', 'psk', 'ecdhe_psk'];
+
 /**
  * The configured TLS 1.2 suites DTLS runs here: AEAD (RFC 6347 §4.1.2.2 forbids stream ciphers; CBC
- * is not wired yet) with ECDHE key exchange.
+ * is not wired yet) with ECDHE or PSK key exchange (PSK suites only when listed, as in TLS).
  */
 export function dtlsSuites(config: DtlsConfig): CipherSuite[] {
-  return configuredSuites12(config).filter((s) => s.aead !== undefined && s.keyExchange === 'ecdhe');
+  return configuredSuites12(config).filter((s) => s.aead !== undefined && KEY_EXCHANGES.includes(s.keyExchange));
+}
+
+/** Runs `next` on a value that may be a Promise, without a microtask when it is not. */
+export function andThen<T, U>(value: MaybePromise<T>, next: (v: T) => MaybePromise<U>): MaybePromise<U> {
+  return isPromiseLike(value) ? value.then(next) : next(value);
 }
 
 /** The value of a provider call that must be synchronous here. */

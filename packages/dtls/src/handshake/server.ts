@@ -10,6 +10,8 @@ import {
   Certificate12,
   CertificateRequest12,
   chooseScheme12,
+  clientExchangeForm,
+  concat,
   configuredGroups,
   decodeClientKeyExchange,
   ecGroups12,
@@ -18,32 +20,35 @@ import {
   keyExchangeShape,
   keyFitsSuite,
   paramsBytes,
+  premasterSecret,
   type ServerEphemeral,
   schemeCodes12,
-  schemeFitsKey12,
   schemeName,
   selectAlpn,
   selectCertificate,
   serverEphemeral,
   serverSecret,
-  verifyPeerChain,
+  suiteNeedsCertificate,
 } from '@sslsocket/handshake/tls12-kit';
 import { Reader, Writer } from '@sslsocket/record';
 import {
   type CipherSuite,
   type GroupName,
   groupByName,
-  isPromiseLike,
+  type PrivateKey,
   type PublicKey,
+  type SignatureSchemeName,
   TlsAlert,
 } from '@sslsocket/suites';
 import { DTLS12 } from '../constants.js';
 import { decodeUseSrtp, encodeUseSrtp, SRTP_PROFILES, type SrtpProfileName } from '../srtp.js';
+import { isPsk } from './client-flight.js';
 import { Established, expectType, UNCOMPRESSED_POINTS } from './common.js';
 import type { DtlsContext, DtlsHandshakeDriver } from './context.js';
 import { type DtlsMessage, messageBytes } from './fragments.js';
 import { DtlsClientHello } from './hello.js';
-import { dtlsSuites, protections, setMasterSecret, sync, verifyData } from './keys.js';
+import { andThen, dtlsSuites, protections, setMasterSecret, sync, verifyData } from './keys.js';
+import { ClientCertificateType, ExpectCertificateVerify, ExpectClientCertificate } from './server-auth.js';
 
 const T = messages.HandshakeType;
 const X = messages.ExtensionType;
@@ -71,26 +76,36 @@ export class ExpectClientHello implements DtlsHandshakeDriver {
     const sni = exts.get(X.server_name);
     hs.serverName = sni === undefined ? undefined : messages.decodeServerName(sni)?.toLowerCase();
     const certified = sync(selectCertificate(config, hs.serverName), 'sniFun');
-    if (certified === undefined) throw new TlsAlert('handshake_failure', 'no certificate configured');
     const clientGroups = exts.has(X.supported_groups)
       ? messages.decodeNamedGroupList(exts.get(X.supported_groups) as Uint8Array)
       : [23];
     const group = ecGroups12(configuredGroups(config)).find((g) => clientGroups.includes(groupByName(g)?.code ?? -1));
     const sigAlgs = exts.get(X.signature_algorithms);
-    const scheme = chooseScheme12(
-      certified.privateKey,
-      sigAlgs === undefined ? undefined : messages.decodeSignatureSchemeList(sigAlgs),
-      schemeCodes12(config.signatureAlgs),
-    );
+    const scheme =
+      certified === undefined
+        ? undefined
+        : chooseScheme12(
+            certified.privateKey,
+            sigAlgs === undefined ? undefined : messages.decodeSignatureSchemeList(sigAlgs),
+            schemeCodes12(config.signatureAlgs),
+          );
+    // Our preference order; a suite needs what it uses: a fitting certificate and scheme, a group
+    // for ECDHE, a PSK lookup for the PSK family (RFC 4279 §2).
     const suite = dtlsSuites(config).find(
-      (s) => ch.cipherSuites.includes(s.code) && keyFitsSuite(certified.privateKey, s),
+      (s) =>
+        ch.cipherSuites.includes(s.code) &&
+        (!suiteNeedsCertificate(s) ||
+          (certified !== undefined && scheme !== undefined && keyFitsSuite(certified.privateKey, s))) &&
+        (keyExchangeShape(s).params === undefined || group !== undefined) &&
+        (!isPsk(s) || config.userLookupFun !== undefined),
     );
-    if (suite === undefined || group === undefined || scheme === undefined) {
+    if (suite === undefined) {
       throw new TlsAlert('handshake_failure', 'no DTLS 1.2 cipher suite, group and signature scheme in common');
     }
     hs.suite = suite;
-    hs.group = group;
-    hs.signatureScheme = schemeName(scheme.code) ?? scheme.name;
+    const shape = keyExchangeShape(suite);
+    if (shape.params !== undefined) hs.group = group;
+    if (shape.signed && scheme !== undefined) hs.signatureScheme = schemeName(scheme.code) ?? scheme.name;
     hs.clientRandom = ch.random;
     hs.serverRandom = ctx.random(32);
     const reply = new messages.Extensions();
@@ -125,26 +140,21 @@ export class ExpectClientHello implements DtlsHandshakeDriver {
       T.server_hello,
       encodeWith((w) => sh.encode(w)),
     );
-    ctx.queue(
-      T.certificate,
-      encodeWith((w) => new Certificate12([...certified.certificateChain]).encode(w)),
-    );
-    const ephemeral = sync(
-      serverEphemeral(ctx.provider, 'ecdhe', group, undefined, config.keyShareSecret?.(group)),
-      'key share',
-    );
-    const paramsRaw = paramsBytes(ephemeral.params);
-    const signature = sync(
-      ctx.provider.sign(scheme.name, certified.privateKey, concatRandoms(hs.clientRandom, hs.serverRandom, paramsRaw)),
-      'sign',
-    );
-    const ske = encodeServerKeyExchange(
-      { identityHint: undefined, params: ephemeral.params, paramsRaw, signatureScheme: scheme.code, signature },
-      keyExchangeShape(suite),
-    );
-    ctx.queue(T.server_key_exchange, ske);
-    // Erlang verify_peer: RFC 5246 §7.4.4 CertificateRequest for ECDSA and RSA client keys.
-    const requested = config.verifyPeer === true;
+    const withCertificate = suiteNeedsCertificate(suite) ? certified : undefined;
+    if (withCertificate !== undefined) {
+      ctx.queue(
+        T.certificate,
+        encodeWith((w) => new Certificate12([...withCertificate.certificateChain]).encode(w)),
+      );
+    }
+    const signer =
+      shape.signed && withCertificate !== undefined && scheme !== undefined
+        ? { key: withCertificate.privateKey, scheme }
+        : undefined;
+    const ephemeral = queueServerKeyExchange(ctx, suite, hs.group, signer);
+    // Erlang verify_peer: RFC 5246 §7.4.4 CertificateRequest for ECDSA and RSA client keys (not
+    // with PSK suites, which have no certificates: RFC 4279 §2).
+    const requested = config.verifyPeer === true && withCertificate !== undefined;
     if (requested) {
       const request = new CertificateRequest12(
         [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign],
@@ -158,48 +168,54 @@ export class ExpectClientHello implements DtlsHandshakeDriver {
     }
     ctx.queue(T.server_hello_done, new Uint8Array(0));
     ctx.sendFlight(true);
-    return requested ? new ExpectClientCertificate(ephemeral) : new ExpectClientKeyExchange(ephemeral, undefined);
+    const next = (clientKey: PublicKey | undefined): DtlsHandshakeDriver =>
+      new ExpectClientKeyExchange(ephemeral, clientKey);
+    return requested ? new ExpectClientCertificate(next) : next(undefined);
   }
 }
 
-/** RFC 5246 §7.4.4 ClientCertificateType values. */
-const ClientCertificateType = { rsa_sign: 1, ecdsa_sign: 64 } as const;
-
-/** RFC 5246 §7.4.6: the client's Certificate, possibly empty. */
-class ExpectClientCertificate implements DtlsHandshakeDriver {
-  readonly name = 'ExpectClientCertificate';
-  constructor(private readonly ephemeral: ServerEphemeral) {}
-
-  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver> {
-    expectType(message, T.certificate, this.name);
-    const cert = Certificate12.decode(new Reader(message.body));
-    const hs = ctx.hs;
-    hs.update(messageBytes(message));
-    if (cert.chain.length === 0) {
-      // RFC 5246 §7.4.6: without a certificate the server may go on or fail with handshake_failure.
-      if (ctx.config.failIfNoPeerCert === true) throw new TlsAlert('handshake_failure', 'client sent no certificate');
-      return new ExpectClientKeyExchange(this.ephemeral, undefined);
-    }
-    hs.peerChain = cert.chain;
-    const verified = verifyPeerChain(ctx.config, cert.chain, {
-      role: 'server',
-      serverName: hs.serverName,
-      ocspResponse: undefined,
-    });
-    const next = (key: PublicKey): DtlsHandshakeDriver => {
-      hs.peerKey = key;
-      return new ExpectClientKeyExchange(this.ephemeral, key);
-    };
-    return isPromiseLike(verified) ? verified.then(next) : next(verified);
-  }
-}
-
-function concatRandoms(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length + c.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  out.set(c, a.length + b.length);
-  return out;
+/**
+ * ServerKeyExchange (RFC 5246 §7.4.3, RFC 4279 §2, RFC 5489 §2): the identity hint for PSK suites,
+ * ephemeral ECDH parameters, and their signature for the certificate suites; none at all for plain
+ * PSK without a hint. Returns the ephemeral key, if any.
+ */
+function queueServerKeyExchange(
+  ctx: DtlsContext,
+  suite: CipherSuite,
+  group: GroupName | undefined,
+  signer: { key: PrivateKey; scheme: { code: number; name: SignatureSchemeName } } | undefined,
+): ServerEphemeral | undefined {
+  const shape = keyExchangeShape(suite);
+  const hint = ctx.config.pskIdentityHint;
+  if (shape.params === undefined && hint === undefined) return undefined;
+  const ephemeral =
+    shape.params === undefined
+      ? undefined
+      : sync(
+          serverEphemeral(ctx.provider, 'ecdhe', group, undefined, ctx.config.keyShareSecret?.(group as GroupName)),
+          'key share',
+        );
+  const paramsRaw = ephemeral === undefined ? new Uint8Array(0) : paramsBytes(ephemeral.params);
+  const hs = ctx.hs;
+  const signature =
+    signer === undefined
+      ? undefined
+      : sync(
+          ctx.provider.sign(signer.scheme.name, signer.key, concat(hs.clientRandom, hs.serverRandom, paramsRaw)),
+          'sign',
+        );
+  const ske = encodeServerKeyExchange(
+    {
+      identityHint: shape.hint ? (hint ?? new Uint8Array(0)) : undefined,
+      params: ephemeral?.params,
+      paramsRaw,
+      signatureScheme: signer?.scheme.code,
+      signature,
+    },
+    shape,
+  );
+  ctx.queue(T.server_key_exchange, ske);
+  return ephemeral;
 }
 
 /** RFC 5764 §4.1.1: the server picks one profile the client offered, in its own preference order. */
@@ -210,66 +226,44 @@ function chooseSrtp(ours: readonly SrtpProfileName[], offered: readonly number[]
 class ExpectClientKeyExchange implements DtlsHandshakeDriver {
   readonly name = 'ExpectClientKeyExchange';
   constructor(
-    private readonly ephemeral: ServerEphemeral,
+    private readonly ephemeral: ServerEphemeral | undefined,
     /** The client certificate's key, when it sent one: a CertificateVerify must follow. */
     private readonly clientKey: PublicKey | undefined,
   ) {}
 
-  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver> {
     expectType(message, T.client_key_exchange, this.name);
     const hs = ctx.hs;
     const suite = hs.suite as CipherSuite;
-    const cke = decodeClientKeyExchange(new Reader(message.body), false, 'ecdhe');
-    const secret = sync(
-      serverSecret(ctx.provider, suite, this.ephemeral, cke.exchange, undefined, (n) => ctx.random(n)),
-      'key agreement',
-    );
+    const psk = isPsk(suite);
+    const cke = decodeClientKeyExchange(new Reader(message.body), psk, clientExchangeForm(suite));
+    const secret =
+      this.ephemeral === undefined
+        ? new Uint8Array(0)
+        : sync(
+            serverSecret(ctx.provider, suite, this.ephemeral, cke.exchange, undefined, (n) => ctx.random(n)),
+            'key agreement',
+          );
     // RFC 7627 §4: the session hash runs up to and including ClientKeyExchange.
     hs.update(messageBytes(message));
-    setMasterSecret(ctx, secret);
-    const keys = protections(ctx);
-    ctx.setPendingRead(keys.client);
-    const finished = new ExpectClientFinished(keys.server, hs.group as GroupName);
-    return this.clientKey === undefined ? finished : new ExpectCertificateVerify(this.clientKey, finished);
-  }
-}
-
-/** RFC 5246 §7.4.8: the client proves its key over every handshake message before this one. */
-class ExpectCertificateVerify implements DtlsHandshakeDriver {
-  readonly name = 'ExpectCertificateVerify';
-  constructor(
-    private readonly key: PublicKey,
-    private readonly next: DtlsHandshakeDriver,
-  ) {}
-
-  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
-    expectType(message, T.certificate_verify, this.name);
-    const hs = ctx.hs;
-    const cv = messages.CertificateVerify.decode(new Reader(message.body));
-    const offered = schemeCodes12(ctx.config.signatureAlgs);
-    if (!offered.includes(cv.algorithm))
-      throw new TlsAlert('illegal_parameter', 'CertificateVerify scheme not offered');
-    const scheme = schemeFitsKey12(cv.algorithm, this.key);
-    if (scheme === undefined)
-      throw new TlsAlert('illegal_parameter', 'CertificateVerify scheme does not match the key');
-    let ok: boolean;
-    try {
-      ok = sync(ctx.provider.verify(scheme.name, this.key, hs.messages(), cv.signature), 'verify');
-    } catch (e) {
-      throw new TlsAlert('decrypt_error', 'malformed CertificateVerify signature', { cause: e });
-    }
-    if (!ok) throw new TlsAlert('decrypt_error', 'CertificateVerify signature does not verify');
-    hs.update(messageBytes(message));
-    return this.next;
+    const next = (key: Uint8Array | undefined): DtlsHandshakeDriver => {
+      // RFC 4279 §2: an identity the server does not know is unknown_psk_identity.
+      if (psk && key === undefined) throw new TlsAlert('unknown_psk_identity', 'no PSK for the client identity');
+      setMasterSecret(ctx, premasterSecret(suite, secret, key));
+      const keys = protections(ctx);
+      ctx.setPendingRead(keys.client);
+      const finished = new ExpectClientFinished(keys.server);
+      return this.clientKey === undefined ? finished : new ExpectCertificateVerify(this.clientKey, finished);
+    };
+    const lookup = ctx.config.userLookupFun;
+    if (!psk || lookup === undefined) return next(undefined);
+    return andThen(lookup(cke.identity ?? new Uint8Array(0)), next);
   }
 }
 
 class ExpectClientFinished implements DtlsHandshakeDriver {
   readonly name = 'ExpectClientFinished';
-  constructor(
-    private readonly writeKeys: ReturnType<typeof protections>['server'],
-    readonly group: GroupName,
-  ) {}
+  constructor(private readonly writeKeys: ReturnType<typeof protections>['server']) {}
 
   handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
     expectType(message, T.finished, this.name);
