@@ -217,6 +217,16 @@ describe('ticketKeys as a provider', () => {
     });
   }
 
+  it("a key longer than 32 bytes (node's 48-byte ticketKeys) seals and opens (hashed to an AES-256 key)", () => {
+    const long = new Uint8Array(48).fill(0x48);
+    const first = connect({}, { ticketKeys: [long] });
+    const again = connect({ session: ticketOf(first.client.takeEvents()) }, { ticketKeys: [long] });
+    const events = again.client.takeEvents();
+    expect(params(events)?.resumed).toBe(true);
+    const other = connect({ session: ticketOf(events) }, { ticketKeys: [long.slice(0, 32)] });
+    expect(params(other.client.takeEvents())?.resumed).toBe(false);
+  });
+
   it('a synchronous provider keeps the handshake synchronous; a throwing one is internal_error', () => {
     const first = connect({}, { ticketKeys: () => ({ current: A }) });
     expect(params(first.client.takeEvents())?.resumed).toBe(false);

@@ -24,6 +24,17 @@ export interface TicketKeySet {
  * cheap, e.g. answer from memory and refresh from the shared source in the background. A Promise
  * makes the handshake wait for it. Throwing (or an invalid key) fails the handshake with
  * `internal_error`.
+ *
+ * Rotation recipe (README "Ticket key rotation"): keep `[next, current, previous]` in one shared
+ * place; every server seals with `current` and accepts all three; one scheduler pushes a fresh key
+ * and drops the oldest every period P ≥ ticketLifetime; servers re-read well within P. A server
+ * that has not re-read yet still seals with a key the others accept, and already accepts the new
+ * one, so no ticket is refused during a rotation.
+ *
+ * @example
+ * let keys = await fetchKeys(); // [next, current, previous] from the fleet's secret store
+ * setInterval(async () => { keys = await fetchKeys(); }, 60_000);
+ * const ticketKeys: TicketKeyProvider = () => ({ current: keys[1], accepted: [keys[0], keys[2]] });
  */
 export type TicketKeyProvider = () => MaybePromise<TicketKeySet>;
 

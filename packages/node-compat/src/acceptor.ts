@@ -6,7 +6,7 @@ import { listenOn, type ServerOptions, type SslListenSocket, type SslSocket } fr
 import { halfOpen } from './half-open.js';
 import { nodeError, verifyCode } from './node-errors.js';
 import { certKeyOf, pemOrDer, type SecureContextOptions, serverOptions, type TlsServerOptions } from './options.js';
-import { NodeSessionCache } from './session-events.js';
+import { NodeSessionStore } from './session-events.js';
 import { kAttach, kFail, type PeerVerdict, TLSSocket } from './tls-socket.js';
 
 /** node's `tls.createSecureContext()`: the options, kept for `SNICallback` answers and `secureContext`. */
@@ -66,8 +66,8 @@ export class TlsAcceptor {
     this.sslOptions = {
       ...base,
       // node's newSession / resumeSession events hook the TLS 1.2 session-id cache.
-      ...(base.sessionCache === undefined && base.reuseSessions !== false
-        ? { sessionCache: new NodeSessionCache(server, base.sessionLifetime) }
+      ...(base.sessionCache === undefined && base.sessionStore === undefined && base.reuseSessions !== false
+        ? { sessionStore: new NodeSessionStore(server) }
         : {}),
       ...(sni === undefined
         ? {}

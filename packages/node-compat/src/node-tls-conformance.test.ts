@@ -320,4 +320,35 @@ describe("node's test-tls-* cases over the facade", () => {
     await text(b);
     expect(events).toEqual(['newSession', 'resumeSession']);
   });
+
+  it('newSession / resumeSession answered later (an external store): the handshake waits and resumes', async () => {
+    const store = new Map<string, Buffer>();
+    const later = (fn: () => void): void => {
+      setTimeout(fn, 30);
+    };
+    const external = (server: Server): void => {
+      server.on('newSession', (id: Buffer, data: Buffer, done: () => void) =>
+        later(() => {
+          store.set(id.toString('hex'), data);
+          done();
+        }),
+      );
+      server.on('resumeSession', (id: Buffer, callback: (error: Error | null, data: Buffer | null) => void) =>
+        later(() => callback(null, store.get(id.toString('hex')) ?? null)),
+      );
+    };
+    const tls12 = { maxVersion: 'TLSv1.2', minVersion: 'TLSv1.2' } as const;
+    const noTicket = { secureOptions: 0x4000 };
+    const first = await start(noTicket, (s) => s.end());
+    external(servers.at(-1) as Server);
+    const second = await start(noTicket, (s) => s.end());
+    external(servers.at(-1) as Server);
+    const a = await secure({ port: first, ...tls12 });
+    const session = a.getSession() ?? (await once<Buffer>(a, 'session'));
+    await text(a);
+    expect(store.size).toBe(1);
+    const b = await secure({ port: second, ...tls12, session });
+    expect(b.isSessionReused()).toBe(true);
+    await text(b);
+  });
 });

@@ -1,74 +1,41 @@
 import type * as net from 'node:net';
-import { type ServerSession12, ServerSessionCache } from 'sslsocket';
+import { MemorySessionStore, type SessionStore } from 'sslsocket';
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
-
-/** A TLS 1.2 session as node's opaque `sessionData` Buffer (it holds the master secret: store it as such). */
-function encode(session: ServerSession12): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      v: 1,
-      cipherSuite: session.cipherSuite,
-      masterSecret: hex(session.masterSecret),
-      extendedMasterSecret: session.extendedMasterSecret,
-      createdAt: session.createdAt,
-      serverName: session.serverName,
-      alpn: session.alpn,
-      peerCertificates: session.peerCertificates.map(hex),
-    }),
-  );
-}
-
-function decode(data: Uint8Array): ServerSession12 | undefined {
-  try {
-    const parsed = JSON.parse(Buffer.from(data).toString('utf8'));
-    if (parsed.v !== 1) return undefined;
-    return {
-      cipherSuite: parsed.cipherSuite,
-      masterSecret: bytes(parsed.masterSecret),
-      extendedMasterSecret: parsed.extendedMasterSecret === true,
-      createdAt: parsed.createdAt,
-      serverName: parsed.serverName,
-      alpn: parsed.alpn,
-      peerCertificates: (parsed.peerCertificates as string[]).map(bytes),
-    };
-  } catch {
-    return undefined;
-  }
-}
+type MaybePromise<T> = T | Promise<T>;
 
 /**
- * node's session-id cache events on top of sslsocket's TLS 1.2 cache (RFC 5246 §7.4.1.2 session
- * ids): each new session is offered to `newSession` (sessionId, sessionData, callback) listeners,
- * and a session id the cache does not hold is asked of `resumeSession` (sessionId, callback)
- * listeners. The handshake cannot wait, so a `resumeSession` answer counts when the callback runs
- * at once (a lookup in memory, as node's examples do); a later answer means a full handshake.
+ * node's session-id cache events as sslsocket's `SessionStore` (RFC 5246 §7.4.1.2 session ids):
+ * sessions are kept in memory and each new one is offered to `newSession` (sessionId, sessionData,
+ * callback) listeners, the handshake waiting for the callback as node's does; a session id the
+ * memory does not hold is asked of `resumeSession` (sessionId, callback) listeners, the handshake
+ * waiting for their answer however late it comes (a lookup in Redis or a database). `sessionData`
+ * is opaque, as in node: sslsocket's stable session encoding (format 1), which holds the master
+ * secret, so store it as such. Without listeners the store is a plain `MemorySessionStore`.
  */
-export class NodeSessionCache extends ServerSessionCache {
-  constructor(
-    private readonly server: net.Server,
-    lifetimeSeconds?: number,
-  ) {
-    super(lifetimeSeconds === undefined ? {} : { lifetimeSeconds });
-  }
+export class NodeSessionStore implements SessionStore {
+  private readonly memory = new MemorySessionStore();
 
-  override put(sessionId: Uint8Array, session: ServerSession12): void {
-    super.put(sessionId, session);
-    if (this.server.listenerCount('newSession') > 0)
-      this.server.emit('newSession', Buffer.from(sessionId), encode(session), () => undefined);
-  }
+  constructor(private readonly server: net.Server) {}
 
-  override get(sessionId: Uint8Array, now: number): ServerSession12 | undefined {
-    const hit = super.get(sessionId, now);
+  get(id: Uint8Array): MaybePromise<Uint8Array | undefined> {
+    const hit = this.memory.get(id);
     if (hit !== undefined || this.server.listenerCount('resumeSession') === 0) return hit;
-    let answer: Uint8Array | null | undefined;
-    this.server.emit('resumeSession', Buffer.from(sessionId), (error: Error | null, data?: Uint8Array | null) => {
-      answer = error === null || error === undefined ? data : undefined;
+    return new Promise((resolve) => {
+      this.server.emit('resumeSession', Buffer.from(id), (error: Error | null, data?: Uint8Array | null) => {
+        resolve(error === null || error === undefined ? (data ?? undefined) : undefined);
+      });
     });
-    const session = answer === undefined || answer === null ? undefined : decode(answer);
-    if (session === undefined || now - session.createdAt > this.lifetimeSeconds * 1000) return undefined;
-    super.put(sessionId, session);
-    return session;
+  }
+
+  set(id: Uint8Array, value: Uint8Array, ttlSeconds: number): MaybePromise<void> {
+    this.memory.set(id, value, ttlSeconds);
+    if (this.server.listenerCount('newSession') === 0) return;
+    return new Promise((resolve) => {
+      this.server.emit('newSession', Buffer.from(id), Buffer.from(value), () => resolve());
+    });
+  }
+
+  delete(id: Uint8Array): void {
+    this.memory.delete(id);
   }
 }

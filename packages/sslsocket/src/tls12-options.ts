@@ -62,12 +62,16 @@ export interface Tls12ServerOptions extends Tls12CommonOptions {
   readonly reuseSessions?: boolean;
   /** Erlang server `reuse_session`: decides whether a cached session may be resumed. */
   readonly reuseSession?: ReuseSessionPolicy;
-  /** Seconds a cached session stays resumable (Erlang `session_lifetime`, default 7200). */
+  /**
+   * Seconds a cached TLS 1.2 session stays resumable (Erlang `session_lifetime`, default 7200); also
+   * the TTL of its `sessionStore` entry. 0 caches none.
+   */
   readonly sessionLifetime?: number;
-  /** Largest number of cached sessions (Erlang `session_cache_server_max`, default 1000). */
+  /** Largest number of cached sessions in the default `MemorySessionStore` (Erlang `session_cache_server_max`, default 1000). */
   readonly sessionCacheServerMax?: number;
   /**
-   * The session-id cache to use instead of a fresh one per listener: one shared by several
+   * Superseded by `sessionStore` (which also serves other processes and asynchronous stores); kept
+   * for existing code. The session-id cache to use instead of a fresh one per listener: one shared by several
    * listeners, or a subclass that also stores sessions elsewhere (node-compat's newSession /
    * resumeSession events). `sessionLifetime` and `sessionCacheServerMax` are then its own.
    */

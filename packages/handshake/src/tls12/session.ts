@@ -41,9 +41,10 @@ export interface ServerSession12 {
 }
 
 /**
- * The server's session-id cache (Erlang `session_lifetime` / `session_cache_server_max`): entries
- * expire after `lifetimeSeconds`; past `maxEntries` the oldest entry goes. Share one instance among
- * the connections of a listener.
+ * The server's in-process session-id cache (Erlang `session_lifetime` / `session_cache_server_max`):
+ * entries expire after `lifetimeSeconds`; past `maxEntries` the oldest entry goes. Share one instance
+ * among the connections of a listener. Superseded by `sessionStore` (a `MemorySessionStore` or
+ * a shared store); kept for existing code (`config.sessionCache`).
  *
  * @example
  * const cache = new ServerSessionCache({ lifetimeSeconds: 3600, maxEntries: 10_000 });
