@@ -1,7 +1,7 @@
 // The listener's and the connection's limits, over TCP: handshake timeout for slow or silent
 // peers, idleTimeoutMs for established ones, maxConcurrentHandshakes and maxQueued.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, ourClient, ourServer, rawConnect, record, sleep } from '../support/peers.js';
+import { Cleanup, collect, ourClient, ourServer, rawConnect, record, records, sleep } from '../support/peers.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -30,6 +30,35 @@ describe('limits against slow and idle peers', () => {
         raw.resume();
       });
     }
+  });
+
+  it('the handshake timeout is told to the peer: user_canceled then close_notify, then FIN', async () => {
+    const server = await ourServer(cleanup, { handshakeTimeoutMs: 300 });
+    for (const sent of [new Uint8Array(0), record(22, Uint8Array.of(1, 0, 1, 0, 3, 3), 0x0301)]) {
+      const accepted = server.accept().catch((error: unknown) => error);
+      const raw = await rawConnect(server.address.port, cleanup);
+      const received = collect(raw);
+      if (sent.length > 0) raw.write(sent);
+      expect(await accepted).toMatchObject({ name: 'TimeoutError' });
+      // RFC 8446 §6.1: a handshake canceled for a reason that is no protocol failure.
+      const reply = records(await received).map((r) => Array.from(r.fragment));
+      expect(reply).toEqual([
+        [1, 90],
+        [1, 0],
+      ]);
+    }
+  });
+
+  it('idleTimeoutMs ends a quiet connection with close_notify', async () => {
+    const server = await ourServer(cleanup, { idleTimeoutMs: 200 });
+    const accepted = server.accept();
+    const client = await ourClient(server.address.port);
+    const socket = await accepted;
+    expect(await socket.recv(0).catch((error: unknown) => error)).toMatchObject({ name: 'TimeoutError' });
+    // The client sees an orderly close, not a truncation.
+    expect(await client.recv(0, 2000).catch((error: unknown) => error)).toMatchObject({ reason: 'closed' });
+    expect(client.connectionInformation().peerClose).toBe('close_notify');
+    await client.close({ timeoutMs: 200 });
   });
 
   it('idleTimeoutMs closes a quiet established connection and spares a chatty one', async () => {

@@ -102,9 +102,13 @@ export abstract class Connection {
     this.core.continueHandshake(extra);
   }
 
-  /** `handshake: 'hello'`: abandons the handshake with user_canceled + close_notify. */
-  cancel(): void {
-    this.core.cancelHandshake();
+  /**
+   * Abandons the handshake — paused by `handshake: 'hello'` or still running (a handshake timeout)
+   * — with user_canceled + close_notify (RFC 8446 §6.1). Throws ConnectionStateError once the
+   * handshake completed or failed.
+   */
+  cancel(reason?: string): void {
+    this.core.cancelHandshake(reason);
   }
 
   get handshakeComplete(): boolean {

@@ -116,9 +116,15 @@ export class ConnectionCore {
     this.pause.resume(extra);
   }
 
-  /** Abandons a paused handshake with user_canceled (RFC 8446 §6.1). */
-  cancelHandshake(): void {
-    this.pause.cancel();
+  /**
+   * Abandons the handshake with user_canceled + close_notify (RFC 8446 §6.1: canceling "for some
+   * reason unrelated to a protocol failure", e.g. a handshake timeout). Throws when the handshake
+   * is neither paused nor in progress.
+   */
+  cancelHandshake(reason = 'handshake canceled'): void {
+    if (this.pause.paused) return this.pause.cancel();
+    if (this.handshakeComplete || this.failed !== undefined) throw new ConnectionStateError('no handshake to cancel');
+    this.fail(new TlsAlert('user_canceled', reason));
   }
 
   // ---- events and output ----

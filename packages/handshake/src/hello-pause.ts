@@ -29,6 +29,11 @@ export class HelloPause {
     return waiting;
   }
 
+  /** True while the handshake waits for `continue()` or `cancel()`. */
+  get paused(): boolean {
+    return this.pending !== undefined;
+  }
+
   /** Resumes the paused handshake with `update` for its configuration. Throws when it is not paused. */
   resume(update: ConfigUpdate): void {
     this.take().resolve(update);

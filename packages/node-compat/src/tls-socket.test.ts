@@ -117,6 +117,8 @@ describe('TLSSocket between the facade and node:tls', () => {
     const errors: Error[] = [];
     server.on('tlsClientError', (error: Error) => errors.push(error));
     const idle = net.connect(port, '127.0.0.1');
+    // The timeout now sends user_canceled + close_notify before the FIN: read them to see the end.
+    idle.resume();
     await once(idle, 'connect');
     const started = Date.now();
     const client = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: [caPem] });

@@ -76,7 +76,8 @@ async function withTimeout(
     await Promise.race([until, socket.handshakeDone.then(() => undefined), timeout]);
     return socket;
   } catch (error) {
-    socket.transport.destroy();
+    // A timeout cancels the handshake with an alert; a failed handshake already closes itself.
+    socket.abortHandshake(error as Error);
     throw error;
   } finally {
     clearTimeout(timer);

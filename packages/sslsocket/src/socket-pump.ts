@@ -10,6 +10,7 @@ import type { Transport } from '@sslsocket/transport';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { AfterCloseBytes } from './handed-back-transport.js';
+import { Linger } from './linger.js';
 import { LocalRequests } from './local-requests.js';
 import type { SocketPumpOptions } from './socket-delivery.js';
 import type { HelloExtensions } from './socket-events.js';
@@ -41,6 +42,8 @@ export abstract class SocketPump extends SocketWrite {
   protected failure: Error | undefined;
   protected closedLocally = false;
   private pumping = false;
+  /** After a failure: the bounded wait that lets our alert reach a peer that is still sending. */
+  protected linger: Linger | undefined;
   private resolveHandshake!: () => void;
   private rejectHandshake!: (error: Error) => void;
   private resolvePeerClose!: () => void;
@@ -93,7 +96,7 @@ export abstract class SocketPump extends SocketWrite {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.failure === undefined && !this.handedBack) {
+      while ((this.failure === undefined || this.linger?.ended === false) && !this.handedBack) {
         let chunk: Uint8Array | null;
         try {
           this.pendingRead = this.transport.read();
@@ -107,6 +110,11 @@ export abstract class SocketPump extends SocketWrite {
         }
         // The caller of close({ downgrade }) took this read over, and its result with it.
         if (this.handedBack) break;
+        // Failed, our alert sent: what the peer still sends is read and dropped (linger.ts).
+        if (this.failure !== undefined) {
+          if (chunk === null) break;
+          continue;
+        }
         if (this.peerEnd === 'close_notify') {
           // RFC 8446 §6.1 / RFC 5246 §7.2.1: data after a closure alert is ignored by TLS; keep
           // it for a downgrade, where it is the start of the plaintext protocol.
@@ -138,6 +146,7 @@ export abstract class SocketPump extends SocketWrite {
       }
     } finally {
       this.pumping = false;
+      if (this.failure !== undefined) this.linger?.end();
     }
   }
 
@@ -266,7 +275,13 @@ export abstract class SocketPump extends SocketWrite {
     if (!this.inbox.rejectWaiter(error) && (this.isActive || this.listenerCount('error') > 0)) {
       this.mailbox.post('error', error);
     }
-    // Give the alert a chance to leave, then release the transport.
-    void this.flushOutput().then(() => this.transport.destroy());
+    // Give the alert a chance to leave, then release the transport: at once after a transport
+    // error, else after our FIN and a bounded linger that keeps reading (linger.ts).
+    if (Linger.wanted(error, this.writeFailed)) this.linger = new Linger(this.transport);
+    void this.flushOutput().then(() => {
+      if (this.linger !== undefined && this.pumping && !this.writeFailed) this.linger.start();
+      else if (this.linger !== undefined) this.linger.end();
+      else this.transport.destroy();
+    });
   }
 }

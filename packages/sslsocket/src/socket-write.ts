@@ -41,9 +41,11 @@ export abstract class SocketWrite extends SocketDelivery {
     super(options);
     const idleMs = options.idleTimeoutMs;
     if (idleMs !== undefined) {
-      this.idle = new IdleTimer(idleMs, () =>
-        this.fail(new TimeoutError(`no traffic for ${idleMs} ms (idleTimeoutMs)`)),
-      );
+      this.idle = new IdleTimer(idleMs, () => {
+        // RFC 8446 §6.1: closing an established connection for a local reason is close_notify.
+        this.connection.close();
+        this.fail(new TimeoutError(`no traffic for ${idleMs} ms (idleTimeoutMs)`));
+      });
     }
   }
 

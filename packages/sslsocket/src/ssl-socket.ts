@@ -200,7 +200,8 @@ export class SslSocket extends SocketPump {
       timeoutMs,
     );
     this.idle?.stop();
-    this.transport.destroy();
+    // A failed socket's linger releases the transport itself, once its alert had time to arrive.
+    if (this.linger === undefined || this.linger.ended) this.transport.destroy();
     return undefined;
   }
 
@@ -322,6 +323,21 @@ export class SslSocket extends SocketPump {
     this.connection.continue(extra);
     await this.flushOutput();
     this.dispatchEvents();
+  }
+
+  /**
+   * The handshake ran out of time (`handshakeTimeoutMs`): it is abandoned with user_canceled +
+   * close_notify (RFC 8446 §6.1: canceled for a reason that is no protocol failure), flushed, and
+   * the transport closed after a bounded linger. A socket that already failed is left as it is.
+   */
+  abortHandshake(error: Error): void {
+    if (this.failure !== undefined) return;
+    try {
+      this.connection.cancel(error.message);
+    } catch {
+      // The handshake completed or failed meanwhile: nothing to cancel, fail() still ends it.
+    }
+    this.fail(error);
   }
 
   /** Erlang `handshake_cancel/1`: aborts a paused handshake with user_canceled. */
