@@ -122,7 +122,10 @@ export class ConnectionCore {
    * is neither paused nor in progress.
    */
   cancelHandshake(reason = 'handshake canceled'): void {
-    if (this.pause.paused) return this.pause.cancel();
+    if (this.pause.paused) {
+      this.pause.cancel();
+      return;
+    }
     if (this.handshakeComplete || this.failed !== undefined) throw new ConnectionStateError('no handshake to cancel');
     this.fail(new TlsAlert('user_canceled', reason));
   }
