@@ -1,5 +1,5 @@
 import { CertificateError, type CertificateErrorReason } from '@sslsocket/pkix';
-import { TlsAlert } from '@sslsocket/suites';
+import { NotTlsAlert, TlsAlert } from '@sslsocket/suites';
 import { TimeoutError } from 'sslsocket';
 
 /** An sslsocket error with the string `code` node's callers test (`err.code === 'ECONNRESET'`). */
@@ -44,6 +44,8 @@ export function nodeError(error: unknown, during: 'handshake' | 'data' = 'data')
   const certificate = base instanceof CertificateError ? base : base.cause;
   let code: string;
   if (certificate instanceof CertificateError) code = verifyCode(certificate.reason);
+  // OpenSSL's reasons for plain HTTP on a TLS port: node's ERR_SSL_HTTP_REQUEST and its sibling.
+  else if (base instanceof NotTlsAlert && base.kind !== 'http_response') code = `ERR_SSL_${base.kind.toUpperCase()}`;
   else if (base instanceof TlsAlert) code = `ERR_SSL_${base.description.toUpperCase()}`;
   else if (base instanceof TimeoutError) code = during === 'handshake' ? 'ERR_TLS_HANDSHAKE_TIMEOUT' : 'ETIMEDOUT';
   else {

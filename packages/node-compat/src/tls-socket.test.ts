@@ -143,6 +143,15 @@ describe('TLSSocket between the facade and node:tls', () => {
     expect(await readAll(client)).toBe('still up');
   });
 
+  it("plain HTTP gets node's code: ERR_SSL_HTTP_REQUEST", async () => {
+    const [server, port] = await echoServer();
+    const clientError = once<Error & { code: string }>(server, 'tlsClientError');
+    const plain = net.connect(port, '127.0.0.1', () => plain.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    plain.on('error', () => undefined);
+    plain.resume();
+    expect((await clientError).code).toBe('ERR_SSL_HTTP_REQUEST');
+  });
+
   it('setTimeout fires timeout on an idle TLSSocket; ref/unref/setKeepAlive/setNoDelay chain', async () => {
     const { caPem } = await testPki();
     const [, port] = await echoServer();

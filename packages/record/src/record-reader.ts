@@ -1,4 +1,4 @@
-import { isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { isPromiseLike, type MaybePromise, notTls, TlsAlert } from '@sslsocket/suites';
 import { isKnownContentType, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './content-type.js';
 import { NullProtection } from './protection/null-protection.js';
 import type { OpenedRecord, RecordProtection } from './protection/record-protection.js';
@@ -167,7 +167,8 @@ export class RecordReader {
     const version = ((b[at + 1] as number) << 8) | (b[at + 2] as number);
     const length = ((b[at + 3] as number) << 8) | (b[at + 4] as number);
     if (!isKnownContentType(contentType)) {
-      throw new TlsAlert('unexpected_message', `unknown record content type ${contentType}`);
+      // Plain HTTP to (or from) a TLS port gets a message that says so (OpenSSL's "http request").
+      throw notTls(b, at) ?? new TlsAlert('unexpected_message', `unknown record content type ${contentType}`);
     }
     // Every TLS version shares major version 3; anything else is not TLS at all (e.g. plain HTTP).
     if (b[at + 1] !== 3) throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)} is not TLS`);

@@ -33,6 +33,8 @@ export {
   cipherSuites,
   eccs,
   filterCipherSuites,
+  NotTlsAlert,
+  type NotTlsKind,
   prependCipherSuites,
   signatureAlgs,
   strToSuite,

@@ -4,6 +4,7 @@ export * from './host-name.js';
 export * from './kem-groups.js';
 export * from './key-share-check.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble/index.js';
+export * from './not-tls.js';
 export * from './provider.js';
 export * from './registry/index.js';
 export { type SchemeParameters, schemeParameters } from './scheme-parameters.js';
