@@ -90,6 +90,7 @@ export class InboundRecords {
     }
     // RFC 8446 §6.1: user_canceled is a warning, followed by close_notify. A run of them is a flood.
     if (alert.description === 'user_canceled') {
+      if (!core.handshakeComplete) return this.peerCanceled(alert);
       core.idleRecords.idle('user_canceled alert');
       return;
     }
@@ -109,6 +110,23 @@ export class InboundRecords {
     }
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever level it claims.
     core.peerFailed(alert);
+  }
+
+  /**
+   * The peer canceled the handshake (RFC 8446 §6.1 user_canceled): nothing it sent afterwards is
+   * processed — a ClientHello in the same segment gets no flight — and we close our side with
+   * close_notify, which §6.1 requires of a party that sent no error alert.
+   */
+  private peerCanceled(alert: TlsAlert): undefined {
+    const core = this.core;
+    core.record.dropFlight();
+    try {
+      core.record.sendAlert(new TlsAlert('close_notify'));
+    } catch {
+      // No usable write epoch: the transport's close says the rest.
+    }
+    core.peerFailed(alert);
+    return undefined;
   }
 
   private offersTls12(): boolean {
