@@ -6,7 +6,7 @@ import type {
   Session12,
   Session13,
 } from '@sslsocket/handshake';
-import type { Transport } from '@sslsocket/transport';
+import { type Transport, TransportError } from '@sslsocket/transport';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { AfterCloseBytes } from './handed-back-transport.js';
@@ -261,8 +261,11 @@ export abstract class SocketPump extends SocketWrite {
     }
   }
 
-  protected fail(error: Error): void {
+  protected fail(cause: Error): void {
     if (this.failure !== undefined) return;
+    // A write that fails after the engine ended the connection (e.g. our close_notify answering
+    // the peer's user_canceled) is a consequence: the engine's alert is the reason.
+    const error = cause instanceof TransportError ? (this.connection.error ?? cause) : cause;
     this.failure = error;
     this.requests.failAll(error);
     if (!this.handshakeSettled) {
