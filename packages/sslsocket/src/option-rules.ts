@@ -122,6 +122,7 @@ export const COMMON_RULES: Readonly<Record<string, Check>> = {
   // setTimeout clamps larger delays to 1 ms, so anything above 2^31-1 would fire at once.
   handshakeTimeoutMs: integer(1, 2 ** 31 - 1),
   idleTimeoutMs: integer(1, 2 ** 31 - 1),
+  sendQueueLimit: integer(1),
   // A handshake message length is a uint24 (RFC 8446 §4).
   maxHandshakeSize: integer(1, 2 ** 24 - 1),
   // RFC 8449 §4: at least 64; at most 2^14 + 1 (TLS 1.3 counts the content type byte).

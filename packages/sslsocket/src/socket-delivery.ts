@@ -21,6 +21,8 @@ export interface SocketPumpOptions {
   readonly onSession?: (session: Session13 | Session12) => void;
   /** Closes an established connection after this long without traffic (ms). */
   readonly idleTimeoutMs?: number;
+  /** Ciphertext bytes queued for the transport beyond which send() waits (send-queue.ts). */
+  readonly sendQueueLimit?: number;
 }
 
 /**

@@ -137,9 +137,18 @@ export interface CommonOptions extends RawPublicKeyOptions {
    */
   readonly idleTimeoutMs?: number;
   /**
+   * Bytes of ciphertext waiting in the transport's write buffer beyond which `send()` waits for
+   * the transport to drain before sealing more (default 256 KiB). Bounds what a peer that never
+   * reads costs us per connection; sends keep their order and are never dropped: a waiting send's
+   * Promise settles once its bytes were handed on. Units: bytes, at least 1.
+   */
+  readonly sendQueueLimit?: number;
+  /**
    * Erlang `max_handshake_size`: the largest handshake message accepted, in bytes (default 256 KiB,
    * at most 2^24 − 1 as the length field allows, RFC 8446 §4). A larger one from the peer ends the
-   * handshake with a fatal alert as soon as its header arrives, instead of being buffered.
+   * handshake with illegal_parameter (as OpenSSL) as soon as its header arrives, instead of being
+   * buffered; a ClientHello or ServerHello above its structural maximum (131,396 / 65,607 bytes)
+   * likewise, whatever this limit.
    */
   readonly maxHandshakeSize?: number;
   /** Our record_size_limit (RFC 8449). */

@@ -1,4 +1,5 @@
 import type {
+  ClientConnection,
   ConnectionConfig,
   NegotiatedParameters,
   ServerConnection,
@@ -19,9 +20,10 @@ import { SocketStateError, TimeoutError } from './errors.js';
 import { WHOLE_CHUNK } from './inbox.js';
 import { framePacket, isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import { STAGE_LIMIT } from './send-coalescer.js';
+import { SendQueue } from './send-queue.js';
 import type { PeerClose } from './socket-events.js';
 import type { ActiveMode } from './socket-options.js';
-import { SocketPump } from './socket-pump.js';
+import { SocketPump, type SocketPumpOptions } from './socket-pump.js';
 import { validateSocketOptions } from './validate-options.js';
 
 /** What `send()` returns when nothing is left to wait for: one shared, already-resolved Promise. */
@@ -36,6 +38,19 @@ export type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-event
  * or in active mode through `data` events.
  */
 export class SslSocket extends SocketPump {
+  /** Sends waiting for the transport to drain below `sendQueueLimit`. */
+  private readonly sendQueue: SendQueue;
+
+  constructor(
+    transport: Transport,
+    connection: ClientConnection | ServerConnection,
+    role: 'client' | 'server',
+    options: SocketPumpOptions,
+  ) {
+    super(transport, connection, role, options);
+    this.sendQueue = new SendQueue(transport, options.sendQueueLimit);
+  }
+
   /**
    * Erlang `ssl:recv/2,3` in passive mode: `length` 0 returns whatever is available (at least one
    * byte); N waits for exactly N bytes. Rejects with SocketStateError('closed') at end of stream
@@ -76,6 +91,14 @@ export class SslSocket extends SocketPump {
    * await socket.send('done\n');
    */
   send(data: Uint8Array | string): Promise<void> {
+    // sendQueueLimit: past it, sends wait in order for the transport to drain (send-queue.ts).
+    if (this.sendQueue.blocks && this.failure === undefined && !this.closedLocally) {
+      return this.sendQueue.enqueue(data, (queued) => this.sendNow(queued));
+    }
+    return this.sendNow(data);
+  }
+
+  private sendNow(data: Uint8Array | string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closedLocally) return Promise.reject(new SocketStateError('closed', 'send after close'));
     try {
@@ -179,6 +202,8 @@ export class SslSocket extends SocketPump {
     // Every wait below is bounded by timeoutMs: a peer that never reads (drained() and the FIN
     // would wait forever) or never answers must not keep close() pending.
     let flushed = Promise.resolve();
+    // Sends still waiting for the transport go out before close_notify, within timeoutMs.
+    if (this.sendQueue.blocks) await waitOrTimeout(this.sendQueue.emptied(), timeoutMs);
     if (!this.closedLocally && this.failure === undefined) {
       this.closedLocally = true;
       this.pushGathered();
