@@ -1,5 +1,5 @@
-// `npm run interop`: every case against openssl, GnuTLS, Python's ssl and Node 24's node:tls, on the built
-// dist. Prints one line per case and ends with `interop: N passed, M failed`.
+// `npm run interop`: every case against openssl, GnuTLS, Python's ssl, Node 24's node:tls and tlslite-ng,
+// on the built dist. Prints one line per case and ends with `interop: N passed, M failed`.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DtlsConnection } from '../packages/dtls/dist/index.js';
@@ -14,6 +14,7 @@ import { findNode24, node24Cases } from './node24.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
 import { redisClusterCases } from './redis-cluster.mjs';
 import { rpkCases } from './rpk.mjs';
+import { findTlslite, tlsliteCases } from './tlslite.mjs';
 
 const CASE_TIMEOUT = 30000;
 const filter = process.argv[2];
@@ -74,6 +75,8 @@ const cases = [
   ...redisClusterCases(),
   ...crlDownloadCases(),
   ...nodeCases(),
+  // tlslite-ng on certificate compression: a missing tlslite-ng fails these cases, with how to get it.
+  ...tlsliteCases(findTlslite()),
 ].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();
