@@ -1,6 +1,6 @@
 // RFC 8879 compressors: node:zlib (zlib, brotli) and the pure fflate one (zlib) agree byte for byte
 // on what they decompress, stop a bomb at the caller's maximum, and reject corrupt streams.
-import { CryptoError, isPromiseLike, type MaybePromise, nobleProvider } from '@sslsocket/suites';
+import { CryptoError, isPromiseLike, type MaybePromise, nobleProvider, webcryptoProvider } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
 import { nodeCompressor } from './compression.js';
 
@@ -19,6 +19,7 @@ describe('certificate compressors', () => {
       ['zlib', 'brotli'],
     ]);
     expect([noble?.compresses, noble?.decompresses]).toEqual([['zlib'], ['zlib']]);
+    expect(webcryptoProvider.certificateCompression).toBe(noble);
   });
 
   it('zlib round-trips across node and fflate both ways; brotli round-trips on node', () => {
