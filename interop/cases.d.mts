@@ -4,6 +4,8 @@ export interface InteropEnv {
   /** The DTLS engine (`@sslsocket/dtls`), for the DTLS cases (dtls.mjs). */
   dtls?: { DtlsConnection: unknown };
   provider: unknown;
+  /** The node:crypto provider, where the cases want the product's default provider too. */
+  productProvider?: unknown;
   creds: unknown;
   ticketKey: Uint8Array;
 }

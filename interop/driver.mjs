@@ -156,10 +156,11 @@ export function spawnOpenssl(args, options = {}) {
 
 /**
  * Spawns a peer program (openssl, gnutls-serv, python3 ...); resolves once `ready` appears on its
- * stdout/stderr (or immediately if no marker). `child.output` collects everything it prints.
+ * stdout/stderr (or immediately if no marker). `child.output` collects everything it prints; `env`
+ * adds variables to ours.
  */
-export function spawnPeer(command, args, { ready, timeout = 10000, stdin } = {}) {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnPeer(command, args, { ready, timeout = 10000, stdin, env } = {}) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.add(child);
   child.output = '';
   const onData = (d) => {

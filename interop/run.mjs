@@ -1,5 +1,5 @@
-// `npm run interop`: every case against openssl, GnuTLS and Python's ssl, on the built dist. Prints one line per case and
-// ends with `interop: N passed, M failed`.
+// `npm run interop`: every case against openssl, GnuTLS, Python's ssl, Node 24's node:tls and tlslite-ng,
+// on the built dist. Prints one line per case and ends with `interop: N passed, M failed`.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DtlsConnection } from '../packages/dtls/dist/index.js';
@@ -10,9 +10,11 @@ import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
 import { crlDownloadCases } from './crl-download.mjs';
 import { killAll, makeCredentials, removeCredentials, setTranscriptCase } from './driver.mjs';
 import { dtlsGnutlsCases, dtlsOpensslCases } from './dtls.mjs';
+import { findNode24, node24Cases } from './node24.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
 import { redisClusterCases } from './redis-cluster.mjs';
 import { rpkCases } from './rpk.mjs';
+import { findTlslite, tlsliteCases } from './tlslite.mjs';
 
 const CASE_TIMEOUT = 30000;
 const filter = process.argv[2];
@@ -53,6 +55,12 @@ function peerCases() {
   }
   return out;
 }
+/** Node 24's node:tls on the ML-KEM groups: installed on demand here, so never skipped (a failure if absent). */
+function nodeCases() {
+  const { node, why } = findNode24({ install: true });
+  if (node !== undefined) return node24Cases(node);
+  return [{ name: 'node24 ML-KEM groups', run: () => Promise.reject(new Error(why)) }];
+}
 let passed = 0;
 let failed = 0;
 const cases = [
@@ -66,6 +74,9 @@ const cases = [
   ...peerCases(),
   ...redisClusterCases(),
   ...crlDownloadCases(),
+  ...nodeCases(),
+  // tlslite-ng on certificate compression: a missing tlslite-ng fails these cases, with how to get it.
+  ...tlsliteCases(findTlslite()),
 ].filter((c) => filter === undefined || c.name.includes(filter));
 for (const c of cases) {
   const start = Date.now();

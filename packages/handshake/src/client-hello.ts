@@ -46,6 +46,7 @@ import {
 } from './negotiate.js';
 import { addTls12Extensions, makeTls12Offer, type Tls12Offer } from './tls12/client-hello.js';
 import { schemeCodes12 } from './tls12/suites.js';
+import { offerCertificateCompression } from './tls13/certificate-compression.js';
 import { binderKey, earlySecret, finishedVerifyData, hashLength } from './tls13/key-schedule.js';
 
 /** A PSK the client offers: from a resumption ticket or configured externally. */
@@ -180,6 +181,7 @@ export function helloExtensions(
     exts.set(ExtensionType.psk_key_exchange_modes, encodePskModes(pskModeCodes(config)));
     // RFC 7250 raw public keys: negotiated for TLS 1.3 only.
     offerCertificateTypes(config, exts);
+    offerCertificateCompression(config, exts);
   }
   if (offer12 !== undefined) addTls12Extensions(exts, config, offer12);
   if (config.alpn !== undefined && config.alpn.length > 0) {

@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  CertificateCompressionAlgorithm,
   CryptoProvider,
   DhParameters,
   GroupName,
@@ -241,8 +242,18 @@ export interface ConnectionConfig {
   readonly grease?: boolean;
   /** RFC 8449 record_size_limit we advertise (default: not sent). */
   readonly recordSizeLimit?: number;
-  /** Largest handshake message accepted (default 256 KiB). */
+  /**
+   * Largest handshake message accepted (default 256 KiB); also the largest Certificate a received
+   * CompressedCertificate may decompress to (RFC 8879 §4-§5).
+   */
   readonly maxHandshakeSize?: number;
+  /**
+   * RFC 8879 certificate compression (TLS 1.3), in our order of preference: offered in the
+   * ClientHello / CertificateRequest for the peer's certificate, and used for ours when the peer
+   * offers one. Only algorithms the provider's `certificateCompression` handles take effect
+   * (default: none, no compression).
+   */
+  readonly certificateCompression?: readonly CertificateCompressionAlgorithm[];
   /** Server: choose the suite by our order, not the client's (default true). */
   readonly honorCipherOrder?: boolean;
   /**

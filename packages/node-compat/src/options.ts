@@ -108,6 +108,13 @@ const CURVE_NAMES: Readonly<Record<string, GroupName>> = {
   ffdhe4096: 'ffdhe4096',
   ffdhe6144: 'ffdhe6144',
   ffdhe8192: 'ffdhe8192',
+  // The ML-KEM groups as OpenSSL 3.5 (Node 24) spells them (RFC 10024, draft-ietf-tls-mlkem).
+  x25519mlkem768: 'X25519MLKEM768',
+  secp256r1mlkem768: 'SecP256r1MLKEM768',
+  secp384r1mlkem1024: 'SecP384r1MLKEM1024',
+  mlkem512: 'MLKEM512',
+  mlkem768: 'MLKEM768',
+  mlkem1024: 'MLKEM1024',
 };
 
 function curves(value: string | undefined): GroupName[] | undefined {

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import type * as net from 'node:net';
 import { Duplex } from 'node:stream';
-import { suiteByCode, suiteToOpensslStr } from '@sslsocket/suites';
+import { isKemGroup, suiteByCode, suiteToOpensslStr } from '@sslsocket/suites';
 import type { SslSocket } from 'sslsocket';
 import { nodeError } from './node-errors.js';
 import { type NodePeerCertificate, nodeCertificate } from './peer-certificate.js';
@@ -266,6 +266,8 @@ export class TLSSocket extends Duplex {
     };
     const known = sizes[group];
     if (known !== undefined) return { type: 'ECDH', name: known[0], size: known[1] };
+    // Node 24 (OpenSSL 3.5) reports the ML-KEM groups by name alone.
+    if (isKemGroup(group)) return { type: 'TLSGroup', name: group };
     return { type: 'DH', size: Number(group.replace(/\D/g, '')) };
   }
 

@@ -38,6 +38,7 @@ import {
 } from '@sslsocket/suites';
 import { createAeadKey } from './aead.js';
 import { createCbcKey } from './cbc.js';
+import { nodeCompressor } from './compression.js';
 import { defaultFallback } from './fallback.js';
 import {
   aeadSupported,
@@ -228,6 +229,8 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
     rsaDecrypt(key: PrivateKey, data: Uint8Array): MaybePromise<Uint8Array | null> {
       return rawRsaAvailable(key) ? rsaDecrypt(key, data) : viaFallback('raw RSA').rsaDecrypt(key, data);
     },
+
+    certificateCompression: nodeCompressor,
   };
 }
 

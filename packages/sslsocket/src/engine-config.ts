@@ -220,6 +220,7 @@ function commonConfig(
     ...(options.versions === undefined ? {} : { versions: options.versions }),
     ...(suites === undefined ? {} : { cipherSuites: suites }),
     ...(options.eccs === undefined ? {} : { groups: options.eccs }),
+    ...(options.certificateCompression === undefined ? {} : { certificateCompression: options.certificateCompression }),
     ...(options.signatureAlgs === undefined ? {} : { signatureAlgs: signatureAlgsToEngine(options.signatureAlgs) }),
     ...(options.signatureAlgsCert === undefined ? {} : { signatureAlgsCert: options.signatureAlgsCert }),
     ...(keylog === undefined ? {} : { keylog }),

@@ -88,6 +88,11 @@ export const COMMON_RULES: Readonly<Record<string, Check>> = {
       ? undefined
       : 'must be a cipher string or a non-empty list of suite names or suites',
   eccs: groupList,
+  // RFC 8879 §3 algorithms; an empty list turns compression off.
+  certificateCompression: (v) =>
+    Array.isArray(v) && v.every((a) => a === 'zlib' || a === 'brotli' || a === 'zstd')
+      ? undefined
+      : `must be a list of 'zlib', 'brotli', 'zstd', got ${describe(v)}`,
   signatureAlgs: signatureAlgList,
   signatureAlgsCert: listOf(schemeName, 'signature schemes'),
   verify: oneOf('verify_none', 'verify_peer'),

@@ -6,7 +6,14 @@ import type {
   VerificationProfile,
   VerifyFun,
 } from '@sslsocket/pkix';
-import type { CipherSuite, CryptoProvider, GroupName, PrivateKey, SignatureSchemeName } from '@sslsocket/suites';
+import type {
+  CertificateCompressionAlgorithm,
+  CipherSuite,
+  CryptoProvider,
+  GroupName,
+  PrivateKey,
+  SignatureSchemeName,
+} from '@sslsocket/suites';
 import type { PacketMode } from './packet-framing.js';
 import type { RawPublicKeyOptions } from './raw-public-key-options.js';
 import type { ServerSessionOptions, TicketKeyProvider } from './session-options.js';
@@ -37,8 +44,26 @@ export interface CommonOptions extends RawPublicKeyOptions {
   readonly versions?: readonly ('tlsv1.2' | 'tlsv1.3')[];
   /** Suites: an OpenSSL cipher string, or a list of names or suite objects (Erlang `ciphers`). */
   readonly ciphers?: string | readonly (string | CipherSuite)[];
-  /** Key-exchange groups in preference order (Erlang `eccs` / `supported_groups`). */
+  /**
+   * Key-exchange groups in preference order (Erlang `eccs` / `supported_groups`): IANA names, and
+   * for TLS 1.3 the ML-KEM groups as OpenSSL 3.5 spells them (`X25519MLKEM768`,
+   * `SecP256r1MLKEM768`, `SecP384r1MLKEM1024`, `MLKEM512`, `MLKEM768`, `MLKEM1024`).
+   */
   readonly eccs?: readonly GroupName[];
+  /**
+   * TLS 1.3 certificate compression (RFC 8879), in preference order: `'zlib'`, `'brotli'`
+   * (`'zstd'` is accepted but no bundled provider has it). The list is offered for the peer's
+   * certificate (client: in the ClientHello; server: in the CertificateRequest) and our own
+   * certificate is sent compressed with the first of these the peer offered. Only algorithms the
+   * provider implements take part: the node provider has zlib and brotli (node:zlib), noble and
+   * webcrypto zlib (fflate). A received certificate may decompress to at most `maxHandshakeSize`
+   * bytes and must match its announced length exactly, else the handshake fails with
+   * `bad_certificate`. Default: none (no compression). Not an Erlang option (OTP has none).
+   *
+   * @example
+   * await connect('example.com', 443, { certificateCompression: ['brotli', 'zlib'] });
+   */
+  readonly certificateCompression?: readonly CertificateCompressionAlgorithm[];
   /** Scheme names, or Erlang's TLS 1.2 `[hash, sign]` pairs (e.g. `['sha256', 'rsa']`). */
   readonly signatureAlgs?: readonly (SignatureSchemeName | HashSignPair)[];
   /**

@@ -282,6 +282,34 @@ export interface CryptoProvider {
    * engine then continues with a random premaster secret (RFC 5246 §7.4.7.1).
    */
   rsaDecrypt(key: PrivateKey, data: Uint8Array): MaybePromise<Uint8Array | null>;
+
+  /**
+   * RFC 8879 certificate compression, when the provider has it: the engine offers (in the
+   * `compress_certificate` extension) only algorithms listed in `decompresses`, and compresses its
+   * own Certificate only with one in `compresses`. Absent: no certificate compression.
+   */
+  readonly certificateCompression?: CertificateCompressor;
+}
+
+/** RFC 8879 §3 CertificateCompressionAlgorithm names (IANA codes 1, 2, 3). */
+export type CertificateCompressionAlgorithm = 'zlib' | 'brotli' | 'zstd';
+
+/**
+ * A provider's certificate (de)compression (RFC 8879 §4). Inputs and outputs are the Certificate
+ * message body (without its 4-byte handshake header).
+ */
+export interface CertificateCompressor {
+  /** Algorithms {@link decompress} handles: the ones the engine may offer to receive. */
+  readonly decompresses: readonly CertificateCompressionAlgorithm[];
+  /** Algorithms {@link compress} handles: the ones the engine may send with. */
+  readonly compresses: readonly CertificateCompressionAlgorithm[];
+  compress(algorithm: CertificateCompressionAlgorithm, data: Uint8Array): MaybePromise<Uint8Array>;
+  /**
+   * Decompresses `data`, producing at most `maxLength` bytes: a stream that would produce more is a
+   * CryptoError raised without producing it all (decompression bomb, RFC 8879 §5). A corrupt
+   * stream is a CryptoError too. The engine checks the exact length against uncompressed_length.
+   */
+  decompress(algorithm: CertificateCompressionAlgorithm, data: Uint8Array, maxLength: number): MaybePromise<Uint8Array>;
 }
 
 /** Thrown by providers for malformed inputs: bad keys, invalid points, unsupported algorithms. */

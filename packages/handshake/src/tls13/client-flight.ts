@@ -22,6 +22,7 @@ import {
   sendCertificateVerify,
   sendFinished,
 } from './auth.js';
+import { frameCertificate } from './certificate-compression.js';
 import { type ClientHandshake, switchToHandshakeWrite } from './client-handshake.js';
 import { deriveSecret } from './key-schedule.js';
 import { exporter13, type HandshakeKeys13 } from './traffic.js';
@@ -63,9 +64,13 @@ function sendClientCertificate(
     }
   }
   const entries = scheme === undefined ? [] : chain.map((certData) => ({ certData, extensions: new Extensions() }));
-  sink.send(frameHandshake(HandshakeType.certificate, new Certificate(cr.certificateRequestContext, entries)));
-  if (scheme === undefined || key === undefined) return;
-  return sendCertificateVerify(core, key, scheme, sink);
+  // RFC 8879 §4: compressed when the server's CertificateRequest offered an algorithm we use.
+  const certificate = frameCertificate(config, new Certificate(cr.certificateRequestContext, entries), cr.extensions);
+  return andThen(certificate, (message) => {
+    sink.send(message);
+    if (scheme === undefined || key === undefined) return;
+    return sendCertificateVerify(core, key, scheme, sink);
+  });
 }
 
 /**

@@ -23,6 +23,7 @@ import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
 import { schemeCodes } from '../negotiate.js';
 import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
+import { unwrapCertificate } from './certificate-compression.js';
 import { buildPostHandshakeAuthResponse, type ClientPostHandshake, sendClientSecondFlight } from './client-flight.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { resumptionPsk } from './key-schedule.js';
@@ -129,7 +130,12 @@ export class ExpectCertificate implements HandshakeState {
     private readonly keys: HandshakeKeys13,
   ) {}
 
-  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+  handle(received: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    // RFC 8879 §4: a CompressedCertificate stands for the Certificate (its bytes stay in the transcript).
+    return andThen(unwrapCertificate(this.core.config, received), (message) => this.certificate(message));
+  }
+
+  private certificate(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.certificate, this.name);
     const cert = decodeBody(message.body, Certificate.decode);
     if (cert.certificateRequestContext.length !== 0)

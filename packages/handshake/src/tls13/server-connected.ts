@@ -18,6 +18,7 @@ import { currentTicketKeys, hasTicketKeys } from '../ticket-keys.js';
 import { sealTicket, type TicketState } from '../tickets.js';
 import type { Transcript } from '../transcript.js';
 import { checkCertificateVerify, checkFinished } from './auth.js';
+import { offerCertificateCompression, unwrapCertificate } from './certificate-compression.js';
 import { resumptionPsk } from './key-schedule.js';
 import { KeyUpdates } from './key-update.js';
 import type { ServerHandshake } from './server-handshake.js';
@@ -112,6 +113,7 @@ export class ServerConnected implements HandshakeState {
       ExtensionType.signature_algorithms,
       encodeSignatureSchemeList(schemeCodes(this.hs.config.signatureAlgs)),
     );
+    offerCertificateCompression(this.core.config, exts);
     const raw = frameHandshake(HandshakeType.certificate_request, new CertificateRequest(context, exts));
     const transcript = this.handshakeTranscript.fork();
     transcript.update(raw);
@@ -120,7 +122,15 @@ export class ServerConnected implements HandshakeState {
     return this;
   }
 
-  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+  handle(received: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    // RFC 8879 §4: a CompressedCertificate answering our post-handshake CertificateRequest.
+    if (this.pending?.step === 'certificate') {
+      return andThen(unwrapCertificate(this.core.config, received), (message) => this.afterUnwrap(message));
+    }
+    return this.afterUnwrap(received);
+  }
+
+  private afterUnwrap(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     if (message.type === HandshakeType.key_update) {
       this.keyUpdates.receive(message);
       return this;

@@ -26,6 +26,7 @@ import { type ClientHello, ServerHello } from '../messages/hello.js';
 import { EncryptedExtensions } from '../messages/simple.js';
 import { configuredGroups, groupCode, schemeCodes, TLS13 } from '../negotiate.js';
 import { mainSink, sendCertificateVerify, sendFinished } from './auth.js';
+import { frameCertificate, offerCertificateCompression } from './certificate-compression.js';
 import { rejectedEarlyDataBound } from './early-data.js';
 import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
 import type { ServerHandshake } from './server-handshake.js';
@@ -137,6 +138,7 @@ export function sendServerFlight(
       if (config.certificateAuthorities !== undefined && config.certificateAuthorities.length > 0) {
         cr.set(ExtensionType.certificate_authorities, encodeCertificateAuthorities(config.certificateAuthorities));
       }
+      offerCertificateCompression(config, cr);
       send(frameHandshake(HandshakeType.certificate_request, new CertificateRequest(new Uint8Array(0), cr)));
       hs.certificateRequested = true;
     }
@@ -153,8 +155,12 @@ export function sendServerFlight(
           ? new Extensions().set(ExtensionType.status_request, encodeCertificateStatus(stapled))
           : new Extensions(),
     }));
-    send(frameHandshake(HandshakeType.certificate, new Certificate(new Uint8Array(0), entries)));
-    signed = sendCertificateVerify(core, certified.privateKey, signer.scheme, mainSink(core, hs.transcript));
+    // RFC 8879 §4: compressed when the client offered an algorithm we use.
+    const certificate = frameCertificate(config, new Certificate(new Uint8Array(0), entries), ch.extensions);
+    signed = andThen(certificate, (message) => {
+      send(message);
+      return sendCertificateVerify(core, certified.privateKey, signer.scheme, mainSink(core, hs.transcript));
+    });
   }
   return andThen(signed, () => {
     sendFinished(core, h, keys.serverHandshakeSecret, mainSink(core, hs.transcript));

@@ -10,6 +10,7 @@ import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { schemeCodes } from '../negotiate.js';
 import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
+import { unwrapCertificate } from './certificate-compression.js';
 import { deriveSecret } from './key-schedule.js';
 import { parameters13 } from './parameters.js';
 import { issueTickets, type Resumption13, ServerConnected } from './server-connected.js';
@@ -48,7 +49,12 @@ export class ExpectClientCertificate implements HandshakeState {
     private readonly keys: ServerFinishKeys,
   ) {}
 
-  handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+  handle(received: HandshakeMessageBytes): MaybePromise<HandshakeState> {
+    // RFC 8879 §4: a CompressedCertificate stands for the Certificate (its bytes stay in the transcript).
+    return andThen(unwrapCertificate(this.core.config, received), (message) => this.certificate(message));
+  }
+
+  private certificate(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.certificate, this.name);
     const cert = decodeBody(message.body, Certificate.decode);
     if (cert.certificateRequestContext.length !== 0)

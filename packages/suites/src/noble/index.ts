@@ -8,6 +8,7 @@ import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
 import type { CryptoProvider } from '../provider.js';
 import { createAead } from './aead.js';
 import { createCbc } from './cbc.js';
+import { fflateCompressor } from './compression.js';
 import { computeHmac, createHash, createMacKey, digest, hkdfExpand, hkdfExtract, prf12 } from './hash.js';
 import { acceptKeyShare, dhKeyShare, keyShare } from './key-exchange.js';
 import { rsaDecrypt, rsaEncrypt, sign, verify } from './signature.js';
@@ -45,6 +46,7 @@ export function createNobleProvider(options: NobleProviderOptions = {}): CryptoP
     verify,
     rsaEncrypt,
     rsaDecrypt,
+    certificateCompression: fflateCompressor,
   };
 }
 
