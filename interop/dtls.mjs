@@ -82,6 +82,23 @@ function hex(bytes) {
   return Buffer.from(bytes).toString('hex');
 }
 
+/** Waits for our side's handshake and checks the suite and SRTP profile it agreed. */
+async function handshakeDone(h, suite, srtp) {
+  await waitFor(() => h.complete || h.error, CASE_WAIT, 'DTLS handshake');
+  if (h.error) throw h.error;
+  if (h.complete.cipherSuite !== suite) throw new Error(`suite ${h.complete.cipherSuite}, want ${suite}`);
+  if (srtp !== undefined && h.complete.srtpProfile !== srtp) throw new Error(`srtp ${h.complete.srtpProfile}`);
+}
+
+/** RFC 5705: our exporter output must equal what the peer printed for the same label. */
+async function compareExporter(h, peer, exporter) {
+  if (exporter === undefined) return;
+  const ours = hex(h.conn.exportKeyingMaterial(exporter.label, undefined, exporter.length));
+  await waitFor(() => printedKeyingMaterial(peer.output), CASE_WAIT, 'keying material from the peer');
+  const theirs = printedKeyingMaterial(peer.output);
+  if (theirs !== ours) throw new Error(`exporter ${ours} != peer's ${theirs}`);
+}
+
 /** Our client against a peer server started by `startPeer(port, creds)`. */
 /** The PSK of the PSK cases (RFC 4279), as the peers take it: `-psk` hex, identity "sslsocket". */
 const PSK_HEX = '0123456789abcdef0123456789abcdef';
@@ -117,10 +134,7 @@ async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, star
   );
   try {
     h.start();
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'DTLS handshake');
-    if (h.error) throw h.error;
-    if (h.complete.cipherSuite !== suite) throw new Error(`suite ${h.complete.cipherSuite}, want ${suite}`);
-    if (srtp !== undefined && h.complete.srtpProfile !== srtp) throw new Error(`srtp ${h.complete.srtpProfile}`);
+    await handshakeDone(h, suite, srtp);
     // s_server's stdin is written only now: a line waiting at the handshake would make it skip
     // printing the connection's details (cipher, SRTP profile, keying material).
     if (!echo) peer.stdin.write('hello from peer\n');
@@ -131,12 +145,7 @@ async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, star
       await waitFor(() => peer.output.includes('hello from sslsocket') || h.error, CASE_WAIT, 'data at the peer');
     await waitFor(() => h.data.includes(expected) || h.error, CASE_WAIT, 'data from the peer');
     if (h.error) throw h.error;
-    if (exporter !== undefined) {
-      const ours = hex(h.conn.exportKeyingMaterial(exporter.label, undefined, exporter.length));
-      await waitFor(() => printedKeyingMaterial(peer.output), CASE_WAIT, 'keying material from the peer');
-      const theirs = printedKeyingMaterial(peer.output);
-      if (theirs !== ours) throw new Error(`exporter ${ours} != peer's ${theirs}`);
-    }
+    await compareExporter(h, peer, exporter);
   } finally {
     h.stop();
     peer.kill('SIGKILL');
@@ -169,20 +178,12 @@ async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, star
   );
   const peer = await startPeer(port, c);
   try {
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'DTLS handshake');
-    if (h.error) throw h.error;
-    if (h.complete.cipherSuite !== suite) throw new Error(`suite ${h.complete.cipherSuite}, want ${suite}`);
-    if (srtp !== undefined && h.complete.srtpProfile !== srtp) throw new Error(`srtp ${h.complete.srtpProfile}`);
+    await handshakeDone(h, suite, srtp);
     await waitFor(() => h.data.includes('hello from peer') || h.error, CASE_WAIT, 'data from the peer');
     h.write('hello from sslsocket\n');
     await waitFor(() => peer.output.includes('hello from sslsocket') || h.error, CASE_WAIT, 'data at the peer');
     if (h.error) throw h.error;
-    if (exporter !== undefined) {
-      const ours = hex(h.conn.exportKeyingMaterial(exporter.label, undefined, exporter.length));
-      await waitFor(() => printedKeyingMaterial(peer.output), CASE_WAIT, 'keying material from the peer');
-      const theirs = printedKeyingMaterial(peer.output);
-      if (theirs !== ours) throw new Error(`exporter ${ours} != peer's ${theirs}`);
-    }
+    await compareExporter(h, peer, exporter);
   } finally {
     h.stop();
     peer.kill('SIGKILL');

@@ -63,6 +63,7 @@ export class DtlsConnection implements DtlsContext {
   private pendingRead: DtlsProtection | undefined;
   private ccsSeen = false;
   private pendingWrites: Uint8Array[] | undefined = [];
+  private earlyData: Uint8Array[] = [];
   private output: Uint8Array[] = [];
   /** While an asynchronous hook runs: the work it holds up, and datagrams that came meanwhile. */
   private busy: Promise<void> | undefined;
@@ -234,7 +235,10 @@ export class DtlsConnection implements DtlsContext {
         this.handleAlert(r.plaintext);
         return;
       case ContentType.application_data:
-        if (this.handshakeComplete && r.epoch > 0) this.events.push({ type: 'data', data: r.plaintext.slice() });
+        if (r.epoch === 0) return;
+        if (this.handshakeComplete) this.events.push({ type: 'data', data: r.plaintext.slice() });
+        // Protected data that overtook the peer's Finished: held (bounded) until it is checked.
+        else if (this.earlyData.length < 16) this.earlyData.push(r.plaintext.slice());
         return;
       default:
         // Unknown content types are dropped (RFC 6347 §4.1.2.7).
@@ -365,6 +369,8 @@ export class DtlsConnection implements DtlsContext {
     this.params = parametersOf(this.hs);
     if (this.role === 'client') this.stopTimer();
     this.events.push({ type: 'handshakeComplete', parameters: this.params });
+    for (const data of this.earlyData) this.events.push({ type: 'data', data });
+    this.earlyData = [];
     const pending = this.pendingWrites ?? [];
     this.pendingWrites = undefined;
     for (const d of pending) this.write(d);

@@ -57,6 +57,20 @@ describe('DTLS 1.2 handshake on a clean network', () => {
     expect(net.completed()).toBe(true);
   });
 
+  it("delivers the server's data that overtakes its ChangeCipherSpec and Finished, after the handshake", () => {
+    const { client, server } = dtlsPair(id.config, id.cert);
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    net.run(() => server.handshakeComplete);
+    // The server's last flight is on the wire; its data goes first (reordered), then the flight.
+    server.write(Uint8Array.of(7, 7));
+    const data = server.takeDatagrams().at(-1) as Uint8Array;
+    client.receive(data);
+    expect(client.takeEvents().some((e) => e.type === 'data')).toBe(false);
+    net.run(() => client.handshakeComplete);
+    expect(net.data('client').map((d) => [...d])).toEqual([[7, 7]]);
+  });
+
   it('closes with close_notify', () => {
     const { client, server } = dtlsPair(id.config, id.cert);
     const net = new SimulatedNetwork(client, server);

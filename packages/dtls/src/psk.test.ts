@@ -1,7 +1,7 @@
 import { nodeProvider } from '@sslsocket/provider-node';
 import { describe, expect, it } from 'vitest';
-import { DtlsConnection } from './connection.js';
 import type { DtlsConfig } from './config.js';
+import { DtlsConnection } from './connection.js';
 import { SimulatedNetwork } from './test/network.js';
 
 const KEY = Uint8Array.from({ length: 16 }, (_, i) => i);
@@ -26,31 +26,31 @@ function pskPair(suite: string, client: Partial<DtlsConfig> = {}, server: Partia
 }
 
 describe('DTLS 1.2 with pre-shared keys (RFC 4279, RFC 5489)', () => {
-  it.each([
-    'TLS_PSK_WITH_AES_128_GCM_SHA256',
-    'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256',
-  ])('completes %s without certificates and passes the hint to the client lookup', (suite) => {
-    const hints: string[] = [];
-    const { client, server } = pskPair(
-      suite,
-      {
-        userLookupFun: (hint) => {
-          hints.push(new TextDecoder().decode(hint));
-          return KEY;
+  it.each(['TLS_PSK_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'])(
+    'completes %s without certificates and passes the hint to the client lookup',
+    (suite) => {
+      const hints: string[] = [];
+      const { client, server } = pskPair(
+        suite,
+        {
+          userLookupFun: (hint) => {
+            hints.push(new TextDecoder().decode(hint));
+            return KEY;
+          },
         },
-      },
-      { pskIdentityHint: enc('hint-1') },
-    );
-    const net = new SimulatedNetwork(client, server, { loss: 0.1, seed: 8 });
-    client.start();
-    net.run(() => net.completed());
-    expect(server.parameters?.cipherSuite).toBe(suite);
-    expect(client.parameters?.peerCertificates).toEqual([]);
-    expect(hints).toEqual(['hint-1']);
-    expect(client.exportKeyingMaterial('EXPERIMENTAL psk', undefined, 16)).toEqual(
-      server.exportKeyingMaterial('EXPERIMENTAL psk', undefined, 16),
-    );
-  });
+        { pskIdentityHint: enc('hint-1') },
+      );
+      const net = new SimulatedNetwork(client, server, { loss: 0.1, seed: 8 });
+      client.start();
+      net.run(() => net.completed());
+      expect(server.parameters?.cipherSuite).toBe(suite);
+      expect(client.parameters?.peerCertificates).toEqual([]);
+      expect(hints).toEqual(['hint-1']);
+      expect(client.exportKeyingMaterial('EXPERIMENTAL psk', undefined, 16)).toEqual(
+        server.exportKeyingMaterial('EXPERIMENTAL psk', undefined, 16),
+      );
+    },
+  );
 
   it('fails with unknown_psk_identity for an identity the server does not know', () => {
     const { client, server } = pskPair('TLS_PSK_WITH_AES_128_GCM_SHA256', { pskIdentity: enc('mallory') });

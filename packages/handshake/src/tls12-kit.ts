@@ -10,6 +10,7 @@ export { acceptAlpn, selectAlpn } from './alpn.js';
 export { concat, equalBytes, toHex, utf8 } from './bytes.js';
 export { clientServerName, configuredGroups, lookupSuite, selectCertificate } from './negotiate.js';
 export { leafPublicKey, verifyPeerChain } from './peer-auth.js';
+export { clientPsk } from './tls12/client-flight.js';
 export {
   clientExchange,
   clientExchangeForm,

@@ -5,7 +5,7 @@ import {
   type Session12,
   type Session13,
 } from '@sslsocket/handshake';
-import type { Transport, TransportAddress, TransportListener } from '@sslsocket/transport';
+import type { DatagramTransport, Transport, TransportAddress, TransportListener } from '@sslsocket/transport';
 import { connectTcp, listenTcp, loadDtls } from '#platform';
 import { type DtlsClientOptions, type DtlsServerOptions, isDtls } from './dtls-options.js';
 import type { DtlsSocket } from './dtls-socket.js';
@@ -325,7 +325,21 @@ export async function listen(
  * Erlang `ssl:handshake/2,3`: runs the server handshake on an accepted transport (or upgrades any
  * transport to TLS on the server side).
  */
-export async function handshake(transport: Transport, options?: ServerOptions): Promise<SslSocket> {
+export async function handshake(transport: DatagramTransport): Promise<DtlsSocket>;
+export async function handshake(transport: Transport, options?: ServerOptions): Promise<SslSocket>;
+export async function handshake(
+  transport: Transport | DatagramTransport,
+  options?: ServerOptions,
+): Promise<SslSocket | DtlsSocket> {
+  // A peer from a DTLS listener's transportAccept (Erlang {protocol, dtls}).
+  if (!('read' in transport)) {
+    const { handshakeDtls } = await loadDtls();
+    return handshakeDtls(transport);
+  }
+  return handshakeTls(transport, options);
+}
+
+async function handshakeTls(transport: Transport, options?: ServerOptions): Promise<SslSocket> {
   // Erlang handshake/1,2 after transport_accept: the listener's options, plus any extra ones.
   const listener = acceptedBy.get(transport);
   if (listener !== undefined) return listener.handshakeOn(transport, options);

@@ -121,10 +121,14 @@ export class DtlsListenSocket {
 
   /**
    * Erlang `transport_accept/1,2`: the next peer that passed the cookie exchange (RFC 6347 §4.2.1:
-   * peers without a valid cookie only got a HelloVerifyRequest and no state); then `handshake()`.
+   * peers without a valid cookie only got a HelloVerifyRequest and no state); then `handshake()`
+   * (this listener's, or the module's `handshake(transport)`).
    */
   async transportAccept(timeoutMs?: number): Promise<DatagramTransport> {
-    const next = this.listener.accept();
+    const next = this.listener.accept().then((transport) => {
+      acceptedBy.set(transport, this);
+      return transport;
+    });
     if (timeoutMs === undefined) return next;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -159,6 +163,21 @@ export class DtlsListenSocket {
   close(): Promise<void> {
     return this.listener.close();
   }
+}
+
+/** Which DTLS listener accepted a peer, so `handshake(transport)` uses its configuration. */
+const acceptedBy = new WeakMap<DatagramTransport, DtlsListenSocket>();
+
+/**
+ * Erlang `ssl:handshake(Socket)` after `transport_accept` on a DTLS listener: the server handshake
+ * with that listener's configuration.
+ */
+export function handshakeDtls(transport: DatagramTransport): Promise<DtlsSocket> {
+  const listener = acceptedBy.get(transport);
+  if (listener === undefined) {
+    return Promise.reject(new OptionError('transport', 'a datagram transport must come from a DTLS listener'));
+  }
+  return listener.handshake(transport);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { generateSelfSigned } from '@sslsocket/pkix';
 import { memoryDatagramPair } from '@sslsocket/transport';
 import { describe, expect, it } from 'vitest';
-import { connect, listen } from './api.js';
+import { connect, handshake, listen } from './api.js';
 import { connectDtls, DtlsListenSocket } from './dtls-api.js';
 import { DtlsSocket } from './dtls-socket.js';
 import { SocketStateError } from './errors.js';
@@ -19,10 +19,8 @@ describe("protocol: 'dtls' (Erlang {protocol, dtls})", () => {
       alpnPreferredProtocols: ['coap'],
     });
     expect(server).toBeInstanceOf(DtlsListenSocket);
-    const accepted = (async () => {
-      const transport = await server.transportAccept(10_000);
-      return server.handshake(transport);
-    })();
+    // Erlang: {ok, T} = ssl:transport_accept(L), {ok, S} = ssl:handshake(T).
+    const accepted = (async () => handshake(await server.transportAccept(10_000)))();
     const client = await connect('127.0.0.1', server.address.port, {
       protocol: 'dtls',
       versions: ['dtlsv1.2'],

@@ -11,6 +11,7 @@ import {
   chooseScheme12,
   clientExchange,
   clientExchangeForm,
+  clientPsk,
   configuredGroups,
   ecGroups12,
   encodeClientKeyExchange,
@@ -20,7 +21,7 @@ import {
   schemeFitsKey12,
 } from '@sslsocket/handshake/tls12-kit';
 import { Writer } from '@sslsocket/record';
-import { type CipherSuite, groupByName, isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
+import { type CipherSuite, groupByName, isPromiseLike, type MaybePromise } from '@sslsocket/suites';
 import type { DtlsConfig } from '../config.js';
 import type { DtlsContext } from './context.js';
 import { protections, setMasterSecret, sync, verifyData } from './keys.js';
@@ -30,27 +31,6 @@ const T = messages.HandshakeType;
 /** Whether a suite mixes in a pre-shared key (RFC 4279, RFC 5489). */
 export function isPsk(suite: CipherSuite): boolean {
   return suite.keyExchange === 'psk' || suite.keyExchange === 'ecdhe_psk';
-}
-
-/**
- * The PSK identity and key (Erlang psk_identity + user_lookup_fun, which sees the server's hint;
- * else a fixed externalPsk).
- */
-function clientPsk(
-  config: DtlsConfig,
-  hint: Uint8Array | undefined,
-): MaybePromise<{ identity: Uint8Array; key: Uint8Array }> {
-  const identity = config.pskIdentity;
-  const lookup = config.userLookupFun;
-  if ((identity === undefined || lookup === undefined) && config.externalPsk !== undefined)
-    return { identity: config.externalPsk.identity, key: config.externalPsk.key };
-  if (identity === undefined || lookup === undefined) throw new TlsAlert('handshake_failure', 'no PSK configured');
-  const key = lookup(hint ?? new Uint8Array(0));
-  const done = (k: Uint8Array | undefined): { identity: Uint8Array; key: Uint8Array } => {
-    if (k === undefined) throw new TlsAlert('handshake_failure', 'no PSK for the server hint');
-    return { identity, key: k };
-  };
-  return isPromiseLike(key) ? key.then(done) : done(key);
 }
 
 /** RFC 5246 §7.3 flight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished. */

@@ -31,7 +31,7 @@ function certificateFits(key: PrivateKey, types: readonly number[], schemes: rea
 }
 
 /** The PSK identity and key for a PSK suite (RFC 4279 §5.1: the hint helps pick the identity). */
-function clientPsk(
+export function clientPsk(
   config: ConnectionConfig,
   hint: Uint8Array | undefined,
 ): MaybePromise<{ identity: Uint8Array; key: Uint8Array }> {
