@@ -4,11 +4,14 @@ import {
   type CrlCheckMode,
   decodePem,
   HttpCrlCache,
+  type ParsedCertificate,
   type ParsedCrl,
   PemError,
+  parseCertificate,
   parseCrl,
   type VerificationProfile,
   type VerifyChainOptions,
+  type VerifyFun,
   verifyChain,
 } from '@sslsocket/pkix';
 import {
@@ -22,6 +25,8 @@ import {
   UsageError,
 } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
+import { formatName } from '../x509/name.js';
+import { verifyCode } from './verify-codes.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'CAfile', value: 'FILE', help: 'trusted roots (PEM)' },
@@ -105,14 +110,88 @@ function profileOf(value: string): VerificationProfile {
 
 /** The reason printed after `error:`: Erlang-style reason names, as our errors carry them. */
 function reasonOf(error: unknown): string {
+  if (error instanceof VerifyFailure) return error.error.reason;
   if (error instanceof CertificateError) return error.reason;
   if (error instanceof PemError || error instanceof UsageError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A failed verification: the error and, when validation named it, the certificate at fault and its depth. */
+class VerifyFailure {
+  constructor(
+    readonly error: CertificateError,
+    readonly certificate: ParsedCertificate | undefined,
+    readonly depth: number,
+  ) {}
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Where openssl reports a missing issuer: at the top of the chain it could build from the leaf
+ * through the certificates given (each one's issuer Name the next one's subject), not at the leaf
+ * where verify_fun (Erlang's rule) hears of it.
+ */
+function topOfPartialChain(leaf: ParsedCertificate, pool: readonly ParsedCertificate[]): [ParsedCertificate, number] {
+  let top = leaf;
+  let depth = 0;
+  for (let next = leaf; depth < pool.length; depth++) {
+    const found = pool.find(
+      (c) => c !== next && sameBytes(c.subjectDer, next.issuerDer) && !sameBytes(c.der, next.der),
+    );
+    if (found === undefined || sameBytes(found.subjectDer, found.issuerDer)) break;
+    next = found;
+    top = found;
+  }
+  return [top, depth];
+}
+
+/**
+ * Verifies; a CertificateError comes back as a VerifyFailure carrying the certificate the problem
+ * was found in (seen through a verify_fun that only records and answers 'unknown', which changes
+ * no verdict: problems still fail and extensions are left to validation).
+ */
 async function verifyOne(leafPem: string, options: VerifyChainOptions, untrusted: Uint8Array[]): Promise<void> {
   const chain = certificates(leafPem, 'leaf');
-  await verifyChain(chain.slice(0, 1), { ...options, untrusted: [...chain.slice(1), ...untrusted] });
+  const faults: { reason: string; certificate: ParsedCertificate }[] = [];
+  const record: VerifyFun = (certificate, event) => {
+    if (event.type === 'bad_cert') faults.push({ reason: event.reason, certificate });
+    return 'unknown';
+  };
+  try {
+    await verifyChain(chain.slice(0, 1), {
+      ...options,
+      untrusted: [...chain.slice(1), ...untrusted],
+      verifyFun: record,
+    });
+  } catch (error) {
+    if (!(error instanceof CertificateError)) throw error;
+    const leaf = chain[0] === undefined ? undefined : parseCertificate(chain[0]);
+    if (error.reason === 'unknown_ca' && leaf !== undefined) {
+      const pool = [...chain.slice(1), ...untrusted].map((der) => parseCertificate(der));
+      throw new VerifyFailure(error, ...topOfPartialChain(leaf, pool));
+    }
+    const certificate =
+      faults.findLast((fault) => fault.reason === error.reason)?.certificate ?? (error.depth === 0 ? leaf : undefined);
+    throw new VerifyFailure(error, certificate, error.depth ?? 0);
+  }
+}
+
+/**
+ * The lines `openssl verify` writes to stderr for a failure — the subject of the certificate at
+ * fault, `error N at D depth lookup: TEXT` (X509_V_ERR code and text), `error FILE: verification
+ * failed` — and then our own detail line with the whole reason and message.
+ */
+function failureLines(failure: VerifyFailure, file: string): string {
+  const { error, certificate, depth } = failure;
+  const { code, text } = verifyCode(error.reason);
+  return [
+    ...(certificate === undefined ? [] : [formatName(certificate.subjectDer)]),
+    `error ${code} at ${depth} depth lookup: ${text}`,
+    `error ${file}: verification failed`,
+    `detail: ${error.message}`,
+    '',
+  ].join('\n');
 }
 
 async function runBatch(io: CommandIo, stdin: AsyncIterable<string | Uint8Array>): Promise<number> {
@@ -155,7 +234,9 @@ async function runBatch(io: CommandIo, stdin: AsyncIterable<string | Uint8Array>
 }
 
 /**
- * `sslsocket verify`: like `openssl verify`. Prints `OK` (exit 0) or `error: <reason>` (exit 2);
+ * `sslsocket verify`: like `openssl verify`. Prints `OK` (exit 0) or `error: <reason>` (exit 2)
+ * on stdout; a failed verification also writes openssl's lines to stderr (the subject at fault,
+ * `error N at D depth lookup: TEXT`, `error FILE: verification failed`) and a `detail:` line;
  * `--batch` answers JSON lines on stdin with `{"ok":bool,"error"?:string}` lines.
  */
 export async function runVerifyCommand(
@@ -221,6 +302,7 @@ export async function runVerifyCommand(
     io.stdout('OK\n');
     return ExitCode.ok;
   } catch (error) {
+    if (error instanceof VerifyFailure) io.stderr(failureLines(error, args.positional[0] as string));
     io.stdout(`error: ${reasonOf(error)}\n`);
     return ExitCode.usage;
   }
