@@ -106,3 +106,19 @@ export class CertificateError extends Error {
 export class PemError extends Error {
   override readonly name = 'PemError';
 }
+
+/**
+ * A PKCS#12 file or encrypted key protected with an algorithm this runtime cannot decrypt (RC4,
+ * or Triple-DES where there is no node:crypto): `algorithm` names it, the message says how to
+ * export the file again with AES.
+ */
+export class Pkcs12AlgorithmError extends PemError {
+  constructor(
+    readonly algorithm: string,
+    reason: string,
+  ) {
+    super(
+      `${algorithm} ${reason}: export the file again with AES, e.g. \`openssl pkcs12 -in old.p12 -nodes | openssl pkcs12 -export -certpbe AES-256-CBC -keypbe AES-256-CBC -out new.p12\``,
+    );
+  }
+}

@@ -3,9 +3,10 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { PrivateKey } from '@sslsocket/suites';
 import { children, concatBytes, encodeTlv, integerValue, oidValue, readTlv, type Tlv } from './der.js';
-import { PemError } from './errors.js';
+import { PemError, Pkcs12AlgorithmError } from './errors.js';
 import { parsePrivateKey } from './keys.js';
 import { decryptPkcs8 } from './pkcs8-encryption.js';
+import { KDF_ID, pkcs12Kdf } from './pkcs12-kdf.js';
 
 /** What a PKCS#12 file holds for a TLS endpoint: its key and certificates, the key's own first. */
 export interface Pkcs12Contents {
@@ -51,48 +52,6 @@ function explicitOctets(bytes: Uint8Array, wrapper: Tlv, what: string): Uint8Arr
   return content(bytes, inner);
 }
 
-/** RFC 7292 Appendix B.2: the PKCS#12 key derivation (ID 3 = MAC key), password as a BMPString. */
-function pkcs12Kdf(
-  hash: Hash,
-  v: number,
-  password: string,
-  salt: Uint8Array,
-  iterations: number,
-  length: number,
-): Uint8Array {
-  const bmp = new Uint8Array(password.length * 2 + 2);
-  for (let i = 0; i < password.length; i++) {
-    bmp[2 * i] = password.charCodeAt(i) >> 8;
-    bmp[2 * i + 1] = password.charCodeAt(i) & 0xff;
-  }
-  const stretch = (input: Uint8Array): Uint8Array => {
-    const out = new Uint8Array(v * Math.ceil(input.length / v));
-    for (let i = 0; i < out.length; i++) out[i] = input[i % input.length] as number;
-    return out;
-  };
-  const I = concatBytes([salt.length === 0 ? salt : stretch(salt), stretch(bmp)]);
-  const D = new Uint8Array(v).fill(3);
-  const out = new Uint8Array(length);
-  for (let filled = 0; filled < length; ) {
-    let A = hash(concatBytes([D, I]));
-    for (let r = 1; r < iterations; r++) A = hash(A);
-    out.set(A.subarray(0, length - filled), filled);
-    filled += A.length;
-    if (filled >= length) break;
-    const B = stretch(A);
-    for (let j = 0; j < I.length; j += v) {
-      // I_j = (I_j + B + 1) mod 2^(8v)
-      let carry = 1;
-      for (let k = v - 1; k >= 0; k--) {
-        const sum = (I[j + k] as number) + (B[k] as number) + carry;
-        I[j + k] = sum & 0xff;
-        carry = sum >> 8;
-      }
-    }
-  }
-  return out;
-}
-
 /** RFC 7292 §5.1 macData: HMAC over the authSafe content with a key from the PKCS#12 KDF. */
 function checkMac(bytes: Uint8Array, macData: Tlv, authSafe: Uint8Array, password: string): void {
   const digestInfo = at(bytes, macData, 0, 'mac');
@@ -105,7 +64,7 @@ function checkMac(bytes: Uint8Array, macData: Tlv, authSafe: Uint8Array, passwor
   const known = MAC_HASHES[hashOid];
   if (known === undefined) throw new PemError(`PKCS#12 MAC with an unsupported digest (${hashOid})`);
   const [hash, v] = known;
-  const key = pkcs12Kdf(hash, v, password, salt, iterations, hash.outputLen);
+  const key = pkcs12Kdf(hash, v, password, salt, iterations, hash.outputLen, KDF_ID.mac);
   const expected = hmac(hash, key, authSafe);
   if (expected.length !== digest.length || expected.some((b, i) => b !== digest[i]))
     throw new PemError('wrong password for the PKCS#12 file (its MAC does not verify)');
@@ -124,13 +83,8 @@ function decryptSafeContents(bytes: Uint8Array, encryptedData: Tlv, password: st
   try {
     return decryptPkcs8(asPkcs8, password);
   } catch (cause) {
-    const message = (cause as Error).message;
-    throw new PemError(
-      /PBES2/.test(message)
-        ? 'PKCS#12 with legacy encryption (RC2 or 3DES, `openssl pkcs12 -legacy`) is not supported: export it again with OpenSSL 3 defaults (AES)'
-        : `PKCS#12 certificates: ${message}`,
-      { cause },
-    );
+    if (cause instanceof Pkcs12AlgorithmError) throw cause;
+    throw new PemError(`PKCS#12 certificates: ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -148,9 +102,11 @@ function localKeyId(bytes: Uint8Array, bag: Tlv): string | undefined {
 
 /**
  * Reads a PKCS#12 file (RFC 7292; node's `pfx`): checks its password MAC, decrypts the PBES2
- * (PBKDF2 + AES-CBC) parts OpenSSL 3 writes by default, and returns the private key with its
- * certificate first. Throws PemError naming the problem: a wrong password, legacy RC2/3DES
- * encryption, no key, no certificate, or a malformed file.
+ * (PBKDF2 + AES-CBC) parts OpenSSL 3 writes by default and the legacy PKCS#12 PBE ones
+ * (`openssl pkcs12 -export -legacy`: 3DES keys, 40-bit RC2 certificates; RFC 7292 App. C), and
+ * returns the private key with its certificate first. Throws PemError naming the problem: a wrong
+ * password, no key, no certificate, or a malformed file; Pkcs12AlgorithmError (a PemError) for RC4,
+ * or Triple-DES where the runtime has no node:crypto, with the command to export it again with AES.
  *
  * @example
  * const { privateKey, certificates } = parsePkcs12(readFileSync('server.p12'), 'secret');

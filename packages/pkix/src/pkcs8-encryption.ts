@@ -6,6 +6,7 @@ import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { Tlv } from './der.js';
 import { elementsOf, octetsOf, oidOf, readWhole, smallIntegerOf, TAG } from './der-reader.js';
 import { PemError } from './errors.js';
+import { decryptPkcs12Pbe, isPkcs12Pbe } from './pkcs12-pbe.js';
 
 const PBES2 = '1.2.840.113549.1.5.13';
 const PBKDF2 = '1.2.840.113549.1.5.12';
@@ -41,7 +42,10 @@ export function decryptPkcs8(der: Uint8Array, password: string): Uint8Array {
   const [algorithm, encryptedTlv] = sequence(der, top);
   const encrypted = octetsOf(der, encryptedTlv, MALFORMED).slice();
   const [schemeOid, params] = sequence(der, algorithm);
-  if (oidOf(der, schemeOid, MALFORMED) !== PBES2) throw new PemError('only PBES2-encrypted keys are supported');
+  const schemeId = oidOf(der, schemeOid, MALFORMED);
+  // PKCS#12's own schemes (3DES, RC2) as `openssl pkcs12 -legacy` and `pkcs8 -v1` write them.
+  if (isPkcs12Pbe(schemeId)) return decryptPkcs12Pbe(schemeId, der, params, encrypted, password);
+  if (schemeId !== PBES2) throw new PemError(`unsupported key encryption ${schemeId} (PBES2 or PKCS#12 PBE expected)`);
   const [kdf, scheme] = sequence(der, params);
   const [kdfOid, kdfParamsTlv] = sequence(der, kdf);
   if (oidOf(der, kdfOid, MALFORMED) !== PBKDF2) throw new PemError('only PBKDF2 key derivation is supported');
