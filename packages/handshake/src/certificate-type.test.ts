@@ -97,6 +97,14 @@ describe('RFC 7250 raw public keys (TLS 1.3)', () => {
     expect(c.error?.description).toBe('unsupported_certificate');
   });
 
+  it('a server with only a raw key answers an X.509-only client with unsupported_certificate', () => {
+    const { s } = run(
+      {},
+      { certificateChain: undefined, serverCertificateTypes: ['raw_public_key'], rawPublicKey: serverSpki },
+    );
+    expect(s.error?.description).toBe('unsupported_certificate');
+  });
+
   it('a client offering both types gets X.509 from a server that only has a certificate', () => {
     const { cp } = run({ serverCertificateTypes: ['raw_public_key', 'x509'], verifyRawPublicKey: () => false }, {});
     expect(cp?.certificateTypes).toEqual({ server: 'x509', client: 'x509' });
