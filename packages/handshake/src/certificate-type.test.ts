@@ -1,4 +1,5 @@
 // RFC 7250 raw public keys in TLS 1.3 between our own client and server (engine level).
+import { nobleProvider } from '@sslsocket/suites';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionConfig } from './config.js';
 import { ClientConnection, ServerConnection } from './connection.js';
@@ -95,6 +96,19 @@ describe('RFC 7250 raw public keys (TLS 1.3)', () => {
     const { c, s } = run({ serverCertificateTypes: ['raw_public_key'], verifyRawPublicKey: trusts(serverSpki) }, {});
     expect(s.error?.description).toBe('unsupported_certificate');
     expect(c.error?.description).toBe('unsupported_certificate');
+  });
+
+  it('a server with only a raw key answers an X.509-only client with unsupported_certificate', () => {
+    const c = new ClientConnection(baseClient({ versions: ['tlsv1.3'] }));
+    const s = new ServerConnection({
+      provider: nobleProvider,
+      privateKey: serverId.key,
+      serverCertificateTypes: ['raw_public_key'],
+      rawPublicKey: serverSpki,
+    });
+    c.start();
+    pump(c, s);
+    expect(s.error?.description).toBe('unsupported_certificate');
   });
 
   it('a client offering both types gets X.509 from a server that only has a certificate', () => {

@@ -177,6 +177,9 @@ export class ExpectClientHello implements HandshakeState {
         if (psk === undefined) {
           const sigs = ch.extensions.get(ExtensionType.signature_algorithms);
           if (sigs === undefined) throw new TlsAlert('missing_extension', 'signature_algorithms is required');
+          // RFC 7250 §4.2: a server holding only a raw public key cannot serve an X.509-only client.
+          if (certified === undefined && config.rawPublicKey !== undefined)
+            throw new TlsAlert('unsupported_certificate', 'only a raw public key here; the client did not offer one');
           if (certified === undefined) throw new TlsAlert('unrecognized_name', 'no certificate for this server name');
           const scheme = chooseScheme(
             certified.privateKey,
