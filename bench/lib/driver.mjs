@@ -25,7 +25,7 @@ const option = (name) => {
   return at === -1 ? undefined : argv[at + 1];
 };
 const quick = flag('--quick');
-const rounds = Number(option('--rounds') ?? (quick ? 3 : 5));
+const rounds = Number(option('--rounds') ?? (quick ? 2 : 5));
 const only = option('--only')?.split(',');
 const nodePath = process.env.BENCH_NODE ?? process.execPath;
 // --baseline DIR: another checkout (built) whose sslsocket runs as one more stack, `sslsocket@baseline`,
