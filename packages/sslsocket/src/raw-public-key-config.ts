@@ -65,8 +65,7 @@ export function rawPublicKeyConfig(
     ...(pinned.length === 0 && callback === undefined
       ? {}
       : {
-          verifyRawPublicKey: (spki: Uint8Array) =>
-            pinned.some((p) => same(p, spki)) || (callback?.(spki) ?? false),
+          verifyRawPublicKey: (spki: Uint8Array) => pinned.some((p) => same(p, spki)) || (callback?.(spki) ?? false),
         }),
   };
 }
