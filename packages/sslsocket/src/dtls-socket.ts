@@ -23,6 +23,17 @@ export interface DtlsConnectionInformation {
   readonly secureRenegotiation: boolean;
 }
 
+/**
+ * A DTLS 1.2 association (Erlang's sslsocket with `{protocol, dtls}`), from `connect` or a DTLS
+ * listener's `accept`/`handshake`.
+ *
+ * @example
+ * const socket = await connect('127.0.0.1', 4433, { protocol: 'dtls', cacerts: [caPem], srtpProfiles: ['SRTP_AEAD_AES_128_GCM'] });
+ * await socket.send('ping'); // one datagram
+ * const reply = await socket.recv(0, 5000); // one datagram's data
+ * const keys = socket.srtpKeyingMaterial(); // RFC 5764 §4.2 keys and salts for the media stack
+ * await socket.close();
+ */
 export class DtlsSocket {
   /** Resolves when the handshake completes; rejects with its failure. */
   readonly handshakeDone: Promise<void>;

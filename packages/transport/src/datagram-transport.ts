@@ -6,7 +6,14 @@
  */
 import type { TransportAddress } from './transport.js';
 
-/** One association's datagrams: a connected socket, or one peer of a demultiplexed server socket. */
+/**
+ * One association's datagrams: a connected socket, or one peer of a demultiplexed server socket.
+ *
+ * @example
+ * const transport = await connectDatagram('127.0.0.1', 4433); // from '@sslsocket/transport/node'
+ * transport.send(Uint8Array.of(1, 2, 3));
+ * const reply = await transport.receive(); // one whole datagram, or null once closed
+ */
 export interface DatagramTransport {
   /** The next datagram, or null once closed. */
   receive(): Promise<Uint8Array | null>;
