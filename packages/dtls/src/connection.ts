@@ -13,9 +13,9 @@
  */
 import { messages } from '@sslsocket/handshake';
 import { exportKeyingMaterial12, type MasterKeys, toHex } from '@sslsocket/handshake/tls12-kit';
+import { ContentType } from '@sslsocket/record';
 import { type CryptoProvider, isPromiseLike, TlsAlert } from '@sslsocket/suites';
 import { type DtlsConfig, DtlsTimeoutError } from './config.js';
-import { ContentType } from './constants.js';
 import { type DtlsEvent, readAlert } from './events.js';
 import { startClient } from './handshake/client.js';
 import { Established } from './handshake/common.js';

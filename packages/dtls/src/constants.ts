@@ -16,11 +16,3 @@ export const HANDSHAKE_HEADER_LENGTH = 12;
 export const MAX_SEQUENCE = 2 ** 48 - 1;
 /** RFC 6347 §4.3.2: HelloVerifyRequest handshake type. */
 export const HELLO_VERIFY_REQUEST = 3;
-
-/** Record content types (RFC 5246 §6.2.1). */
-export const ContentType = {
-  change_cipher_spec: 20,
-  alert: 21,
-  handshake: 22,
-  application_data: 23,
-} as const;

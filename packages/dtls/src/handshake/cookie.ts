@@ -7,9 +7,9 @@
  * @module
  */
 import { equalBytes, utf8 } from '@sslsocket/handshake/tls12-kit';
-import { Reader } from '@sslsocket/record';
+import { ContentType, Reader } from '@sslsocket/record';
 import type { CryptoProvider } from '@sslsocket/suites';
-import { ContentType, DTLS10, HELLO_VERIFY_REQUEST } from '../constants.js';
+import { DTLS10, HELLO_VERIFY_REQUEST } from '../constants.js';
 import { splitDatagram } from '../record/header.js';
 import { NullDtlsProtection } from '../record/protection.js';
 import { fragmentMessage, parseFragments } from './fragments.js';

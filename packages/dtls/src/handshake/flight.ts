@@ -5,7 +5,8 @@
  * And the retransmission timer's back-off (§4.2.4.1): double on each timeout, up to a maximum.
  * @module
  */
-import { ContentType, HANDSHAKE_HEADER_LENGTH } from '../constants.js';
+import { ContentType } from '@sslsocket/record';
+import { HANDSHAKE_HEADER_LENGTH } from '../constants.js';
 import type { DtlsRecordLayer } from '../record/record-layer.js';
 import { type DtlsMessage, fragmentMessage } from './fragments.js';
 
