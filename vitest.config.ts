@@ -25,6 +25,7 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./packages/transport/src/node.ts', import.meta.url)),
       },
       { find: /^@sslsocket\/node-compat$/, replacement: src('node-compat') },
+      { find: /^@sslsocket\/session-store-redis$/, replacement: src('session-store-redis') },
       {
         find: /^#files$/,
         replacement: fileURLToPath(new URL('./packages/pkix/src/files-node.ts', import.meta.url)),

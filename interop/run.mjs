@@ -1,5 +1,6 @@
 // `npm run interop`: every case against openssl, GnuTLS, Python's ssl, Node 24's node:tls and tlslite-ng,
 // on the built dist. Prints one line per case and ends with `interop: N passed, M failed`.
+// The `redis node:cluster` cases (redis-cluster.mjs) run a two-worker node:cluster server on a real redis-server.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DtlsConnection } from '../packages/dtls/dist/index.js';

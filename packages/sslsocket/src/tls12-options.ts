@@ -71,9 +71,9 @@ export interface Tls12ServerOptions extends Tls12CommonOptions {
   readonly sessionCacheServerMax?: number;
   /**
    * Superseded by `sessionStore` (which also serves other processes and asynchronous stores); kept
-   * for existing code. The session-id cache to use instead of a fresh one per listener: one shared by several
-   * listeners, or a subclass that also stores sessions elsewhere (node-compat's newSession /
-   * resumeSession events). `sessionLifetime` and `sessionCacheServerMax` are then its own.
+   * for existing code: the in-process session-id cache to use instead of a fresh store per listener
+   * (one shared by several listeners, or a subclass). `sessionLifetime` and `sessionCacheServerMax`
+   * are then its own. Exclusive with `sessionStore`.
    */
   readonly sessionCache?: ServerSessionCache;
 }
