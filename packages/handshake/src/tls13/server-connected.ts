@@ -113,7 +113,7 @@ export class ServerConnected implements HandshakeState {
       ExtensionType.signature_algorithms,
       encodeSignatureSchemeList(schemeCodes(this.hs.config.signatureAlgs)),
     );
-    offerCertificateCompression(this.core.config, exts);
+    offerCertificateCompression(this.hs.config, exts);
     const raw = frameHandshake(HandshakeType.certificate_request, new CertificateRequest(context, exts));
     const transcript = this.handshakeTranscript.fork();
     transcript.update(raw);
@@ -125,7 +125,7 @@ export class ServerConnected implements HandshakeState {
   handle(received: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     // RFC 8879 §4: a CompressedCertificate answering our post-handshake CertificateRequest.
     if (this.pending?.step === 'certificate') {
-      return andThen(unwrapCertificate(this.core.config, received), (message) => this.afterUnwrap(message));
+      return andThen(unwrapCertificate(this.hs.config, received), (message) => this.afterUnwrap(message));
     }
     return this.afterUnwrap(received);
   }

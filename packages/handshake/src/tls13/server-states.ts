@@ -51,7 +51,7 @@ export class ExpectClientCertificate implements HandshakeState {
 
   handle(received: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     // RFC 8879 §4: a CompressedCertificate stands for the Certificate (its bytes stay in the transcript).
-    return andThen(unwrapCertificate(this.core.config, received), (message) => this.certificate(message));
+    return andThen(unwrapCertificate(this.hs.config, received), (message) => this.certificate(message));
   }
 
   private certificate(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
