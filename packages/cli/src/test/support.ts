@@ -20,9 +20,13 @@ export function capture() {
   return { io, streams: { stdout: (t: string) => (io.out += t), stderr: (t: string) => (io.err += t) } };
 }
 
-/** Standard input that yields `text` once, optionally after `delayMs`. */
-export async function* input(text: string, delayMs = 0): AsyncGenerator<string> {
-  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+/**
+ * Standard input that yields `text` once, optionally after `delayMs`, or once `ready()` holds
+ * (checked every 20 ms, for up to 20 s): an event to wait for, not a guess at how long it takes.
+ */
+export async function* input(text: string, delay: number | (() => boolean) = 0): AsyncGenerator<string> {
+  if (typeof delay === 'function') await until(delay, 20_000);
+  else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   yield text;
 }
 
@@ -75,11 +79,21 @@ export class Workspace {
     return { port, output: server.output };
   }
 
-  /** Runs `openssl s_client` to the end and returns everything it printed. */
-  opensslClient(port: number, args: string[], stdin: string, endAfterMs?: number): Promise<string> {
+  /**
+   * Runs `openssl s_client` to the end and returns everything it printed. Its stdin ends after
+   * `endAfter` ms, or once `endAfter(output)` holds (checked every 20 ms, for up to 20 s).
+   */
+  opensslClient(
+    port: number,
+    args: string[],
+    stdin: string,
+    endAfter?: number | ((output: string) => boolean),
+  ): Promise<string> {
     const client = this.openssl(['s_client', '-connect', `127.0.0.1:${port}`, ...args]);
     client.stdin?.write(stdin);
-    if (endAfterMs !== undefined) setTimeout(() => client.stdin?.end(), endAfterMs);
+    if (typeof endAfter === 'function') {
+      void until(() => endAfter(client.output()), 20_000).then(() => client.stdin?.end());
+    } else if (endAfter !== undefined) setTimeout(() => client.stdin?.end(), endAfter);
     return new Promise((resolve) => client.once('exit', () => resolve(client.output())));
   }
 
