@@ -172,13 +172,20 @@ export const HOSTILE_KINDS = [
   'big-header',
   'reset',
   'garbage',
+  'plain-http',
+  'big-hello',
+  'non-reader',
 ] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
 /** One hostile connection; resolves when the server (or its timeout) has ended it, at most `capMs`. */
 export function hostileClient(port: number, kind: HostileKind, capMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
+    // A non-reader completes a real handshake, writes 4 MiB to the echo and never reads the answer.
+    const nonReader = kind === 'non-reader';
+    const socket = nonReader
+      ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
+      : net.connect({ port, host: '127.0.0.1' });
     let timer: ReturnType<typeof setInterval> | undefined;
     const done = (): void => {
       if (timer !== undefined) clearInterval(timer);
@@ -189,8 +196,8 @@ export function hostileClient(port: number, kind: HostileKind, capMs: number): P
     const cap = setTimeout(done, capMs);
     socket.on('error', done);
     socket.on('close', done);
-    socket.on('data', () => undefined);
-    socket.once('connect', () => {
+    if (!nonReader) socket.on('data', () => undefined);
+    socket.once(nonReader ? 'secureConnect' : 'connect', () => {
       const hello = record(22, Uint8Array.of(1, 0, 1, 0, 3, 3, ...new Uint8Array(60)), 0x0301);
       switch (kind) {
         case 'ccs-flood': {
@@ -214,6 +221,16 @@ export function hostileClient(port: number, kind: HostileKind, capMs: number): P
         case 'reset':
           socket.write(hello.subarray(0, 20));
           setTimeout(() => socket.resetAndDestroy(), 20);
+          break;
+        case 'plain-http':
+          socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+          break;
+        case 'big-hello':
+          // A ClientHello header announcing 200,000 bytes (no ClientHello can be that long).
+          socket.write(Uint8Array.of(22, 3, 1, 0, 4, 1, 0x03, 0x0d, 0x40));
+          break;
+        case 'non-reader':
+          for (let i = 0; i < 64; i++) socket.write(new Uint8Array(64 * 1024));
           break;
         default:
           socket.write(randomBytes(3000));
