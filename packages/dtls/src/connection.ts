@@ -34,6 +34,7 @@ import {
   parseFragments,
   Reassembler,
 } from './handshake/fragments.js';
+import { clientSession, storeServerSession } from './handshake/resume.js';
 import { ExpectClientHello } from './handshake/server.js';
 import type { DtlsProtection } from './record/protection.js';
 import { DtlsRecordLayer, type OpenedDtlsRecord } from './record/record-layer.js';
@@ -55,6 +56,8 @@ export class DtlsConnection implements DtlsContext {
   private building: FlightEntry[] = [];
   private lastFlight: FlightEntry[] = [];
   private waiting = false;
+  /** Whether the flight in lastFlight awaited an answer (false for a handshake's last flight). */
+  private lastFlightTimed = false;
   private writeSeq = 0;
   /** The message_seq the peer's answer to our last flight starts at. */
   private peerFlightStart = 0;
@@ -268,9 +271,9 @@ export class DtlsConnection implements DtlsContext {
     // The peer's next flight has begun: our flight arrived, stop retransmitting it.
     if (fresh && this.waiting) this.stopTimer();
     if (!this.runMessages()) return;
-    // RFC 6347 §4.2.4: a retransmitted flight from the peer means ours was lost; a client whose
-    // handshake is over has no flight the server still needs.
-    if (old && !fresh && this.lastFlight.length > 0 && !(this.role === 'client' && this.handshakeComplete)) {
+    // RFC 6347 §4.2.4: a retransmitted flight from the peer means ours was lost; once the handshake
+    // is over only the side that sent the last (untimed) flight has one the peer still needs.
+    if (old && !fresh && this.lastFlight.length > 0 && !(this.handshakeComplete && this.lastFlightTimed)) {
       this.resend();
     }
   }
@@ -350,6 +353,7 @@ export class DtlsConnection implements DtlsContext {
     this.building = [];
     this.resend();
     this.waiting = awaitReply;
+    this.lastFlightTimed = awaitReply;
     this.events.push({ type: 'timer', delay: awaitReply ? this.timer.reset() : undefined });
   }
 
@@ -367,8 +371,12 @@ export class DtlsConnection implements DtlsContext {
   complete(): void {
     this.secrets = this.hs.keys;
     this.params = parametersOf(this.hs);
-    if (this.role === 'client') this.stopTimer();
+    // The peer's Finished answered our timed flight (a full handshake's client, a resumed one's server).
+    this.stopTimer();
     this.events.push({ type: 'handshakeComplete', parameters: this.params });
+    if (this.role === 'server') storeServerSession(this);
+    const session = this.role === 'client' ? clientSession(this) : undefined;
+    if (session !== undefined) this.events.push({ type: 'session', session });
     for (const data of this.earlyData) this.events.push({ type: 'data', data });
     this.earlyData = [];
     const pending = this.pendingWrites ?? [];

@@ -2,6 +2,7 @@
  * What a {@link DtlsConnection} reports, taken with `takeEvents()`.
  * @module
  */
+import type { Session12 } from '@sslsocket/handshake';
 import { TlsAlert } from '@sslsocket/suites';
 import type { DtlsTimeoutError } from './config.js';
 import type { DtlsParameters } from './handshake/context.js';
@@ -18,6 +19,8 @@ export type DtlsEvent =
   /** A warning alert from the peer. */
   | { readonly type: 'alert'; readonly alert: TlsAlert }
   | { readonly type: 'keylog'; readonly line: string }
+  /** Client: a session the server will let us resume (pass it back as `config.session`). */
+  | { readonly type: 'session'; readonly session: Session12 }
   /** The association failed (alert sent or received, or retransmissions exhausted). */
   | { readonly type: 'error'; readonly error: TlsAlert | DtlsTimeoutError | Error };
 

@@ -10,6 +10,7 @@ export { acceptAlpn, selectAlpn } from './alpn.js';
 export { concat, equalBytes, toHex, utf8 } from './bytes.js';
 export { clientServerName, configuredGroups, lookupSuite, selectCertificate } from './negotiate.js';
 export { leafPublicKey, verifyPeerChain } from './peer-auth.js';
+export { storeCall } from './session-store.js';
 export { clientPsk } from './tls12/client-flight.js';
 export {
   clientExchange,
@@ -39,6 +40,7 @@ export {
   paramsBytes,
 } from './tls12/messages.js';
 export { groupOfParams } from './tls12/server-key-exchange.js';
+export { saveSession12 } from './tls12/session-lookup.js';
 export {
   chooseScheme12,
   configuredSuites12,

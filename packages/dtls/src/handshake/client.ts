@@ -34,6 +34,7 @@ import type { DtlsContext, DtlsHandshakeDriver } from './context.js';
 import { type DtlsMessage, messageBytes } from './fragments.js';
 import { DtlsClientHello, decodeHelloVerifyRequest } from './hello.js';
 import { andThen, dtlsSuites, sync, verifyData } from './keys.js';
+import { clientResumes, offeredSessionId } from './resume.js';
 
 const T = messages.HandshakeType;
 const X = messages.ExtensionType;
@@ -64,7 +65,7 @@ function buildClientHello(ctx: DtlsContext, cookie: Uint8Array, random: Uint8Arr
   return new DtlsClientHello(
     DTLS12,
     random,
-    new Uint8Array(0),
+    offeredSessionId(ctx),
     cookie,
     suites.map((s) => s.code),
     Uint8Array.of(0),
@@ -123,6 +124,8 @@ class ExpectServerHello implements DtlsHandshakeDriver {
     hs.update(messageBytes(this.sent));
     hs.update(messageBytes(message));
     readServerExtensions(ctx, this.hello, sh);
+    const resumed = clientResumes(ctx, sh);
+    if (resumed !== undefined) return resumed;
     return suiteNeedsCertificate(suite) ? new ExpectCertificate() : new ExpectServerKeyExchange();
   }
 }

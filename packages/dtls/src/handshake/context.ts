@@ -28,6 +28,8 @@ export class DtlsHandshakeData {
   clientRandom: Uint8Array = new Uint8Array(32);
   serverRandom: Uint8Array = new Uint8Array(32);
   sessionId: Uint8Array = new Uint8Array(0);
+  /** An abbreviated handshake resumed a cached session (RFC 5246 §7.3). */
+  resumed = false;
   extendedMasterSecret = false;
   secureRenegotiation = false;
   alpn: string | undefined;
@@ -68,6 +70,8 @@ export interface DtlsParameters {
   readonly peerCertificates: readonly Uint8Array[];
   readonly extendedMasterSecret: boolean;
   readonly secureRenegotiation: boolean;
+  /** The handshake resumed an earlier session (abbreviated handshake, RFC 5246 §7.3). */
+  readonly resumed: boolean;
 }
 
 /** What a completed handshake agreed, for the `handshakeComplete` event. */
@@ -85,6 +89,7 @@ export function parametersOf(hs: DtlsHandshakeData): DtlsParameters {
     peerCertificates: hs.peerChain,
     extendedMasterSecret: hs.extendedMasterSecret,
     secureRenegotiation: hs.secureRenegotiation,
+    resumed: hs.resumed,
   };
 }
 

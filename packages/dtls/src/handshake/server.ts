@@ -5,7 +5,7 @@
  * exchange, ChangeCipherSpec and Finished, and answers with its own.
  * @module
  */
-import { messages } from '@sslsocket/handshake';
+import { messages, type ServerSession12 } from '@sslsocket/handshake';
 import {
   Certificate12,
   CertificateRequest12,
@@ -48,6 +48,7 @@ import type { DtlsContext, DtlsHandshakeDriver } from './context.js';
 import { type DtlsMessage, messageBytes } from './fragments.js';
 import { DtlsClientHello } from './hello.js';
 import { andThen, dtlsSuites, protections, setMasterSecret, sync, verifyData } from './keys.js';
+import { findServerSession, newSessionId, sendResumedServerFlight } from './resume.js';
 import { ClientCertificateType, ExpectCertificateVerify, ExpectClientCertificate } from './server-auth.js';
 
 const T = messages.HandshakeType;
@@ -64,7 +65,7 @@ function encodeWith(encode: (w: Writer) => void): Uint8Array {
 export class ExpectClientHello implements DtlsHandshakeDriver {
   readonly name = 'ExpectClientHello';
 
-  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver {
+  handle(ctx: DtlsContext, message: DtlsMessage): DtlsHandshakeDriver | Promise<DtlsHandshakeDriver> {
     expectType(message, T.client_hello, this.name);
     const ch = DtlsClientHello.decode(new Reader(message.body));
     const config = ctx.config;
@@ -133,44 +134,53 @@ export class ExpectClientHello implements DtlsHandshakeDriver {
       // RFC 5764 §4.1.1: one profile, and no MKI (we do not use one).
       if (hs.srtpProfile !== undefined) reply.set(X.use_srtp, encodeUseSrtp([SRTP_PROFILES[hs.srtpProfile].code]));
     }
-    hs.transcript.start(suite.prfHash);
-    hs.update(messageBytes(message));
-    const sh = new messages.ServerHello(DTLS12, hs.serverRandom, new Uint8Array(0), suite.code, 0, reply);
-    ctx.queue(
-      T.server_hello,
-      encodeWith((w) => sh.encode(w)),
-    );
-    const withCertificate = suiteNeedsCertificate(suite) ? certified : undefined;
-    if (withCertificate !== undefined) {
+    // The session store may answer asynchronously; the rest of the reply waits for it.
+    const respond = (cached: ServerSession12 | undefined): DtlsHandshakeDriver => {
+      if (cached !== undefined) hs.suite = dtlsSuites(config).find((s) => s.code === cached.cipherSuite);
+      const chosen = hs.suite as CipherSuite;
+      // RFC 5246 §7.4.1.3: a resumed session keeps its id; a new one gets a fresh id when we cache.
+      hs.sessionId = cached !== undefined ? ch.sessionId : newSessionId(ctx);
+      hs.transcript.start(chosen.prfHash);
+      hs.update(messageBytes(message));
+      const sh = new messages.ServerHello(DTLS12, hs.serverRandom, hs.sessionId, chosen.code, 0, reply);
       ctx.queue(
-        T.certificate,
-        encodeWith((w) => new Certificate12([...withCertificate.certificateChain]).encode(w)),
+        T.server_hello,
+        encodeWith((w) => sh.encode(w)),
       );
-    }
-    const signer =
-      shape.signed && withCertificate !== undefined && scheme !== undefined
-        ? { key: withCertificate.privateKey, scheme }
-        : undefined;
-    const ephemeral = queueServerKeyExchange(ctx, suite, hs.group, signer);
-    // Erlang verify_peer: RFC 5246 §7.4.4 CertificateRequest for ECDSA and RSA client keys (not
-    // with PSK suites, which have no certificates: RFC 4279 §2).
-    const requested = config.verifyPeer === true && withCertificate !== undefined;
-    if (requested) {
-      const request = new CertificateRequest12(
-        [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign],
-        schemeCodes12(config.signatureAlgs),
-        [...(config.certificateAuthorities ?? [])],
-      );
-      ctx.queue(
-        T.certificate_request,
-        encodeWith((w) => request.encode(w)),
-      );
-    }
-    ctx.queue(T.server_hello_done, new Uint8Array(0));
-    ctx.sendFlight(true);
-    const next = (clientKey: PublicKey | undefined): DtlsHandshakeDriver =>
-      new ExpectClientKeyExchange(ephemeral, clientKey);
-    return requested ? new ExpectClientCertificate(next) : next(undefined);
+      if (cached !== undefined) return sendResumedServerFlight(ctx, cached);
+      const withCertificate = suiteNeedsCertificate(suite) ? certified : undefined;
+      if (withCertificate !== undefined) {
+        ctx.queue(
+          T.certificate,
+          encodeWith((w) => new Certificate12([...withCertificate.certificateChain]).encode(w)),
+        );
+      }
+      const signer =
+        shape.signed && withCertificate !== undefined && scheme !== undefined
+          ? { key: withCertificate.privateKey, scheme }
+          : undefined;
+      const ephemeral = queueServerKeyExchange(ctx, suite, hs.group, signer);
+      // Erlang verify_peer: RFC 5246 §7.4.4 CertificateRequest for ECDSA and RSA client keys (not
+      // with PSK suites, which have no certificates: RFC 4279 §2).
+      const requested = config.verifyPeer === true && withCertificate !== undefined;
+      if (requested) {
+        const request = new CertificateRequest12(
+          [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign],
+          schemeCodes12(config.signatureAlgs),
+          [...(config.certificateAuthorities ?? [])],
+        );
+        ctx.queue(
+          T.certificate_request,
+          encodeWith((w) => request.encode(w)),
+        );
+      }
+      ctx.queue(T.server_hello_done, new Uint8Array(0));
+      ctx.sendFlight(true);
+      const next = (clientKey: PublicKey | undefined): DtlsHandshakeDriver =>
+        new ExpectClientKeyExchange(ephemeral, clientKey);
+      return requested ? new ExpectClientCertificate(next) : next(undefined);
+    };
+    return andThen(findServerSession(ctx, ch), respond) as DtlsHandshakeDriver | Promise<DtlsHandshakeDriver>;
   }
 }
 
