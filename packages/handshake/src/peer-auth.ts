@@ -17,6 +17,7 @@ import { verifyPeerRawPublicKey } from './certificate-type.js';
 import type { CertificateType, ConnectionConfig, VerifyContext } from './config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from './core.js';
 import { HandshakeType } from './messages/handshake-type.js';
+import { schemeCodes } from './negotiate.js';
 import { publicKeyFromSpki, spkiFromCertificate } from './spki.js';
 import { checkCertificateVerify } from './tls13/auth.js';
 import type { Transcript } from './transcript.js';
@@ -135,4 +136,25 @@ export class ExpectCertificateVerify implements HandshakeState {
     expectType(message, HandshakeType.certificate_verify, this.name);
     return andThen(checkCertificateVerify(this.core, message, this.peerKey, this.offered, this.transcript), this.next);
   }
+}
+
+/**
+ * TLS 1.3, either role (RFC 8446 §4.4.2-§4.4.3): verifies the peer's certificate chain, adds its
+ * Certificate message to `transcript`, and expects the CertificateVerify that must match the
+ * chain's key. `accepted` learns the key first and returns what follows a good signature.
+ */
+export function receivePeerCertificate13(
+  core: ConnectionCore,
+  config: ConnectionConfig,
+  transcript: Transcript,
+  message: HandshakeMessageBytes,
+  chain: readonly Uint8Array[],
+  seen: Parameters<typeof authenticatePeer>[3],
+  accepted: (key: PublicKey) => (scheme: SignatureSchemeName) => HandshakeState,
+): MaybePromise<HandshakeState> {
+  return andThen(authenticatePeer(core, config, chain, seen), (key) => {
+    const next = accepted(key);
+    transcript.update(message.raw);
+    return new ExpectCertificateVerify(core, transcript, schemeCodes(config.signatureAlgs), key, next);
+  });
 }

@@ -1,8 +1,9 @@
+import { equalBytes } from '@noble/ciphers/utils.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { CertificateErrorReason } from './errors.js';
 import { normalizeIp } from './hostname.js';
 import { OID } from './oids.js';
-import { isSelfIssued, sameBytes } from './path-building.js';
+import { isSelfIssued } from './path-building.js';
 
 /**
  * Which certificate profile {@link verifyChain} enforces on top of RFC 5280 §6.1 path validation.
@@ -69,7 +70,7 @@ function keyIdentifierViolation(certificate: ParsedCertificate, position: PathPo
     if (certificate.authorityKeyIdNamesIssuer) return "root's authorityKeyIdentifier names an issuer or serial";
     const ski = certificate.subjectKeyId;
     const keyId = certificate.authorityKeyId;
-    if (keyId !== undefined && ski !== undefined && !sameBytes(keyId, ski))
+    if (keyId !== undefined && ski !== undefined && !equalBytes(keyId, ski))
       return "root's authorityKeyIdentifier differs from its subjectKeyIdentifier";
   }
   // RFC 5280 §4.2.1.2: every CA certificate carries subjectKeyIdentifier.

@@ -1,3 +1,4 @@
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { PublicKey, SignatureSchemeName } from '@sslsocket/suites';
 import {
   type basicConstraintsOf,
@@ -15,7 +16,6 @@ import {
   elementsOf,
   encodingOf,
   expectTag,
-  hexOf,
   oidOf,
   readWhole,
   smallIntegerOf,
@@ -320,7 +320,7 @@ function parseFields(der: Uint8Array): ParsedCertificate {
     tbs: encodingOf(der, tbs as Tlv).slice(),
     version: fields.version,
     serialBytes,
-    serialNumber: hexOf(serialBytes),
+    serialNumber: bytesToHex(serialBytes),
     subjectDer: encodingOf(der, fields.subject).slice(),
     issuerDer: encodingOf(der, fields.issuer).slice(),
     subject: nameToString(subjectAttributes),

@@ -1,7 +1,7 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { ParsedCertificate } from './certificate.js';
 import { type CrlFetchResult, type CrlSource, type ParsedCrl, parseCrls, sameName } from './crl.js';
 import { crlDistributionPointUris } from './crl-distribution-points.js';
-import { concatBytes } from './der.js';
 
 /** Options of {@link HttpCrlCache}. */
 export interface HttpCrlCacheOptions {
@@ -185,6 +185,6 @@ export class HttpCrlCache implements CrlSource {
       }
       parts.push(value);
     }
-    return concatBytes(parts);
+    return concatBytes(...parts);
   }
 }

@@ -1,3 +1,4 @@
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { SignatureSchemeName } from '@sslsocket/suites';
 import { algorithmOf, type ParsedCertificate, signatureSchemeOf } from './certificate.js';
 import { authorityKeyIdOf, type CertificateExtension, extensionListOf } from './certificate-extensions.js';
@@ -9,7 +10,6 @@ import {
   elementsOf,
   encodingOf,
   expectTag,
-  hexOf,
   readWhole,
   TAG,
   timeOf,
@@ -100,7 +100,7 @@ function parseCrlFields(der: Uint8Array): ParsedCrl {
           : extensionListOf(der, entryExtensions).find((e) => e.oid === CRL_REASON);
       // CRLReason is an ENUMERATED: tag, length 1, the code.
       const reasonBytes = reasonExtension?.value;
-      revoked.set(hexOf(contentOf(der, expectTag(serial, TAG.integer, 'userCertificate'))), {
+      revoked.set(bytesToHex(contentOf(der, expectTag(serial, TAG.integer, 'userCertificate'))), {
         revocationDate: timeOf(der, date, 'revocationDate'),
         reason: reasonBytes !== undefined && reasonBytes.length === 3 ? reasonBytes[2] : undefined,
       });

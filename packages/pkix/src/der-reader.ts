@@ -5,6 +5,7 @@
  * `malformed_certificate`).
  * @module
  */
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { children, oidValue, readTlv, type Tlv } from './der.js';
 import { PemError } from './errors.js';
 
@@ -169,12 +170,5 @@ export function stringOf(bytes: Uint8Array, tlv: Tlv): string {
     }
     return String.fromCodePoint(...points);
   }
-  return `#${[...encodingOf(bytes, tlv)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-/** The content octets as lower-case hex. */
-export function hexOf(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-  return out;
+  return `#${bytesToHex(encodingOf(bytes, tlv))}`;
 }

@@ -2,11 +2,12 @@
  * DER encoders for what certificate generation writes (X.690 §8, §10–11), on top of encodeTlv.
  * @module
  */
-import { concatBytes, encodeTlv } from './der.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { encodeTlv } from './der.js';
 import { TAG } from './der-reader.js';
 
-export const seq = (...parts: readonly Uint8Array[]): Uint8Array => encodeTlv(TAG.sequence, concatBytes(parts));
-export const set = (...parts: readonly Uint8Array[]): Uint8Array => encodeTlv(TAG.set, concatBytes(parts));
+export const seq = (...parts: readonly Uint8Array[]): Uint8Array => encodeTlv(TAG.sequence, concatBytes(...parts));
+export const set = (...parts: readonly Uint8Array[]): Uint8Array => encodeTlv(TAG.set, concatBytes(...parts));
 export const octets = (bytes: Uint8Array): Uint8Array => encodeTlv(TAG.octetString, bytes);
 export const utf8 = (text: string): Uint8Array => encodeTlv(0x0c, new TextEncoder().encode(text));
 export const bool = (value: boolean): Uint8Array => encodeTlv(TAG.boolean, new Uint8Array([value ? 0xff : 0]));
@@ -16,7 +17,7 @@ export const tagged = (n: number, constructed: boolean, content: Uint8Array): Ui
 
 /** A BIT STRING of whole octets, or with `unusedBits` trailing bits unused (X.690 §8.6). */
 export function bitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
-  return encodeTlv(TAG.bitString, concatBytes([new Uint8Array([unusedBits]), bytes]));
+  return encodeTlv(TAG.bitString, concatBytes(new Uint8Array([unusedBits]), bytes));
 }
 
 /** An INTEGER from its magnitude octets or a small number, in the minimal two's-complement form (X.690 §8.3.2). */
@@ -30,7 +31,7 @@ export function integer(value: number | Uint8Array): Uint8Array {
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0 && ((bytes[start + 1] as number) & 0x80) === 0) start++;
   const trimmed = bytes.subarray(start);
-  const padded = ((trimmed[0] ?? 0) & 0x80) !== 0 ? concatBytes([new Uint8Array([0]), trimmed]) : trimmed;
+  const padded = ((trimmed[0] ?? 0) & 0x80) !== 0 ? concatBytes(new Uint8Array([0]), trimmed) : trimmed;
   return encodeTlv(TAG.integer, padded);
 }
 

@@ -1,5 +1,6 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 import { type CryptoProvider, nobleProvider } from '@sslsocket/suites';
-import { children, compareBytes, concatBytes, encodeTlv, readTlv } from './der.js';
+import { children, compareBytes, encodeTlv, readTlv } from './der.js';
 
 // String types OpenSSL canonicalizes (ASN1_MASK_CANON in crypto/x509/x_name.c); other value types
 // (e.g. OCTET STRING, numeric strings) are hashed exactly as encoded.
@@ -81,11 +82,11 @@ export function canonicalNameEncoding(nameDer: Uint8Array): Uint8Array {
       const typeBytes = nameDer.subarray(type.start, type.end);
       if (!CANONICAL_TYPES.has(value.tag)) return encodeTlv(0x30, nameDer.subarray(type.start, value.end));
       const text = canonicalText(toUtf8(value.tag, nameDer.subarray(value.contentStart, value.end)));
-      return encodeTlv(0x30, concatBytes([typeBytes, encodeTlv(UTF8_STRING, text)]));
+      return encodeTlv(0x30, concatBytes(typeBytes, encodeTlv(UTF8_STRING, text)));
     });
-    return encodeTlv(0x31, concatBytes(entries.sort(compareBytes)));
+    return encodeTlv(0x31, concatBytes(...entries.sort(compareBytes)));
   });
-  return concatBytes(sets);
+  return concatBytes(...sets);
 }
 
 /**

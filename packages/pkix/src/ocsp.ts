@@ -1,3 +1,4 @@
+import { equalBytes } from '@noble/ciphers/utils.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { type CryptoProvider, nobleProvider } from '@sslsocket/suites';
@@ -5,7 +6,6 @@ import { type ParsedCertificate, parseCertificate, signatureSchemeOf } from './c
 import { CertificateError } from './errors.js';
 import { type BasicResponse, decodeBasicResponse, decodeOcspResponse, type SingleResponse } from './ocsp-response.js';
 import { OID } from './oids.js';
-import { sameBytes } from './path-building.js';
 
 /**
  * What a stapled OCSP response means for validation, as Erlang's `crl_check` for CRLs: false
@@ -82,16 +82,16 @@ function matchesCertId(single: SingleResponse, certificate: ParsedCertificate, i
   const hash = HASHES[single.hashOid];
   if (hash === undefined) return false;
   return (
-    sameBytes(single.serial, certificate.serialBytes) &&
-    sameBytes(single.issuerNameHash, hash(certificate.issuerDer)) &&
-    sameBytes(single.issuerKeyHash, hash(issuer.publicKeyBits))
+    equalBytes(single.serial, certificate.serialBytes) &&
+    equalBytes(single.issuerNameHash, hash(certificate.issuerDer)) &&
+    equalBytes(single.issuerKeyHash, hash(issuer.publicKeyBits))
   );
 }
 
 /** RFC 6960 §4.2.2.3: ResponderID is the signer's Name or the SHA-1 hash of its key. */
 function responderIs(basic: BasicResponse, candidate: ParsedCertificate): boolean {
-  if (basic.responderName !== undefined) return sameBytes(basic.responderName, candidate.subjectDer);
-  return sameBytes(basic.responderKeyHash as Uint8Array, sha1(candidate.publicKeyBits));
+  if (basic.responderName !== undefined) return equalBytes(basic.responderName, candidate.subjectDer);
+  return equalBytes(basic.responderKeyHash as Uint8Array, sha1(candidate.publicKeyBits));
 }
 
 async function signedBy(basic: BasicResponse, signer: ParsedCertificate, provider: CryptoProvider) {
@@ -127,7 +127,7 @@ async function authorizedSigner(
       continue;
     }
     if (!responderIs(basic, candidate)) continue;
-    if (!sameBytes(candidate.issuerDer, issuer.subjectDer) || candidate.signatureScheme === undefined)
+    if (!equalBytes(candidate.issuerDer, issuer.subjectDer) || candidate.signatureScheme === undefined)
       throw bad(`OCSP responder ${candidate.subject} is not certified by ${issuer.subject}`);
     let issuedByCa = false;
     try {

@@ -1,29 +1,26 @@
+import { equalBytes } from '@noble/ciphers/utils.js';
 import type { CryptoProvider, PublicKey } from '@sslsocket/suites';
 import type { ParsedCertificate } from './certificate.js';
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
 export function isSelfIssued(certificate: ParsedCertificate): boolean {
-  return sameBytes(certificate.subjectDer, certificate.issuerDer);
+  return equalBytes(certificate.subjectDer, certificate.issuerDer);
 }
 
 function samePublicKey(a: PublicKey, b: PublicKey): boolean {
   if (a.kind !== b.kind) return false;
   if ((a.kind === 'rsa' || a.kind === 'rsa-pss') && (b.kind === 'rsa' || b.kind === 'rsa-pss'))
     return a.n === b.n && a.e === b.e;
-  if (a.kind === 'ec' && b.kind === 'ec') return a.curve === b.curve && sameBytes(a.point, b.point);
+  if (a.kind === 'ec' && b.kind === 'ec') return a.curve === b.curve && equalBytes(a.point, b.point);
   if ((a.kind === 'ed25519' || a.kind === 'ed448') && (b.kind === 'ed25519' || b.kind === 'ed448'))
-    return sameBytes(a.key, b.key);
+    return equalBytes(a.key, b.key);
   return false;
 }
 
 /** Could `issuer` have issued `child`? Names must match; key identifiers, when both exist, too (RFC 5280 §4.2.1.1). */
 export function couldIssue(issuer: ParsedCertificate, child: ParsedCertificate): boolean {
-  if (!sameBytes(issuer.subjectDer, child.issuerDer)) return false;
+  if (!equalBytes(issuer.subjectDer, child.issuerDer)) return false;
   if (issuer.subjectKeyId !== undefined && child.authorityKeyId !== undefined)
-    return sameBytes(issuer.subjectKeyId, child.authorityKeyId);
+    return equalBytes(issuer.subjectKeyId, child.authorityKeyId);
   return true;
 }
 
@@ -82,12 +79,12 @@ export async function* candidatePaths(
   const onPath = (path: readonly ParsedCertificate[], candidate: ParsedCertificate) =>
     path.some(
       (c) =>
-        sameBytes(c.der, candidate.der) ||
-        (sameBytes(c.subjectDer, candidate.subjectDer) && samePublicKey(c.publicKey, candidate.publicKey)),
+        equalBytes(c.der, candidate.der) ||
+        (equalBytes(c.subjectDer, candidate.subjectDer) && samePublicKey(c.publicKey, candidate.publicKey)),
     );
   async function* extend(path: ParsedCertificate[]): AsyncGenerator<ParsedCertificate[]> {
     const tip = path.at(-1) as ParsedCertificate;
-    if (anchors.some((anchor) => sameBytes(anchor.der, tip.der))) {
+    if (anchors.some((anchor) => equalBytes(anchor.der, tip.der))) {
       yield path;
       return;
     }

@@ -1,4 +1,4 @@
-import { concatBytes } from './der.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 
 /** A hash as @noble/hashes shapes it: call it, and it says its output length. */
 export type KdfHash = ((data: Uint8Array) => Uint8Array) & { readonly outputLen: number };
@@ -30,11 +30,11 @@ export function pkcs12Kdf(
     for (let i = 0; i < out.length; i++) out[i] = input[i % input.length] as number;
     return out;
   };
-  const I = concatBytes([salt.length === 0 ? salt : stretch(salt), stretch(bmp)]);
+  const I = concatBytes(salt.length === 0 ? salt : stretch(salt), stretch(bmp));
   const D = new Uint8Array(v).fill(id);
   const out = new Uint8Array(length);
   for (let filled = 0; filled < length; ) {
-    let A = hash(concatBytes([D, I]));
+    let A = hash(concatBytes(D, I));
     for (let r = 1; r < iterations; r++) A = hash(A);
     out.set(A.subarray(0, length - filled), filled);
     filled += A.length;

@@ -1,8 +1,9 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { PrivateKey } from '@sslsocket/suites';
-import { children, concatBytes, encodeTlv, integerValue, oidValue, readTlv, type Tlv } from './der.js';
+import { children, encodeTlv, integerValue, oidValue, readTlv, type Tlv } from './der.js';
 import { PemError, Pkcs12AlgorithmError } from './errors.js';
 import { parsePrivateKey } from './keys.js';
 import { decryptPkcs8 } from './pkcs8-encryption.js';
@@ -78,7 +79,7 @@ function decryptSafeContents(bytes: Uint8Array, encryptedData: Tlv, password: st
   // A PKCS#8 EncryptedPrivateKeyInfo has the same two parts: reuse its PBES2 decryption.
   const asPkcs8 = encodeTlv(
     0x30,
-    concatBytes([bytes.subarray(algorithm.start, algorithm.end), encodeTlv(0x04, content(bytes, encrypted))]),
+    concatBytes(bytes.subarray(algorithm.start, algorithm.end), encodeTlv(0x04, content(bytes, encrypted))),
   );
   try {
     return decryptPkcs8(asPkcs8, password);

@@ -49,19 +49,6 @@ export function bytesToBigint(bytes: Uint8Array): bigint {
   return hex.length === 0 ? 0n : BigInt('0x' + hex);
 }
 
-/** Concatenates byte arrays. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Left-pads `bytes` with zeros to `length` (no-op when already that long). */
 export function leftPad(bytes: Uint8Array, length: number): Uint8Array {
   if (bytes.length === length) return bytes;

@@ -12,6 +12,7 @@
  * ciphertext and the 32-byte ML-KEM shared secret alone.
  * @module
  */
+import { concatBytes } from '@noble/hashes/utils.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { CryptoError, type GroupName, type KeyShare, type KeyShareResponse } from './provider.js';
 
@@ -86,20 +87,10 @@ export type EcdhHalfFactory = (group: HybridEcdhGroup, scalar?: Uint8Array) => E
 
 type RandomBytes = (length: number) => Uint8Array;
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** The two halves of a hybrid value in wire order, or the ML-KEM part alone. */
 function join(layout: KemGroupLayout, kemPart: Uint8Array, ecdhPart: Uint8Array | undefined): Uint8Array {
   if (layout.ecdh === undefined || ecdhPart === undefined) return kemPart;
-  return layout.ecdh.first ? concat(ecdhPart, kemPart) : concat(kemPart, ecdhPart);
+  return layout.ecdh.first ? concatBytes(ecdhPart, kemPart) : concatBytes(kemPart, ecdhPart);
 }
 
 /** Splits a peer value into its ML-KEM and ECDHE parts after checking its total length. */

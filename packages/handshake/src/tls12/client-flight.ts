@@ -17,9 +17,15 @@ import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { configuredGroups } from '../negotiate.js';
 import type { ClientHandshake12 } from './client-handshake.js';
-import { installKeys, type Keys12, send12, sendFinished12, signCertificateVerify12 } from './handshake.js';
+import {
+  fullHandshakeMaster,
+  installKeys,
+  type Keys12,
+  send12,
+  sendFinished12,
+  signCertificateVerify12,
+} from './handshake.js';
 import { clientExchange, clientExchangeForm, isPskExchange, premasterSecret } from './key-exchange.js';
-import { deriveMasterSecret } from './keys.js';
 import { Certificate12, ClientCertificateType, encodeClientKeyExchange } from './messages.js';
 import { schemeCodes12, schemeFitsKey12 } from './suites.js';
 
@@ -94,16 +100,7 @@ export function sendClientFlight12(
       );
       send12(core, hs, frameHandshake(HandshakeType.client_key_exchange, body));
       const premaster = premasterSecret(suite, ex.secret, p?.key);
-      const sessionHash = hs.extendedMasterSecret ? hs.transcript.current() : undefined;
-      const masterSecret = deriveMasterSecret(
-        core.provider,
-        suite.prfHash,
-        premaster,
-        hs.clientRandom,
-        hs.serverRandom,
-        sessionHash,
-      );
-      const keys = installKeys(core, hs, suite, masterSecret);
+      const keys = installKeys(core, hs, suite, fullHandshakeMaster(core, hs, suite, premaster));
       const signed =
         signingKey === undefined || request === undefined
           ? undefined

@@ -26,6 +26,7 @@ import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { Finished } from '../messages/simple.js';
 import { Transcript } from '../transcript.js';
 import {
+  deriveMasterSecret,
   deriveProtections,
   exportKeyingMaterial12,
   finishedVerifyData12,
@@ -248,6 +249,20 @@ export interface Keys12 {
   readonly suite: CipherSuite;
   readonly master: MasterKeys;
   readonly protections: Protections;
+}
+
+/**
+ * RFC 5246 §8.1, RFC 7627 §4: the master secret from a full handshake's premaster secret, over the
+ * session hash (the transcript through ClientKeyExchange) when extended_master_secret was agreed.
+ */
+export function fullHandshakeMaster(
+  core: ConnectionCore,
+  hs: Handshake12,
+  suite: CipherSuite,
+  premaster: Uint8Array,
+): Uint8Array {
+  const sessionHash = hs.extendedMasterSecret ? hs.transcript.current() : undefined;
+  return deriveMasterSecret(core.provider, suite.prfHash, premaster, hs.clientRandom, hs.serverRandom, sessionHash);
 }
 
 /**

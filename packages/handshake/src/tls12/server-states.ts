@@ -12,13 +12,13 @@ import { authenticatePeer } from '../peer-auth.js';
 import {
   checkFinished12,
   completeHandshake12,
+  fullHandshakeMaster,
   installKeys,
   type Keys12,
   sendFinished12,
   verifySignature12,
 } from './handshake.js';
 import { clientExchangeForm, isPskExchange, premasterSecret, serverSecret } from './key-exchange.js';
-import { deriveMasterSecret } from './keys.js';
 import { Certificate12, decodeClientKeyExchange } from './messages.js';
 import type { ServerHandshake12 } from './server-handshake.js';
 import { sendTicket, sessionState } from './server-handshake.js';
@@ -88,16 +88,7 @@ export class ExpectClientKeyExchange12 implements HandshakeState {
         // RFC 4279 §2: an unknown identity is unknown_psk_identity.
         if (psk && k === undefined) throw new TlsAlert('unknown_psk_identity', 'unknown PSK identity');
         hs.update(message.raw);
-        const sessionHash = hs.extendedMasterSecret ? hs.transcript.current() : undefined;
-        const masterSecret = deriveMasterSecret(
-          core.provider,
-          suite.prfHash,
-          premasterSecret(suite, s, k),
-          hs.clientRandom,
-          hs.serverRandom,
-          sessionHash,
-        );
-        const keys = installKeys(core, hs, suite, masterSecret);
+        const keys = installKeys(core, hs, suite, fullHandshakeMaster(core, hs, suite, premasterSecret(suite, s, k)));
         if (hs.peerKey !== undefined) return new ExpectClientCertificateVerify12(core, hs, hs.peerKey, keys);
         return new ExpectClientFinished12(core, hs, keys);
       }),

@@ -25,7 +25,7 @@ import {
 import { frameCertificate } from './certificate-compression.js';
 import { type ClientHandshake, switchToHandshakeWrite } from './client-handshake.js';
 import { deriveSecret } from './key-schedule.js';
-import { exporter13, type HandshakeKeys13 } from './traffic.js';
+import type { HandshakeKeys13 } from './traffic.js';
 
 /** What the client keeps after its handshake for tickets and post-handshake authentication. */
 export class ClientPostHandshake {
@@ -85,15 +85,8 @@ export function sendClientSecondFlight(
 ): MaybePromise<ClientPostHandshake> {
   const p = core.provider;
   const h = hs.traffic.hash;
-  const th = hs.transcript.current();
-  const clientApp = deriveSecret(p, h, keys.masterSecret, 'c ap traffic', th);
-  const serverApp = deriveSecret(p, h, keys.masterSecret, 's ap traffic', th);
-  const exporterSecret = deriveSecret(p, h, keys.masterSecret, 'exp master', th);
-  core.secrets = exporter13(p, h, exporterSecret);
-  hs.traffic.keylog('CLIENT_TRAFFIC_SECRET_0', clientApp);
-  hs.traffic.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
-  hs.traffic.keylog('EXPORTER_SECRET', exporterSecret);
-  hs.traffic.setReadSecret(serverApp);
+  const app = hs.traffic.applicationSecrets(keys.masterSecret, hs.transcript.current());
+  hs.traffic.setReadSecret(app.server);
   // RFC 8446 §4.5: EndOfEarlyData, under the early traffic keys, ends accepted 0-RTT data.
   if (hs.earlyAccepted)
     core.queueHandshake(frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0)), hs.transcript);
@@ -111,7 +104,7 @@ export function sendClientSecondFlight(
         );
   return andThen(cert, () => {
     sendFinished(core, h, keys.clientHandshakeSecret, sink);
-    hs.traffic.setWriteSecret(clientApp);
+    hs.traffic.setWriteSecret(app.client);
     const resumption = deriveSecret(p, h, keys.masterSecret, 'res master', hs.transcript.current());
     const after = new ClientPostHandshake(core, hs, keys.suite, resumption, hs.transcript.fork());
     core.record.completeHandshake();

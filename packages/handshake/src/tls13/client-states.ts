@@ -20,8 +20,7 @@ import {
 import { ExtensionType } from '../messages/extensions.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { EncryptedExtensions, NewSessionTicket } from '../messages/simple.js';
-import { schemeCodes } from '../negotiate.js';
-import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
+import { receivePeerCertificate13 } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
 import { unwrapCertificate } from './certificate-compression.js';
 import { buildPostHandshakeAuthResponse, type ClientPostHandshake, sendClientSecondFlight } from './client-flight.js';
@@ -156,27 +155,18 @@ export class ExpectCertificate implements HandshakeState {
         }
       }
     });
-    const raw = this.hs.certificateTypes.server === 'raw_public_key';
+    const hs = this.hs;
+    const raw = hs.certificateTypes.server === 'raw_public_key';
     // RFC 7250: a raw public key is no certificate chain; it is reported on its own.
-    this.hs.peerChain = raw ? [] : cert.chain;
-    this.hs.peerRawPublicKey = raw ? cert.chain[0] : undefined;
-    const key = authenticatePeer(this.core, this.hs.config, cert.chain, {
-      ocspResponse: this.hs.ocspResponse,
-      certificateType: this.hs.certificateTypes.server,
-    });
-    return andThen(key, (k) => {
-      this.hs.peerKey = k;
-      this.hs.transcript.update(message.raw);
-      return new ExpectCertificateVerify(
-        this.core,
-        this.hs.transcript,
-        schemeCodes(this.hs.config.signatureAlgs),
-        k,
-        (scheme) => {
-          this.hs.peerScheme = scheme;
-          return new ExpectFinished(this.core, this.hs, this.keys);
-        },
-      );
+    hs.peerChain = raw ? [] : cert.chain;
+    hs.peerRawPublicKey = raw ? cert.chain[0] : undefined;
+    const seen = { ocspResponse: hs.ocspResponse, certificateType: hs.certificateTypes.server };
+    return receivePeerCertificate13(this.core, hs.config, hs.transcript, message, cert.chain, seen, (key) => {
+      hs.peerKey = key;
+      return (scheme) => {
+        hs.peerScheme = scheme;
+        return new ExpectFinished(this.core, hs, this.keys);
+      };
     });
   }
 }

@@ -18,8 +18,6 @@ import { handleServerHello12 } from '../tls12/client.js';
 import { clientConnected12 } from '../tls12/client-connected.js';
 import { ClientHandshake, sendEarlyData, switchToHandshakeWrite } from './client-handshake.js';
 import { ExpectEncryptedExtensions } from './client-states.js';
-import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
-import type { HandshakeKeys13 } from './traffic.js';
 
 /**
  * The client before `start()`: the 'start' request sends the ClientHello (RFC 8446 §4.1.2), with
@@ -144,18 +142,7 @@ export class ExpectServerHello implements HandshakeState {
     hs.transcript.start(suite.prfHash);
     hs.transcript.update(message.raw);
     const finish = (secret: Uint8Array | undefined): HandshakeState => {
-      const p = core.provider;
-      const h = suite.prfHash;
-      const hsSecret = handshakeSecret(p, h, earlySecret(p, h, psk), secret);
-      const th = hs.transcript.current();
-      const keys: HandshakeKeys13 = {
-        suite,
-        clientHandshakeSecret: deriveSecret(p, h, hsSecret, 'c hs traffic', th),
-        serverHandshakeSecret: deriveSecret(p, h, hsSecret, 's hs traffic', th),
-        masterSecret: masterSecret(p, h, hsSecret),
-      };
-      hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientHandshakeSecret);
-      hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.serverHandshakeSecret);
+      const keys = hs.traffic.handshakeKeys(suite, psk, secret, hs.transcript.current());
       hs.traffic.setReadSecret(keys.serverHandshakeSecret);
       // Switch our write side now (unless 0-RTT still needs the early keys for EndOfEarlyData), so
       // an alert about the server's encrypted flight is protected and the server can read it.

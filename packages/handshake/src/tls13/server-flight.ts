@@ -28,7 +28,6 @@ import { configuredGroups, groupCode, schemeCodes, TLS13 } from '../negotiate.js
 import { mainSink, sendCertificateVerify, sendFinished } from './auth.js';
 import { frameCertificate, offerCertificateCompression } from './certificate-compression.js';
 import { rejectedEarlyDataBound } from './early-data.js';
-import { deriveSecret, earlySecret, handshakeSecret, masterSecret } from './key-schedule.js';
 import type { ServerHandshake } from './server-handshake.js';
 import {
   ExpectClientCertificate,
@@ -36,7 +35,6 @@ import {
   ExpectEndOfEarlyData,
   type ServerFinishKeys,
 } from './server-states.js';
-import { exporter13, type HandshakeKeys13 } from './traffic.js';
 
 /** Our certificate and the scheme its CertificateVerify uses (certificate-authenticated handshakes). */
 export interface ServerSigner {
@@ -66,7 +64,7 @@ export function sendServerFlight(
   const { suite, share, signer, clientEarlySecret } = plan;
   const send = (raw: Uint8Array): void => core.queueHandshake(raw, hs.transcript);
   hs.traffic.use(suite);
-  const p = core.provider;
+  const _p = core.provider;
   const h = suite.prfHash;
   const exts = new Extensions();
   if (hs.psk !== undefined) exts.set(ExtensionType.pre_shared_key, encodeU16(0));
@@ -83,16 +81,8 @@ export function sendServerFlight(
     core.record.sendChangeCipherSpec();
     hs.ccsSent = true;
   }
-  const hsSecret = handshakeSecret(p, h, earlySecret(p, h, hs.psk?.key), share?.response.sharedSecret);
   const th = hs.transcript.current();
-  const keys: HandshakeKeys13 = {
-    suite,
-    clientHandshakeSecret: deriveSecret(p, h, hsSecret, 'c hs traffic', th),
-    serverHandshakeSecret: deriveSecret(p, h, hsSecret, 's hs traffic', th),
-    masterSecret: masterSecret(p, h, hsSecret),
-  };
-  hs.traffic.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientHandshakeSecret);
-  hs.traffic.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.serverHandshakeSecret);
+  const keys = hs.traffic.handshakeKeys(suite, hs.psk?.key, share?.response.sharedSecret, th);
   hs.traffic.setWriteSecret(keys.serverHandshakeSecret);
   if (clientEarlySecret !== undefined) {
     hs.traffic.setReadSecret(clientEarlySecret);
@@ -164,16 +154,9 @@ export function sendServerFlight(
   }
   return andThen(signed, () => {
     sendFinished(core, h, keys.serverHandshakeSecret, mainSink(core, hs.transcript));
-    const th2 = hs.transcript.current();
-    const clientAppSecret = deriveSecret(p, h, keys.masterSecret, 'c ap traffic', th2);
-    const serverApp = deriveSecret(p, h, keys.masterSecret, 's ap traffic', th2);
-    const exporterSecret = deriveSecret(p, h, keys.masterSecret, 'exp master', th2);
-    core.secrets = exporter13(p, h, exporterSecret);
-    hs.traffic.keylog('CLIENT_TRAFFIC_SECRET_0', clientAppSecret);
-    hs.traffic.keylog('SERVER_TRAFFIC_SECRET_0', serverApp);
-    hs.traffic.keylog('EXPORTER_SECRET', exporterSecret);
-    hs.traffic.setWriteSecret(serverApp);
-    const next: ServerFinishKeys = { ...keys, clientAppSecret };
+    const app = hs.traffic.applicationSecrets(keys.masterSecret, hs.transcript.current());
+    hs.traffic.setWriteSecret(app.server);
+    const next: ServerFinishKeys = { ...keys, clientAppSecret: app.client };
     if (hs.earlyAccepted) return new ExpectEndOfEarlyData(core, hs, next);
     return hs.certificateRequested
       ? new ExpectClientCertificate(core, hs, next)

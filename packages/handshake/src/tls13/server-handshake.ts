@@ -4,7 +4,7 @@
  */
 import type { CipherSuite, PublicKey, SignatureSchemeName } from '@sslsocket/suites';
 import { type NegotiatedCertificateTypes, X509_BOTH } from '../certificate-type.js';
-import type { CertifiedKey, ConnectionConfig } from '../config.js';
+import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import type { ClientHello } from '../messages/hello.js';
 import { Transcript } from '../transcript.js';
@@ -21,7 +21,7 @@ export class ServerHandshake {
   suite: CipherSuite | undefined;
   group: number | undefined;
   psk: AcceptedPsk | undefined;
-  certified: CertifiedKey | undefined;
+  /** The scheme of our CertificateVerify (reported in the negotiated parameters). */
   scheme: SignatureSchemeName | undefined;
   serverName: string | undefined;
   alpn: string | undefined;

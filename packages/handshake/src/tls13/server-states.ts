@@ -7,8 +7,7 @@ import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { andThen, type ConnectionCore, expectType, type HandshakeState } from '../core.js';
 import { Certificate } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
-import { schemeCodes } from '../negotiate.js';
-import { authenticatePeer, ExpectCertificateVerify } from '../peer-auth.js';
+import { receivePeerCertificate13 } from '../peer-auth.js';
 import { checkFinished } from './auth.js';
 import { unwrapCertificate } from './certificate-compression.js';
 import { deriveSecret } from './key-schedule.js';
@@ -70,22 +69,18 @@ export class ExpectClientCertificate implements HandshakeState {
       this.hs.transcript.update(message.raw);
       return new ExpectClientFinished(core, this.hs, this.keys);
     }
-    const raw = this.hs.certificateTypes.client === 'raw_public_key';
-    const key = authenticatePeer(core, this.hs.config, cert.chain, {
-      serverName: this.hs.serverName,
-      certificateType: this.hs.certificateTypes.client,
-    });
-    return andThen(key, (k) => {
+    const hs = this.hs;
+    const raw = hs.certificateTypes.client === 'raw_public_key';
+    const seen = { serverName: hs.serverName, certificateType: hs.certificateTypes.client };
+    return receivePeerCertificate13(core, hs.config, hs.transcript, message, cert.chain, seen, (key) => {
       // RFC 7250: a raw public key is no certificate chain; it is reported on its own.
-      this.hs.peerChain = raw ? [] : cert.chain;
-      this.hs.peerRawPublicKey = raw ? cert.chain[0] : undefined;
-      this.hs.peerKey = k;
-      this.hs.transcript.update(message.raw);
-      const offered = schemeCodes(this.hs.config.signatureAlgs);
-      return new ExpectCertificateVerify(core, this.hs.transcript, offered, k, (scheme) => {
-        this.hs.peerScheme = scheme;
-        return new ExpectClientFinished(core, this.hs, this.keys);
-      });
+      hs.peerChain = raw ? [] : cert.chain;
+      hs.peerRawPublicKey = raw ? cert.chain[0] : undefined;
+      hs.peerKey = key;
+      return (scheme) => {
+        hs.peerScheme = scheme;
+        return new ExpectClientFinished(core, hs, this.keys);
+      };
     });
   }
 }

@@ -7,7 +7,14 @@ import { Tls13Protection } from '@sslsocket/record';
 import type { CipherSuite, CryptoProvider, HashAlgorithm } from '@sslsocket/suites';
 import type { ConnectionConfig } from '../config.js';
 import type { ConnectionCore, SessionSecrets } from '../core.js';
-import { exportKeyingMaterial, trafficKeys } from './key-schedule.js';
+import {
+  deriveSecret,
+  earlySecret,
+  exportKeyingMaterial,
+  handshakeSecret,
+  masterSecret,
+  trafficKeys,
+} from './key-schedule.js';
 
 /**
  * The handshake secrets of RFC 8446 §7.1, derived once the ServerHello is settled, with the suite
@@ -56,6 +63,49 @@ export class TrafficSecrets {
   /** Logs a secret of this connection (SSLKEYLOGFILE). */
   keylog(label: string, secret: Uint8Array): void {
     this.core.keylog(this.owner.config, label, this.clientRandom, secret);
+  }
+
+  /**
+   * RFC 8446 §7.1, both sides alike: the handshake traffic secrets and the master secret from the
+   * PSK (if any), the (EC)DHE shared secret (if any) and the transcript through the ServerHello;
+   * both traffic secrets go to the key log.
+   */
+  handshakeKeys(
+    suite: CipherSuite,
+    psk: Uint8Array | undefined,
+    shared: Uint8Array | undefined,
+    transcriptHash: Uint8Array,
+  ): HandshakeKeys13 {
+    const p = this.core.provider;
+    const h = suite.prfHash;
+    const secret = handshakeSecret(p, h, earlySecret(p, h, psk), shared);
+    const keys: HandshakeKeys13 = {
+      suite,
+      clientHandshakeSecret: deriveSecret(p, h, secret, 'c hs traffic', transcriptHash),
+      serverHandshakeSecret: deriveSecret(p, h, secret, 's hs traffic', transcriptHash),
+      masterSecret: masterSecret(p, h, secret),
+    };
+    this.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientHandshakeSecret);
+    this.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.serverHandshakeSecret);
+    return keys;
+  }
+
+  /**
+   * RFC 8446 §7.1, §7.5, both sides alike: the application traffic secrets and the exporter over the
+   * transcript through the server Finished. Installs the connection's exporter and logs all three;
+   * the caller installs the traffic secrets in its own order.
+   */
+  applicationSecrets(master: Uint8Array, transcriptHash: Uint8Array): { client: Uint8Array; server: Uint8Array } {
+    const p = this.core.provider;
+    const h = this.hash;
+    const client = deriveSecret(p, h, master, 'c ap traffic', transcriptHash);
+    const server = deriveSecret(p, h, master, 's ap traffic', transcriptHash);
+    const exporterSecret = deriveSecret(p, h, master, 'exp master', transcriptHash);
+    this.core.secrets = exporter13(p, h, exporterSecret);
+    this.keylog('CLIENT_TRAFFIC_SECRET_0', client);
+    this.keylog('SERVER_TRAFFIC_SECRET_0', server);
+    this.keylog('EXPORTER_SECRET', exporterSecret);
+    return { client, server };
   }
 
   setReadSecret(secret: Uint8Array): void {
