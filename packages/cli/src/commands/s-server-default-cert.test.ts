@@ -20,7 +20,7 @@ async function servedCertificate(): Promise<string> {
   const server = await ourServer(['-naccept', '1']);
   const client = await ws.opensslClient(server.port, ['-showcerts'], '', 300);
   await server.serving;
-  return /-----BEGIN CERTIFICATE-----[^]*?-----END CERTIFICATE-----/.exec(client)?.[0] ?? '';
+  return /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(client)?.[0] ?? '';
 }
 
 const planted = (): string => readFileSync(ws.cert, 'utf8').trim();
