@@ -55,17 +55,20 @@ describe('hostile ML-KEM key shares', () => {
     ['one byte long', (s: Uint8Array) => Uint8Array.of(...s, 0), 'illegal_parameter'],
     // key_exchange<1..2^16-1> (RFC 8446 §4.2.8): an empty one does not decode at all.
     ['empty', () => new Uint8Array(0), 'decode_error'],
-  ])('client after a HelloRetryRequest to MLKEM768: a ciphertext %s is %s', (_name, change, alert = 'illegal_parameter') => {
-    const c = new ClientConnection(baseClient({ groups: ['x25519', 'MLKEM768'] }));
-    const s = new ServerConnection(baseServer({ groups: ['MLKEM768', 'x25519'], honorEccOrder: true }));
-    let serverHellos = 0;
-    // Message type 2 is both HelloRetryRequest and ServerHello: only the second is the real one.
-    mutateOutgoing(s, 2, (body) => (++serverHellos === 2 ? rewriteServerShare(body, change) : body));
-    c.start();
-    pump(c, s);
-    expect(serverHellos).toBe(2);
-    expect(c.error?.description).toBe(alert);
-  });
+  ])(
+    'client after a HelloRetryRequest to MLKEM768: a ciphertext %s is %s',
+    (_name, change, alert = 'illegal_parameter') => {
+      const c = new ClientConnection(baseClient({ groups: ['x25519', 'MLKEM768'] }));
+      const s = new ServerConnection(baseServer({ groups: ['MLKEM768', 'x25519'], honorEccOrder: true }));
+      let serverHellos = 0;
+      // Message type 2 is both HelloRetryRequest and ServerHello: only the second is the real one.
+      mutateOutgoing(s, 2, (body) => (++serverHellos === 2 ? rewriteServerShare(body, change) : body));
+      c.start();
+      pump(c, s);
+      expect(serverHellos).toBe(2);
+      expect(c.error?.description).toBe(alert);
+    },
+  );
 
   it('client after a HelloRetryRequest to SecP256r1MLKEM768: an off-curve ECDHE half is illegal_parameter', () => {
     const c = new ClientConnection(baseClient({ groups: ['x25519', 'SecP256r1MLKEM768'] }));
