@@ -38,6 +38,15 @@ class AsyncStore implements SessionStore {
   }
 }
 
+/** An {@link AsyncStore} with an atomic take that answers after a macrotask (a slow network store). */
+class TakingStore extends AsyncStore {
+  take(id: Uint8Array): Promise<Uint8Array | undefined> {
+    this.calls.push('take');
+    const value = this.inner.take(id);
+    return new Promise((resolve) => setTimeout(() => resolve(value), 5));
+  }
+}
+
 async function connectAsync(clientExtra: Partial<ConnectionConfig>, serverExtra: Partial<ConnectionConfig>) {
   const client = new ClientConnection(baseClient(clientExtra));
   const server = new ServerConnection(baseServer(serverExtra));
@@ -72,6 +81,21 @@ describe('MemorySessionStore', () => {
     const none = new MemorySessionStore({ maxEntries: 0 });
     none.set(id(1), Uint8Array.of(1), 60);
     expect(none.get(id(1))).toBeUndefined();
+  });
+
+  it('take answers the value once and removes it; an expired or absent id is undefined', () => {
+    let now = 0;
+    const store = new MemorySessionStore({ now: () => now });
+    const id = Uint8Array.of(7, 7);
+    store.set(id, Uint8Array.of(1, 2, 3), 10);
+    expect(store.take(id)).toEqual(Uint8Array.of(1, 2, 3));
+    expect(store.size).toBe(0);
+    expect(store.take(id)).toBeUndefined();
+    expect(store.get(id)).toBeUndefined();
+    store.set(id, Uint8Array.of(4), 10);
+    now += 10_000;
+    expect(store.take(id)).toBeUndefined();
+    expect(store.take(Uint8Array.of(9))).toBeUndefined();
   });
 });
 
@@ -190,6 +214,25 @@ describe('TLS 1.3 stateful tickets in a SessionStore', () => {
     const replay = await connectAsync({ session: ticket }, server);
     expect(params(replay.ce)?.resumed).toBe(false);
     expect(errorOf(replay.ce)).toBeUndefined();
+    // No take on this store: the engine falls back to get then delete (each handshake also sets
+    // the new tickets it issues).
+    expect(store.calls.filter((call) => call !== 'set')).toEqual(['get', 'delete', 'get']);
+  });
+
+  it('a store with take: a ticket redeemed by two handshakes at once resumes only once', async () => {
+    const store = new TakingStore();
+    const server = { ticketStore: statefulTickets(store, (n) => crypto.getRandomValues(new Uint8Array(n))) };
+    const ticket = ticketOf((await connectAsync({}, server)).ce);
+    // Both ClientHellos reach the store before either answer comes back (the store answers after
+    // a macrotask), as two servers of a fleet redeeming one ticket at the same moment would.
+    const [a, b] = await Promise.all([
+      connectAsync({ session: ticket }, server),
+      connectAsync({ session: ticket }, server),
+    ]);
+    expect(store.calls.filter((call) => call !== 'set')).toEqual(['take', 'take']);
+    expect([params(a.ce)?.resumed, params(b.ce)?.resumed].sort()).toEqual([false, true]);
+    expect(errorOf(a.ce)).toBeUndefined();
+    expect(errorOf(b.ce)).toBeUndefined();
   });
 });
 

@@ -20,6 +20,10 @@ import { toHex } from './bytes.js';
  *   peer's certificate chain) under `id` for `ttlSeconds` seconds (a whole number ≥ 1); replaces an
  *   earlier value.
  * - `delete(id)`: forgets `id` (no error when absent).
+ * - `take(id)` (optional): reads and forgets `id` in one atomic step; see {@link SessionStore.take}.
+ *   The engine uses it for single-use TLS 1.3 stateful tickets; without it, it falls back to `get`
+ *   then `delete`, which is not atomic: two servers redeeming the same ticket at the same moment
+ *   may both accept it.
  *
  * A method that throws or rejects fails the handshake with an `internal_error` alert whose `cause` is
  * the error (the server could not do its part). A store that should rather degrade to full
@@ -39,6 +43,27 @@ export interface SessionStore {
   get(id: Uint8Array): MaybePromise<Uint8Array | undefined>;
   set(id: Uint8Array, value: Uint8Array, ttlSeconds: number): MaybePromise<void>;
   delete(id: Uint8Array): MaybePromise<void>;
+  /**
+   * Atomically reads and forgets `id` (get-and-delete): of any number of concurrent `take`s of one
+   * id, across every process sharing the store, at most one answers the value; the others answer
+   * undefined. Answers undefined when there is no entry or it expired.
+   *
+   * Optional. The engine redeems single-use TLS 1.3 stateful tickets with it when present (RFC 8446
+   * §8.1: a single-use ticket resumes at most once, which is what makes 0-RTT data sent on it
+   * non-replayable through the store; §4.6.1: the ticket is a database lookup key). Without it the
+   * engine calls `get` then `delete`, two steps another server can interleave with: the same ticket
+   * may then resume twice (and its 0-RTT data be accepted twice). Implement it when the store is
+   * shared by several processes and replay matters.
+   *
+   * Throws / rejects like `get` (the handshake fails with `internal_error`).
+   *
+   * @param id the entry's id (32 random bytes for a stateful ticket)
+   * @returns the value that was stored under `id`, now removed, or undefined
+   * @example
+   * // Redis ≥ 6.2: one command, atomic on the server.
+   * take: async (id) => (await redis.getdelBuffer(hex(id))) ?? undefined,
+   */
+  take?(id: Uint8Array): MaybePromise<Uint8Array | undefined>;
 }
 
 /** Options of {@link MemorySessionStore}. */
@@ -96,6 +121,13 @@ export class MemorySessionStore implements SessionStore {
 
   delete(id: Uint8Array): void {
     this.entries.delete(toHex(id));
+  }
+
+  /** Reads and removes `id` (atomic: this store is synchronous, in one process). */
+  take(id: Uint8Array): Uint8Array | undefined {
+    const value = this.get(id);
+    if (value !== undefined) this.delete(id);
+    return value;
   }
 
   clear(): void {

@@ -3,7 +3,9 @@
  * self-encrypted and self-authenticated value"): the ticket is a random 32-byte id and the state
  * lives in a {@link SessionStore} shared by the fleet, for the ticket's lifetime. A ticket is used
  * once: opening it deletes it (RFC 8446 §8.1 single-use tickets, so 0-RTT data on it cannot be
- * replayed through this store; §C.4 clients use a ticket once anyway).
+ * replayed through this store; §C.4 clients use a ticket once anyway). The read-and-delete is atomic
+ * when the store has `take` (MemorySessionStore, RedisSessionStore); otherwise it is `get` then
+ * `delete`, and two servers redeeming one ticket at the same moment may both accept it.
  * @module
  */
 import { andThen } from './core.js';
@@ -35,6 +37,16 @@ export function statefulTickets(store: SessionStore, random: (length: number) =>
     open(ticket) {
       // Another length is a stateless ticket or garbage: no store round trip for it.
       if (ticket.length !== TICKET_ID_LENGTH) return undefined;
+      // RFC 8446 §8.1: a single-use ticket must resume at most once, fleet-wide. `take` reads and
+      // deletes in one atomic step; get-then-delete (stores without it) leaves a window in which
+      // another server can read the same entry.
+      const take = store.take;
+      if (take !== undefined) {
+        return andThen(
+          storeCall('session store take', () => take.call(store, ticket)),
+          (value) => (value === undefined ? undefined : decodeStoredTicket13(value)),
+        );
+      }
       return andThen(
         storeCall('session store get', () => store.get(ticket)),
         (value) => {

@@ -122,3 +122,22 @@ export class Pkcs12AlgorithmError extends PemError {
     );
   }
 }
+
+/**
+ * A legacy encrypted PEM key (RFC 1421 `Proc-Type: 4,ENCRYPTED`) whose `DEK-Info` cipher this
+ * runtime cannot decrypt: an unknown cipher, or `DES-EDE3-CBC` where there is no Triple-DES (a
+ * browser: Web Crypto has none). `algorithm` is the DEK-Info cipher name; the message says how to
+ * convert the key to PKCS#8 with AES (RFC 5958 EncryptedPrivateKeyInfo, PBES2 from RFC 8018).
+ */
+export class LegacyPemCipherError extends PemError {
+  constructor(
+    readonly algorithm: string,
+    what: string,
+    reason: string,
+  ) {
+    super(
+      `${what} with ${algorithm}, which ${reason}; convert it: ` +
+        'openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out key-pkcs8.pem',
+    );
+  }
+}

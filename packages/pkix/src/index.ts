@@ -26,7 +26,13 @@ export {
   setPublicSuffixList,
   wildcardCoversPublicSuffix,
 } from './dns-name.js';
-export { CertificateError, type CertificateErrorReason, PemError, Pkcs12AlgorithmError } from './errors.js';
+export {
+  CertificateError,
+  type CertificateErrorReason,
+  LegacyPemCipherError,
+  PemError,
+  Pkcs12AlgorithmError,
+} from './errors.js';
 export type { GeneralName } from './general-names.js';
 export {
   encodeEcPrivateKey,

@@ -9,6 +9,7 @@ import { tripleDesCbcDecrypt } from '#legacy-cipher';
 import type { Tlv } from './der.js';
 import { elementsOf, octetsOf, smallIntegerOf } from './der-reader.js';
 import { PemError, Pkcs12AlgorithmError } from './errors.js';
+import { stripPadding } from './pkcs5-padding.js';
 import { KDF_ID, pkcs12Kdf } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt } from './rc2.js';
 
@@ -32,12 +33,11 @@ const SCHEMES: Readonly<Record<string, PbeScheme>> = {
 /** Is `oid` one of the PKCS#12 PBE schemes? */
 export const isPkcs12Pbe = (oid: string): boolean => Object.hasOwn(SCHEMES, oid);
 
-/** PKCS#5 padding (RFC 8018 §6.1.1): 1–8 bytes, each the count; anything else is a wrong password. */
+/** PKCS#5 padding (RFC 8018 §6.1.1) removed; malformed padding is a wrong password. */
 function unpad(data: Uint8Array): Uint8Array {
-  const count = data.at(-1) ?? 0;
-  if (count < 1 || count > 8 || count > data.length || data.subarray(-count).some((b) => b !== count))
-    throw new PemError('cannot decrypt: wrong password? (bad padding)');
-  return data.subarray(0, data.length - count);
+  const plain = stripPadding(data, 8);
+  if (plain === undefined) throw new PemError('cannot decrypt: wrong password? (bad padding)');
+  return plain;
 }
 
 /**

@@ -11,7 +11,7 @@ interface RunningRedis {
 }
 const { hasRedisServer, startRedis } = scenario as {
   hasRedisServer(): boolean;
-  startRedis(): Promise<RunningRedis>;
+  startRedis(extraArgs?: string[]): Promise<RunningRedis>;
 };
 
 describe.skipIf(!hasRedisServer())('RedisSessionStore and redisTicketKeys against redis-server', () => {
@@ -38,6 +38,38 @@ describe.skipIf(!hasRedisServer())('RedisSessionStore and redisTicketKeys agains
     await store.delete(id);
   });
 
+  it('take: of two concurrent takes of one id exactly one gets the value (GETDEL), and the key is gone', async () => {
+    const store = new RedisSessionStore(redis.client, { prefix: 'unit:' });
+    for (let round = 0; round < 20; round++) {
+      const id = Uint8Array.of(0x7a, round);
+      await store.set(id, Uint8Array.of(round, 1, 2), 60);
+      const answers = await Promise.all([store.take(id), store.take(id)]);
+      expect(answers.filter((value) => value !== undefined)).toEqual([Uint8Array.of(round, 1, 2)]);
+      expect(await redis.client.exists(store.key(id))).toBe(0);
+    }
+    expect(await store.take(Uint8Array.of(0x7a, 0xff))).toBeUndefined();
+  });
+
+  it('take on a server without GETDEL (Redis < 6.2) falls back to MULTI GET DEL EXEC, still exactly once', async () => {
+    // `rename-command GETDEL ""` removes the command: the server answers "ERR unknown command", as
+    // Redis 6.0 does.
+    const old = await startRedis(['--rename-command', 'GETDEL', '']);
+    try {
+      await expect(old.client.getdelBuffer('unit:x')).rejects.toThrow(/unknown command/i);
+      const store = new RedisSessionStore(old.client, { prefix: 'unit:' });
+      for (let round = 0; round < 5; round++) {
+        const id = Uint8Array.of(0x6b, round);
+        await store.set(id, Uint8Array.of(round), 60);
+        const answers = await Promise.all([store.take(id), store.take(id), store.take(id)]);
+        expect(answers.filter((value) => value !== undefined)).toEqual([Uint8Array.of(round)]);
+        expect(await old.client.exists(store.key(id))).toBe(0);
+      }
+      expect(await store.take(Uint8Array.of(0x6b, 0xff))).toBeUndefined();
+    } finally {
+      await old.stop();
+    }
+  }, 30_000);
+
   it('a failing Redis rejects without onError, and degrades to a miss with it', async () => {
     const dead = new Redis(redis.port, '127.0.0.1', {
       lazyConnect: true,
@@ -51,7 +83,8 @@ describe.skipIf(!hasRedisServer())('RedisSessionStore and redisTicketKeys agains
     expect(await lenient.get(Uint8Array.of(1))).toBeUndefined();
     await lenient.set(Uint8Array.of(1), Uint8Array.of(1), 60);
     await lenient.delete(Uint8Array.of(1));
-    expect(seen).toEqual(['get', 'set', 'delete']);
+    expect(await lenient.take(Uint8Array.of(1))).toBeUndefined();
+    expect(seen).toEqual(['get', 'set', 'delete', 'take']);
     dead.disconnect();
   });
 

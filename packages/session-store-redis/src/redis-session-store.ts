@@ -2,7 +2,9 @@
  * A {@link SessionStore} on Redis or Valkey through `ioredis`: every process and machine pointed at
  * the same server resumes the sessions the others made (TLS 1.2 session ids, TLS 1.3 stateful
  * tickets). Entries are written with `SET key value PX ttl`, so Redis drops them when their
- * lifetime (`sessionLifetime` / `ticketLifetime`) ends; no sweeping on our side.
+ * lifetime (`sessionLifetime` / `ticketLifetime`) ends; no sweeping on our side. Single-use TLS 1.3
+ * stateful tickets are redeemed with `GETDEL`, atomic on the server, so one ticket resumes at most
+ * once across the fleet (RFC 8446 §8.1).
  * @module
  */
 import type { SessionStore } from '@sslsocket/handshake';
@@ -12,13 +14,13 @@ import type { Cluster, Redis } from 'ioredis';
 export type RedisClient = Redis | Cluster;
 
 /** The store operation that failed, as given to `onError`. */
-export type RedisStoreOperation = 'get' | 'set' | 'delete';
+export type RedisStoreOperation = 'get' | 'set' | 'delete' | 'take';
 
 export interface RedisSessionStoreOptions {
   /** Prepended to the hex session id to make the Redis key (default `'sslsocket:session:'`). */
   readonly prefix?: string;
   /**
-   * Called when a Redis command fails; the store then answers "no session" (get) or carries on
+   * Called when a Redis command fails; the store then answers "no session" (get, take) or carries on
    * (set, delete), so a Redis outage costs full handshakes instead of failed ones. Without it a
    * failure rejects, and the handshake fails with `internal_error` (the error as its cause).
    */
@@ -27,6 +29,10 @@ export interface RedisSessionStoreOptions {
 
 const hex = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+
+/** Is `error` Redis's answer to a command it does not know (`ERR unknown command 'getdel' ...`)? */
+const isUnknownCommand = (error: unknown): boolean =>
+  error instanceof Error && /^ERR unknown command/i.test(error.message);
 
 /**
  * Sessions in Redis: key `prefix + hex(id)`, value the session's stable byte encoding (format
@@ -50,6 +56,8 @@ const hex = (bytes: Uint8Array): string =>
 export class RedisSessionStore implements SessionStore {
   readonly prefix: string;
   private readonly onError: ((error: unknown, operation: RedisStoreOperation) => void) | undefined;
+  /** False once the server said it has no GETDEL (Redis < 6.2). */
+  private hasGetdel = true;
 
   constructor(
     readonly client: RedisClient,
@@ -86,6 +94,35 @@ export class RedisSessionStore implements SessionStore {
       await this.client.del(this.key(id));
     } catch (error) {
       this.failed(error, 'delete');
+    }
+  }
+
+  /**
+   * Reads and deletes `id` in one atomic step (the {@link SessionStore.take} the engine redeems
+   * single-use TLS 1.3 stateful tickets with): `GETDEL` (Redis ≥ 6.2, Valkey). On an older server,
+   * which answers "unknown command", it remembers that and uses `MULTI` `GET` `DEL` `EXEC` instead, a
+   * transaction no other client's command runs inside, so still atomic.
+   */
+  async take(id: Uint8Array): Promise<Uint8Array | undefined> {
+    const key = this.key(id);
+    try {
+      if (this.hasGetdel) {
+        try {
+          const value = await this.client.getdelBuffer(key);
+          return value === null ? undefined : new Uint8Array(value);
+        } catch (error) {
+          if (!isUnknownCommand(error)) throw error;
+          this.hasGetdel = false;
+        }
+      }
+      const replies = await this.client.multi().getBuffer(key).del(key).exec();
+      // exec answers null when the transaction was aborted (no WATCH here, so only on a failure).
+      if (replies === null) throw new Error(`MULTI GET DEL of ${key} was aborted`);
+      for (const [error] of replies) if (error) throw error;
+      const value = replies[0]?.[1];
+      return Buffer.isBuffer(value) ? new Uint8Array(value) : undefined;
+    } catch (error) {
+      return this.failed(error, 'take');
     }
   }
 

@@ -84,11 +84,21 @@ async function stopProcess(child) {
   clearTimeout(timer);
 }
 
-/** Starts redis-server on a free port without persistence: `{ port, client, stop() }`. */
-export async function startRedis() {
+/** Starts redis-server on a free port without persistence, with `extraArgs` added: `{ port, client, stop() }`. */
+export async function startRedis(extraArgs = []) {
   if (!hasRedisServer()) fail(`${REDIS_SERVER} is not installed (Debian package redis-server)`);
   const port = await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawn(REDIS_SERVER, [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    ...extraArgs,
+  ], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitForLine(child, /Ready to accept connections/, 15000, 'redis-server');

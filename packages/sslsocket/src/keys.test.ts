@@ -44,6 +44,8 @@ describe('legacy encrypted PEM keys (Proc-Type: 4,ENCRYPTED, DEK-Info), made by 
     ['ec', '-aes256'],
     ['ec', '-aes128'],
     ['rsa', '-aes192'],
+    ['ec', '-des3'],
+    ['rsa', '-des3'],
   ])('%s key with %s loads with its password', (kind, cipher) => {
     const source = kind === 'ec' ? plain : rsaPlain;
     // `openssl ec` writes the traditional (SEC 1) form already; `openssl rsa` needs -traditional.
@@ -54,12 +56,27 @@ describe('legacy encrypted PEM keys (Proc-Type: 4,ENCRYPTED, DEK-Info), made by 
     expect(parsePrivateKey(encrypted, 's3cret')).toEqual(expected);
   });
 
-  it('says what the key is without a password, with a wrong one, and with 3DES', () => {
+  it('says what the key is without a password and with a wrong one (AES and 3DES)', () => {
     const encrypted = openssl('ec', '-in', plain, '-aes256', '-passout', 'pass:s3cret');
     expect(() => parsePrivateKey(encrypted)).toThrow(/legacy PEM encryption .*a password is needed/);
     expect(() => parsePrivateKey(encrypted, 'wrong')).toThrow(/wrong password/);
+    // Issue #20: DES-EDE3-CBC keys (`openssl rsa|ec -des3`) load now; this used to pin "not supported".
     const des = openssl('ec', '-in', plain, '-des3', '-passout', 'pass:s3cret');
-    expect(() => parsePrivateKey(des, 's3cret')).toThrow(/DES-EDE3-CBC, which is not supported .*openssl pkcs8 -topk8/);
+    expect(des).toMatch(/DEK-Info: DES-EDE3-CBC,[0-9A-F]{16}/);
+    expect(() => parsePrivateKey(des)).toThrow(/legacy PEM encryption .*a password is needed/);
+    expect(() => parsePrivateKey(des, 'wrong')).toThrow(/wrong password/);
+    const rsaDes = openssl('rsa', '-in', rsaPlain, '-des3', '-passout', 'pass:s3cret', '-traditional');
+    expect(() => parsePrivateKey(rsaDes, 'wrong')).toThrow(/wrong password/);
+  });
+
+  it('a server listens with a 3DES-encrypted key file and its password', async () => {
+    const self = await generateSelfSigned();
+    const keySource = join(dir, 'self-key.pem');
+    writeFileSync(keySource, self.keyPem);
+    const keyfile = join(dir, 'self-key-des3.pem');
+    writeFileSync(keyfile, openssl('ec', '-in', keySource, '-des3', '-passout', 'pass:s3cret'));
+    const server = await listen(0, { host: '127.0.0.1', cert: self.certificatePem, keyfile, password: 's3cret' });
+    await server.close();
   });
 });
 

@@ -209,9 +209,11 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
       ? undefined
       : 'must be a ServerSessionCache',
   sessionStore: (v) =>
-    isObject(v) && ['get', 'set', 'delete'].every((m) => typeof v[m] === 'function')
+    isObject(v) &&
+    ['get', 'set', 'delete'].every((m) => typeof v[m] === 'function') &&
+    (v.take === undefined || typeof v.take === 'function')
       ? undefined
-      : 'must be a SessionStore (get, set, delete)',
+      : 'must be a SessionStore (get, set, delete; take optional)',
   earlyData: oneOf('enabled', 'disabled'),
   maxEarlyDataSize: integer(0, 2 ** 32 - 1),
   ocspResponse: (v) =>

@@ -98,6 +98,8 @@ describe('resumption across servers that share a store or ticket keys', () => {
     await expect(handshake(serverEnd, { ...base, sessionStore: { get: () => undefined } as never })).rejects.toThrow(
       OptionError,
     );
+    const badTake = { get: () => undefined, set: () => undefined, delete: () => undefined, take: 'GETDEL' };
+    await expect(handshake(serverEnd, { ...base, sessionStore: badTake as never })).rejects.toThrow(/take optional/);
     await expect(handshake(serverEnd, { ...base, ticketKeys: 'secret' as never })).rejects.toThrow(/keys/);
     const both = { ...base, sessionStore: new MemorySessionStore(), sessionCache: new ServerSessionCache() };
     await expect(handshake(serverEnd, both)).rejects.toThrow(/exclusive/);
