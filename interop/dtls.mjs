@@ -8,7 +8,7 @@ import { CASE_WAIT, spawnPeer, waitFor } from './driver.mjs';
 const EXPORT_LABEL = 'EXPERIMENTAL-sslsocket-dtls';
 
 /** A free UDP port on 127.0.0.1 (bound and released). */
-function freeUdpPort() {
+export function freeUdpPort() {
   return new Promise((resolve, reject) => {
     const s = createSocket('udp4');
     s.on('error', reject);
@@ -23,7 +23,7 @@ function freeUdpPort() {
  * Runs a DtlsConnection over a UDP socket: sends its datagrams, sets the timers it requests,
  * collects its events. `makeConn(peer)` builds the connection (a server's on its first datagram).
  */
-function drive(socket, makeConn, remote) {
+export function drive(socket, makeConn, remote) {
   const h = { data: '', complete: undefined, error: undefined, closed: false, conn: undefined, timer: undefined };
   let to = remote;
   const pump = () => {
@@ -41,6 +41,7 @@ function drive(socket, makeConn, remote) {
       else if (e.type === 'data') h.data += Buffer.from(e.data).toString('latin1');
       else if (e.type === 'error') h.error = e.error;
       else if (e.type === 'closed') h.closed = true;
+      else if (e.type === 'session') h.session = e.session;
     }
     conn.pending?.then(pump);
   };
@@ -57,6 +58,7 @@ function drive(socket, makeConn, remote) {
     h.conn.start();
     pump();
   };
+  h.pump = () => pump();
   h.write = (text) => {
     h.conn.write(new TextEncoder().encode(text));
     pump();
