@@ -57,6 +57,27 @@ describe("protocol: 'dtls' (Erlang {protocol, dtls})", () => {
     await server.close();
   });
 
+  it('resumes a session with reuseSession (the listener keeps session ids)', async () => {
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const options = { protocol: 'dtls' as const, cacerts: [id.certificatePem], serverNameIndication: 'localhost' };
+    const firstPeer = server.accept();
+    const first = await connect('127.0.0.1', server.address.port, options);
+    const firstAccepted = await firstPeer;
+    expect(first.connectionInformation().sessionResumption).toBe(false);
+    expect(first.savedSessions).toHaveLength(1);
+    const secondPeer = server.accept();
+    const second = await connect('127.0.0.1', server.address.port, {
+      ...options,
+      reuseSession: first.savedSessions[0],
+    });
+    expect(second.connectionInformation().sessionResumption).toBe(true);
+    const secondAccepted = await secondPeer;
+    expect(secondAccepted.connectionInformation().sessionResumption).toBe(true);
+    expect(second.peercert()).toEqual(first.peercert());
+    for (const s of [first, second, firstAccepted, secondAccepted]) await s.close();
+    await server.close();
+  });
+
   it('fails verify_peer against an untrusted server with a TlsAlert', async () => {
     const other = await generateSelfSigned({ commonName: 'localhost' });
     const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
