@@ -4,7 +4,7 @@
  * signature algorithms, ALPN, SNI, keylog) and the DTLS ones of {@link DtlsOptions}.
  * @module
  */
-import { admitDatagram, CookieGate, type DtlsConfig, DtlsConnection } from '@sslsocket/dtls';
+import { admitDatagram, CookieGate, type DtlsConfig, DtlsConnection, readmitDatagram } from '@sslsocket/dtls';
 import type { ConnectionConfig } from '@sslsocket/handshake';
 import type { DatagramListener, DatagramTransport, TransportAddress } from '@sslsocket/transport';
 import { connectUdp, listenUdp } from '#platform';
@@ -107,6 +107,9 @@ export async function connectDtls(
   return withTimeout(socket, options.handshakeTimeoutMs);
 }
 
+/** Peers whose association's first ClientHello random is kept (the listener's default maxPeers, twice). */
+const MAX_REMEMBERED = 8192;
+
 /** A listening DTLS socket: one UDP socket, one association per peer address. */
 export class DtlsListenSocket {
   constructor(
@@ -197,6 +200,14 @@ export async function listenDtls(
   const base = await serverEngineConfig(tls as ServerOptions);
   const config: DtlsConfig = { ...base, ...dtls };
   const gate = dtls.cookies === false ? undefined : new CookieGate(base.provider);
+  // The ClientHello random that started each peer's association, to tell a client that restarts
+  // (RFC 6347 §4.2.8) from the running handshake's retransmissions. Bounded like the listener.
+  const started = new Map<string, Uint8Array>();
+  const remember = (peer: string, random: Uint8Array): void => {
+    started.delete(peer);
+    started.set(peer, random);
+    if (started.size > MAX_REMEMBERED) started.delete(started.keys().next().value as string);
+  };
   const listener = await listenUdp(port, {
     ...(host === undefined ? {} : { host }),
     ...(gate === undefined
@@ -205,7 +216,14 @@ export async function listenDtls(
           admit: (datagram: Uint8Array, peer: string, reply: (d: Uint8Array) => void): boolean => {
             const verdict = admitDatagram(gate, peer, datagram);
             if (verdict.kind === 'reply') reply(verdict.datagram);
+            if (verdict.kind === 'accept') remember(peer, verdict.random);
             return verdict.kind === 'accept';
+          },
+          readmit: (datagram: Uint8Array, peer: string, reply: (d: Uint8Array) => void): 'pass' | 'drop' | 'new' => {
+            const verdict = readmitDatagram(gate, peer, datagram, started.get(peer));
+            if (verdict.kind === 'reply') reply(verdict.datagram);
+            if (verdict.kind === 'new') remember(peer, verdict.random);
+            return verdict.kind === 'reply' ? 'drop' : verdict.kind === 'new' ? 'new' : 'pass';
           },
         }),
   });
