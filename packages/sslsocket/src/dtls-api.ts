@@ -93,7 +93,7 @@ async function withTimeout(socket: DtlsSocket, timeoutMs: number | undefined): P
  * await socket.send('ping');
  */
 export async function connectDtls(
-  host: string,
+  host: string | undefined,
   port: number,
   options: DtlsClientOptions,
   transport?: DatagramTransport,
@@ -102,7 +102,8 @@ export async function connectDtls(
   validateClientOptions(tls as ClientOptions);
   const base: ConnectionConfig = await clientEngineConfig(tls as ClientOptions, host);
   const connection = DtlsConnection.client({ ...base, ...dtls });
-  const socket = new DtlsSocket(transport ?? (await connectUdp(host, port)), connection, 'client');
+  if (transport === undefined && host === undefined) throw new OptionError('host', 'a host is needed to open UDP');
+  const socket = new DtlsSocket(transport ?? (await connectUdp(host as string, port)), connection, 'client');
   socket.start();
   return withTimeout(socket, options.handshakeTimeoutMs);
 }

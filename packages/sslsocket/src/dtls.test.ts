@@ -163,4 +163,19 @@ describe("protocol: 'dtls' (Erlang {protocol, dtls})", () => {
     await peer.close();
     await server.close();
   });
+
+  it('runs over any DatagramTransport with connect(transport, { protocol: "dtls", host })', async () => {
+    const [a, b] = memoryDatagramPair();
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const serving = server.handshake(b);
+    const client = await connect(a, { protocol: 'dtls', host: 'localhost', cacerts: [id.certificatePem] });
+    const peer = await serving;
+    expect(client).toBeInstanceOf(DtlsSocket);
+    expect(peer.connectionInformation().sniHostname).toBe('localhost');
+    await client.send('over memory');
+    expect(new TextDecoder().decode(await peer.recv(0, 5000))).toBe('over memory');
+    await client.close();
+    await peer.close();
+    await server.close();
+  });
 });
