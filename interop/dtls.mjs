@@ -8,7 +8,7 @@ import { CASE_WAIT, spawnPeer, waitFor } from './driver.mjs';
 const EXPORT_LABEL = 'EXPERIMENTAL-sslsocket-dtls';
 
 /** A free UDP port on 127.0.0.1 (bound and released). */
-function freeUdpPort() {
+export function freeUdpPort() {
   return new Promise((resolve, reject) => {
     const s = createSocket('udp4');
     s.on('error', reject);
@@ -23,7 +23,7 @@ function freeUdpPort() {
  * Runs a DtlsConnection over a UDP socket: sends its datagrams, sets the timers it requests,
  * collects its events. `makeConn(peer)` builds the connection (a server's on its first datagram).
  */
-function drive(socket, makeConn, remote) {
+export function drive(socket, makeConn, remote) {
   const h = { data: '', complete: undefined, error: undefined, closed: false, conn: undefined, timer: undefined };
   let to = remote;
   const pump = () => {
@@ -41,6 +41,7 @@ function drive(socket, makeConn, remote) {
       else if (e.type === 'data') h.data += Buffer.from(e.data).toString('latin1');
       else if (e.type === 'error') h.error = e.error;
       else if (e.type === 'closed') h.closed = true;
+      else if (e.type === 'session') h.session = e.session;
     }
     conn.pending?.then(pump);
   };
@@ -57,6 +58,7 @@ function drive(socket, makeConn, remote) {
     h.conn.start();
     pump();
   };
+  h.pump = () => pump();
   h.write = (text) => {
     h.conn.write(new TextEncoder().encode(text));
     pump();
@@ -99,6 +101,20 @@ async function compareExporter(h, peer, exporter) {
   if (theirs !== ours) throw new Error(`exporter ${ours} != peer's ${theirs}`);
 }
 
+/**
+ * RFC 7301: both sides report the protocol; s_client prints "ALPN protocol: NAME", s_server
+ * "ALPN protocols selected: NAME".
+ */
+async function compareAlpn(h, peer, alpn) {
+  if (alpn === undefined) return;
+  if (h.complete.alpn !== alpn) throw new Error(`our ALPN ${h.complete.alpn}, want ${alpn}`);
+  await waitFor(
+    () => peer.output.includes(`ALPN protocol: ${alpn}`) || peer.output.includes(`ALPN protocols selected: ${alpn}`),
+    CASE_WAIT,
+    `"ALPN protocol: ${alpn}" from the peer`,
+  );
+}
+
 /** Our client against a peer server started by `startPeer(port, creds)`. */
 /** The PSK of the PSK cases (RFC 4279), as the peers take it: `-psk` hex, identity "sslsocket". */
 const PSK_HEX = '0123456789abcdef0123456789abcdef';
@@ -108,7 +124,10 @@ const pskOptions = {
   userLookupFun: () => Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
 };
 
-async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, echo = false, psk = false }) {
+async function ourClient(
+  env,
+  { keyType, suite, mtu = 1200, srtp, exporter, startPeer, echo = false, psk = false, alpn },
+) {
   const c = env.creds[keyType];
   const port = await freeUdpPort();
   const peer = await startPeer(port, c);
@@ -127,6 +146,7 @@ async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, star
           retransmitInitial: 300,
           ...(srtp === undefined ? {} : { srtpProfiles: [srtp] }),
           ...(psk ? pskOptions : {}),
+          ...(alpn === undefined ? {} : { alpn: [alpn] }),
         },
         'client',
       ),
@@ -146,6 +166,7 @@ async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, star
     await waitFor(() => h.data.includes(expected) || h.error, CASE_WAIT, 'data from the peer');
     if (h.error) throw h.error;
     await compareExporter(h, peer, exporter);
+    await compareAlpn(h, peer, alpn);
   } finally {
     h.stop();
     peer.kill('SIGKILL');
@@ -153,7 +174,7 @@ async function ourClient(env, { keyType, suite, mtu = 1200, srtp, exporter, star
 }
 
 /** Our server; the peer client (spawned by `startPeer(port)`) sends "hello from peer", we answer. */
-async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, psk = false }) {
+async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, psk = false, alpn }) {
   const c = env.creds[keyType];
   const socket = createSocket('udp4');
   await new Promise((r) => socket.bind(0, '127.0.0.1', r));
@@ -172,6 +193,7 @@ async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, star
           peerAddress,
           ...(srtp === undefined ? {} : { srtpProfiles: [srtp] }),
           ...(psk ? pskOptions : {}),
+          ...(alpn === undefined ? {} : { alpn: [alpn] }),
         },
         'server',
       ),
@@ -184,6 +206,7 @@ async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, star
     await waitFor(() => peer.output.includes('hello from sslsocket') || h.error, CASE_WAIT, 'data at the peer');
     if (h.error) throw h.error;
     await compareExporter(h, peer, exporter);
+    await compareAlpn(h, peer, alpn);
   } finally {
     h.stop();
     peer.kill('SIGKILL');
@@ -195,8 +218,9 @@ const OPENSSL_SRTP = {
   SRTP_AEAD_AES_128_GCM: 'SRTP_AEAD_AES_128_GCM',
 };
 
-function opensslExtra({ mtu, srtp, exporter, psk }) {
+function opensslExtra({ mtu, srtp, exporter, psk, alpn }) {
   return [
+    ...(alpn === undefined ? [] : ['-alpn', alpn]),
     ...(psk ? ['-psk', PSK_HEX, '-psk_identity', PSK_IDENTITY] : []),
     ...(mtu === undefined ? [] : ['-mtu', String(mtu)]),
     ...(srtp === undefined ? [] : ['-use_srtp', OPENSSL_SRTP[srtp]]),
@@ -228,6 +252,7 @@ const OPENSSL_CASES = [
   ['ECDHE-ECDSA AES-128-GCM with exporter', { ...ECDSA_GCM, exporter: EXPORTER }],
   ['ECDHE-RSA AES-256-GCM with exporter', { ...RSA_GCM, exporter: EXPORTER }],
   ['ECDHE-ECDSA ChaCha20-Poly1305', ECDSA_CHACHA],
+  ['ECDHE-ECDSA AES-128-GCM with ALPN', { ...ECDSA_GCM, alpn: 'coap' }],
   ['ECDHE-RSA AES-256-GCM at MTU 576', { ...RSA_GCM, mtu: 576 }],
   [
     'PSK AES-128-GCM with exporter',

@@ -27,7 +27,7 @@ import {
   parametersOf,
 } from './handshake/context.js';
 import { admitDatagram, CookieGate } from './handshake/cookie.js';
-import { type FlightEntry, packFlight, RetransmitTimer } from './handshake/flight.js';
+import { FlightSender } from './handshake/flight-sender.js';
 import {
   type DtlsMessage,
   messageBytes as messageBytesOf,
@@ -50,15 +50,8 @@ export class DtlsConnection implements DtlsContext {
   readonly hs: DtlsHandshakeData;
   private driver: DtlsHandshakeDriver;
   private readonly reassembler: Reassembler;
-  private readonly timer: RetransmitTimer;
-  private readonly mtu: number;
+  private readonly flights: FlightSender;
   private readonly gate: CookieGate | undefined;
-  private building: FlightEntry[] = [];
-  private lastFlight: FlightEntry[] = [];
-  private waiting = false;
-  /** Whether the flight in lastFlight awaited an answer (false for a handshake's last flight). */
-  private lastFlightTimed = false;
-  private writeSeq = 0;
   /** The message_seq the peer's answer to our last flight starts at. */
   private peerFlightStart = 0;
   /** Server: message_seq synchronised to the client's first ClientHello (RFC 6347 §4.2.2). */
@@ -86,8 +79,12 @@ export class DtlsConnection implements DtlsContext {
     this.provider = config.provider;
     this.hs = new DtlsHandshakeData(config.provider);
     this.reassembler = new Reassembler(config.maxHandshakeSize ?? 256 * 1024);
-    this.timer = new RetransmitTimer(config.retransmitInitial ?? 1000, config.retransmitMax ?? 60_000);
-    this.mtu = Math.max(256, config.mtu ?? 1200);
+    this.flights = new FlightSender(
+      this.records,
+      Math.max(256, config.mtu ?? 1200),
+      config.retransmitInitial ?? 1000,
+      config.retransmitMax ?? 60_000,
+    );
     this.seqSynced = role === 'client';
     this.gate =
       role === 'server' && config.cookies !== false ? (config.cookies ?? new CookieGate(config.provider)) : undefined;
@@ -183,12 +180,12 @@ export class DtlsConnection implements DtlsContext {
 
   /** The retransmission timer fired (RFC 6347 §4.2.4.1): resend the flight, back off. */
   handleTimeout(): void {
-    if (!this.waiting || this.failed !== undefined) return;
-    if (this.timer.count >= (this.config.maxRetransmits ?? 10)) {
-      this.fail(new DtlsTimeoutError(this.timer.count));
+    if (!this.flights.waiting || this.failed !== undefined) return;
+    if (this.flights.retransmits >= (this.config.maxRetransmits ?? 10)) {
+      this.fail(new DtlsTimeoutError(this.flights.retransmits));
       return;
     }
-    const delay = this.timer.backOff();
+    const delay = this.flights.backOff();
     this.resend();
     this.events.push({ type: 'timer', delay });
   }
@@ -257,7 +254,7 @@ export class DtlsConnection implements DtlsContext {
         if (f.type !== CLIENT_HELLO) continue;
         // The server's message_seq continues from the ClientHello it answers (RFC 6347 §4.2.2).
         this.reassembler.reset(f.seq);
-        this.writeSeq = f.seq;
+        this.flights.messageSeq = f.seq;
         this.records.continueWriteSequence(recordSequence);
         this.seqSynced = true;
       }
@@ -269,11 +266,11 @@ export class DtlsConnection implements DtlsContext {
       else if (result === 'new') fresh = true;
     }
     // The peer's next flight has begun: our flight arrived, stop retransmitting it.
-    if (fresh && this.waiting) this.stopTimer();
+    if (fresh && this.flights.waiting) this.stopTimer();
     if (!this.runMessages()) return;
     // RFC 6347 §4.2.4: a retransmitted flight from the peer means ours was lost; once the handshake
     // is over only the side that sent the last (untimed) flight has one the peer still needs.
-    if (old && !fresh && this.lastFlight.length > 0 && !(this.handshakeComplete && this.lastFlightTimed)) {
+    if (old && !fresh && this.flights.answersRepeat(this.handshakeComplete)) {
       this.resend();
     }
   }
@@ -336,25 +333,21 @@ export class DtlsConnection implements DtlsContext {
   // ---- DtlsContext: what the handshake drivers call ----
 
   queue(type: number, body: Uint8Array, inTranscript = true): DtlsMessage {
-    const message: DtlsMessage = { type, seq: this.writeSeq++, body };
+    const message = this.flights.addMessage(type, body);
     if (inTranscript) this.hs.update(messageBytesOf(message));
-    this.building.push({ kind: 'message', message, epoch: this.records.writeEpoch });
     return message;
   }
 
   queueChangeCipherSpec(protection: DtlsProtection): void {
-    this.building.push({ kind: 'ccs', epoch: this.records.writeEpoch });
+    this.flights.addChangeCipherSpec();
     this.records.nextWriteEpoch(protection);
   }
 
   sendFlight(awaitReply: boolean): void {
     this.peerFlightStart = this.reassembler.nextSeq;
-    this.lastFlight = this.building;
-    this.building = [];
-    this.resend();
-    this.waiting = awaitReply;
-    this.lastFlightTimed = awaitReply;
-    this.events.push({ type: 'timer', delay: awaitReply ? this.timer.reset() : undefined });
+    const { datagrams, delay } = this.flights.send(awaitReply);
+    for (const d of datagrams) this.output.push(d);
+    this.events.push({ type: 'timer', delay });
   }
 
   setPendingRead(protection: DtlsProtection): void {
@@ -387,12 +380,11 @@ export class DtlsConnection implements DtlsContext {
   // ---- internals ----
 
   private resend(): void {
-    for (const d of packFlight(this.records, this.lastFlight, this.mtu)) this.output.push(d);
+    for (const d of this.flights.resend()) this.output.push(d);
   }
 
   private stopTimer(): void {
-    if (!this.waiting) return;
-    this.waiting = false;
+    if (!this.flights.stop()) return;
     this.events.push({ type: 'timer', delay: undefined });
   }
 

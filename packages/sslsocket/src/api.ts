@@ -86,24 +86,37 @@ async function withTimeout(
 
 /**
  * Erlang `ssl:connect/3,4` and `connect/2`: opens TCP to host:port (or upgrades an existing
- * transport) and completes the TLS handshake.
+ * transport) and completes the TLS handshake. With `protocol: 'dtls'` it opens UDP to host:port,
+ * or runs DTLS 1.2 (RFC 6347) over any {@link DatagramTransport} given instead (`host` then names
+ * the server for SNI and certificate checks), and resolves to a {@link DtlsSocket}.
  *
  * @example
  * const socket = await connect('example.com', 443, { cacertfile: '/etc/ssl/certs/ca-certificates.crt' });
  * await socket.send('GET / HTTP/1.0\r\n\r\n');
+ * // DTLS over a datagram transport of your own (a memoryDatagramPair end, a WebRTC-like channel):
+ * const dtls = await connect(datagramTransport, { protocol: 'dtls', host: 'localhost', cacerts: [caPem] });
  */
 export async function connect(host: string, port: number, options: DtlsClientOptions): Promise<DtlsSocket>;
+export async function connect(
+  transport: DatagramTransport,
+  options: DtlsClientOptions & { host?: string },
+): Promise<DtlsSocket>;
 export async function connect(host: string, port: number, options?: ClientOptions): Promise<SslSocket>;
 export async function connect(transport: Transport, options?: ClientOptions & { host?: string }): Promise<SslSocket>;
 export async function connect(
-  target: string | Transport,
-  portOrOptions?: number | (ClientOptions & { host?: string }),
+  target: string | Transport | DatagramTransport,
+  portOrOptions?: number | (ClientOptions & { host?: string }) | (DtlsClientOptions & { host?: string }),
   maybeOptions: ClientOptions | DtlsClientOptions = {},
 ): Promise<SslSocket | DtlsSocket> {
   // Erlang {protocol, dtls}: loaded on demand through the platform (browser bundles have no UDP and no DTLS).
   if (typeof target === 'string' && isDtls(maybeOptions)) {
     const { connectDtls } = await loadDtls();
     return connectDtls(target, portOrOptions as number, maybeOptions as DtlsClientOptions);
+  }
+  if (typeof target !== 'string' && typeof portOrOptions === 'object' && isDtls(portOrOptions)) {
+    const { connectDtls } = await loadDtls();
+    const { host, ...dtlsOptions } = portOrOptions as DtlsClientOptions & { host?: string };
+    return connectDtls(host, 0, dtlsOptions, target as DatagramTransport);
   }
   const upgrading = typeof target !== 'string';
   const options = (
@@ -126,7 +139,7 @@ export async function connect(
     peerAuth,
   );
   const transport = upgrading
-    ? target
+    ? (target as Transport)
     : await connectTcp(target, portOrOptions as number, { timeoutMs: clientOptions.handshakeTimeoutMs ?? 30_000 });
   // The session store is fed directly, not through a `session` listener: the mailbox delivers each
   // event to the listeners present when it leaves, and the application's own must not miss it.

@@ -4,7 +4,7 @@
  * signature algorithms, ALPN, SNI, keylog) and the DTLS ones of {@link DtlsOptions}.
  * @module
  */
-import { admitDatagram, CookieGate, type DtlsConfig, DtlsConnection } from '@sslsocket/dtls';
+import { admitDatagram, CookieGate, type DtlsConfig, DtlsConnection, readmitDatagram } from '@sslsocket/dtls';
 import type { ConnectionConfig } from '@sslsocket/handshake';
 import type { DatagramListener, DatagramTransport, TransportAddress } from '@sslsocket/transport';
 import { connectUdp, listenUdp } from '#platform';
@@ -93,7 +93,7 @@ async function withTimeout(socket: DtlsSocket, timeoutMs: number | undefined): P
  * await socket.send('ping');
  */
 export async function connectDtls(
-  host: string,
+  host: string | undefined,
   port: number,
   options: DtlsClientOptions,
   transport?: DatagramTransport,
@@ -102,10 +102,14 @@ export async function connectDtls(
   validateClientOptions(tls as ClientOptions);
   const base: ConnectionConfig = await clientEngineConfig(tls as ClientOptions, host);
   const connection = DtlsConnection.client({ ...base, ...dtls });
-  const socket = new DtlsSocket(transport ?? (await connectUdp(host, port)), connection, 'client');
+  if (transport === undefined && host === undefined) throw new OptionError('host', 'a host is needed to open UDP');
+  const socket = new DtlsSocket(transport ?? (await connectUdp(host as string, port)), connection, 'client');
   socket.start();
   return withTimeout(socket, options.handshakeTimeoutMs);
 }
+
+/** Peers whose association's first ClientHello random is kept (the listener's default maxPeers, twice). */
+const MAX_REMEMBERED = 8192;
 
 /** A listening DTLS socket: one UDP socket, one association per peer address. */
 export class DtlsListenSocket {
@@ -197,6 +201,14 @@ export async function listenDtls(
   const base = await serverEngineConfig(tls as ServerOptions);
   const config: DtlsConfig = { ...base, ...dtls };
   const gate = dtls.cookies === false ? undefined : new CookieGate(base.provider);
+  // The ClientHello random that started each peer's association, to tell a client that restarts
+  // (RFC 6347 §4.2.8) from the running handshake's retransmissions. Bounded like the listener.
+  const started = new Map<string, Uint8Array>();
+  const remember = (peer: string, random: Uint8Array): void => {
+    started.delete(peer);
+    started.set(peer, random);
+    if (started.size > MAX_REMEMBERED) started.delete(started.keys().next().value as string);
+  };
   const listener = await listenUdp(port, {
     ...(host === undefined ? {} : { host }),
     ...(gate === undefined
@@ -205,7 +217,14 @@ export async function listenDtls(
           admit: (datagram: Uint8Array, peer: string, reply: (d: Uint8Array) => void): boolean => {
             const verdict = admitDatagram(gate, peer, datagram);
             if (verdict.kind === 'reply') reply(verdict.datagram);
+            if (verdict.kind === 'accept') remember(peer, verdict.random);
             return verdict.kind === 'accept';
+          },
+          readmit: (datagram: Uint8Array, peer: string, reply: (d: Uint8Array) => void): 'pass' | 'drop' | 'new' => {
+            const verdict = readmitDatagram(gate, peer, datagram, started.get(peer));
+            if (verdict.kind === 'reply') reply(verdict.datagram);
+            if (verdict.kind === 'new') remember(peer, verdict.random);
+            return verdict.kind === 'reply' ? 'drop' : verdict.kind === 'new' ? 'new' : 'pass';
           },
         }),
   });

@@ -6,6 +6,7 @@
  * @module
  */
 import type { DtlsConnection, DtlsEvent, DtlsParameters, SrtpKeyingMaterial, SrtpProfileName } from '@sslsocket/dtls';
+import type { Session12 } from '@sslsocket/handshake';
 import type { DatagramTransport, TransportAddress } from '@sslsocket/transport';
 import { SocketStateError, TimeoutError } from './errors.js';
 
@@ -21,6 +22,8 @@ export interface DtlsConnectionInformation {
   readonly srtpProfile: SrtpProfileName | undefined;
   readonly extendedMasterSecret: boolean;
   readonly secureRenegotiation: boolean;
+  /** Erlang `session_resumption`: the handshake resumed an earlier session (RFC 5246 §7.3). */
+  readonly sessionResumption: boolean;
 }
 
 /**
@@ -45,6 +48,7 @@ export class DtlsSocket {
   private failure: Error | undefined;
   private peerClosed = false;
   private closedLocally = false;
+  private readonly sessions: Session12[] = [];
 
   constructor(
     readonly transport: DatagramTransport,
@@ -114,6 +118,9 @@ export class DtlsSocket {
         return;
       case 'handshakeComplete':
         this.resolveHandshake();
+        return;
+      case 'session':
+        this.sessions.push(e.session);
         return;
       case 'data':
         if (this.waiter !== undefined) {
@@ -238,6 +245,7 @@ export class DtlsSocket {
       srtpProfile: p.srtpProfile,
       extendedMasterSecret: p.extendedMasterSecret,
       secureRenegotiation: p.secureRenegotiation,
+      sessionResumption: p.resumed,
     };
   }
 
@@ -259,6 +267,18 @@ export class DtlsSocket {
   /** RFC 5705 exporter (Erlang `export_key_materials/4`). */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
     return this.connection.exportKeyingMaterial(label, context, length);
+  }
+
+  /**
+   * Client: sessions the server offered to resume (RFC 5246 §7.3 session ids, over DTLS 1.2 as RFC
+   * 6347 §4.2 allows), newest last; pass one as `reuseSession` to the next `connect`.
+   *
+   * @example
+   * const again = await connect('127.0.0.1', 4433, { protocol: 'dtls', cacerts, reuseSession: first.savedSessions[0] });
+   * again.connectionInformation().sessionResumption; // true
+   */
+  get savedSessions(): readonly Session12[] {
+    return this.sessions;
   }
 
   /** The peer's certificate (DER), if it sent one. */

@@ -1,4 +1,7 @@
+import { createSocket } from 'node:dgram';
+import { DtlsConnection } from '@sslsocket/dtls';
 import { generateSelfSigned } from '@sslsocket/pkix';
+import { nodeProvider } from '@sslsocket/provider-node';
 import { memoryDatagramPair } from '@sslsocket/transport';
 import { describe, expect, it } from 'vitest';
 import { connect, handshake, listen } from './api.js';
@@ -57,6 +60,76 @@ describe("protocol: 'dtls' (Erlang {protocol, dtls})", () => {
     await server.close();
   });
 
+  it('resumes a session with reuseSession (the listener keeps session ids)', async () => {
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const options = { protocol: 'dtls' as const, cacerts: [id.certificatePem], serverNameIndication: 'localhost' };
+    const firstPeer = server.accept();
+    const first = await connect('127.0.0.1', server.address.port, options);
+    const firstAccepted = await firstPeer;
+    expect(first.connectionInformation().sessionResumption).toBe(false);
+    expect(first.savedSessions).toHaveLength(1);
+    const secondPeer = server.accept();
+    const second = await connect('127.0.0.1', server.address.port, {
+      ...options,
+      reuseSession: first.savedSessions[0],
+    });
+    expect(second.connectionInformation().sessionResumption).toBe(true);
+    const secondAccepted = await secondPeer;
+    expect(secondAccepted.connectionInformation().sessionResumption).toBe(true);
+    expect(second.peercert()).toEqual(first.peercert());
+    for (const s of [first, second, firstAccepted, secondAccepted]) await s.close();
+    await server.close();
+  });
+
+  it('starts a new association when a client restarts from the same address (RFC 6347 §4.2.8)', async () => {
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const udp = createSocket('udp4');
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    let conn: DtlsConnection | undefined;
+    const pump = (): void => {
+      for (const d of conn?.takeDatagrams() ?? []) udp.send(d, server.address.port, '127.0.0.1');
+      const c = conn;
+      for (const e of c?.takeEvents() ?? []) {
+        if (e.type !== 'timer' || e.delay === undefined) continue;
+        setTimeout(() => {
+          if (conn !== c) return;
+          c?.handleTimeout();
+          pump();
+        }, e.delay);
+      }
+    };
+    udp.on('message', (m) => {
+      conn?.receive(new Uint8Array(m));
+      pump();
+    });
+    // The same client address twice: a new DtlsConnection (fresh random) stands for a restarted client.
+    const associate = async (): Promise<DtlsSocket> => {
+      const accepted = server.accept();
+      conn = DtlsConnection.client({
+        provider: nodeProvider,
+        serverName: 'localhost',
+        pinnedCertificate: id.certificateDer,
+      });
+      conn.start();
+      pump();
+      const peer = await accepted;
+      for (let i = 0; i < 100 && !conn.handshakeComplete; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(conn.handshakeComplete).toBe(true);
+      return peer;
+    };
+    const first = await associate();
+    const second = await associate();
+    expect(second).not.toBe(first);
+    // The old association is abandoned; the new one carries data.
+    await expect(first.recv(0, 5000)).rejects.toBeInstanceOf(SocketStateError);
+    (conn as unknown as DtlsConnection).write(new TextEncoder().encode('after restart'));
+    pump();
+    expect(new TextDecoder().decode(await second.recv(0, 5000))).toBe('after restart');
+    udp.close();
+    await second.close();
+    await server.close();
+  });
+
   it('fails verify_peer against an untrusted server with a TlsAlert', async () => {
     const other = await generateSelfSigned({ commonName: 'localhost' });
     const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
@@ -86,6 +159,21 @@ describe("protocol: 'dtls' (Erlang {protocol, dtls})", () => {
     );
     const peer = await serving;
     expect(peer.connectionInformation().selectedCipherSuite).toMatch(/ECDHE_ECDSA/);
+    await client.close();
+    await peer.close();
+    await server.close();
+  });
+
+  it('runs over any DatagramTransport with connect(transport, { protocol: "dtls", host })', async () => {
+    const [a, b] = memoryDatagramPair();
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const serving = server.handshake(b);
+    const client = await connect(a, { protocol: 'dtls', host: 'localhost', cacerts: [id.certificatePem] });
+    const peer = await serving;
+    expect(client).toBeInstanceOf(DtlsSocket);
+    expect(peer.connectionInformation().sniHostname).toBe('localhost');
+    await client.send('over memory');
+    expect(new TextDecoder().decode(await peer.recv(0, 5000))).toBe('over memory');
     await client.close();
     await peer.close();
     await server.close();

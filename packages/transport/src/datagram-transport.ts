@@ -42,3 +42,10 @@ export interface DatagramListener {
 
 /** The stateless first look at an unknown peer's datagram (see {@link DatagramListener}). */
 export type AdmitDatagram = (datagram: Uint8Array, peer: string, reply: (datagram: Uint8Array) => void) => boolean;
+
+/** What a listener does with a datagram from a peer that has a transport (see `ListenDatagramOptions.readmit`). */
+export type ReadmitDatagram = (
+  datagram: Uint8Array,
+  peer: string,
+  reply: (datagram: Uint8Array) => void,
+) => 'pass' | 'drop' | 'new';

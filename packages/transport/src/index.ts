@@ -5,7 +5,7 @@
  * Node built-in and bundles for browsers as it is.
  * @module
  */
-export type { AdmitDatagram, DatagramListener, DatagramTransport } from './datagram-transport.js';
+export type { AdmitDatagram, DatagramListener, DatagramTransport, ReadmitDatagram } from './datagram-transport.js';
 export { connectDeno, type DenoConnLike, fromDenoConn, listenDeno } from './deno-transport.js';
 export { type MemoryDatagramOptions, memoryDatagramPair } from './memory-datagram.js';
 export { type MemoryPairOptions, memoryPair } from './memory-transport.js';

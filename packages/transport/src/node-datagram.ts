@@ -6,7 +6,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { DatagramQueue } from './datagram-queue.js';
-import type { AdmitDatagram, DatagramListener, DatagramTransport } from './datagram-transport.js';
+import type { AdmitDatagram, DatagramListener, DatagramTransport, ReadmitDatagram } from './datagram-transport.js';
 import { type TransportAddress, TransportError } from './transport.js';
 
 function family(address: string): 'IPv4' | 'IPv6' {
@@ -115,7 +115,7 @@ class PeerDatagram implements DatagramTransport {
     if (!this.isClosed) {
       this.isClosed = true;
       this.inbox.end();
-      this.listener.forget(this.key);
+      this.listener.forget(this.key, this);
       this.resolveClosed();
     }
     return this.closed;
@@ -127,6 +127,12 @@ export interface ListenDatagramOptions {
   readonly host?: string;
   /** The stateless first look at an unknown peer's datagram (see {@link DatagramListener}). */
   readonly admit?: AdmitDatagram;
+  /**
+   * A look at each datagram from a peer that has a transport: 'pass' hands it to that transport,
+   * 'drop' discards it (after any `reply`), 'new' closes that transport and starts a new one for
+   * the same address with this datagram, returned by `accept()` (DTLS, RFC 6347 §4.2.8).
+   */
+  readonly readmit?: ReadmitDatagram;
   /** Peers with a transport at most (default 4096); datagrams from further new peers are dropped. */
   readonly maxPeers?: number;
 }
@@ -151,15 +157,19 @@ class NodeDatagramListener implements DatagramListener {
 
   private dispatch(datagram: Uint8Array, rinfo: RemoteInfo): void {
     const key = `${rinfo.address}:${rinfo.port}`;
+    const remote: TransportAddress = { address: rinfo.address, port: rinfo.port, family: family(rinfo.address) };
+    const reply = (d: Uint8Array): void => this.sendTo(d, remote);
     const known = this.byPeer.get(key);
     if (known !== undefined) {
-      known.inbox.push(datagram);
-      return;
+      const verdict = this.options.readmit?.(datagram, key, reply) ?? 'pass';
+      if (verdict === 'pass') known.inbox.push(datagram);
+      if (verdict !== 'new') return;
+      void known.close();
+    } else {
+      if (this.byPeer.size >= (this.options.maxPeers ?? 4096)) return;
+      const admit = this.options.admit;
+      if (admit !== undefined && !admit(datagram, key, reply)) return;
     }
-    if (this.byPeer.size >= (this.options.maxPeers ?? 4096)) return;
-    const remote: TransportAddress = { address: rinfo.address, port: rinfo.port, family: family(rinfo.address) };
-    const admit = this.options.admit;
-    if (admit !== undefined && !admit(datagram, key, (d) => this.sendTo(d, remote))) return;
     const peer = new PeerDatagram(this, key, remote);
     this.byPeer.set(key, peer);
     peer.inbox.push(datagram);
@@ -178,8 +188,9 @@ class NodeDatagramListener implements DatagramListener {
     this.socket.send(datagram, to.port, to.address);
   }
 
-  forget(key: string): void {
-    this.byPeer.delete(key);
+  /** Drops `peer` from the routing table (not a newer transport for the same address, RFC 6347 §4.2.8). */
+  forget(key: string, peer: PeerDatagram): void {
+    if (this.byPeer.get(key) === peer) this.byPeer.delete(key);
   }
 
   close(): Promise<void> {

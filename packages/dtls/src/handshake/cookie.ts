@@ -75,7 +75,8 @@ export class CookieGate {
 
 /** What the stateless front door does with a datagram from an unknown peer. */
 export type CookieVerdict =
-  | { readonly kind: 'accept' }
+  /** A ClientHello with a valid cookie; `random` tells a new association from a retransmission. */
+  | { readonly kind: 'accept'; readonly random: Uint8Array }
   | { readonly kind: 'reply'; readonly datagram: Uint8Array }
   | { readonly kind: 'drop' };
 
@@ -97,11 +98,37 @@ export function admitDatagram(gate: CookieGate, peer: string, datagram: Uint8Arr
   } catch {
     return { kind: 'drop' };
   }
-  if (gate.verify(peer, hello)) return { kind: 'accept' };
+  if (gate.verify(peer, hello)) return { kind: 'accept', random: hello.random };
   // RFC 6347 §4.2.1: HelloVerifyRequest carries version DTLS 1.0 and repeats the ClientHello's
   // message_seq and record sequence number, so the server needs no counters of its own.
   const body = encodeHelloVerifyRequest(DTLS10, gate.cookieFor(peer, hello));
   const [hvr] = fragmentMessage({ type: HELLO_VERIFY_REQUEST, seq: fragment.seq, body }, body.length);
   const reply = new NullDtlsProtection().seal(ContentType.handshake, DTLS10, 0, record.sequence, hvr as Uint8Array);
   return { kind: 'reply', datagram: reply };
+}
+
+/**
+ * RFC 6347 §4.2.8: a datagram from a peer that already has an association. A ClientHello (epoch 0)
+ * with a valid cookie and a random other than the one that started the association (`current`)
+ * means the client lost its state and starts anew: 'new' (the caller abandons the old association,
+ * the cookie exchange having shown the client is reachable). One without a cookie gets a
+ * HelloVerifyRequest ('reply', not passed on: the old association must not see it). Everything
+ * else, retransmitted ClientHellos of the running handshake included, goes to the association: 'pass'.
+ */
+export function readmitDatagram(
+  gate: CookieGate,
+  peer: string,
+  datagram: Uint8Array,
+  current: Uint8Array | undefined,
+):
+  | { readonly kind: 'new'; readonly random: Uint8Array }
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'reply'; readonly datagram: Uint8Array } {
+  const verdict = admitDatagram(gate, peer, datagram);
+  if (verdict.kind === 'accept') {
+    return current !== undefined && equalBytes(current, verdict.random)
+      ? { kind: 'pass' }
+      : { ...verdict, kind: 'new' };
+  }
+  return verdict.kind === 'reply' ? verdict : { kind: 'pass' };
 }
