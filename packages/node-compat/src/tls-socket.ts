@@ -132,6 +132,11 @@ export class TLSSocket extends Duplex {
     ssl.on('closed', () => {
       this.peerEnded = true;
       this.push(null);
+      // As net.Socket does at EOF: read(0) lets 'end' fire when nothing is left unread, even
+      // while the application never reads. Without it an idle socket never ends, so (without
+      // allowHalfOpen) it never ends its own side nor releases the TCP socket, and the server's
+      // close() waits for that connection forever.
+      this.read(0);
     });
     ssl.on('error', (error) => {
       // After the peer's close, a failed write of our own close_notify is no news to anyone.
@@ -207,6 +212,12 @@ export class TLSSocket extends Duplex {
       this.tcp?.destroy();
     });
     callback(error);
+  }
+
+  /** net.Socket's `resetAndDestroy()`: the TCP connection ends with a RST (no close_notify), then destroy(). */
+  resetAndDestroy(): this {
+    if (this.tcp !== undefined && !this.tcp.destroyed) this.tcp.resetAndDestroy();
+    return this.destroy();
   }
 
   /** The peer's certificate in node's shape; `{}` when it sent none, null before the handshake. */

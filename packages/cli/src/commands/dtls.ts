@@ -18,6 +18,7 @@ import {
 } from 'sslsocket';
 import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag, UsageError } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
+import type { AcceptAddress } from './accept-address.js';
 
 /** The DTLS flags both commands take. */
 export const DTLS_FLAGS: FlagSpec[] = [
@@ -125,7 +126,7 @@ export async function runDtlsClient(
 /** `s_server -dtls1_2`: prints ACCEPT, then each association's datagrams, echoing nothing back. */
 export async function runDtlsServer(
   args: ParsedArgs,
-  where: { host: string; port: number },
+  where: AcceptAddress,
   options: ServerOptions,
   io: CommandIo,
   naccept: number | undefined,
@@ -133,11 +134,11 @@ export async function runDtlsServer(
   const { versions: _v, protocol: _p, ...rest } = options;
   let server: DtlsListenSocket;
   try {
-    const dtlsOptions: DtlsServerOptions & { host: string } = {
+    const dtlsOptions: DtlsServerOptions & { host?: string } = {
       ...rest,
       ...dtlsExtra(args),
       protocol: 'dtls',
-      host: where.host,
+      ...(where.host === undefined ? {} : { host: where.host }),
     };
     server = await listen(where.port, dtlsOptions);
   } catch (error) {

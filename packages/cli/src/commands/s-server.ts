@@ -14,13 +14,18 @@ import {
   UsageError,
 } from '../args.js';
 import { type CommandIo, ExitCode } from '../io.js';
+import { type AcceptAddress, acceptAddress } from './accept-address.js';
 import { DTLS_FLAGS, runDtlsServer, wantsDtls } from './dtls.js';
 import { RPK_FLAGS, rpkOptions } from './rpk-flags.js';
 import { SERVER_MODE_FLAGS, serveFiles, serveReversed } from './s-server-modes.js';
-import { alpnList, COMMON_TLS_FLAGS, commonOptions, hostPort, pskKey, readPem } from './tls-flags.js';
+import { alpnList, COMMON_TLS_FLAGS, commonOptions, pskKey, readPem } from './tls-flags.js';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'accept', value: '[HOST:]PORT', help: 'where to listen (default 4433 on 127.0.0.1)' },
+  {
+    name: 'accept',
+    value: '[HOST:]PORT',
+    help: 'where to listen (default 4433); without a host (or with *) every interface, as OpenSSL',
+  },
   { name: 'verify', value: 'N', help: 'ask for a client certificate' },
   { name: 'Verify', value: 'N', help: 'require a client certificate' },
   { name: 'servername', value: 'NAME', help: 'serve -cert2/-key2 to clients asking for NAME' },
@@ -155,7 +160,7 @@ export async function runSServer(
   stdin?: AsyncIterable<Uint8Array | string>,
 ): Promise<number> {
   let options: ServerOptions;
-  let where: { host: string; port: number };
+  let where: AcceptAddress;
   let naccept: number | undefined;
   let mode: 'echo' | 'www' | 'WWW' | 'rev' = 'echo';
   let dtlsArgs: ParsedArgs | undefined;
@@ -171,7 +176,7 @@ export async function runSServer(
     const hint = stringFlag(args, 'psk_hint');
     const dhparam = stringFlag(args, 'dhparam');
     const statusFile = stringFlag(args, 'status_file');
-    where = hostPort(stringFlag(args, 'accept') ?? '4433', '127.0.0.1');
+    where = acceptAddress(stringFlag(args, 'accept') ?? '4433');
     naccept = integerFlag(args, 'naccept', 1, 1_000_000);
     const modes = (['www', 'WWW', 'rev'] as const).filter((name) => booleanFlag(args, name));
     if (modes.length > 1) throw new Error(`-${modes.join(' and -')} are exclusive`);
@@ -240,7 +245,7 @@ export async function runSServer(
   if (dtlsArgs !== undefined) return runDtlsServer(dtlsArgs, where, options, io, naccept);
   let server: Awaited<ReturnType<typeof listen>>;
   try {
-    server = await listen(where.port, { ...options, host: where.host });
+    server = await listen(where.port, { ...options, ...(where.host === undefined ? {} : { host: where.host }) });
   } catch (error) {
     io.stderr(`error: ${formatError(error)}\n`);
     return ExitCode.failure;
