@@ -5,6 +5,7 @@
  */
 import type { GroupName, PublicKey, SignatureSchemeName, TlsAlert } from '@sslsocket/suites';
 import type { CertificateType, Session12, Session13 } from './config.js';
+import type { SessionStoreError } from './errors.js';
 import type { Extensions } from './messages/extensions.js';
 
 /** The parameters agreed by a completed handshake. */
@@ -60,7 +61,12 @@ export type ConnectionEvent =
   /** `handshake: 'hello'`: the peer's hello arrived; call continue(options) or cancel(). */
   | { readonly type: 'hello'; readonly message: 'ClientHello' | 'ServerHello'; readonly extensions: Extensions }
   /** Post-handshake client authentication finished (server side). */
-  | { readonly type: 'peerCertificate'; readonly chain: readonly Uint8Array[] };
+  | { readonly type: 'peerCertificate'; readonly chain: readonly Uint8Array[] }
+  /**
+   * Server: a session store or ticket key provider failed; the connection went on without that
+   * step (a full handshake, no cached session, no ticket). Not the peer's fault, nothing was sent.
+   */
+  | { readonly type: 'sessionStoreError'; readonly error: SessionStoreError };
 
 /** The event queue of one connection, with the optional listener `on()` installs. */
 export class EventQueue {

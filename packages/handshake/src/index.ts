@@ -12,7 +12,7 @@
 export { certificateSpki, type NegotiatedCertificateTypes, rawPublicKeyOf } from './certificate-type.js';
 export * from './config.js';
 export { ClientConnection, Connection, ServerConnection } from './connection.js';
-export { ConnectionStateError } from './errors.js';
+export { ConnectionStateError, SessionStoreError } from './errors.js';
 export type { ConnectionEvent, NegotiatedParameters } from './events.js';
 export * as messages from './messages/index.js';
 export {

@@ -176,7 +176,7 @@ describe('TLS 1.2 session ids in a SessionStore', () => {
     expect(params(again.client.takeEvents())?.resumed).toBe(false);
   });
 
-  it('a store that fails fails the handshake with internal_error, its error as the cause', async () => {
+  it('a store whose get fails means a full handshake, its error reported as a sessionStoreError', async () => {
     const broken: SessionStore = {
       get: () => Promise.reject(new RangeError('connection refused')),
       set: () => undefined,
@@ -189,10 +189,17 @@ describe('TLS 1.2 session ids in a SessionStore', () => {
     const client = new ClientConnection(baseClient({ ...TLS12, session }));
     await client.start();
     await pumpAsync(client, server);
-    const failure = server.takeEvents().find((e) => e.type === 'error');
-    expect(failure?.type === 'error' && failure.error.description).toBe('internal_error');
-    expect(failure?.type === 'error' && failure.error.message).toMatch(/session store get failed: connection refused/);
-    expect(errorOf(client.takeEvents())).toBe('internal_error');
+    const se = server.takeEvents();
+    const failure = se.find((e) => e.type === 'sessionStoreError');
+    expect(failure?.type === 'sessionStoreError' && failure.error.operation).toBe('lookup');
+    expect(failure?.type === 'sessionStoreError' && failure.error.message).toMatch(
+      /session store get failed: connection refused/,
+    );
+    expect(failure?.type === 'sessionStoreError' && failure.error.cause).toBeInstanceOf(RangeError);
+    expect(errorOf(se)).toBeUndefined();
+    const ce = client.takeEvents();
+    expect(errorOf(ce)).toBeUndefined();
+    expect(params(ce)?.resumed).toBe(false);
   });
 });
 
@@ -270,12 +277,15 @@ describe('ticketKeys as a provider', () => {
     expect(params(other.client.takeEvents())?.resumed).toBe(false);
   });
 
-  it('a synchronous provider keeps the handshake synchronous; a throwing one is internal_error', () => {
+  it('a synchronous provider keeps the handshake synchronous; a throwing or bad one issues no ticket', () => {
     const first = connect({}, { ticketKeys: () => ({ current: A }) });
     expect(params(first.client.takeEvents())?.resumed).toBe(false);
     expect(first.server.takeEvents().some((e) => e.type === 'handshakeComplete')).toBe(true);
     const bad = connect({}, { ticketKeys: () => ({ current: new Uint8Array(8) }) });
-    expect(errorOf(bad.server.takeEvents())).toBe('internal_error');
+    const badEvents = bad.server.takeEvents();
+    expect(errorOf(badEvents)).toBeUndefined();
+    expect(badEvents.some((e) => e.type === 'sessionStoreError' && e.error.operation === 'issueTicket')).toBe(true);
+    expect(bad.client.takeEvents().some((e) => e.type === 'newSessionTicket')).toBe(false);
     const throwing = connect(
       {},
       {
@@ -284,6 +294,8 @@ describe('ticketKeys as a provider', () => {
         },
       },
     );
-    expect(errorOf(throwing.server.takeEvents())).toBe('internal_error');
+    const thrown = throwing.server.takeEvents();
+    expect(errorOf(thrown)).toBeUndefined();
+    expect(thrown.some((e) => e.type === 'sessionStoreError' && e.error.cause instanceof RangeError)).toBe(true);
   });
 });

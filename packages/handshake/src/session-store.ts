@@ -25,9 +25,10 @@ import { toHex } from './bytes.js';
  *   then `delete`, which is not atomic: two servers redeeming the same ticket at the same moment
  *   may both accept it.
  *
- * A method that throws or rejects fails the handshake with an `internal_error` alert whose `cause` is
- * the error (the server could not do its part). A store that should rather degrade to full
- * handshakes answers undefined / resolves instead (the Redis adapter's `onError` option does so).
+ * A method that throws or rejects never fails the connection (caching and tickets are optional,
+ * RFC 5246 §7.4.1.2, RFC 8446 §4.6.1): a failed lookup is a full handshake, a failed `set` leaves
+ * the session uncached or issues no ticket; the engine emits a `sessionStoreError` event whose
+ * error's `cause` is the store's error (store-failure.ts).
  *
  * Ids are random (32 bytes for a TLS 1.2 session id or a TLS 1.3 stateful ticket): use them as keys
  * as they are (e.g. hex). Values hold session secrets: keep the store private to the fleet.

@@ -22,8 +22,9 @@ export interface TicketKeySet {
 /**
  * Called each time a ticket is sealed or opened (so at most a few times per handshake): keep it
  * cheap, e.g. answer from memory and refresh from the shared source in the background. A Promise
- * makes the handshake wait for it. Throwing (or an invalid key) fails the handshake with
- * `internal_error`.
+ * makes the handshake wait for it. Throwing, rejecting or an invalid key never fails the
+ * connection: no ticket is issued, or the ticket is not opened (a full handshake), and the engine
+ * emits a `sessionStoreError` event (store-failure.ts).
  *
  * Rotation recipe (README "Ticket key rotation"): keep `[next, current, previous]` in one shared
  * place; every server seals with `current` and accepts all three; one scheduler pushes a fresh key

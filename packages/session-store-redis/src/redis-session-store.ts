@@ -21,8 +21,9 @@ export interface RedisSessionStoreOptions {
   readonly prefix?: string;
   /**
    * Called when a Redis command fails; the store then answers "no session" (get, take) or carries on
-   * (set, delete), so a Redis outage costs full handshakes instead of failed ones. Without it a
-   * failure rejects, and the handshake fails with `internal_error` (the error as its cause).
+   * (set, delete) quietly. Without it a failure rejects, and the server skips that step all the
+   * same (a full handshake, an uncached session, no ticket) and reports it to the listener's
+   * `onSessionStoreError` (the error as its cause).
    */
   readonly onError?: (error: unknown, operation: RedisStoreOperation) => void;
 }

@@ -56,7 +56,8 @@ export async function rotateTicketKeys(client: RedisClient, options: RotateTicke
  * A `ticketKeys` provider reading the list {@link rotateTicketKeys} maintains: sealing key
  * `list[1]` (`list[0]` while the list has one key), every listed key accepted. The list is read at
  * most once per `refreshMs`; in between the answer is synchronous. An empty or unreadable list
- * rejects, which fails that handshake with `internal_error`: run `rotateTicketKeys` before serving.
+ * rejects, so the server issues and opens no tickets (full handshakes) and reports it to
+ * `onSessionStoreError`: run `rotateTicketKeys` before serving.
  *
  * @example
  * import { Redis } from 'ioredis';

@@ -7,6 +7,7 @@ import type { MaybePromise } from '@sslsocket/suites';
 import type { CertifiedKey } from '../config.js';
 import { andThen, type ConnectionCore } from '../core.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
+import { skipOnStoreFailure } from '../store-failure.js';
 import { currentTicketKeys } from '../ticket-keys.js';
 import { Handshake12, type Keys12, send12 } from './handshake.js';
 import type { ServerEphemeral } from './key-exchange.js';
@@ -27,8 +28,16 @@ export function sendTicket(core: ConnectionCore, hs: ServerHandshake12, keys: Ke
   const config = hs.config;
   const lifetime = config.ticketLifetime ?? 7200;
   const state = sessionState(core, hs, keys);
-  const sealed = andThen(currentTicketKeys(config.ticketKeys), (keys) =>
-    sealTicket12(core.provider, keys[0] as Uint8Array, core.random(12), state),
+  // The ServerHello promised a NewSessionTicket; when the key provider fails, RFC 5077 §3.3: "it
+  // sends a zero-length ticket in the NewSessionTicket handshake message".
+  const sealed = skipOnStoreFailure(
+    core,
+    'issueTicket',
+    () =>
+      andThen(currentTicketKeys(config.ticketKeys), (keys) =>
+        sealTicket12(core.provider, keys[0] as Uint8Array, core.random(12), state),
+      ),
+    new Uint8Array(0),
   );
   return andThen(sealed, (ticket) => {
     send12(core, hs, frameHandshake(HandshakeType.new_session_ticket, new NewSessionTicket12(lifetime, ticket)));

@@ -9,6 +9,7 @@ import { andThen, type ConnectionCore, expectType, type HandshakeState } from '.
 import { CertificateVerify } from '../messages/certificate.js';
 import { decodeBody, HandshakeType } from '../messages/handshake-type.js';
 import { authenticatePeer } from '../peer-auth.js';
+import { skipOnStoreFailure } from '../store-failure.js';
 import {
   checkFinished12,
   completeHandshake12,
@@ -145,8 +146,17 @@ export class ExpectClientFinished12 implements HandshakeState {
       return hs.connected(core, hs);
     }
     // Cached before our Finished goes out, so the client can resume anywhere the store is shared.
+    // The ServerHello already carried the id; a failing store leaves it uncached (RFC 5246
+    // §7.4.1.2: the server may decline to cache), so resuming it later is a full handshake.
     const saved =
-      hs.sessionId.length > 0 ? saveSession12(hs.config, hs.sessionId, sessionState(core, hs, keys)) : undefined;
+      hs.sessionId.length > 0
+        ? skipOnStoreFailure(
+            core,
+            'save',
+            () => saveSession12(hs.config, hs.sessionId, sessionState(core, hs, keys)),
+            undefined,
+          )
+        : undefined;
     const ticket = andThen(saved, () => (hs.issueTicket ? sendTicket(core, hs, keys) : undefined));
     return andThen(ticket, () => {
       core.record.changeWriteProtection12(keys.protections.server);

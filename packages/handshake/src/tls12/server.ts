@@ -25,6 +25,7 @@ import { Extensions, ExtensionType } from '../messages/extensions.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { type ClientHello, DOWNGRADE_TLS12, ServerHello } from '../messages/hello.js';
 import { clientServerName, configuredVersions, selectCertificate, TLS12 } from '../negotiate.js';
+import { skipOnStoreFailure } from '../store-failure.js';
 import { currentTicketKeys, hasTicketKeys } from '../ticket-keys.js';
 import {
   type Connected12,
@@ -128,7 +129,9 @@ function findSession(
     return s;
   };
   if (ticket !== undefined && ticket.length > 0 && hasTicketKeys(keys)) {
-    const opened = andThen(currentTicketKeys(keys), (list) => openTicket12(core.provider, list, ticket));
+    // A failing key provider only means the ticket cannot be opened: a full handshake (RFC 5077 §3.4).
+    const list = skipOnStoreFailure(core, 'openTicket', () => currentTicketKeys(keys), []);
+    const opened = andThen(list, (l) => (l.length === 0 ? undefined : openTicket12(core.provider, l, ticket)));
     return andThen(opened, (s) => {
       const ok = usable(s, (config.ticketLifetime ?? 7200) * 1000);
       if (ok !== undefined) hs.sessionId = ch.legacySessionId;
@@ -136,7 +139,14 @@ function findSession(
     });
   }
   if (ch.legacySessionId.length > 0 && keepsSessions(config)) {
-    return andThen(lookupSession12(core, config, ch.legacySessionId), (found) => {
+    // A failing store is a cache miss: a full handshake (RFC 5246 §7.4.1.2).
+    const lookup = skipOnStoreFailure(
+      core,
+      'lookup',
+      () => lookupSession12(core, config, ch.legacySessionId),
+      undefined,
+    );
+    return andThen(lookup, (found) => {
       const s = usable(found);
       if (s !== undefined) hs.sessionId = ch.legacySessionId;
       return s;

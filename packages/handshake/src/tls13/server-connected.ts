@@ -14,6 +14,7 @@ import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
 import { NewSessionTicket } from '../messages/simple.js';
 import { schemeCodes } from '../negotiate.js';
 import { authenticatePeer } from '../peer-auth.js';
+import { skipOnStoreFailure } from '../store-failure.js';
 import { currentTicketKeys, hasTicketKeys } from '../ticket-keys.js';
 import { sealTicket, type TicketState } from '../tickets.js';
 import type { Transcript } from '../transcript.js';
@@ -56,13 +57,21 @@ export function issueTickets(
     alpn: hs.alpn ?? '',
     maxEarlyDataSize: maxEarly,
   };
-  const sealed: MaybePromise<Uint8Array> =
-    store !== undefined
-      ? store.seal(state)
-      : andThen(currentTicketKeys(config.ticketKeys), (keys) =>
-          sealTicket(core.provider, keys[0] as Uint8Array, core.random(12), state),
-        );
-  return andThen<Uint8Array, void>(sealed, (ticket) => {
+  // RFC 8446 §4.6.1: tickets are optional; a failing store or key provider means no more tickets
+  // on this connection, which goes on.
+  const sealed = skipOnStoreFailure<Uint8Array | undefined>(
+    core,
+    'issueTicket',
+    () =>
+      store !== undefined
+        ? store.seal(state)
+        : andThen(currentTicketKeys(config.ticketKeys), (keys) =>
+            sealTicket(core.provider, keys[0] as Uint8Array, core.random(12), state),
+          ),
+    undefined,
+  );
+  return andThen<Uint8Array | undefined, void>(sealed, (ticket) => {
+    if (ticket === undefined) return;
     const exts = new Extensions();
     if (maxEarly > 0) exts.set(ExtensionType.early_data, encodeU32(maxEarly));
     const nst = new NewSessionTicket(lifetime, ticketAgeAdd, nonce, ticket, exts);

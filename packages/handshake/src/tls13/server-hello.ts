@@ -26,6 +26,7 @@ import {
 import { ExtensionType, isGrease } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/hello.js';
 import { configuredGroups, configuredSuites, groupCode, TLS13 } from '../negotiate.js';
+import { skipOnStoreFailure } from '../store-failure.js';
 import { currentTicketKeys, hasTicketKeys } from '../ticket-keys.js';
 import { openTicket, type TicketState } from '../tickets.js';
 import { binderKey, earlySecret, finishedVerifyData, hashLength } from './key-schedule.js';
@@ -182,10 +183,15 @@ export function findPsk(
   const tryTicket = (i: number): MaybePromise<AcceptedPsk | undefined> => {
     const id = offered.identities[i];
     if (id === undefined || (!hasTicketKeys(keys) && store === undefined)) return external();
+    // A failing store or key provider only means this ticket is not accepted (RFC 8446 §4.2.11:
+    // the server may decline any PSK): the next identity, else a full handshake.
     const opened =
       store !== undefined
-        ? store.open(id.identity)
-        : andThen(currentTicketKeys(keys), (list) => openTicket(core.provider, list, id.identity));
+        ? skipOnStoreFailure(core, 'openTicket', () => store.open(id.identity), undefined)
+        : andThen(
+            skipOnStoreFailure(core, 'openTicket', () => currentTicketKeys(keys), []),
+            (list) => (list.length === 0 ? undefined : openTicket(core.provider, list, id.identity)),
+          );
     const use = (state: TicketState | undefined): MaybePromise<AcceptedPsk | undefined> => {
       if (state === undefined) return tryTicket(i + 1);
       const age = core.now() - state.issuedAt;
