@@ -17,6 +17,7 @@ export {
   type ServerSession12,
   ServerSessionCache,
   type SessionStore,
+  SessionStoreError,
   type TicketKeyProvider,
   type TicketKeySet,
 } from '@sslsocket/handshake';

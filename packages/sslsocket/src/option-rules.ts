@@ -214,6 +214,7 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
     (v.take === undefined || typeof v.take === 'function')
       ? undefined
       : 'must be a SessionStore (get, set, delete; take optional)',
+  onSessionStoreError: fn,
   earlyData: oneOf('enabled', 'disabled'),
   maxEarlyDataSize: integer(0, 2 ** 32 - 1),
   ocspResponse: (v) =>

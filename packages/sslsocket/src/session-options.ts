@@ -4,7 +4,7 @@
  * `session_tickets`). `ticketKeys` (a list or a {@link TicketKeyProvider}) is in ServerOptions.
  * @module
  */
-import type { SessionStore, TicketKeyProvider, TicketKeySet } from '@sslsocket/handshake';
+import type { SessionStore, SessionStoreError, TicketKeyProvider, TicketKeySet } from '@sslsocket/handshake';
 
 export type { SessionStore, TicketKeyProvider, TicketKeySet };
 
@@ -17,11 +17,29 @@ export interface ServerSessionOptions {
    * machine that should resume each other's sessions, e.g. `@sslsocket/session-store-redis`.
    * Entries live `sessionLifetime` seconds (TLS 1.2) or `ticketLifetime` seconds (TLS 1.3 tickets);
    * values are a stable, versioned byte encoding (see `@sslsocket/handshake` `session-codec`).
-   * A store method that throws or rejects fails that handshake with `internal_error`.
+   * A store method that throws or rejects does not fail the connection: caching and tickets are
+   * optional (RFC 5246 §7.4.1.2, RFC 8446 §4.6.1), so a failing `get` means a full handshake, a
+   * failing `set` leaves the session uncached, a failing ticket store issues no ticket. See
+   * `onSessionStoreError`.
    *
    * @example
    * import { RedisSessionStore } from '@sslsocket/session-store-redis';
    * listen(8443, { cert, key, sessionTickets: 'stateful', sessionStore: new RedisSessionStore(redis) });
    */
   readonly sessionStore?: SessionStore;
+  /**
+   * Called when the `sessionStore`, the `ticketKeys` provider (it threw, rejected or returned an
+   * unusable key) or a stateful ticket store failed during a connection. The connection went on
+   * without that step: `error.operation` says which — `'lookup'` (TLS 1.2 session id, so a full
+   * handshake), `'save'` (TLS 1.2 session not cached; its id stays in the ServerHello, RFC 5246
+   * §7.4.1.3, and a later resumption attempt gets a full handshake), `'openTicket'` (full
+   * handshake), `'issueTicket'` (TLS 1.3: no NewSessionTicket; TLS 1.2: an empty one, RFC 5077
+   * §3.3). `error.cause` is what the store or provider threw. Default: failures are ignored
+   * (OpenSSL likewise ignores a failing new_session_cb). The callback runs inside the engine: keep
+   * it short; a throw from it is ignored.
+   *
+   * @example
+   * listen(8443, { cert, key, sessionStore, onSessionStoreError: (e) => log.warn(`${e.operation}: ${e.message}`) });
+   */
+  readonly onSessionStoreError?: (error: SessionStoreError) => void;
 }

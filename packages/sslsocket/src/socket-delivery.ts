@@ -1,4 +1,4 @@
-import type { Session12, Session13 } from '@sslsocket/handshake';
+import type { Session12, Session13, SessionStoreError } from '@sslsocket/handshake';
 import { Emitter } from './emitter.js';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
@@ -19,6 +19,8 @@ export interface SocketPumpOptions {
   readonly peerAuth?: PeerAuthSink;
   /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
   readonly onSession?: (session: Session13 | Session12) => void;
+  /** Server: a session store or ticket key provider failed; the connection went on (session-options.ts). */
+  readonly onSessionStoreError?: (error: SessionStoreError) => void;
   /** Closes an established connection after this long without traffic (ms). */
   readonly idleTimeoutMs?: number;
   /** Ciphertext bytes queued for the transport beyond which send() waits (send-queue.ts). */

@@ -52,6 +52,7 @@ export abstract class SocketPump extends SocketWrite {
   readonly handshakeDone: Promise<void>;
   protected readonly sessions: (Session13 | Session12)[] = [];
   private readonly onSession: ((session: Session13 | Session12) => void) | undefined;
+  private readonly onSessionStoreError: SocketPumpOptions['onSessionStoreError'];
   private resolveHello: ((extensions: HelloExtensions) => void) | undefined;
   /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
   readonly helloReceived: Promise<HelloExtensions>;
@@ -64,6 +65,7 @@ export abstract class SocketPump extends SocketWrite {
   ) {
     super(transport, connection, role, options);
     this.onSession = options.onSession;
+    this.onSessionStoreError = options.onSessionStoreError;
     this.peerAuth = options.peerAuth ?? {};
     this.handshakeDone = new Promise<void>((resolve, reject) => {
       this.resolveHandshake = resolve;
@@ -255,6 +257,13 @@ export abstract class SocketPump extends SocketWrite {
         this.sessions.push(event.session);
         this.onSession?.(event.session);
         this.mailbox.post('session', event.session);
+        break;
+      case 'sessionStoreError':
+        try {
+          this.onSessionStoreError?.(event.error);
+        } catch {
+          // The application's logger failing must not end a connection the store failure did not.
+        }
         break;
       default:
         break;
