@@ -27,10 +27,10 @@ function fail(mode: Mode, what: string): never {
   return Promise.reject(new RangeError(`${what} down`)) as never;
 }
 
-/** A MemorySessionStore whose methods named in `broken` fail. */
+/** A MemorySessionStore whose methods named in `broken` fail (with a failing `take` only when named). */
 function storeFailing(
   mode: Mode,
-  ...broken: ('get' | 'set' | 'delete')[]
+  ...broken: ('get' | 'set' | 'delete' | 'take')[]
 ): SessionStore & { inner: MemorySessionStore } {
   const inner = new MemorySessionStore();
   return {
@@ -38,6 +38,7 @@ function storeFailing(
     get: (id) => (broken.includes('get') ? fail(mode, 'get') : inner.get(id)),
     set: (id, v, ttl) => (broken.includes('set') ? fail(mode, 'set') : inner.set(id, v, ttl)),
     delete: (id) => (broken.includes('delete') ? fail(mode, 'delete') : inner.delete(id)),
+    ...(broken.includes('take') ? { take: () => fail(mode, 'take') } : {}),
   };
 }
 
@@ -108,7 +109,7 @@ describe.each(MODES)('a session store that %s', (mode) => {
     expect(storeErrors(r.se)[0]?.message).toMatch(/session store set failed: set down/);
   });
 
-  it.each(['get', 'delete'] as const)('TLS 1.3 stateful %s at resumption: a full handshake', async (method) => {
+  it.each(['get', 'delete', 'take'] as const)('TLS 1.3 stateful %s at resumption: a full handshake', async (method) => {
     const store = storeFailing(mode);
     const first = await run({}, { ticketStore: statefulTickets(store.inner, random) });
     const session = tickets(first.ce)[0] as Session13;
