@@ -116,4 +116,18 @@ describe('DTLS 1.2 session resumption by session id (RFC 5246 §7.3)', () => {
     }
     expect(client.parameters?.resumed).toBe(true);
   });
+
+  it('a failing session store means a full handshake, not a failed one', () => {
+    const memory = new MemorySessionStore();
+    const first = handshake(memory);
+    const broken: SessionStore = {
+      get: () => {
+        throw new Error('store down');
+      },
+      set: () => undefined,
+      delete: () => undefined,
+    };
+    const again = handshake(broken, { session: saved(first) });
+    expect(again.client.parameters?.resumed).toBe(false);
+  });
 });

@@ -36,16 +36,21 @@ function lookup(ctx: DtlsContext, id: Uint8Array): MaybePromise<ServerSession12 
   const config = ctx.config;
   const store = config.sessionStore;
   if (store === undefined) return config.sessionCache?.get(id, now(ctx));
-  return andThen(
-    storeCall('session store get', () => store.get(id)),
-    (value) => {
-      const session = value === undefined ? undefined : decodeStoredSession12(value);
-      if (session === undefined) return undefined;
-      // Checked here too, so a store whose expiry is coarse never resumes a stale session.
-      const age = now(ctx) - session.createdAt;
-      return age >= 0 && age <= (config.sessionLifetime ?? DEFAULT_SESSION_LIFETIME) * 1000 ? session : undefined;
-    },
-  );
+  // As in TLS: a failing store skips resumption (a full handshake), it does not fail the association.
+  let got: MaybePromise<Uint8Array | undefined>;
+  try {
+    got = storeCall('session store get', () => store.get(id));
+  } catch {
+    got = undefined;
+  }
+  if (isPromiseLike(got)) got = Promise.resolve(got).catch(() => undefined);
+  return andThen(got, (value) => {
+    const session = value === undefined ? undefined : decodeStoredSession12(value);
+    if (session === undefined) return undefined;
+    // Checked here too, so a store whose expiry is coarse never resumes a stale session.
+    const age = now(ctx) - session.createdAt;
+    return age >= 0 && age <= (config.sessionLifetime ?? DEFAULT_SESSION_LIFETIME) * 1000 ? session : undefined;
+  });
 }
 
 /**
