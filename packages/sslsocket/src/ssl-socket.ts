@@ -1,29 +1,14 @@
-import type {
-  ClientConnection,
-  ConnectionConfig,
-  NegotiatedParameters,
-  ServerConnection,
-  Session12,
-  Session13,
-} from '@sslsocket/handshake';
-import { type ParsedCertificate, parseCertificate } from '@sslsocket/pkix';
+import type { ClientConnection, ConnectionConfig, ServerConnection } from '@sslsocket/handshake';
 import { TlsAlert } from '@sslsocket/suites';
-import type { Transport, TransportAddress, TransportStats } from '@sslsocket/transport';
-import {
-  type ConnectionInformation,
-  describeConnection,
-  type InformationItem,
-  isSecretItem,
-  pickInformation,
-} from './connection-information.js';
+import type { Transport } from '@sslsocket/transport';
 import { SocketStateError, TimeoutError } from './errors.js';
 import { WHOLE_CHUNK } from './inbox.js';
 import { framePacket, isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import { STAGE_LIMIT } from './send-coalescer.js';
 import { SendQueue } from './send-queue.js';
-import type { PeerClose } from './socket-events.js';
+import { SocketInfo } from './socket-info.js';
 import type { ActiveMode } from './socket-options.js';
-import { SocketPump, type SocketPumpOptions } from './socket-pump.js';
+import type { SocketPumpOptions } from './socket-pump.js';
 import { validateSocketOptions } from './validate-options.js';
 
 /** What `send()` returns when nothing is left to wait for: one shared, already-resolved Promise. */
@@ -37,7 +22,7 @@ export type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-event
  * `transportAccept()` + `handshake()`; reads in passive mode with `recv()` or the async iterator,
  * or in active mode through `data` events.
  */
-export class SslSocket extends SocketPump {
+export class SslSocket extends SocketInfo {
   /** Sends waiting for the transport to drain below `sendQueueLimit`. */
   private readonly sendQueue: SendQueue;
 
@@ -254,92 +239,6 @@ export class SslSocket extends SocketPump {
     }
   }
 
-  private requireParameters(): NegotiatedParameters {
-    if (this.parameters === undefined) throw new SocketStateError('not_connected', 'the handshake has not completed');
-    return this.parameters;
-  }
-
-  /**
-   * Erlang `connection_information/1,2`: with no argument every item except the secrets; with
-   * `items`, just those items, as Erlang's `connection_information(Socket, Items)` returns. Secrets
-   * (`clientRandom`, `serverRandom`, `masterSecret` for TLS 1.2; `keylog` lines for either version)
-   * come only when named. Throws SocketStateError('not_connected') before the handshake and
-   * SocketStateError('einval') for an unknown item.
-   *
-   * @example
-   * socket.connectionInformation(['protocol', 'masterSecret']); // { protocol, masterSecret } only
-   */
-  connectionInformation(): ConnectionInformation;
-  connectionInformation<K extends InformationItem>(items: readonly K[]): Pick<ConnectionInformation, K>;
-  connectionInformation(items: readonly InformationItem[] = []): Partial<ConnectionInformation> {
-    const secrets = items.filter(isSecretItem);
-    const all = describeConnection(
-      this.requireParameters(),
-      this.connection,
-      this.earlyData,
-      this.peerEnd,
-      this.peerAuth.ocspResponse,
-      this.keylogLines,
-      secrets,
-    );
-    return items.length === 0 ? all : pickInformation(all, items);
-  }
-
-  /**
-   * Erlang `peercert/1`: the peer's leaf certificate (DER), if it sent one; after
-   * `requestClientCertificate()` the leaf the client sent then.
-   */
-  peercert(): Uint8Array | undefined {
-    const handshake = this.requireParameters().peerCertificates;
-    return (this.peerChain ?? handshake)[0];
-  }
-
-  /** The peer's certificate chain as it sent it (DER, leaf first); empty when it sent none. */
-  peerCertificateChain(): readonly Uint8Array[] {
-    return this.requireParameters().peerCertificates;
-  }
-
-  /** The peer's leaf, parsed. */
-  peerCertificate(): ParsedCertificate | undefined {
-    const der = this.peercert();
-    return der === undefined ? undefined : parseCertificate(der);
-  }
-
-  /** Erlang `negotiated_protocol/1`: the ALPN protocol, or undefined. */
-  negotiatedProtocol(): string | undefined {
-    return this.requireParameters().alpn;
-  }
-
-  /**
-   * Erlang `ssl:peername/1`: the peer's address and port (`{ address: '203.0.113.7', port: 443,
-   * family: 'IPv4' }`), or undefined on a transport without addresses (in memory, Web Streams).
-   */
-  peername(): TransportAddress | undefined {
-    return this.transport.remoteAddress;
-  }
-
-  /**
-   * Erlang `ssl:sockname/1`: our local address and port, or undefined on a transport without
-   * addresses.
-   */
-  sockname(): TransportAddress | undefined {
-    return this.transport.localAddress;
-  }
-
-  /**
-   * Erlang `getstat/1`: the transport counters, and `peerClose`: how the peer ended (undefined while
-   * it has not; `'truncated'` when the stream ended without close_notify).
-   */
-  getstat(): TransportStats & { readonly peerClose: PeerClose | undefined } {
-    return { ...this.transport.stats, peerClose: this.peerEnd };
-  }
-
-  /** RFC 8446 §7.5 / RFC 5705 exporter (Erlang `export_key_materials`); context may be absent in TLS 1.2. */
-  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
-    this.requireParameters();
-    return this.connection.exportKeyingMaterial(label, context, length);
-  }
-
   /**
    * Erlang `handshake_continue/2,3`: resumes a handshake paused by `handshake: 'hello'`, with extra
    * engine settings chosen from the hello (e.g. a certificate for the requested name).
@@ -382,27 +281,6 @@ export class SslSocket extends SocketPump {
   }
 
   /**
-   * Erlang `prf/5` (TLS 1.2): PRF(secret, label, seed, length); the secret is the master secret
-   * (Erlang `master_secret`, the default) or given bytes, the seed literal bytes and
-   * `'clientRandom'` / `'serverRandom'`.
-   *
-   * @example
-   * socket.prf('key expansion', ['serverRandom', 'clientRandom'], 40);
-   */
-  prf(
-    label: string | Uint8Array,
-    seed: readonly (Uint8Array | 'clientRandom' | 'serverRandom')[],
-    length: number,
-    secret: Uint8Array | 'masterSecret' = 'masterSecret',
-  ): Uint8Array {
-    const p = this.requireParameters();
-    if (p.version !== 'tlsv1.2')
-      throw new TlsAlert('protocol_version', 'prf is defined for TLS 1.2; use exportKeyingMaterial');
-    const labelBytes = typeof label === 'string' ? new TextEncoder().encode(label) : label;
-    return this.connection.prf(labelBytes, seed, length, secret);
-  }
-
-  /**
    * Erlang `renegotiate/1` (TLS 1.2, RFC 5746): resolves when the new handshake completes; rejects
    * when the peer declines (a no_renegotiation warning) or fails. TLS 1.3 has none: use updateKeys.
    */
@@ -438,20 +316,6 @@ export class SslSocket extends SocketPump {
     const done = this.requests.requestCertificate(this.connection as ServerConnection);
     await this.flushOutput();
     return done;
-  }
-
-  /**
-   * Sessions received from the server (for `reuseSession`).
-   * @deprecated Listen for `session` events instead: they wait in the mailbox until a listener is
-   * attached, so none is missed even when the ticket arrives with the handshake.
-   */
-  get savedSessions(): readonly (Session13 | Session12)[] {
-    return this.sessions;
-  }
-
-  /** The error that ended the connection, if any. */
-  get error(): Error | undefined {
-    return this.failure;
   }
 }
 
