@@ -1,29 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import type * as net from 'node:net';
 import { Duplex } from 'node:stream';
-import { isKemGroup, suiteByCode, suiteToOpensslStr } from '@sslsocket/suites';
 import type { SslSocket } from 'sslsocket';
+import { nodeCipher, nodeEphemeralKeyInfo } from './cipher-info.js';
 import { nodeError } from './node-errors.js';
 import { type NodePeerCertificate, nodeCertificate } from './peer-certificate.js';
 import { sessionBuffer } from './session-registry.js';
+import type { PeerVerdict, TLSSocketOptions } from './tls-socket-options.js';
 
-/** What the handshake settled about the peer, given to a TLSSocket when it becomes secure. */
-export interface PeerVerdict {
-  readonly authorized: boolean;
-  readonly authorizationError?: string;
-  /** Our own chain (DER, leaf first), for getCertificate(). */
-  readonly localChain?: readonly Uint8Array[];
-  /** The CAs the peer was verified against, to complete `getPeerCertificate(true)`'s issuer chain. */
-  readonly trusted?: readonly Uint8Array[];
-}
-
-/** Options of the TLSSocket constructor (node's names). */
-export interface TLSSocketOptions {
-  readonly isServer?: boolean;
-  /** Keep the writable side open after the peer ended (default false, as net.Socket). */
-  readonly allowHalfOpen?: boolean;
-  readonly highWaterMark?: number;
-}
+export type { PeerVerdict, TLSSocketOptions } from './tls-socket-options.js';
 
 /** Internal: makes a TLSSocket secure. A symbol, so it stays out of the public surface. */
 export const kAttach: unique symbol = Symbol('sslsocket.attach');
@@ -246,14 +231,7 @@ export class TLSSocket extends Duplex {
   /** `{ name, standardName, version }`: OpenSSL's and the RFC's suite names, the suite's minimum version. */
   getCipher(): { name: string; standardName: string; version: string } | null {
     if (this.sslSocket === undefined) return null;
-    const info = this.sslSocket.connectionInformation();
-    const suite = suiteByCode(info.cipherSuiteCode);
-    const standardName = suite?.name ?? info.selectedCipherSuite;
-    return {
-      name: suite === undefined ? standardName : suiteToOpensslStr(suite),
-      standardName,
-      version: info.protocol === 'tlsv1.3' ? 'TLSv1.3' : 'TLSv1.2',
-    };
+    return nodeCipher(this.sslSocket);
   }
 
   /** 'TLSv1.3' or 'TLSv1.2'; null before the handshake. */
@@ -266,20 +244,7 @@ export class TLSSocket extends Duplex {
   getEphemeralKeyInfo(): { type?: string; name?: string; size?: number } | null {
     if (this.sslSocket === undefined) return null;
     if (this.isServer) return {};
-    const group = this.sslSocket.connectionInformation().negotiatedGroup;
-    if (group === undefined) return {};
-    const sizes: Record<string, [string, number]> = {
-      x25519: ['X25519', 253],
-      x448: ['X448', 448],
-      secp256r1: ['prime256v1', 256],
-      secp384r1: ['secp384r1', 384],
-      secp521r1: ['secp521r1', 521],
-    };
-    const known = sizes[group];
-    if (known !== undefined) return { type: 'ECDH', name: known[0], size: known[1] };
-    // Node 24 (OpenSSL 3.5) reports the ML-KEM groups by name alone.
-    if (isKemGroup(group)) return { type: 'TLSGroup', name: group };
-    return { type: 'DH', size: Number(group.replace(/\D/g, '')) };
+    return nodeEphemeralKeyInfo(this.sslSocket);
   }
 
   /** The latest resumable session (a Buffer for `connect({ session })`), or undefined. */
