@@ -1,31 +1,22 @@
 import type { CertifiedKey, ConnectionConfig, Session12, Session13, VerifyCertificate } from '@sslsocket/handshake';
-import {
-  CertificateError,
-  clearPemCache as clearPkixPemCache,
-  decodePem,
-  parseCertificate,
-  parseDhParameters,
-  parsePrivateKey,
-  verifyChain,
-} from '@sslsocket/pkix';
+import { CertificateError, parseCertificate, parseDhParameters, verifyChain } from '@sslsocket/pkix';
 import {
   type CipherSuite,
   type CryptoProvider,
   nobleProvider,
   normalizeHostName,
-  type PrivateKey,
   parseCipherString,
   strToSuite,
   webcryptoProvider,
 } from '@sslsocket/suites';
 import { defaultProvider } from '#default-provider';
-import { readBinaryFile, readTextFile } from '#platform';
-import { describeKey, keyMatchesCertificate } from './key-match.js';
+import { readBinaryFile } from '#platform';
+import { loadCertKey, loadKey, loadRoots, readCached } from './credential-files.js';
 import { combinedKeylog } from './keylog-file.js';
 import { rawPublicKeyConfig } from './raw-public-key-config.js';
 import { serverSessionConfig } from './session-config.js';
 import { signatureAlgsToEngine } from './signature-algs.js';
-import type { CertKeyOptions, ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
+import type { ClientOptions, CommonOptions, ServerOptions } from './socket-options.js';
 import type { Tls12ClientOptions, Tls12CommonOptions, Tls12ServerOptions } from './tls12-options.js';
 import { defaultRoots, hasDefaultRoots, rootsFor } from './trust-store.js';
 import { OptionError } from './validate-options.js';
@@ -34,35 +25,6 @@ const TLS13_DEFAULT_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'
 
 function bytesOf(value: string | Uint8Array): Uint8Array {
   return typeof value === 'string' ? new TextEncoder().encode(value) : value;
-}
-
-const pemCache = new Map<string, string>();
-
-/** Erlang `ssl:clear_pem_cache/0`: forget the contents of certificate and key files read so far. */
-export function clearPemCache(): void {
-  pemCache.clear();
-  clearPkixPemCache();
-}
-
-async function readCached(path: string, option: string): Promise<string> {
-  const cached = pemCache.get(path);
-  if (cached !== undefined) return cached;
-  try {
-    const text = await readTextFile(path);
-    pemCache.set(path, text);
-    return text;
-  } catch (cause) {
-    throw new OptionError(option, `cannot read ${path}: ${(cause as Error).message}`);
-  }
-}
-
-function certificatesFrom(value: Uint8Array | readonly Uint8Array[] | string, option: string): Uint8Array[] {
-  if (typeof value === 'string') {
-    const blocks = decodePem(value).filter((block) => block.label === 'CERTIFICATE');
-    if (blocks.length === 0) throw new OptionError(option, 'no CERTIFICATE block found');
-    return blocks.map((block) => block.der);
-  }
-  return value instanceof Uint8Array ? [value] : [...value];
 }
 
 /**
@@ -77,52 +39,6 @@ export async function resolveProvider(option: CommonOptions['provider']): Promis
   if (option === 'webcrypto') return webcryptoProvider;
   // 'node' or unset: the build's default, chosen by package.json import conditions.
   return defaultProvider;
-}
-
-/** Our private key from `key` or `keyfile` (Erlang: key, when given, takes precedence). */
-async function loadKey(options: CertKeyOptions, label: string): Promise<PrivateKey | undefined> {
-  const keySource =
-    options.key ?? (options.keyfile !== undefined ? await readCached(options.keyfile, `${label}keyfile`) : undefined);
-  if (keySource === undefined) return undefined;
-  try {
-    return typeof keySource === 'object' && !(keySource instanceof Uint8Array)
-      ? keySource
-      : parsePrivateKey(keySource, options.password);
-  } catch (cause) {
-    throw new OptionError(`${label}key`, (cause as Error).message);
-  }
-}
-
-async function loadCertKey(options: CertKeyOptions, label: string): Promise<CertifiedKey | undefined> {
-  // Erlang: cert and key, when given, take precedence over certfile and keyfile.
-  const certText =
-    options.cert ??
-    (options.certfile !== undefined ? await readCached(options.certfile, `${label}certfile`) : undefined);
-  if (certText === undefined) return undefined;
-  const privateKey = await loadKey(options, label);
-  if (privateKey === undefined) return undefined;
-  const chain = certificatesFrom(certText, `${label}cert`);
-  // Refuse a key that is not the certificate's now, naming both sources, rather than fail every
-  // handshake later with decrypt_error (RFC 8446 §4.4.3: CertificateVerify is made with it).
-  const leafKey = parseCertificate(chain[0] as Uint8Array).publicKey;
-  if (!keyMatchesCertificate(privateKey, leafKey)) {
-    const keyName = options.key !== undefined ? `the ${label}key option` : `${options.keyfile}`;
-    const certName = options.cert !== undefined ? `the ${label}cert option` : `${options.certfile}`;
-    throw new OptionError(
-      `${label}key`,
-      `the key in ${keyName} (${describeKey(privateKey)}) does not belong to the certificate in ${certName} (${describeKey(leafKey)})`,
-    );
-  }
-  return { certificateChain: chain, privateKey };
-}
-
-async function loadRoots(options: CommonOptions): Promise<Uint8Array[]> {
-  const roots: Uint8Array[] = [];
-  for (const entry of options.cacerts ?? []) roots.push(...certificatesFrom(entry, 'cacerts'));
-  // Erlang: cacerts, when given, takes precedence over cacertfile.
-  if (options.cacertfile !== undefined && options.cacerts === undefined)
-    roots.push(...certificatesFrom(await readCached(options.cacertfile, 'cacertfile'), 'cacertfile'));
-  return roots;
 }
 
 function suitesFrom(ciphers: CommonOptions['ciphers']): number[] | undefined {
@@ -405,4 +321,5 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
   return config;
 }
 
+export { clearPemCache } from './credential-files.js';
 export { CertificateError };
