@@ -9,7 +9,7 @@ import type { ConnectionConfig } from '@sslsocket/handshake';
 import type { DatagramListener, DatagramTransport, TransportAddress } from '@sslsocket/transport';
 import { connectUdp, listenUdp } from '#platform';
 import type { DtlsClientOptions, DtlsServerOptions } from './dtls-options.js';
-import { DtlsSocket } from './dtls-socket.js';
+import { DtlsSocket, type DtlsSocketOptions } from './dtls-socket.js';
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
@@ -23,12 +23,17 @@ type DtlsOnly =
   | 'retransmitMaxMs'
   | 'maxRetransmits'
   | 'srtpProfiles'
-  | 'cookies';
+  | 'cookies'
+  | 'maxQueuedDatagrams';
 
 /** Splits DTLS options into the TLS options the shared loaders take and the DTLS engine's own. */
 function split<T extends DtlsClientOptions | DtlsServerOptions>(
   options: T,
-): { tls: Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] }; dtls: Partial<DtlsConfig> } {
+): {
+  tls: Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] };
+  dtls: Partial<DtlsConfig>;
+  socket: DtlsSocketOptions;
+} {
   const {
     protocol: _p,
     versions,
@@ -38,6 +43,7 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
     maxRetransmits,
     srtpProfiles,
     cookies,
+    maxQueuedDatagrams,
     ...rest
   } = options;
   for (const v of versions ?? []) {
@@ -54,6 +60,7 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
   integer('retransmitInitialMs', retransmitInitialMs, 1, 600_000);
   integer('retransmitMaxMs', retransmitMaxMs, 1, 3_600_000);
   integer('maxRetransmits', maxRetransmits, 0, 100);
+  integer('maxQueuedDatagrams', maxQueuedDatagrams, 1, 1_048_576);
   return {
     tls: { ...rest, versions: ['tlsv1.2'] } as Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] },
     dtls: {
@@ -64,6 +71,7 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
       ...(srtpProfiles === undefined ? {} : { srtpProfiles }),
       ...(cookies === false ? { cookies: false as const } : {}),
     },
+    socket: maxQueuedDatagrams === undefined ? {} : { maxQueuedDatagrams },
   };
 }
 
@@ -98,12 +106,17 @@ export async function connectDtls(
   options: DtlsClientOptions,
   transport?: DatagramTransport,
 ): Promise<DtlsSocket> {
-  const { tls, dtls } = split(options);
+  const { tls, dtls, socket: socketOptions } = split(options);
   validateClientOptions(tls as ClientOptions);
   const base: ConnectionConfig = await clientEngineConfig(tls as ClientOptions, host);
   const connection = DtlsConnection.client({ ...base, ...dtls });
   if (transport === undefined && host === undefined) throw new OptionError('host', 'a host is needed to open UDP');
-  const socket = new DtlsSocket(transport ?? (await connectUdp(host as string, port)), connection, 'client');
+  const socket = new DtlsSocket(
+    transport ?? (await connectUdp(host as string, port)),
+    connection,
+    'client',
+    socketOptions,
+  );
   socket.start();
   return withTimeout(socket, options.handshakeTimeoutMs);
 }
@@ -117,6 +130,7 @@ export class DtlsListenSocket {
     private readonly listener: DatagramListener,
     readonly options: DtlsServerOptions,
     private readonly config: DtlsConfig,
+    private readonly socketOptions: DtlsSocketOptions = {},
   ) {}
 
   get address(): TransportAddress {
@@ -154,7 +168,7 @@ export class DtlsListenSocket {
       cookies: false,
       ...(peer === undefined ? {} : { peerAddress: `${peer.address}:${peer.port}` }),
     });
-    const socket = new DtlsSocket(transport, connection, 'server');
+    const socket = new DtlsSocket(transport, connection, 'server', this.socketOptions);
     socket.start();
     return withTimeout(socket, this.options.handshakeTimeoutMs);
   }
@@ -196,7 +210,7 @@ export async function listenDtls(
   options: DtlsServerOptions & { host?: string },
 ): Promise<DtlsListenSocket> {
   const { host, ...serverOptions } = options;
-  const { tls, dtls } = split(serverOptions);
+  const { tls, dtls, socket } = split(serverOptions);
   validateServerOptions(tls as ServerOptions);
   const base = await serverEngineConfig(tls as ServerOptions);
   const config: DtlsConfig = { ...base, ...dtls };
@@ -228,5 +242,5 @@ export async function listenDtls(
           },
         }),
   });
-  return new DtlsListenSocket(listener, serverOptions, config);
+  return new DtlsListenSocket(listener, serverOptions, config, socket);
 }

@@ -21,6 +21,12 @@ export interface DtlsOptions {
   readonly srtpProfiles?: readonly SrtpProfileName[];
   /** Server: the HelloVerifyRequest cookie exchange (RFC 6347 §4.2.1; default true). */
   readonly cookies?: boolean;
+  /**
+   * Received datagrams held until `recv()` takes them (default 1024, from 1 to 1 048 576); when
+   * full, newly arriving ones are dropped and counted in `socket.stats.dropped` (UDP semantics,
+   * RFC 6347 §1).
+   */
+  readonly maxQueuedDatagrams?: number;
 }
 
 /** What `connect(host, port, options)` takes for DTLS: the TLS client options plus {@link DtlsOptions}. */

@@ -1,0 +1,60 @@
+import { generateSelfSigned } from '@sslsocket/pkix';
+import { memoryDatagramPair } from '@sslsocket/transport';
+import { describe, expect, it } from 'vitest';
+import { listen } from './api.js';
+import { connectDtls } from './dtls-api.js';
+
+const id = await generateSelfSigned({ commonName: 'localhost' });
+const settle = (ms = 50): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A DTLS association over an in-memory datagram pair, with the server's socket options. */
+async function pair(server: Record<string, unknown> = {}) {
+  const [a, b] = memoryDatagramPair();
+  const listener = await listen(0, {
+    protocol: 'dtls',
+    host: '127.0.0.1',
+    cert: id.certificatePem,
+    key: id.keyPem,
+    ...server,
+  });
+  const serving = listener.handshake(b);
+  const client = await connectDtls('localhost', 0, { protocol: 'dtls', cacerts: [id.certificatePem] }, a);
+  const peer = await serving;
+  return { listener, client, peer };
+}
+
+describe('DTLS socket limits', () => {
+  it('bounds the datagrams waiting for recv(): newer ones are dropped and counted, later ones still arrive', async () => {
+    const { listener, client, peer } = await pair({ maxQueuedDatagrams: 8 });
+    for (let i = 0; i < 100; i++) await client.send(new Uint8Array(8000).fill(i));
+    await settle();
+    expect(peer.stats).toEqual({ queued: 8, dropped: 92 });
+    // The oldest data is kept, in order (a full UDP receive buffer drops what arrives).
+    for (let i = 0; i < 8; i++) expect((await peer.recv(0, 1000))[0]).toBe(i);
+    await client.send('after');
+    expect(new TextDecoder().decode(await peer.recv(0, 5000))).toBe('after');
+    expect(peer.stats).toEqual({ queued: 0, dropped: 92 });
+    await client.close();
+    await peer.close();
+    await listener.close();
+  });
+
+  it('holds at most 1024 unread datagrams by default', async () => {
+    const { listener, client, peer } = await pair();
+    for (let i = 0; i < 1100; i++) {
+      await client.send(new Uint8Array(100));
+      if (i % 100 === 0) await settle(0);
+    }
+    await settle();
+    expect(peer.stats).toEqual({ queued: 1024, dropped: 76 });
+    await client.close();
+    await peer.close();
+    await listener.close();
+  });
+
+  it('refuses a maxQueuedDatagrams that is not a positive integer', async () => {
+    await expect(
+      connectDtls('localhost', 0, { protocol: 'dtls', maxQueuedDatagrams: 0 }, memoryDatagramPair()[0]),
+    ).rejects.toMatchObject({ name: 'OptionError', option: 'maxQueuedDatagrams' });
+  });
+});
