@@ -13,6 +13,7 @@ import { DtlsSocket, type DtlsSocketOptions } from './dtls-socket.js';
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
+import { TimedAccept } from './timed-accept.js';
 import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
 
 type DtlsOnly =
@@ -143,21 +144,13 @@ export class DtlsListenSocket {
    * (this listener's, or the module's `handshake(transport)`).
    */
   async transportAccept(timeoutMs?: number): Promise<DatagramTransport> {
-    const next = this.listener.accept().then((transport) => {
-      acceptedBy.set(transport, this);
-      return transport;
-    });
-    if (timeoutMs === undefined) return next;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`no DTLS peer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([next, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    // An accept that timed out earlier is still running: this caller gets its peer.
+    const transport = await this.accepts.next(timeoutMs, 'DTLS peer');
+    acceptedBy.set(transport, this);
+    return transport;
   }
+
+  private readonly accepts = new TimedAccept<DatagramTransport>(() => this.listener.accept());
 
   /** Erlang `handshake/1,2` on an accepted peer. */
   async handshake(transport: DatagramTransport): Promise<DtlsSocket> {

@@ -1,7 +1,7 @@
 import { generateSelfSigned } from '@sslsocket/pkix';
 import { memoryDatagramPair } from '@sslsocket/transport';
 import { describe, expect, it } from 'vitest';
-import { listen } from './api.js';
+import { connect, handshake, listen } from './api.js';
 import { connectDtls } from './dtls-api.js';
 
 const id = await generateSelfSigned({ commonName: 'localhost' });
@@ -50,6 +50,24 @@ describe('DTLS socket limits', () => {
     await client.close();
     await peer.close();
     await listener.close();
+  });
+
+  it('hands a peer that arrives after a transportAccept timeout to the next transportAccept', async () => {
+    const server = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    await expect(server.transportAccept(50)).rejects.toMatchObject({ name: 'TimeoutError' });
+    const connecting = connect('127.0.0.1', server.address.port, {
+      protocol: 'dtls',
+      cacerts: [id.certificatePem],
+      serverNameIndication: 'localhost',
+      handshakeTimeoutMs: 10_000,
+    });
+    const peer = await handshake(await server.transportAccept(10_000));
+    const client = await connecting;
+    await client.send('hello');
+    expect(new TextDecoder().decode(await peer.recv(0, 5000))).toBe('hello');
+    await client.close();
+    await peer.close();
+    await server.close();
   });
 
   it('refuses a maxQueuedDatagrams that is not a positive integer', async () => {
