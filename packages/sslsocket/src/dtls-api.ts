@@ -25,7 +25,8 @@ type DtlsOnly =
   | 'maxRetransmits'
   | 'srtpProfiles'
   | 'cookies'
-  | 'maxQueuedDatagrams';
+  | 'maxQueuedDatagrams'
+  | 'maxAcceptWaitMs';
 
 /** Splits DTLS options into the TLS options the shared loaders take and the DTLS engine's own. */
 function split<T extends DtlsClientOptions | DtlsServerOptions>(
@@ -34,6 +35,7 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
   tls: Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] };
   dtls: Partial<DtlsConfig>;
   socket: DtlsSocketOptions;
+  maxAcceptWaitMs: number | undefined;
 } {
   const {
     protocol: _p,
@@ -45,6 +47,7 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
     srtpProfiles,
     cookies,
     maxQueuedDatagrams,
+    maxAcceptWaitMs,
     ...rest
   } = options;
   for (const v of versions ?? []) {
@@ -62,6 +65,7 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
   integer('retransmitMaxMs', retransmitMaxMs, 1, 3_600_000);
   integer('maxRetransmits', maxRetransmits, 0, 100);
   integer('maxQueuedDatagrams', maxQueuedDatagrams, 1, 1_048_576);
+  integer('maxAcceptWaitMs', maxAcceptWaitMs, 1, 3_600_000);
   return {
     tls: { ...rest, versions: ['tlsv1.2'] } as Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] },
     dtls: {
@@ -73,6 +77,7 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
       ...(cookies === false ? { cookies: false as const } : {}),
     },
     socket: maxQueuedDatagrams === undefined ? {} : { maxQueuedDatagrams },
+    maxAcceptWaitMs,
   };
 }
 
@@ -136,6 +141,14 @@ export class DtlsListenSocket {
 
   get address(): TransportAddress {
     return this.listener.address;
+  }
+
+  /**
+   * For monitoring: peers with state on this listener (waiting, handshaking or established), and
+   * admitted peers dropped because no accept took them within `maxAcceptWaitMs`.
+   */
+  get stats(): { readonly peers: number; readonly expired: number } {
+    return { peers: this.listener.peers, expired: this.listener.expired ?? 0 };
   }
 
   /**
@@ -203,7 +216,7 @@ export async function listenDtls(
   options: DtlsServerOptions & { host?: string },
 ): Promise<DtlsListenSocket> {
   const { host, ...serverOptions } = options;
-  const { tls, dtls, socket } = split(serverOptions);
+  const { tls, dtls, socket, maxAcceptWaitMs } = split(serverOptions);
   validateServerOptions(tls as ServerOptions);
   const base = await serverEngineConfig(tls as ServerOptions);
   const config: DtlsConfig = { ...base, ...dtls };
@@ -218,6 +231,7 @@ export async function listenDtls(
   };
   const listener = await listenUdp(port, {
     ...(host === undefined ? {} : { host }),
+    maxAcceptWaitMs: maxAcceptWaitMs ?? serverOptions.handshakeTimeoutMs ?? 30_000,
     ...(gate === undefined
       ? {}
       : {

@@ -70,6 +70,33 @@ describe('DTLS socket limits', () => {
     await server.close();
   });
 
+  it('drops a peer that passed the cookie check but was not accepted within maxAcceptWaitMs', async () => {
+    const server = await listen(0, {
+      protocol: 'dtls',
+      host: '127.0.0.1',
+      cert: id.certificatePem,
+      key: id.keyPem,
+      maxAcceptWaitMs: 1500,
+    });
+    const options = { protocol: 'dtls', cacerts: [id.certificatePem], serverNameIndication: 'localhost' } as const;
+    // A client that gives up before anyone accepts it: admitted (its second ClientHello had the cookie).
+    await expect(
+      connect('127.0.0.1', server.address.port, { ...options, handshakeTimeoutMs: 1000 }),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(server.stats.peers).toBe(1);
+    for (let i = 0; i < 100 && server.stats.peers > 0; i++) await settle();
+    expect(server.stats).toEqual({ peers: 0, expired: 1 });
+    // The next accept gets a live client, not the dead one.
+    const accepting = server.accept();
+    const client = await connect('127.0.0.1', server.address.port, { ...options, handshakeTimeoutMs: 10_000 });
+    const peer = await accepting;
+    await client.send('live');
+    expect(new TextDecoder().decode(await peer.recv(0, 5000))).toBe('live');
+    await client.close();
+    await peer.close();
+    await server.close();
+  });
+
   it('refuses a maxQueuedDatagrams that is not a positive integer', async () => {
     await expect(
       connectDtls('localhost', 0, { protocol: 'dtls', maxQueuedDatagrams: 0 }, memoryDatagramPair()[0]),

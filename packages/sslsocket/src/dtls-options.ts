@@ -27,6 +27,13 @@ export interface DtlsOptions {
    * RFC 6347 §1).
    */
   readonly maxQueuedDatagrams?: number;
+  /**
+   * Server: how long in ms a peer that passed the cookie exchange may wait for `accept()` /
+   * `transportAccept()` (default `handshakeTimeoutMs`, else 30 000). Then it is dropped (counted in
+   * the listener's `expired`), so an accept never picks up a client that gave up long ago; a live
+   * client retransmits its ClientHello (RFC 6347 §4.2.4) and is admitted afresh.
+   */
+  readonly maxAcceptWaitMs?: number;
 }
 
 /** What `connect(host, port, options)` takes for DTLS: the TLS client options plus {@link DtlsOptions}. */

@@ -68,4 +68,27 @@ describe('node:dgram transports', () => {
     await Promise.all([one.close(), two.close(), listener.close()]);
     expect(seen.length).toBe(3);
   });
+
+  it('closes an admitted peer nobody accepts within maxAcceptWaitMs; the peer is admitted afresh later', async () => {
+    const listener = await listenDatagram(0, { host: '127.0.0.1', maxAcceptWaitMs: 500 });
+    const client = await connectDatagram('127.0.0.1', listener.address.port);
+    client.send(Uint8Array.of(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(listener.peers).toBe(1);
+    for (let i = 0; i < 100 && listener.peers > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(listener.peers).toBe(0);
+    expect(listener.expired).toBe(1);
+    client.send(Uint8Array.of(2));
+    const peer = await listener.accept();
+    expect([...((await peer.receive()) as Uint8Array)]).toEqual([2]);
+    expect(listener.expired).toBe(1);
+    await Promise.all([client.close(), listener.close()]);
+  });
+
+  it('rejects a pending accept() when the listener closes', async () => {
+    const listener = await listenDatagram(0, { host: '127.0.0.1' });
+    const accepting = listener.accept();
+    await listener.close();
+    await expect(accepting).rejects.toMatchObject({ code: 'CLOSED' });
+  });
 });
