@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { generateSelfSigned } from '@sslsocket/pkix';
 import { memoryDatagramPair } from '@sslsocket/transport';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +24,34 @@ async function pair(server: Record<string, unknown> = {}) {
   return { listener, client, peer };
 }
 
+/** Whether this host can bind the IPv6 loopback (containers without IPv6 cannot). */
+const ipv6 = await new Promise<boolean>((resolve) => {
+  const probe = createSocket('udp6');
+  probe.once('error', () => resolve(false));
+  probe.bind(0, '::1', () => probe.close(() => resolve(true)));
+});
+if (!ipv6) console.warn('dtls-limits.test: no IPv6 loopback here, the ::1 test is skipped');
+
 describe('DTLS socket limits', () => {
+  it.skipIf(!ipv6)(
+    'listens on every interface by default (dual-stack, as TLS): a client over ::1 connects',
+    async () => {
+      const server = await listen(0, { protocol: 'dtls', cert: id.certificatePem, key: id.keyPem });
+      expect(server.address.address).toBe('::');
+      const accepting = server.accept();
+      const client = await connect('::1', server.address.port, {
+        protocol: 'dtls',
+        cacerts: [id.certificatePem],
+        serverNameIndication: 'localhost',
+      });
+      const peer = await accepting;
+      expect(peer.peername()?.address).toBe('::1');
+      await client.close();
+      await peer.close();
+      await server.close();
+    },
+  );
+
   it('bounds the datagrams waiting for recv(): newer ones are dropped and counted, later ones still arrive', async () => {
     const { listener, client, peer } = await pair({ maxQueuedDatagrams: 8 });
     for (let i = 0; i < 100; i++) await client.send(new Uint8Array(8000).fill(i));

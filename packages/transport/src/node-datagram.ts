@@ -124,6 +124,11 @@ class PeerDatagram implements DatagramTransport {
 
 /** Options for {@link listenDatagram}. */
 export interface ListenDatagramOptions {
+  /**
+   * Address to bind, an IP literal or a name. Default: every interface, as TLS `listen()` does —
+   * the unspecified IPv6 address `::` (dual-stack: IPv4 peers show as `::ffff:a.b.c.d`) where the
+   * host has IPv6, `0.0.0.0` otherwise.
+   */
   readonly host?: string;
   /** The stateless first look at an unknown peer's datagram (see {@link DatagramListener}). */
   readonly admit?: AdmitDatagram;
@@ -243,14 +248,34 @@ class NodeDatagramListener implements DatagramListener {
  * const listener = await listenDatagram(4433, { host: '127.0.0.1' });
  * const peer = await listener.accept();
  */
-export function listenDatagram(port: number, options: ListenDatagramOptions = {}): Promise<DatagramListener> {
-  const host = options.host ?? '0.0.0.0';
+export async function listenDatagram(port: number, options: ListenDatagramOptions = {}): Promise<DatagramListener> {
+  let socket: Socket;
+  if (options.host !== undefined) {
+    socket = await bindUdp(port, options.host);
+  } else {
+    try {
+      socket = await bindUdp(port, '::');
+    } catch (error) {
+      // No IPv6 on this host (EAFNOSUPPORT, EADDRNOTAVAIL): every IPv4 interface instead.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL' && code !== 'EPROTONOSUPPORT') throw error;
+      socket = await bindUdp(port, '0.0.0.0');
+    }
+  }
+  return new NodeDatagramListener(socket, localOf(socket) as TransportAddress, options);
+}
+
+/** A UDP socket bound to host:port (udp6 for an IPv6 literal; dual-stack when that is `::`). */
+function bindUdp(port: number, host: string): Promise<Socket> {
   const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   return new Promise((resolve, reject) => {
-    socket.once('error', reject);
+    socket.once('error', (error) => {
+      socket.close();
+      reject(error);
+    });
     socket.bind(port, host, () => {
-      socket.off('error', reject);
-      resolve(new NodeDatagramListener(socket, localOf(socket) as TransportAddress, options));
+      socket.removeAllListeners('error');
+      resolve(socket);
     });
   });
 }
