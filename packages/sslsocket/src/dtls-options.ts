@@ -9,7 +9,12 @@ import type { ClientOptions, ServerOptions } from './socket-options.js';
 export interface DtlsOptions {
   /** Erlang `protocol`: 'dtls' selects DTLS over UDP. */
   readonly protocol: 'dtls';
-  /** Path MTU in bytes (default 1200, at least 256): handshake messages are fragmented to fit. */
+  /**
+   * Path MTU in bytes (default 1200, at least 256): handshake messages are fragmented to fit. Not
+   * application data: each `send()` of n bytes is one datagram of n + 37 bytes at most (record
+   * header and AEAD expansion), whatever the MTU, as with OpenSSL; keep messages at most
+   * `mtu - 37` bytes to avoid IP fragmentation (RFC 6347 §4.1.1).
+   */
   readonly mtu?: number;
   /** First retransmission timeout in ms (default 1000, RFC 6347 §4.2.4.1). */
   readonly retransmitInitialMs?: number;

@@ -175,8 +175,10 @@ export class DtlsSocket {
   }
 
   /**
-   * Erlang `ssl:send/2` over DTLS: one datagram with one record (at most 16384 bytes). Delivery is
-   * not guaranteed (RFC 6347 §1: DTLS keeps UDP's semantics).
+   * Erlang `ssl:send/2` over DTLS: one datagram with one record (at most 16384 bytes; a RangeError
+   * above). Delivery is not guaranteed (RFC 6347 §1: DTLS keeps UDP's semantics). The `mtu` option
+   * does not split application data (RFC 6347 §4.1.1, as OpenSSL): the datagram is the data plus up
+   * to 37 bytes, so keep each message at most `mtu - 37` bytes to fit the path MTU.
    */
   send(data: Uint8Array | string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
