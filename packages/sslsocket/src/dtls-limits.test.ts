@@ -125,6 +125,30 @@ describe('DTLS socket limits', () => {
     await server.close();
   });
 
+  it('fragments handshake flights to mtu but sends application data as one datagram (RFC 6347 §4.1.1, as OpenSSL)', async () => {
+    const [a, b] = memoryDatagramPair();
+    const sizes: number[] = [];
+    const send = a.send.bind(a);
+    a.send = (datagram: Uint8Array): void => {
+      sizes.push(datagram.length);
+      send(datagram);
+    };
+    const listener = await listen(0, { protocol: 'dtls', host: '127.0.0.1', cert: id.certificatePem, key: id.keyPem });
+    const serving = listener.handshake(b);
+    const client = await connectDtls('localhost', 0, { protocol: 'dtls', cacerts: [id.certificatePem], mtu: 576 }, a);
+    const peer = await serving;
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(576);
+    sizes.length = 0;
+    await client.send(new Uint8Array(3000).fill(5));
+    // 13-byte record header plus the AEAD expansion (24 for AES-GCM, 16 for ChaCha20-Poly1305).
+    expect(sizes).toHaveLength(1);
+    expect([3000 + 37, 3000 + 29]).toContain(sizes[0]);
+    expect((await peer.recv(0, 5000)).length).toBe(3000);
+    await client.close();
+    await peer.close();
+    await listener.close();
+  });
+
   it('refuses a maxQueuedDatagrams that is not a positive integer', async () => {
     await expect(
       connectDtls('localhost', 0, { protocol: 'dtls', maxQueuedDatagrams: 0 }, memoryDatagramPair()[0]),
