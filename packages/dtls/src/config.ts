@@ -10,8 +10,15 @@ import type { SrtpProfileName } from './srtp.js';
 
 export interface DtlsConfig extends ConnectionConfig {
   /**
-   * Path MTU in bytes (default 1200): handshake messages are fragmented so no datagram we send is
-   * larger (RFC 6347 §4.1.1.1). Smallest accepted: 256.
+   * Path MTU in bytes (default 1200; smallest accepted 256): handshake messages are fragmented so
+   * no handshake datagram we send is larger (RFC 6347 §4.1.1.1, §4.2.3). Application data is not
+   * fragmented (a record cannot span datagrams, RFC 6347 §4.1.1): each `write()` of n bytes (at most
+   * 16384) is one record in one datagram of n + 13 (header) + the AEAD expansion (24 for AES-GCM,
+   * 16 for ChaCha20-Poly1305) bytes, whatever the MTU. The application keeps its messages at most
+   * `mtu - 37` bytes to fit the path (§4.1.1: DTLS does not split them); larger ones depend on IP
+   * fragmentation or are lost. OpenSSL does the same: its SSL_write is limited by the maximum
+   * fragment length, not the MTU (OpenSSL 3.0 `s_client -dtls1_2 -mtu 576` sends a 3001-byte line
+   * as one 3025-byte record).
    */
   readonly mtu?: number;
   /** First retransmission timeout in ms (RFC 6347 §4.2.4.1: 1 s). */

@@ -15,6 +15,7 @@ import { type ServeOptions, type Serving, serve } from './serve.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
 import { SslSocket } from './ssl-socket.js';
+import { TimedAccept } from './timed-accept.js';
 import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
 
 /** Options of sockets paused by `handshake: 'hello'`, for handshakeContinue. */
@@ -181,31 +182,13 @@ export class SslListenSocket {
    * (the connection that arrives later goes to the next call).
    */
   async transportAccept(timeoutMs?: number): Promise<Transport> {
-    // An accept that timed out earlier is still running: the next caller gets its connection.
-    const next = this.leftovers.shift() ?? this.listener.accept();
-    let transport: Transport;
-    if (timeoutMs === undefined) {
-      transport = await next;
-    } else {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      });
-      const winner = await Promise.race([next, timeout]);
-      clearTimeout(timer);
-      if (winner === 'timeout') {
-        next.catch(() => undefined);
-        this.leftovers.push(next);
-        throw new TimeoutError(`no connection within ${timeoutMs} ms`);
-      }
-      transport = winner;
-    }
+    const transport = await this.accepts.next(timeoutMs, 'connection');
     acceptedBy.set(transport, this);
     return transport;
   }
 
-  /** Accepts that outlived a transportAccept timeout, handed to the next callers in order. */
-  private readonly leftovers: Promise<Transport>[] = [];
+  /** Accepts, with any that outlived a transportAccept timeout handed to the next callers. */
+  private readonly accepts = new TimedAccept<Transport>(() => this.listener.accept());
 
   /** Accepts and handshakes the next connection in one call. */
   async accept(extra?: ServerOptions): Promise<SslSocket> {

@@ -9,10 +9,11 @@ import type { ConnectionConfig } from '@sslsocket/handshake';
 import type { DatagramListener, DatagramTransport, TransportAddress } from '@sslsocket/transport';
 import { connectUdp, listenUdp } from '#platform';
 import type { DtlsClientOptions, DtlsServerOptions } from './dtls-options.js';
-import { DtlsSocket } from './dtls-socket.js';
+import { DtlsSocket, type DtlsSocketOptions } from './dtls-socket.js';
 import { clientEngineConfig, serverEngineConfig } from './engine-config.js';
 import { TimeoutError } from './errors.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
+import { TimedAccept } from './timed-accept.js';
 import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
 
 type DtlsOnly =
@@ -23,12 +24,19 @@ type DtlsOnly =
   | 'retransmitMaxMs'
   | 'maxRetransmits'
   | 'srtpProfiles'
-  | 'cookies';
+  | 'cookies'
+  | 'maxQueuedDatagrams'
+  | 'maxAcceptWaitMs';
 
 /** Splits DTLS options into the TLS options the shared loaders take and the DTLS engine's own. */
 function split<T extends DtlsClientOptions | DtlsServerOptions>(
   options: T,
-): { tls: Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] }; dtls: Partial<DtlsConfig> } {
+): {
+  tls: Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] };
+  dtls: Partial<DtlsConfig>;
+  socket: DtlsSocketOptions;
+  maxAcceptWaitMs: number | undefined;
+} {
   const {
     protocol: _p,
     versions,
@@ -38,6 +46,8 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
     maxRetransmits,
     srtpProfiles,
     cookies,
+    maxQueuedDatagrams,
+    maxAcceptWaitMs,
     ...rest
   } = options;
   for (const v of versions ?? []) {
@@ -54,6 +64,8 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
   integer('retransmitInitialMs', retransmitInitialMs, 1, 600_000);
   integer('retransmitMaxMs', retransmitMaxMs, 1, 3_600_000);
   integer('maxRetransmits', maxRetransmits, 0, 100);
+  integer('maxQueuedDatagrams', maxQueuedDatagrams, 1, 1_048_576);
+  integer('maxAcceptWaitMs', maxAcceptWaitMs, 1, 3_600_000);
   return {
     tls: { ...rest, versions: ['tlsv1.2'] } as Omit<T, DtlsOnly> & { versions: readonly 'tlsv1.2'[] },
     dtls: {
@@ -64,6 +76,8 @@ function split<T extends DtlsClientOptions | DtlsServerOptions>(
       ...(srtpProfiles === undefined ? {} : { srtpProfiles }),
       ...(cookies === false ? { cookies: false as const } : {}),
     },
+    socket: maxQueuedDatagrams === undefined ? {} : { maxQueuedDatagrams },
+    maxAcceptWaitMs,
   };
 }
 
@@ -98,12 +112,17 @@ export async function connectDtls(
   options: DtlsClientOptions,
   transport?: DatagramTransport,
 ): Promise<DtlsSocket> {
-  const { tls, dtls } = split(options);
+  const { tls, dtls, socket: socketOptions } = split(options);
   validateClientOptions(tls as ClientOptions);
   const base: ConnectionConfig = await clientEngineConfig(tls as ClientOptions, host);
   const connection = DtlsConnection.client({ ...base, ...dtls });
   if (transport === undefined && host === undefined) throw new OptionError('host', 'a host is needed to open UDP');
-  const socket = new DtlsSocket(transport ?? (await connectUdp(host as string, port)), connection, 'client');
+  const socket = new DtlsSocket(
+    transport ?? (await connectUdp(host as string, port)),
+    connection,
+    'client',
+    socketOptions,
+  );
   socket.start();
   return withTimeout(socket, options.handshakeTimeoutMs);
 }
@@ -117,10 +136,19 @@ export class DtlsListenSocket {
     private readonly listener: DatagramListener,
     readonly options: DtlsServerOptions,
     private readonly config: DtlsConfig,
+    private readonly socketOptions: DtlsSocketOptions = {},
   ) {}
 
   get address(): TransportAddress {
     return this.listener.address;
+  }
+
+  /**
+   * For monitoring: peers with state on this listener (waiting, handshaking or established), and
+   * admitted peers dropped because no accept took them within `maxAcceptWaitMs`.
+   */
+  get stats(): { readonly peers: number; readonly expired: number } {
+    return { peers: this.listener.peers, expired: this.listener.expired ?? 0 };
   }
 
   /**
@@ -129,21 +157,13 @@ export class DtlsListenSocket {
    * (this listener's, or the module's `handshake(transport)`).
    */
   async transportAccept(timeoutMs?: number): Promise<DatagramTransport> {
-    const next = this.listener.accept().then((transport) => {
-      acceptedBy.set(transport, this);
-      return transport;
-    });
-    if (timeoutMs === undefined) return next;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`no DTLS peer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([next, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    // An accept that timed out earlier is still running: this caller gets its peer.
+    const transport = await this.accepts.next(timeoutMs, 'DTLS peer');
+    acceptedBy.set(transport, this);
+    return transport;
   }
+
+  private readonly accepts = new TimedAccept<DatagramTransport>(() => this.listener.accept());
 
   /** Erlang `handshake/1,2` on an accepted peer. */
   async handshake(transport: DatagramTransport): Promise<DtlsSocket> {
@@ -154,7 +174,7 @@ export class DtlsListenSocket {
       cookies: false,
       ...(peer === undefined ? {} : { peerAddress: `${peer.address}:${peer.port}` }),
     });
-    const socket = new DtlsSocket(transport, connection, 'server');
+    const socket = new DtlsSocket(transport, connection, 'server', this.socketOptions);
     socket.start();
     return withTimeout(socket, this.options.handshakeTimeoutMs);
   }
@@ -196,7 +216,7 @@ export async function listenDtls(
   options: DtlsServerOptions & { host?: string },
 ): Promise<DtlsListenSocket> {
   const { host, ...serverOptions } = options;
-  const { tls, dtls } = split(serverOptions);
+  const { tls, dtls, socket, maxAcceptWaitMs } = split(serverOptions);
   validateServerOptions(tls as ServerOptions);
   const base = await serverEngineConfig(tls as ServerOptions);
   const config: DtlsConfig = { ...base, ...dtls };
@@ -211,6 +231,7 @@ export async function listenDtls(
   };
   const listener = await listenUdp(port, {
     ...(host === undefined ? {} : { host }),
+    maxAcceptWaitMs: maxAcceptWaitMs ?? serverOptions.handshakeTimeoutMs ?? 30_000,
     ...(gate === undefined
       ? {}
       : {
@@ -228,5 +249,5 @@ export async function listenDtls(
           },
         }),
   });
-  return new DtlsListenSocket(listener, serverOptions, config);
+  return new DtlsListenSocket(listener, serverOptions, config, socket);
 }

@@ -26,6 +26,18 @@ export interface DtlsConnectionInformation {
   readonly sessionResumption: boolean;
 }
 
+/** Options of a {@link DtlsSocket} (from the DTLS connect/listen options). */
+export interface DtlsSocketOptions {
+  /**
+   * Received application datagrams held until `recv()` takes them (default 1024, as the
+   * transport's own datagram queue). When full, newly arriving datagrams are dropped and counted in
+   * {@link DtlsSocket.stats}: DTLS keeps UDP's semantics (RFC 6347 §1), and a full socket buffer
+   * drops what arrives, so what the application reads next is still the oldest data, in order.
+   * At most 16 KiB each (one record), so the default holds at most 16 MiB.
+   */
+  readonly maxQueuedDatagrams?: number;
+}
+
 /**
  * A DTLS 1.2 association (Erlang's sslsocket with `{protocol, dtls}`), from `connect` or a DTLS
  * listener's `accept`/`handshake`.
@@ -49,12 +61,16 @@ export class DtlsSocket {
   private peerClosed = false;
   private closedLocally = false;
   private readonly sessions: Session12[] = [];
+  private droppedDatagrams = 0;
+  private readonly maxQueued: number;
 
   constructor(
     readonly transport: DatagramTransport,
     readonly connection: DtlsConnection,
     readonly role: 'client' | 'server',
+    options: DtlsSocketOptions = {},
   ) {
+    this.maxQueued = options.maxQueuedDatagrams ?? 1024;
     this.handshakeDone = new Promise((resolve, reject) => {
       this.resolveHandshake = resolve;
       this.rejectHandshake = reject;
@@ -127,7 +143,9 @@ export class DtlsSocket {
           const w = this.waiter;
           this.waiter = undefined;
           w.resolve(e.data);
-        } else this.inbox.push(e.data);
+        } else if (this.inbox.length < this.maxQueued) this.inbox.push(e.data);
+        // Full: drop the newest, as a full UDP receive buffer would (see DtlsSocketOptions).
+        else this.droppedDatagrams++;
         return;
       case 'closed':
         this.peerClosed = true;
@@ -157,8 +175,10 @@ export class DtlsSocket {
   }
 
   /**
-   * Erlang `ssl:send/2` over DTLS: one datagram with one record (at most 16384 bytes). Delivery is
-   * not guaranteed (RFC 6347 §1: DTLS keeps UDP's semantics).
+   * Erlang `ssl:send/2` over DTLS: one datagram with one record (at most 16384 bytes; a RangeError
+   * above). Delivery is not guaranteed (RFC 6347 §1: DTLS keeps UDP's semantics). The `mtu` option
+   * does not split application data (RFC 6347 §4.1.1, as OpenSSL): the datagram is the data plus up
+   * to 37 bytes, so keep each message at most `mtu - 37` bytes to fit the path MTU.
    */
   send(data: Uint8Array | string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -202,6 +222,14 @@ export class DtlsSocket {
         },
       };
     });
+  }
+
+  /**
+   * For monitoring: datagrams waiting for `recv()`, and those dropped because
+   * `maxQueuedDatagrams` were already waiting.
+   */
+  get stats(): { readonly queued: number; readonly dropped: number } {
+    return { queued: this.inbox.length, dropped: this.droppedDatagrams };
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {

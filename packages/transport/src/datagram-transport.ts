@@ -38,6 +38,8 @@ export interface DatagramListener {
   close(): Promise<void>;
   /** Peers with a transport right now. */
   readonly peers: number;
+  /** Admitted peers closed because no `accept()` took them in time (where the listener bounds it). */
+  readonly expired?: number;
 }
 
 /** The stateless first look at an unknown peer's datagram (see {@link DatagramListener}). */

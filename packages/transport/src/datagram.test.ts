@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { memoryDatagramPair } from './memory-datagram.js';
 import { connectDatagram, listenDatagram } from './node-datagram.js';
@@ -32,7 +33,33 @@ describe('memoryDatagramPair', () => {
   });
 });
 
+/** Whether this host can bind the IPv6 loopback (containers without IPv6 cannot). */
+const ipv6 = await new Promise<boolean>((resolve) => {
+  const probe = createSocket('udp6');
+  probe.once('error', () => resolve(false));
+  probe.bind(0, '::1', () => probe.close(() => resolve(true)));
+});
+if (!ipv6) console.warn('datagram.test: no IPv6 loopback here, the ::1 test is skipped');
+
 describe('node:dgram transports', () => {
+  it.skipIf(!ipv6)(
+    'binds every interface dual-stack by default, as TLS listen does: peers over ::1 and 127.0.0.1',
+    async () => {
+      const listener = await listenDatagram(0);
+      expect(listener.address.address).toBe('::');
+      for (const host of ['::1', '127.0.0.1']) {
+        const client = await connectDatagram(host, listener.address.port);
+        client.send(Uint8Array.of(7));
+        const peer = await listener.accept();
+        expect([...((await peer.receive()) as Uint8Array)]).toEqual([7]);
+        peer.send(Uint8Array.of(8));
+        expect([...((await client.receive()) as Uint8Array)]).toEqual([8]);
+        await client.close();
+      }
+      await listener.close();
+    },
+  );
+
   it('demultiplexes a server socket by peer address and admits peers through the hook', async () => {
     const seen: string[] = [];
     const listener = await listenDatagram(0, {
@@ -67,5 +94,28 @@ describe('node:dgram transports', () => {
     expect(listener.peers).toBe(1);
     await Promise.all([one.close(), two.close(), listener.close()]);
     expect(seen.length).toBe(3);
+  });
+
+  it('closes an admitted peer nobody accepts within maxAcceptWaitMs; the peer is admitted afresh later', async () => {
+    const listener = await listenDatagram(0, { host: '127.0.0.1', maxAcceptWaitMs: 500 });
+    const client = await connectDatagram('127.0.0.1', listener.address.port);
+    client.send(Uint8Array.of(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(listener.peers).toBe(1);
+    for (let i = 0; i < 100 && listener.peers > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(listener.peers).toBe(0);
+    expect(listener.expired).toBe(1);
+    client.send(Uint8Array.of(2));
+    const peer = await listener.accept();
+    expect([...((await peer.receive()) as Uint8Array)]).toEqual([2]);
+    expect(listener.expired).toBe(1);
+    await Promise.all([client.close(), listener.close()]);
+  });
+
+  it('rejects a pending accept() when the listener closes', async () => {
+    const listener = await listenDatagram(0, { host: '127.0.0.1' });
+    const accepting = listener.accept();
+    await listener.close();
+    await expect(accepting).rejects.toMatchObject({ code: 'CLOSED' });
   });
 });

@@ -124,6 +124,11 @@ class PeerDatagram implements DatagramTransport {
 
 /** Options for {@link listenDatagram}. */
 export interface ListenDatagramOptions {
+  /**
+   * Address to bind, an IP literal or a name. Default: every interface, as TLS `listen()` does —
+   * the unspecified IPv6 address `::` (dual-stack: IPv4 peers show as `::ffff:a.b.c.d`) where the
+   * host has IPv6, `0.0.0.0` otherwise.
+   */
   readonly host?: string;
   /** The stateless first look at an unknown peer's datagram (see {@link DatagramListener}). */
   readonly admit?: AdmitDatagram;
@@ -135,12 +140,22 @@ export interface ListenDatagramOptions {
   readonly readmit?: ReadmitDatagram;
   /** Peers with a transport at most (default 4096); datagrams from further new peers are dropped. */
   readonly maxPeers?: number;
+  /**
+   * How long in ms an admitted peer may wait for `accept()` (default 30 000). One still waiting then
+   * is closed and forgotten (counted in `expired`): its client has likely given up, and a live one
+   * retransmits and is admitted again (RFC 6347 §4.2.4), so nobody ever accepts a long-dead peer.
+   */
+  readonly maxAcceptWaitMs?: number;
 }
 
 class NodeDatagramListener implements DatagramListener {
   private readonly byPeer = new Map<string, PeerDatagram>();
-  private readonly pending = new DatagramQueue();
-  private readonly waiting: PeerDatagram[] = [];
+  /** Admitted peers not accepted yet, oldest first, each with its expiry timer. */
+  private readonly waiting: { peer: PeerDatagram; timer: ReturnType<typeof setTimeout> }[] = [];
+  private readonly acceptors: ((peer: PeerDatagram | null) => void)[] = [];
+  private ended = false;
+  /** Admitted peers closed because nobody accepted them within `maxAcceptWaitMs`. */
+  expired = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -164,23 +179,47 @@ class NodeDatagramListener implements DatagramListener {
       const verdict = this.options.readmit?.(datagram, key, reply) ?? 'pass';
       if (verdict === 'pass') known.inbox.push(datagram);
       if (verdict !== 'new') return;
+      // A replaced transport nobody accepted yet leaves the queue too: accept() never returns it closed.
+      this.unqueue(known);
       void known.close();
     } else {
-      if (this.byPeer.size >= (this.options.maxPeers ?? 4096)) return;
+      if (this.ended || this.byPeer.size >= (this.options.maxPeers ?? 4096)) return;
       const admit = this.options.admit;
       if (admit !== undefined && !admit(datagram, key, reply)) return;
     }
     const peer = new PeerDatagram(this, key, remote);
     this.byPeer.set(key, peer);
     peer.inbox.push(datagram);
-    this.waiting.push(peer);
-    this.pending.push(Uint8Array.of(0));
+    const acceptor = this.acceptors.shift();
+    if (acceptor !== undefined) {
+      acceptor(peer);
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (!this.unqueue(peer)) return;
+      this.expired++;
+      void peer.close();
+    }, this.options.maxAcceptWaitMs ?? 30_000);
+    timer.unref?.();
+    this.waiting.push({ peer, timer });
+  }
+
+  /** Takes `peer` out of the accept queue; false when it was not there. */
+  private unqueue(peer: PeerDatagram): boolean {
+    const index = this.waiting.findIndex((w) => w.peer === peer);
+    if (index < 0) return false;
+    clearTimeout(this.waiting[index]?.timer);
+    this.waiting.splice(index, 1);
+    return true;
   }
 
   async accept(): Promise<DatagramTransport> {
-    const signal = await this.pending.next();
-    const peer = this.waiting.shift();
-    if (signal === null || peer === undefined) throw new TransportError('CLOSED', 'listener closed');
+    const first = this.waiting.shift();
+    if (first !== undefined) clearTimeout(first.timer);
+    const peer =
+      first?.peer ??
+      (this.ended ? null : await new Promise<PeerDatagram | null>((resolve) => this.acceptors.push(resolve)));
+    if (peer === null) throw new TransportError('CLOSED', 'listener closed');
     return peer;
   }
 
@@ -194,7 +233,9 @@ class NodeDatagramListener implements DatagramListener {
   }
 
   close(): Promise<void> {
-    this.pending.end();
+    this.ended = true;
+    for (const acceptor of this.acceptors.splice(0)) acceptor(null);
+    for (const w of this.waiting.splice(0)) clearTimeout(w.timer);
     for (const p of [...this.byPeer.values()]) void p.close();
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
@@ -207,14 +248,34 @@ class NodeDatagramListener implements DatagramListener {
  * const listener = await listenDatagram(4433, { host: '127.0.0.1' });
  * const peer = await listener.accept();
  */
-export function listenDatagram(port: number, options: ListenDatagramOptions = {}): Promise<DatagramListener> {
-  const host = options.host ?? '0.0.0.0';
+export async function listenDatagram(port: number, options: ListenDatagramOptions = {}): Promise<DatagramListener> {
+  let socket: Socket;
+  if (options.host !== undefined) {
+    socket = await bindUdp(port, options.host);
+  } else {
+    try {
+      socket = await bindUdp(port, '::');
+    } catch (error) {
+      // No IPv6 on this host (EAFNOSUPPORT, EADDRNOTAVAIL): every IPv4 interface instead.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL' && code !== 'EPROTONOSUPPORT') throw error;
+      socket = await bindUdp(port, '0.0.0.0');
+    }
+  }
+  return new NodeDatagramListener(socket, localOf(socket) as TransportAddress, options);
+}
+
+/** A UDP socket bound to host:port (udp6 for an IPv6 literal; dual-stack when that is `::`). */
+function bindUdp(port: number, host: string): Promise<Socket> {
   const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   return new Promise((resolve, reject) => {
-    socket.once('error', reject);
+    socket.once('error', (error) => {
+      socket.close();
+      reject(error);
+    });
     socket.bind(port, host, () => {
-      socket.off('error', reject);
-      resolve(new NodeDatagramListener(socket, localOf(socket) as TransportAddress, options));
+      socket.removeAllListeners('error');
+      resolve(socket);
     });
   });
 }
