@@ -61,8 +61,12 @@ export class DtlsConnection implements DtlsContext {
   private pendingWrites: Uint8Array[] | undefined = [];
   private earlyData: Uint8Array[] = [];
   private output: Uint8Array[] = [];
-  /** While an asynchronous hook runs: the work it holds up, and datagrams that came meanwhile. */
+  /**
+   * While an asynchronous hook runs: the work it holds up, the rest of the records of the datagram
+   * that started it, and datagrams that came meanwhile — all processed in order once it is done.
+   */
   private busy: Promise<void> | undefined;
+  private heldRecords: OpenedDtlsRecord[] = [];
   private backlog: Uint8Array[] = [];
   private events: DtlsEvent[] = [];
   private secrets: MasterKeys | undefined;
@@ -214,9 +218,34 @@ export class DtlsConnection implements DtlsContext {
       if (verdict.kind === 'reply') this.output.push(verdict.datagram);
       if (verdict.kind !== 'accept') return;
     }
+    this.guard(() => this.handleRecords(this.records.open(datagram)));
+  }
+
+  /**
+   * Handles records in order; once an asynchronous step starts (a certificate check, a session
+   * store), the rest wait for it — the next message belongs to the state it returns.
+   */
+  private handleRecords(records: readonly OpenedDtlsRecord[]): void {
+    for (let i = 0; i < records.length; i++) {
+      if (this.busy !== undefined) {
+        this.heldRecords.push(...records.slice(i));
+        return;
+      }
+      this.handleRecord(records[i] as OpenedDtlsRecord);
+    }
+  }
+
+  /** The asynchronous step is done: the messages, records and datagrams it held, in that order. */
+  private resume(): void {
     this.guard(() => {
-      for (const r of this.records.open(datagram)) this.handleRecord(r);
+      if (!this.runMessages()) return;
+      const records = this.heldRecords;
+      this.heldRecords = [];
+      this.handleRecords(records);
     });
+    const held = this.backlog;
+    this.backlog = [];
+    for (const d of held) this.receive(d);
   }
 
   private handleRecord(r: OpenedDtlsRecord): void {
@@ -277,6 +306,7 @@ export class DtlsConnection implements DtlsContext {
 
   /** Hands complete messages to the driver; false when an asynchronous step took over. */
   private runMessages(): boolean {
+    if (this.busy !== undefined) return false;
     for (let m = this.reassembler.next(); m !== null; m = this.reassembler.next()) {
       const next = this.driver.handle(this, m);
       if (isPromiseLike(next)) {
@@ -284,10 +314,7 @@ export class DtlsConnection implements DtlsContext {
           (driver) => {
             this.driver = driver;
             this.busy = undefined;
-            this.guard(() => this.runMessages());
-            const held = this.backlog;
-            this.backlog = [];
-            for (const d of held) this.receive(d);
+            this.resume();
           },
           (error: unknown) => {
             this.busy = undefined;
@@ -307,7 +334,7 @@ export class DtlsConnection implements DtlsContext {
     const held = this.records.nextReadEpoch(this.pendingRead);
     this.pendingRead = undefined;
     this.ccsSeen = true;
-    for (const r of held) this.handleRecord(r);
+    this.handleRecords(held);
   }
 
   private handleAlert(plaintext: Uint8Array): void {
