@@ -43,6 +43,7 @@ import { SRTP_EXPORTER_LABEL, type SrtpKeyingMaterial, splitSrtpKeyingMaterial, 
 /** Largest application data record (RFC 6347 §4.1: 2^14 bytes of plaintext). */
 export const MAX_DTLS_PLAINTEXT = 16384;
 const CLIENT_HELLO = 1;
+const FINISHED = 20;
 
 export class DtlsConnection implements DtlsContext {
   readonly provider: CryptoProvider;
@@ -250,9 +251,12 @@ export class DtlsConnection implements DtlsContext {
 
   private handleRecord(r: OpenedDtlsRecord): void {
     if (this.failed !== undefined || this.readClosed) return;
-    // Once keys are in use, plaintext records other than handshake retransmissions are spoofable
-    // noise (RFC 6347 §4.1.2.7): dropped, not acted on.
-    if (r.epoch < this.records.readEpoch && r.type !== ContentType.handshake) return;
+    // Once keys are in use, old-epoch records other than handshake retransmissions are spoofable
+    // noise (RFC 6347 §4.1.2.7): dropped silently, not acted on.
+    if (r.epoch < this.records.readEpoch && !this.oldEpochHandshake(r)) {
+      this.records.dropped++;
+      return;
+    }
     switch (r.type) {
       case ContentType.handshake:
         this.handleHandshake(r.plaintext, r.sequence);
@@ -273,6 +277,23 @@ export class DtlsConnection implements DtlsContext {
         // Unknown content types are dropped (RFC 6347 §4.1.2.7).
         return;
     }
+  }
+
+  /**
+   * Whether a record of an epoch before the current read epoch may still carry handshake messages.
+   * A Finished never does (it follows the ChangeCipherSpec, RFC 5246 §7.4.9). During the handshake
+   * a message of the peer's flight that was reordered behind its ChangeCipherSpec may (a
+   * CertificateVerify, a NewSessionTicket); once the handshake is over only a repeat of the peer's
+   * last flight may — message_seq below the next we expect — and it gets our last flight resent
+   * (RFC 6347 §4.2.4). Anything else is what an off-path sender can forge without keys.
+   */
+  private oldEpochHandshake(r: OpenedDtlsRecord): boolean {
+    if (r.type !== ContentType.handshake) return false;
+    const fragments = parseFragments(r.plaintext);
+    if (fragments.length === 0) return false;
+    return fragments.every(
+      (f) => f.type !== FINISHED && (!this.handshakeComplete || f.seq < this.reassembler.nextSeq),
+    );
   }
 
   private handleHandshake(plaintext: Uint8Array, recordSequence: number): void {
