@@ -291,9 +291,7 @@ export class DtlsConnection implements DtlsContext {
     if (r.type !== ContentType.handshake) return false;
     const fragments = parseFragments(r.plaintext);
     if (fragments.length === 0) return false;
-    return fragments.every(
-      (f) => f.type !== FINISHED && (!this.handshakeComplete || f.seq < this.reassembler.nextSeq),
-    );
+    return fragments.every((f) => f.type !== FINISHED && (!this.handshakeComplete || f.seq < this.reassembler.nextSeq));
   }
 
   private handleHandshake(plaintext: Uint8Array, recordSequence: number): void {
