@@ -11,6 +11,7 @@ import { featureCases12, matrixCases12, productCases12 } from './cases12.mjs';
 import { crlDownloadCases } from './crl-download.mjs';
 import { killAll, makeCredentials, removeCredentials, setTranscriptCase } from './driver.mjs';
 import { dtlsGnutlsCases, dtlsOpensslCases } from './dtls.mjs';
+import { dtlsCliCases } from './dtls-cli.mjs';
 import { dtlsResumeCases } from './dtls-resume.mjs';
 import { findNode24, node24Cases } from './node24.mjs';
 import { gnutlsCases, hasProgram, pythonCases } from './peers.mjs';
@@ -74,6 +75,7 @@ const cases = [
   ...productCases12(ALL_CIPHER_SUITES),
   ...dtlsOpensslCases(),
   ...dtlsResumeCases(),
+  ...dtlsCliCases(),
   ...peerCases(),
   ...redisClusterCases(),
   ...crlDownloadCases(),

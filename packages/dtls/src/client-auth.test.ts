@@ -23,6 +23,31 @@ describe('DTLS 1.2 client certificates (Erlang verify_peer on the server)', () =
     expect(server.parameters?.peerCertificates).toEqual([clientId.cert]);
   });
 
+  it('holds the rest of the flight while an asynchronous client certificate check runs', async () => {
+    // The client's whole flight (Certificate, ClientKeyExchange, CertificateVerify, CCS, Finished)
+    // fits one datagram: the records after the Certificate wait for the hook, then go on in order.
+    let calls = 0;
+    const { client, server } = dtlsPair(id.config, id.cert, clientId.config, {
+      verifyPeer: true,
+      verifyCertificate: async (chain) => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 5));
+        return leafPublicKey(chain[0] as Uint8Array);
+      },
+    });
+    const net = new SimulatedNetwork(client, server);
+    client.start();
+    for (let i = 0; i < 10 && !net.completed() && server.failed === undefined; i++) {
+      net.run(() => net.completed() || server.pending !== undefined);
+      await server.pending;
+      net.collect('server');
+    }
+    expect(server.failed).toBeUndefined();
+    expect(net.completed()).toBe(true);
+    expect(calls).toBe(1);
+    expect(server.parameters?.peerCertificates).toEqual([clientId.cert]);
+  });
+
   it('fails with handshake_failure when failIfNoPeerCert and the client has none', () => {
     const { client, server } = dtlsPair(id.config, id.cert, {}, { verifyPeer: true, failIfNoPeerCert: true });
     const net = new SimulatedNetwork(client, server);

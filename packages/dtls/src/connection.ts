@@ -43,6 +43,7 @@ import { SRTP_EXPORTER_LABEL, type SrtpKeyingMaterial, splitSrtpKeyingMaterial, 
 /** Largest application data record (RFC 6347 §4.1: 2^14 bytes of plaintext). */
 export const MAX_DTLS_PLAINTEXT = 16384;
 const CLIENT_HELLO = 1;
+const FINISHED = 20;
 
 export class DtlsConnection implements DtlsContext {
   readonly provider: CryptoProvider;
@@ -61,8 +62,12 @@ export class DtlsConnection implements DtlsContext {
   private pendingWrites: Uint8Array[] | undefined = [];
   private earlyData: Uint8Array[] = [];
   private output: Uint8Array[] = [];
-  /** While an asynchronous hook runs: the work it holds up, and datagrams that came meanwhile. */
+  /**
+   * While an asynchronous hook runs: the work it holds up, the rest of the records of the datagram
+   * that started it, and datagrams that came meanwhile — all processed in order once it is done.
+   */
   private busy: Promise<void> | undefined;
+  private heldRecords: OpenedDtlsRecord[] = [];
   private backlog: Uint8Array[] = [];
   private events: DtlsEvent[] = [];
   private secrets: MasterKeys | undefined;
@@ -214,16 +219,44 @@ export class DtlsConnection implements DtlsContext {
       if (verdict.kind === 'reply') this.output.push(verdict.datagram);
       if (verdict.kind !== 'accept') return;
     }
+    this.guard(() => this.handleRecords(this.records.open(datagram)));
+  }
+
+  /**
+   * Handles records in order; once an asynchronous step starts (a certificate check, a session
+   * store), the rest wait for it — the next message belongs to the state it returns.
+   */
+  private handleRecords(records: readonly OpenedDtlsRecord[]): void {
+    for (let i = 0; i < records.length; i++) {
+      if (this.busy !== undefined) {
+        this.heldRecords.push(...records.slice(i));
+        return;
+      }
+      this.handleRecord(records[i] as OpenedDtlsRecord);
+    }
+  }
+
+  /** The asynchronous step is done: the messages, records and datagrams it held, in that order. */
+  private resume(): void {
     this.guard(() => {
-      for (const r of this.records.open(datagram)) this.handleRecord(r);
+      if (!this.runMessages()) return;
+      const records = this.heldRecords;
+      this.heldRecords = [];
+      this.handleRecords(records);
     });
+    const held = this.backlog;
+    this.backlog = [];
+    for (const d of held) this.receive(d);
   }
 
   private handleRecord(r: OpenedDtlsRecord): void {
     if (this.failed !== undefined || this.readClosed) return;
-    // Once keys are in use, plaintext records other than handshake retransmissions are spoofable
-    // noise (RFC 6347 §4.1.2.7): dropped, not acted on.
-    if (r.epoch < this.records.readEpoch && r.type !== ContentType.handshake) return;
+    // Once keys are in use, old-epoch records other than handshake retransmissions are spoofable
+    // noise (RFC 6347 §4.1.2.7): dropped silently, not acted on.
+    if (r.epoch < this.records.readEpoch && !this.oldEpochHandshake(r)) {
+      this.records.dropped++;
+      return;
+    }
     switch (r.type) {
       case ContentType.handshake:
         this.handleHandshake(r.plaintext, r.sequence);
@@ -244,6 +277,21 @@ export class DtlsConnection implements DtlsContext {
         // Unknown content types are dropped (RFC 6347 §4.1.2.7).
         return;
     }
+  }
+
+  /**
+   * Whether a record of an epoch before the current read epoch may still carry handshake messages.
+   * A Finished never does (it follows the ChangeCipherSpec, RFC 5246 §7.4.9). During the handshake
+   * a message of the peer's flight that was reordered behind its ChangeCipherSpec may (a
+   * CertificateVerify, a NewSessionTicket); once the handshake is over only a repeat of the peer's
+   * last flight may — message_seq below the next we expect — and it gets our last flight resent
+   * (RFC 6347 §4.2.4). Anything else is what an off-path sender can forge without keys.
+   */
+  private oldEpochHandshake(r: OpenedDtlsRecord): boolean {
+    if (r.type !== ContentType.handshake) return false;
+    const fragments = parseFragments(r.plaintext);
+    if (fragments.length === 0) return false;
+    return fragments.every((f) => f.type !== FINISHED && (!this.handshakeComplete || f.seq < this.reassembler.nextSeq));
   }
 
   private handleHandshake(plaintext: Uint8Array, recordSequence: number): void {
@@ -277,6 +325,7 @@ export class DtlsConnection implements DtlsContext {
 
   /** Hands complete messages to the driver; false when an asynchronous step took over. */
   private runMessages(): boolean {
+    if (this.busy !== undefined) return false;
     for (let m = this.reassembler.next(); m !== null; m = this.reassembler.next()) {
       const next = this.driver.handle(this, m);
       if (isPromiseLike(next)) {
@@ -284,10 +333,7 @@ export class DtlsConnection implements DtlsContext {
           (driver) => {
             this.driver = driver;
             this.busy = undefined;
-            this.guard(() => this.runMessages());
-            const held = this.backlog;
-            this.backlog = [];
-            for (const d of held) this.receive(d);
+            this.resume();
           },
           (error: unknown) => {
             this.busy = undefined;
@@ -307,7 +353,7 @@ export class DtlsConnection implements DtlsContext {
     const held = this.records.nextReadEpoch(this.pendingRead);
     this.pendingRead = undefined;
     this.ccsSeen = true;
-    for (const r of held) this.handleRecord(r);
+    this.handleRecords(held);
   }
 
   private handleAlert(plaintext: Uint8Array): void {
