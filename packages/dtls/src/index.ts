@@ -18,6 +18,7 @@ export type { DtlsEvent } from './events.js';
 export type { DtlsParameters } from './handshake/context.js';
 export * from './handshake/cookie.js';
 export { DtlsClientHello } from './handshake/hello.js';
+export * from './record/cbc-protection.js';
 export * from './record/header.js';
 export * from './record/protection.js';
 export * from './record/record-layer.js';

@@ -52,6 +52,10 @@ function buildClientHello(ctx: DtlsContext, cookie: Uint8Array, random: Uint8Arr
   // RFC 7627 §5.1 and RFC 5746 §3.4: always offered.
   ext.set(X.extended_master_secret, new Uint8Array(0));
   ext.set(X.renegotiation_info, Uint8Array.of(0));
+  // RFC 7366 §2 (and RFC 6347: DTLS keeps TLS 1.2's extensions): only worth offering with CBC suites.
+  if (config.encryptThenMac !== false && suites.some((s) => s.cbc !== undefined)) {
+    ext.set(X.encrypt_then_mac, new Uint8Array(0));
+  }
   if (config.alpn !== undefined && config.alpn.length > 0) {
     ext.set(
       X.application_layer_protocol_negotiation,
@@ -146,6 +150,11 @@ function readServerExtensions(ctx: DtlsContext, hello: DtlsClientHello, sh: mess
   hs.extendedMasterSecret = messages.decodeFlag(exts.get(X.extended_master_secret), 'extended_master_secret');
   if (!hs.extendedMasterSecret && ctx.config.requireExtendedMasterSecret === true) {
     throw new TlsAlert('handshake_failure', 'server does not support extended master secret (RFC 7627)');
+  }
+  if (exts.has(X.encrypt_then_mac)) {
+    // RFC 7366 §3: a server must not send it back with an AEAD suite.
+    if (hs.suite?.cbc === undefined) throw new TlsAlert('illegal_parameter', 'encrypt_then_mac with an AEAD suite');
+    if (messages.decodeFlag(exts.get(X.encrypt_then_mac), 'encrypt_then_mac')) hs.encryptThenMac = true;
   }
   hs.alpn = acceptAlpn(ctx.config, exts.get(X.application_layer_protocol_negotiation));
   if (typeof ctx.config.serverName === 'string') hs.serverName = ctx.config.serverName;

@@ -31,6 +31,8 @@ export class DtlsHandshakeData {
   /** An abbreviated handshake resumed a cached session (RFC 5246 §7.3). */
   resumed = false;
   extendedMasterSecret = false;
+  /** RFC 7366 encrypt-then-MAC was negotiated (CBC suites only). */
+  encryptThenMac = false;
   secureRenegotiation = false;
   alpn: string | undefined;
   serverName: string | undefined;
@@ -69,6 +71,8 @@ export interface DtlsParameters {
   readonly srtpProfile: SrtpProfileName | undefined;
   readonly peerCertificates: readonly Uint8Array[];
   readonly extendedMasterSecret: boolean;
+  /** RFC 7366 encrypt-then-MAC protects the records (CBC suites only). */
+  readonly encryptThenMac: boolean;
   readonly secureRenegotiation: boolean;
   /** The handshake resumed an earlier session (abbreviated handshake, RFC 5246 §7.3). */
   readonly resumed: boolean;
@@ -88,6 +92,7 @@ export function parametersOf(hs: DtlsHandshakeData): DtlsParameters {
     srtpProfile: hs.srtpProfile,
     peerCertificates: hs.peerChain,
     extendedMasterSecret: hs.extendedMasterSecret,
+    encryptThenMac: hs.encryptThenMac,
     secureRenegotiation: hs.secureRenegotiation,
     resumed: hs.resumed,
   };

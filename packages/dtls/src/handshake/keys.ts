@@ -11,8 +11,10 @@ import {
   finishedVerifyData12,
   type MasterKeys,
 } from '@sslsocket/handshake/tls12-kit';
-import { type CipherSuite, isPromiseLike, type MaybePromise } from '@sslsocket/suites';
+import { type CipherSuite, type HashAlgorithm, isPromiseLike, type MaybePromise } from '@sslsocket/suites';
 import type { DtlsConfig } from '../config.js';
+import { DTLS12 } from '../constants.js';
+import { DtlsCbcProtection } from '../record/cbc-protection.js';
 import { AsyncProviderError, DtlsAeadProtection, type DtlsProtection } from '../record/protection.js';
 import type { DtlsContext } from './context.js';
 
@@ -20,11 +22,14 @@ import type { DtlsContext } from './context.js';
 const KEY_EXCHANGES: readonly string[] = ['ecdhe', 'psk', 'ecdhe_psk'];
 
 /**
- * The configured TLS 1.2 suites DTLS runs here: AEAD (RFC 6347 §4.1.2.2 forbids stream ciphers; CBC
- * is not wired yet) with ECDHE or PSK key exchange (PSK suites only when listed, as in TLS).
+ * The configured TLS 1.2 suites DTLS runs here: AEAD and CBC block ciphers (RFC 6347 §4.1.2.2
+ * forbids stream ciphers; the TLS engine has none) with ECDHE or PSK key exchange (PSK suites only
+ * when listed, as in TLS).
  */
 export function dtlsSuites(config: DtlsConfig): CipherSuite[] {
-  return configuredSuites12(config).filter((s) => s.aead !== undefined && KEY_EXCHANGES.includes(s.keyExchange));
+  return configuredSuites12(config).filter(
+    (s) => (s.aead !== undefined || s.cbc !== undefined) && KEY_EXCHANGES.includes(s.keyExchange),
+  );
 }
 
 /** Runs `next` on a value that may be a Promise, without a microtask when it is not. */
@@ -63,7 +68,17 @@ export function setMasterSecret(ctx: DtlsContext, premaster: Uint8Array): void {
 export function protections(ctx: DtlsContext): { client: DtlsProtection; server: DtlsProtection } {
   const suite = ctx.hs.suite as CipherSuite;
   const kb = deriveKeyBlock(ctx.provider, suite, ctx.hs.keys as MasterKeys);
-  const aead = suite.aead as NonNullable<CipherSuite['aead']>;
+  if (suite.aead === undefined) {
+    // RFC 6347 §4.1.2.1 / RFC 5246 §6.2.3.2: CBC with HMAC, RFC 7366 encrypt-then-MAC if agreed.
+    const cbc = suite.cbc as NonNullable<CipherSuite['cbc']>;
+    const macHash = suite.macHash as HashAlgorithm;
+    const options = { encryptThenMac: ctx.hs.encryptThenMac };
+    return {
+      client: DtlsCbcProtection.create(ctx.provider, cbc, kb.clientKey, macHash, kb.clientMac, DTLS12, options),
+      server: DtlsCbcProtection.create(ctx.provider, cbc, kb.serverKey, macHash, kb.serverMac, DTLS12, options),
+    };
+  }
+  const aead = suite.aead;
   return {
     client: DtlsAeadProtection.create(ctx.provider, aead, kb.clientKey, kb.clientIv),
     server: DtlsAeadProtection.create(ctx.provider, aead, kb.serverKey, kb.serverIv),

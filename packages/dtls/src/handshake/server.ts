@@ -138,6 +138,13 @@ export class ExpectClientHello implements DtlsHandshakeDriver {
     const respond = (cached: ServerSession12 | undefined): DtlsHandshakeDriver => {
       if (cached !== undefined) hs.suite = dtlsSuites(config).find((s) => s.code === cached.cipherSuite);
       const chosen = hs.suite as CipherSuite;
+      // RFC 7366 §3: encrypt-then-MAC only for a CBC suite, renegotiated on every handshake
+      // (a resumed session's suite decides, hence here).
+      if (chosen.cbc !== undefined && exts.has(X.encrypt_then_mac) && config.encryptThenMac !== false) {
+        messages.decodeFlag(exts.get(X.encrypt_then_mac), 'encrypt_then_mac');
+        hs.encryptThenMac = true;
+        reply.set(X.encrypt_then_mac, new Uint8Array(0));
+      }
       // RFC 5246 §7.4.1.3: a resumed session keeps its id; a new one gets a fresh id when we cache.
       hs.sessionId = cached !== undefined ? ch.sessionId : newSessionId(ctx);
       hs.transcript.start(chosen.prfHash);

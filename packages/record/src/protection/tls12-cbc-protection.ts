@@ -9,13 +9,7 @@ import {
   TlsAlert,
 } from '@sslsocket/suites';
 import { MAX_PLAINTEXT, MAX_TLS12_EXPANSION } from '../content-type.js';
-import {
-  type OpenedRecord,
-  type RecordProtection,
-  SequenceCounter,
-  writeHeader,
-  writeSequence,
-} from './record-protection.js';
+import { type OpenedRecord, type RecordProtection, SequenceCounter, writeHeader } from './record-protection.js';
 
 const BLOCK = 16;
 
@@ -83,11 +77,23 @@ export class Tls12CbcProtection implements RecordProtection {
     return this.macLength + BLOCK;
   }
 
-  /** seq_num || type || version || length: the MAC's pseudo-header (RFC 5246 §6.2.3.1). */
-  private macHeader(sequence: number, contentType: number, length: number): Uint8Array {
-    writeSequence(this.pseudoHeader, 0, sequence);
-    writeHeader(this.pseudoHeader, 8, contentType, this.version, length);
-    return this.pseudoHeader;
+  /**
+   * seq_num || type || version || length: the MAC's pseudo-header (RFC 5246 §6.2.3.1), with the
+   * 64-bit seq_num given as two 32-bit halves (DTLS's epoch || sequence_number, RFC 6347 §4.1.2.1,
+   * does not fit one JavaScript number).
+   */
+  private macHeader(high: number, low: number, contentType: number, length: number): Uint8Array {
+    const h = this.pseudoHeader;
+    h[0] = high >>> 24;
+    h[1] = (high >>> 16) & 0xff;
+    h[2] = (high >>> 8) & 0xff;
+    h[3] = high & 0xff;
+    h[4] = low >>> 24;
+    h[5] = (low >>> 16) & 0xff;
+    h[6] = (low >>> 8) & 0xff;
+    h[7] = low & 0xff;
+    writeHeader(h, 8, contentType, this.version, length);
+    return h;
   }
 
   private computeMac(header: Uint8Array, data: Uint8Array): Uint8Array {
@@ -98,13 +104,30 @@ export class Tls12CbcProtection implements RecordProtection {
 
   seal(contentType: number, out: Uint8Array, at: number, length: number): MaybePromise<number> {
     const sequence = this.counter.take();
+    return this.sealWithSequence(Math.floor(sequence / 0x100000000), sequence >>> 0, contentType, out, at, length);
+  }
+
+  /**
+   * {@link seal} with the caller's 64-bit seq_num (`high` and `low` 32-bit halves) instead of this
+   * protection's own counter: DTLS (RFC 6347 §4.1.2.1) MACs the record's epoch || sequence_number.
+   * Writes a 5-byte TLS header at `at` (a DTLS caller overwrites it with its own) and returns the
+   * record's length from `at`.
+   */
+  sealWithSequence(
+    high: number,
+    low: number,
+    contentType: number,
+    out: Uint8Array,
+    at: number,
+    length: number,
+  ): MaybePromise<number> {
     const ivAt = at + 5;
     const bodyAt = ivAt + BLOCK;
     out.set(this.random(BLOCK), ivAt);
     const iv = out.slice(ivAt, bodyAt);
     let end = bodyAt + length;
     if (!this.encryptThenMac) {
-      out.set(this.computeMac(this.macHeader(sequence, contentType, length), out.subarray(bodyAt, end)), end);
+      out.set(this.computeMac(this.macHeader(high, low, contentType, length), out.subarray(bodyAt, end)), end);
       end += this.macLength;
     }
     // RFC 5246 §6.2.3.2: padding_length + 1 bytes, each holding padding_length.
@@ -116,7 +139,7 @@ export class Tls12CbcProtection implements RecordProtection {
       let total = BLOCK + encryptedLength;
       if (this.encryptThenMac) {
         // RFC 7366 §3: MAC(seq || type || version || length(IV + ciphertext) || IV || ciphertext).
-        out.set(this.computeMac(this.macHeader(sequence, contentType, total), out.subarray(ivAt, end)), end);
+        out.set(this.computeMac(this.macHeader(high, low, contentType, total), out.subarray(ivAt, end)), end);
         total += this.macLength;
       }
       writeHeader(out, at, contentType, this.version, total);
@@ -135,6 +158,30 @@ export class Tls12CbcProtection implements RecordProtection {
   ): MaybePromise<OpenedRecord> {
     if (length > this.maxCiphertextLength) throw new TlsAlert('record_overflow', `ciphertext of ${length} bytes`);
     const sequence = this.counter.take();
+    return this.openWithSequence(
+      Math.floor(sequence / 0x100000000),
+      sequence >>> 0,
+      contentType,
+      buffer,
+      offset,
+      length,
+    );
+  }
+
+  /**
+   * {@link open} with the caller's 64-bit seq_num (see {@link sealWithSequence}); the same
+   * constant-time padding and MAC checks. Throws `TlsAlert('bad_record_mac')` when the record does
+   * not authenticate, `record_overflow` when it is too long.
+   */
+  openWithSequence(
+    high: number,
+    low: number,
+    contentType: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+  ): MaybePromise<OpenedRecord> {
+    if (length > this.maxCiphertextLength) throw new TlsAlert('record_overflow', `ciphertext of ${length} bytes`);
     const encryptedLength = length - BLOCK - (this.encryptThenMac ? this.macLength : 0);
     const minimum = this.encryptThenMac ? BLOCK : Math.ceil((this.macLength + 1) / BLOCK) * BLOCK;
     // RFC 5246 §6.2.3.2: a ciphertext that is not whole blocks, or too short, is bad_record_mac.
@@ -145,7 +192,7 @@ export class Tls12CbcProtection implements RecordProtection {
     if (this.encryptThenMac) {
       const macAt = offset + length - this.macLength;
       const expected = this.computeMac(
-        this.macHeader(sequence, contentType, length - this.macLength),
+        this.macHeader(high, low, contentType, length - this.macLength),
         buffer.subarray(offset, macAt),
       );
       if (!constantTimeEqual(expected, buffer, macAt)) throw new TlsAlert('bad_record_mac');
@@ -153,7 +200,7 @@ export class Tls12CbcProtection implements RecordProtection {
     const finish = (): OpenedRecord =>
       this.encryptThenMac
         ? this.checkPaddingOnly(contentType, buffer, bodyAt, encryptedLength)
-        : this.checkPaddingAndMac(sequence, contentType, buffer, bodyAt, encryptedLength);
+        : this.checkPaddingAndMac(high, low, contentType, buffer, bodyAt, encryptedLength);
     const result = this.cipher.decrypt(iv, buffer, bodyAt, encryptedLength);
     return isPromiseLike(result) ? result.then(finish) : finish();
   }
@@ -172,7 +219,8 @@ export class Tls12CbcProtection implements RecordProtection {
    * longest possible plaintext would need (extra blocks go into a throw-away hash).
    */
   private checkPaddingAndMac(
-    sequence: number,
+    high: number,
+    low: number,
     contentType: number,
     buffer: Uint8Array,
     at: number,
@@ -193,7 +241,7 @@ export class Tls12CbcProtection implements RecordProtection {
     const dataLength = length - padding - 1 - macLength;
     const maxDataLength = length - 1 - macLength;
     const expected = this.computeMac(
-      this.macHeader(sequence, contentType, dataLength),
+      this.macHeader(high, low, contentType, dataLength),
       buffer.subarray(at, at + dataLength),
     );
     this.absorbDummyBlocks(this.hashBlocks(maxDataLength) - this.hashBlocks(dataLength));
