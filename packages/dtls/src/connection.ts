@@ -28,12 +28,8 @@ import {
 } from './handshake/context.js';
 import { admitDatagram, CookieGate } from './handshake/cookie.js';
 import { FlightSender } from './handshake/flight-sender.js';
-import {
-  type DtlsMessage,
-  messageBytes as messageBytesOf,
-  parseFragments,
-  Reassembler,
-} from './handshake/fragments.js';
+import { type DtlsMessage, messageBytes as messageBytesOf } from './handshake/fragments.js';
+import { InboundMessages } from './handshake/inbound.js';
 import { clientSession, storeServerSession } from './handshake/resume.js';
 import { ExpectClientHello } from './handshake/server.js';
 import type { DtlsProtection } from './record/protection.js';
@@ -42,21 +38,15 @@ import { SRTP_EXPORTER_LABEL, type SrtpKeyingMaterial, splitSrtpKeyingMaterial, 
 
 /** Largest application data record (RFC 6347 §4.1: 2^14 bytes of plaintext). */
 export const MAX_DTLS_PLAINTEXT = 16384;
-const CLIENT_HELLO = 1;
-const FINISHED = 20;
 
 export class DtlsConnection implements DtlsContext {
   readonly provider: CryptoProvider;
   readonly records = new DtlsRecordLayer();
   readonly hs: DtlsHandshakeData;
   private driver: DtlsHandshakeDriver;
-  private readonly reassembler: Reassembler;
+  private readonly inbound: InboundMessages;
   private readonly flights: FlightSender;
   private readonly gate: CookieGate | undefined;
-  /** The message_seq the peer's answer to our last flight starts at. */
-  private peerFlightStart = 0;
-  /** Server: message_seq synchronised to the client's first ClientHello (RFC 6347 §4.2.2). */
-  private seqSynced: boolean;
   private pendingRead: DtlsProtection | undefined;
   private ccsSeen = false;
   private pendingWrites: Uint8Array[] | undefined = [];
@@ -83,14 +73,18 @@ export class DtlsConnection implements DtlsContext {
   ) {
     this.provider = config.provider;
     this.hs = new DtlsHandshakeData(config.provider);
-    this.reassembler = new Reassembler(config.maxHandshakeSize ?? 256 * 1024);
     this.flights = new FlightSender(
       this.records,
       Math.max(256, config.mtu ?? 1200),
       config.retransmitInitial ?? 1000,
       config.retransmitMax ?? 60_000,
     );
-    this.seqSynced = role === 'client';
+    this.inbound = new InboundMessages(
+      config.maxHandshakeSize ?? 256 * 1024,
+      role === 'client',
+      this.flights,
+      this.records,
+    );
     this.gate =
       role === 'server' && config.cookies !== false ? (config.cookies ?? new CookieGate(config.provider)) : undefined;
     this.driver = role === 'server' ? new ExpectClientHello() : { name: 'Start', handle: () => this.driver };
@@ -214,7 +208,7 @@ export class DtlsConnection implements DtlsContext {
       return;
     }
     // RFC 6347 §4.2.1: until a ClientHello carries our cookie the server holds no state.
-    if (this.gate !== undefined && !this.seqSynced) {
+    if (this.gate !== undefined && !this.inbound.seqSynced) {
       const verdict = admitDatagram(this.gate, this.config.peerAddress ?? 'peer', datagram);
       if (verdict.kind === 'reply') this.output.push(verdict.datagram);
       if (verdict.kind !== 'accept') return;
@@ -253,7 +247,11 @@ export class DtlsConnection implements DtlsContext {
     if (this.failed !== undefined || this.readClosed) return;
     // Once keys are in use, old-epoch records other than handshake retransmissions are spoofable
     // noise (RFC 6347 §4.1.2.7): dropped silently, not acted on.
-    if (r.epoch < this.records.readEpoch && !this.oldEpochHandshake(r)) {
+    const oldEpoch = r.epoch < this.records.readEpoch;
+    if (
+      oldEpoch &&
+      !(r.type === ContentType.handshake && this.inbound.oldEpochAllowed(r.plaintext, this.handshakeComplete))
+    ) {
       this.records.dropped++;
       return;
     }
@@ -279,40 +277,8 @@ export class DtlsConnection implements DtlsContext {
     }
   }
 
-  /**
-   * Whether a record of an epoch before the current read epoch may still carry handshake messages.
-   * A Finished never does (it follows the ChangeCipherSpec, RFC 5246 §7.4.9). During the handshake
-   * a message of the peer's flight that was reordered behind its ChangeCipherSpec may (a
-   * CertificateVerify, a NewSessionTicket); once the handshake is over only a repeat of the peer's
-   * last flight may — message_seq below the next we expect — and it gets our last flight resent
-   * (RFC 6347 §4.2.4). Anything else is what an off-path sender can forge without keys.
-   */
-  private oldEpochHandshake(r: OpenedDtlsRecord): boolean {
-    if (r.type !== ContentType.handshake) return false;
-    const fragments = parseFragments(r.plaintext);
-    if (fragments.length === 0) return false;
-    return fragments.every((f) => f.type !== FINISHED && (!this.handshakeComplete || f.seq < this.reassembler.nextSeq));
-  }
-
   private handleHandshake(plaintext: Uint8Array, recordSequence: number): void {
-    let old = false;
-    let fresh = false;
-    for (const f of parseFragments(plaintext)) {
-      if (!this.seqSynced) {
-        if (f.type !== CLIENT_HELLO) continue;
-        // The server's message_seq continues from the ClientHello it answers (RFC 6347 §4.2.2).
-        this.reassembler.reset(f.seq);
-        this.flights.messageSeq = f.seq;
-        this.records.continueWriteSequence(recordSequence);
-        this.seqSynced = true;
-      }
-      const result = this.reassembler.push(f);
-      // Only the peer's previous flight repeating means ours was lost; a repeat of the flight it is
-      // sending now (part of which we have) is its own timer at work, and answering that would
-      // start a ping-pong of retransmissions.
-      if (result === 'old' && f.seq < this.peerFlightStart) old = true;
-      else if (result === 'new') fresh = true;
-    }
+    const { old, fresh } = this.inbound.push(plaintext, recordSequence);
     // The peer's next flight has begun: our flight arrived, stop retransmitting it.
     if (fresh && this.flights.waiting) this.stopTimer();
     if (!this.runMessages()) return;
@@ -326,7 +292,7 @@ export class DtlsConnection implements DtlsContext {
   /** Hands complete messages to the driver; false when an asynchronous step took over. */
   private runMessages(): boolean {
     if (this.busy !== undefined) return false;
-    for (let m = this.reassembler.next(); m !== null; m = this.reassembler.next()) {
+    for (let m = this.inbound.next(); m !== null; m = this.inbound.next()) {
       const next = this.driver.handle(this, m);
       if (isPromiseLike(next)) {
         this.busy = next.then(
@@ -390,7 +356,7 @@ export class DtlsConnection implements DtlsContext {
   }
 
   sendFlight(awaitReply: boolean): void {
-    this.peerFlightStart = this.reassembler.nextSeq;
+    this.inbound.ourFlightSent();
     const { datagrams, delay } = this.flights.send(awaitReply);
     for (const d of datagrams) this.output.push(d);
     this.events.push({ type: 'timer', delay });
