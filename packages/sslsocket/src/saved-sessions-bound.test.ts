@@ -40,8 +40,7 @@ async function client(tickets: number, options: ClientOptions) {
   });
   // The tickets follow the handshake; wait until all arrived.
   const expected = Math.min(tickets, options.maxSavedSessions ?? 8);
-  for (let i = 0; i < 200 && socket.savedSessions.length < expected; i++)
-    await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && socket.savedSessions.length < expected; i++) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 50));
   return { socket, served };
 }
