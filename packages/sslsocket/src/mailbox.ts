@@ -34,6 +34,21 @@ export class Mailbox<Events extends Record<string, unknown[]>> {
     this.flush();
   }
 
+  /** Drops the oldest queued `type` events beyond the newest `max` (events no listener took yet). */
+  keepNewest(type: keyof Events, max: number): void {
+    let excess = this.queue.filter((e) => e.type === type).length - max;
+    for (let i = 0; excess > 0 && i < this.queue.length; ) {
+      const entry = this.queue[i] as (typeof this.queue)[number];
+      if (entry.type !== type) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.bytes -= entry.bytes;
+      excess--;
+    }
+  }
+
   /** Lets events out from now on (the application has had its chance to attach). */
   open(): void {
     this.opened = true;

@@ -166,6 +166,7 @@ export const CLIENT_RULES: Readonly<Record<string, Check>> = {
   alpnAdvertisedProtocols: alpnList,
   reuseSession: (v) => (isObject(v) ? undefined : 'must be a saved session (socket.savedSessions)'),
   reuseSessions: oneOf(true, false, 'save'),
+  maxSavedSessions: integer(1),
   middleboxCompMode: bool,
   pskIdentity: pskIdentity(1),
   fallback: bool,

@@ -43,3 +43,25 @@ export interface ServerSessionOptions {
    */
   readonly onSessionStoreError?: (error: SessionStoreError) => void;
 }
+
+/**
+ * Default of `maxSavedSessions`: a server may send any number of NewSessionTickets over a
+ * connection's life (RFC 8446 §4.6.1), and only the newest are worth resuming with (node keeps
+ * only the latest session).
+ */
+export const DEFAULT_MAX_SAVED_SESSIONS = 8;
+
+/** Client options that bound what one connection keeps of the server's tickets. */
+export interface ClientSessionOptions {
+  /**
+   * Most sessions one connection keeps (whole number ≥ 1, default 8): the newest in
+   * `savedSessions`, and the newest `session` events still waiting for a listener. Older ones are
+   * dropped, so a long-lived connection to a server that keeps sending NewSessionTickets
+   * (RFC 8446 §4.6.1 puts no limit on them) does not grow without bound. Sessions kept for
+   * `reuseSessions` are bounded separately (a few per host and port).
+   *
+   * @example
+   * const socket = await connect('example.com', 443, { maxSavedSessions: 1 }); // node keeps one
+   */
+  readonly maxSavedSessions?: number;
+}

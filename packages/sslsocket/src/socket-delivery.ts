@@ -19,6 +19,8 @@ export interface SocketPumpOptions {
   readonly peerAuth?: PeerAuthSink;
   /** The library's session store, fed as tickets arrive (the `session` event is the application's). */
   readonly onSession?: (session: Session13 | Session12) => void;
+  /** Client: most sessions kept in `savedSessions` and queued as `session` events (session-options.ts). */
+  readonly maxSavedSessions?: number;
   /** Server: a session store or ticket key provider failed; the connection went on (session-options.ts). */
   readonly onSessionStoreError?: (error: SessionStoreError) => void;
   /** Closes an established connection after this long without traffic (ms). */

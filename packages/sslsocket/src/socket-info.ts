@@ -128,7 +128,8 @@ export abstract class SocketInfo extends SocketPump {
   }
 
   /**
-   * Sessions received from the server (for `reuseSession`).
+   * Sessions received from the server (for `reuseSession`), oldest first: the newest
+   * `maxSavedSessions` (default 8).
    * @deprecated Listen for `session` events instead: they wait in the mailbox until a listener is
    * attached, so none is missed even when the ticket arrives with the handshake.
    */

@@ -16,7 +16,7 @@ import type {
 } from '@sslsocket/suites';
 import type { PacketMode } from './packet-framing.js';
 import type { RawPublicKeyOptions } from './raw-public-key-options.js';
-import type { ServerSessionOptions, TicketKeyProvider } from './session-options.js';
+import type { ClientSessionOptions, ServerSessionOptions, TicketKeyProvider } from './session-options.js';
 import type { Tls12ClientOptions, Tls12ServerOptions } from './tls12-options.js';
 
 /** Erlang's active modes: deliver data as events (`true`), once, N times, or only through recv (`false`). */
@@ -242,7 +242,7 @@ export interface CommonOptions extends RawPublicKeyOptions {
 }
 
 /** Client options (Erlang client options). */
-export interface ClientOptions extends CommonOptions, Tls12ClientOptions {
+export interface ClientOptions extends CommonOptions, Tls12ClientOptions, ClientSessionOptions {
   /** SNI name and the name the certificate must match; 'disable' sends none (Erlang server_name_indication). */
   readonly serverNameIndication?: string | 'disable';
   /**

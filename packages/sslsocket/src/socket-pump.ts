@@ -12,6 +12,7 @@ import { SocketStateError } from './errors.js';
 import { AfterCloseBytes } from './handed-back-transport.js';
 import { Linger } from './linger.js';
 import { LocalRequests } from './local-requests.js';
+import { DEFAULT_MAX_SAVED_SESSIONS } from './session-options.js';
 import type { SocketPumpOptions } from './socket-delivery.js';
 import type { HelloExtensions } from './socket-events.js';
 import { SocketWrite } from './socket-write.js';
@@ -53,6 +54,7 @@ export abstract class SocketPump extends SocketWrite {
   protected readonly sessions: (Session13 | Session12)[] = [];
   private readonly onSession: ((session: Session13 | Session12) => void) | undefined;
   private readonly onSessionStoreError: SocketPumpOptions['onSessionStoreError'];
+  private readonly maxSavedSessions: number;
   private resolveHello: ((extensions: HelloExtensions) => void) | undefined;
   /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
   readonly helloReceived: Promise<HelloExtensions>;
@@ -66,6 +68,7 @@ export abstract class SocketPump extends SocketWrite {
     super(transport, connection, role, options);
     this.onSession = options.onSession;
     this.onSessionStoreError = options.onSessionStoreError;
+    this.maxSavedSessions = options.maxSavedSessions ?? DEFAULT_MAX_SAVED_SESSIONS;
     this.peerAuth = options.peerAuth ?? {};
     this.handshakeDone = new Promise<void>((resolve, reject) => {
       this.resolveHandshake = resolve;
@@ -254,9 +257,13 @@ export abstract class SocketPump extends SocketWrite {
         this.keylogLines.push(event.line);
         break;
       case 'newSessionTicket':
+        // Only the newest maxSavedSessions are kept: the engine's idle-ticket limit restarts whenever
+        // data arrives, so a server alternating data and tickets would otherwise grow these forever.
         this.sessions.push(event.session);
+        if (this.sessions.length > this.maxSavedSessions) this.sessions.shift();
         this.onSession?.(event.session);
         this.mailbox.post('session', event.session);
+        this.mailbox.keepNewest('session', this.maxSavedSessions);
         break;
       case 'sessionStoreError':
         try {
