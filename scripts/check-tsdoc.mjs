@@ -5,7 +5,8 @@
 // above it; dist/index.d.ts says what the package exports), prints `file:line: Type.member has no
 // TSDoc` for each one missing and exits 1 when any is.
 //
-//   node scripts/check-tsdoc.mjs [package-dist-dir ...]   (default: packages/sslsocket/dist)
+//   node scripts/check-tsdoc.mjs [package-dist-dir ...]
+//   (default: packages/sslsocket/dist and packages/node-compat/dist)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -13,7 +14,8 @@ import { join, relative } from 'node:path';
 // following `extends`, since a base class's public members are the socket's.
 const CLASSES = new Set(['SslSocket', 'SslListenSocket']);
 const root = process.cwd();
-const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['packages/sslsocket/dist'];
+const DEFAULT_DIRS = ['packages/sslsocket/dist', 'packages/node-compat/dist'];
+const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEFAULT_DIRS;
 
 /** The checked types' undocumented members in one declaration file's text (`exported`: names to check). */
 export function undocumented(text, exported = () => true) {

@@ -1,5 +1,5 @@
-// Hover docs (issue #20): every option property and every public SslSocket / SslListenSocket member
-// has TSDoc (scripts/check-tsdoc.mjs reads the built declaration files).
+// Hover docs (issue #20): every option property (sslsocket and node-compat) and every public
+// SslSocket / SslListenSocket member has TSDoc (scripts/check-tsdoc.mjs reads the built declaration files).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +10,14 @@ const script = fileURLToPath(new URL('../../scripts/check-tsdoc.mjs', import.met
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('scripts/check-tsdoc.mjs', () => {
-  it('finds no undocumented option property or socket member in the sslsocket package', () => {
+  it('finds no undocumented option property or socket member in the default run (sslsocket and node-compat)', () => {
     const run = spawnSync(process.execPath, [script], { cwd: repo, encoding: 'utf8' });
+    expect(run.stdout).toContain('tsdoc: 0 undocumented');
+    expect(run.status).toBe(0);
+  });
+
+  it('finds no undocumented option property in node-compat (connect, server and secure-context options)', () => {
+    const run = spawnSync(process.execPath, [script, 'packages/node-compat/dist'], { cwd: repo, encoding: 'utf8' });
     expect(run.stdout).toContain('tsdoc: 0 undocumented');
     expect(run.status).toBe(0);
   });

@@ -11,30 +11,81 @@ import { kAttach, kFail, TLSSocket } from './tls-socket.js';
 
 /** node's `tls.connect()` options that the facade understands. */
 export interface ConnectionOptions extends SecureContextOptions {
+  /**
+   * node:tls `host`: the server's host name or IP address (default `'localhost'`). Also the SNI name
+   * and the name the certificate must match unless `servername` is given (an IP is sent without SNI).
+   */
   readonly host?: string;
+  /** node:tls `port`: the server's TCP port (default 443). Ignored with `path` or `socket`. */
   readonly port?: number;
-  /** A Unix socket path instead of host and port. */
+  /** node:tls `path`: a Unix socket path to connect to instead of `host` and `port` (ignored with `socket`). */
   readonly path?: string | null;
-  /** Run TLS over this already connected socket instead of opening one. */
+  /**
+   * node:tls `socket`: run TLS over this `net.Socket` (connected or connecting) instead of opening
+   * one; `host`, `port` and `path` then only name the server (`host` for SNI and the name check).
+   */
   readonly socket?: net.Socket;
-  /** SNI name, and the name the certificate must match (default: host, unless it is an IP). */
+  /**
+   * node:tls `servername`: the SNI name (RFC 6066 §3) and the name the certificate must match
+   * (default: `host`; an IP address is never sent as SNI). `''` sends no SNI. Maps to sslsocket's
+   * `serverNameIndication` (Erlang `server_name_indication`).
+   */
   readonly servername?: string;
+  /**
+   * node:tls `ALPNProtocols`: the protocols we offer, in preference order (RFC 7301): strings,
+   * Buffers, or one Buffer in wire format. Maps to sslsocket's `alpnAdvertisedProtocols` (Erlang
+   * `alpn_advertised_protocols`); the server's pick is `socket.alpnProtocol`. Default: no ALPN.
+   * Throws NodeOptionError naming `ALPNProtocols` for another shape or a malformed wire format.
+   */
   readonly ALPNProtocols?: readonly (string | Uint8Array)[] | Uint8Array;
-  /** false: complete the handshake whatever the certificate, and report it in `authorized` (default true). */
+  /**
+   * node:tls `rejectUnauthorized`: true (default) fails the handshake when the server's certificate
+   * does not verify against `ca` or does not match the name (an `error` event with node's `code`);
+   * false completes it anyway and reports the verdict in `authorized` / `authorizationError`.
+   * Implemented with sslsocket's `verifyFun` (Erlang `verify_fun`) under `verify: 'verify_peer'`.
+   */
   readonly rejectUnauthorized?: boolean;
-  /** Replaces the RFC 6125 host name check: return an Error to refuse the certificate. */
+  /**
+   * node:tls `checkServerIdentity(hostname, cert)`: replaces the RFC 6125 host name check; it runs
+   * after the handshake with the `servername` (or `host`) and the peer certificate in node's shape.
+   * Return an Error to refuse the certificate: with `rejectUnauthorized` that error is the socket's
+   * `error` event, otherwise its `code` (default `ERR_TLS_CERT_ALTNAME_INVALID`) becomes
+   * `authorizationError`.
+   */
   readonly checkServerIdentity?: (hostname: string, cert: NodePeerCertificate) => Error | undefined;
-  /** A session from `getSession()` or the `session` event, to resume. */
+  /**
+   * node:tls `session`: a Buffer from `getSession()` or the `session` event of an earlier
+   * connection in this process, to resume it (RFC 8446 §2.2, RFC 5077). Maps to sslsocket's
+   * `reuseSession` (Erlang `reuse_session`); without it nothing is resumed (`reuseSessions: false`).
+   * An unknown Buffer is ignored: a full handshake.
+   */
   readonly session?: Uint8Array;
-  /** Idle timeout in ms, as `socket.setTimeout()`. */
+  /**
+   * node:tls / net `timeout`: idle milliseconds before the `timeout` event, as
+   * `socket.setTimeout()` (default none).
+   */
   readonly timeout?: number;
+  /**
+   * net.Socket `allowHalfOpen`: keep our writable side open after the server ends its side
+   * (default false: we end too, as node). Given to the TLSSocket.
+   */
   readonly allowHalfOpen?: boolean;
+  /** stream `highWaterMark`: bytes the TLSSocket buffers before reads pause (default node's stream default). */
   readonly highWaterMark?: number;
-  /** A context from {@link createSecureContext}; its options apply under the ones given here. */
+  /**
+   * node:tls `secureContext`: a context from {@link createSecureContext}; its options apply under
+   * the ones given here (an option given here wins).
+   */
   readonly secureContext?: { readonly options: SecureContextOptions };
-  /** Accepted for ported code: sslsocket offers only RFC 7919 groups and checks server DH groups itself. */
+  /**
+   * node:tls `minDHSize`: accepted for ported code and ignored: sslsocket offers only RFC 7919 FFDHE
+   * groups (2048 bits and more) and checks a server's DH group itself.
+   */
   readonly minDHSize?: number;
-  /** Extra sslsocket client options for what node has no name for. */
+  /**
+   * Extra sslsocket client options for what node has no name for (`ocspStapling`, `earlyData`,
+   * `verifyFun`, ...); they override what the node options above map to.
+   */
   readonly sslsocket?: ClientOptions;
 }
 

@@ -11,27 +11,114 @@ export type PemOrDer = string | Uint8Array;
  * OpenSSL's spellings (`X25519:P-256`, `ECDSA+SHA256:rsa_pss_rsae_sha256`).
  */
 export interface SecureContextOptions {
+  /**
+   * Trusted CAs (node:tls `ca`): PEM text (one string may hold several certificates), a Buffer of
+   * PEM text, DER bytes, or a list of these. Maps to sslsocket's `cacerts` (Erlang `cacerts`).
+   * Default: on a client, node's bundled Mozilla roots (`defaultRoots()`); on a server, none, which
+   * with `requestCert` and `rejectUnauthorized` is a NodeOptionError naming `ca`.
+   */
   readonly ca?: PemOrDer | readonly PemOrDer[];
+  /**
+   * Our certificate chain (node:tls `cert`), leaf first: PEM text (several concatenated) or DER
+   * bytes, or a list of these. Maps to sslsocket's `cert` (Erlang `cert`). Ignored when `pfx` is
+   * given. Throws NodeOptionError naming `cert` when a list mixes PEM and DER entries.
+   */
   readonly cert?: PemOrDer | readonly PemOrDer[];
+  /**
+   * Our private key (node:tls `key`): PEM (PKCS#8, PKCS#1, SEC 1; encrypted PEM with `passphrase`)
+   * or DER, or a list of keys or `{ pem, passphrase }` objects; only the first entry is used (one
+   * certificate per context). Maps to sslsocket's `key` (and `password`, Erlang `password`).
+   * Ignored when `pfx` is given. A key that cannot be read is an OptionError when it first loads.
+   */
   readonly key?: PemOrDer | readonly (PemOrDer | { pem: PemOrDer; passphrase?: string })[];
+  /**
+   * node:tls `passphrase`: the password of an encrypted `key` or of `pfx`, when the entry itself
+   * names none. Maps to sslsocket's `password` (Erlang `password`). Default: none (`''` for `pfx`).
+   */
   readonly passphrase?: string;
+  /**
+   * node:tls `pfx`: a PKCS#12 file (RFC 7292) holding our key and certificate chain, as DER bytes
+   * or a list of bytes or `{ buf, passphrase }` objects; only the first entry is used. Replaces
+   * `cert` and `key` (it becomes sslsocket's `cert` and `key`). Throws NodeOptionError naming
+   * `pfx` when it cannot be read (bad structure, wrong password, no key).
+   */
   readonly pfx?: PemOrDer | readonly (PemOrDer | { buf: PemOrDer; passphrase?: string })[];
+  /**
+   * node:tls `ciphers`: an OpenSSL cipher string (`ECDHE-ECDSA-AES128-GCM-SHA256:!aNULL`) that
+   * selects the TLS 1.2 suites and keeps the TLS 1.3 defaults, as OpenSSL does; a colon list made
+   * only of `TLS_...` names sets the list exactly. Passed on as sslsocket's `ciphers` (Erlang
+   * `ciphers`). Default: sslsocket's suites. An unknown name is an OptionError naming `ciphers`
+   * (the socket's or the server's `error` event).
+   */
   readonly ciphers?: string;
+  /**
+   * node:tls `ecdhCurve`: key-exchange groups in preference order as a colon list with OpenSSL's
+   * spellings, case-insensitive (`X25519:P-256`, `prime256v1`, `ffdhe2048`, `X25519MLKEM768`), or
+   * `'auto'`. Maps to sslsocket's `eccs` (Erlang `eccs`, RFC 8446 §4.2.7 supported_groups).
+   * Default and `'auto'`: sslsocket's groups. Throws NodeOptionError naming `ecdhCurve` for a
+   * curve it does not know.
+   */
   readonly ecdhCurve?: string;
+  /**
+   * node:tls `sigalgs`: signature schemes in preference order as a colon list, in OpenSSL's
+   * `SIG+HASH` form (`ECDSA+SHA256`, `RSA-PSS+SHA256`) or RFC 8446 §4.2.3 names
+   * (`rsa_pss_rsae_sha256`). Maps to sslsocket's `signatureAlgs` (Erlang `signature_algs`).
+   * Default: sslsocket's schemes. An unknown name is an OptionError naming `signatureAlgs` (an
+   * `error` event, as for `ciphers`).
+   */
   readonly sigalgs?: string;
+  /**
+   * node:tls `minVersion`: the lowest protocol version allowed. Default `'TLSv1.2'`. With
+   * `maxVersion` it becomes sslsocket's `versions` (Erlang `versions`); only TLS 1.2 and 1.3 are
+   * spoken (RFC 8996 retired 1.0 and 1.1), so `'TLSv1'` / `'TLSv1.1'` just mean "from 1.2".
+   * Throws NodeOptionError for another value, or naming `maxVersion` when no version is left.
+   */
   readonly minVersion?: TlsVersionName;
+  /**
+   * node:tls `maxVersion`: the highest protocol version allowed. Default `'TLSv1.3'`. Maps with
+   * `minVersion` to sslsocket's `versions`. Throws NodeOptionError for a value outside
+   * {@link TlsVersionName}, or when it leaves no version sslsocket speaks (`'TLSv1.1'`, `'TLSv1'`).
+   */
   readonly maxVersion?: TlsVersionName;
+  /**
+   * node:tls `honorCipherOrder` (server only; a client ignores it): true picks the suite by our
+   * `ciphers` order, false by the client's. Maps to sslsocket's `honorCipherOrder` (Erlang
+   * `honor_cipher_order`). Default when unset: sslsocket's, our order (node's default is false).
+   */
   readonly honorCipherOrder?: boolean;
-  /** Seconds a session (ticket or id) stays resumable. */
+  /**
+   * node:tls `sessionTimeout` (server only): seconds a session (TLS 1.3 / RFC 5077 ticket or TLS 1.2
+   * session id) stays resumable. Maps to sslsocket's `ticketLifetime` and `sessionLifetime`
+   * (Erlang `lifetime`); default sslsocket's 7200 (node's is 300). sslsocket refuses values above
+   * 604800 (7 days, RFC 8446 §4.6.1) with an OptionError.
+   */
   readonly sessionTimeout?: number;
-  /** 48 bytes, as node takes them (sslsocket uses them as one ticket-sealing secret). */
+  /**
+   * node:tls `ticketKeys` (server only): the ticket-sealing secret, 48 bytes as node takes them
+   * (sslsocket needs at least 32 and uses all given as one key). Maps to sslsocket's `ticketKeys:
+   * [ticketKeys]`. Default: a random key per server, so tickets do not survive a restart. A key
+   * shorter than 32 bytes is an OptionError naming `ticketKeys`.
+   */
   readonly ticketKeys?: Uint8Array;
-  /** OpenSSL SSL_OP_* flags: SSL_OP_NO_TICKET (0x4000) turns session tickets off; others are ignored. */
+  /**
+   * node:tls `secureOptions`: OpenSSL `SSL_OP_*` flags ORed together. Only SSL_OP_NO_TICKET
+   * (0x4000) acts (server only): tickets off, sessions resume by id (sslsocket's
+   * `sessionTickets: 'disabled'`); the other flags are accepted and ignored. Default 0.
+   */
   readonly secureOptions?: number;
+  /**
+   * node:tls `secureProtocol` (legacy OpenSSL method name such as `'TLS_method'`): accepted for
+   * ported code and ignored; use `minVersion` / `maxVersion`.
+   */
   readonly secureProtocol?: string;
+  /**
+   * node:tls `sessionIdContext` (server): accepted for ported code and ignored; sslsocket keys its
+   * session cache itself.
+   */
   readonly sessionIdContext?: string;
 }
 
+/** node:tls protocol version names (`minVersion` / `maxVersion`). */
 export type TlsVersionName = 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1';
 
 /** An error in a node-style option, named after the node option. */
@@ -211,16 +298,55 @@ export function alpnList(value: unknown, option: string): string[] | undefined {
 
 /** Node's server options (tls.createServer), on top of the secure context. */
 export interface TlsServerOptions extends SecureContextOptions {
+  /**
+   * node:tls `requestCert`: ask clients for a certificate (CertificateRequest, RFC 8446 §4.3.2).
+   * Default false (sslsocket's `verify: 'verify_none'`). With `rejectUnauthorized` (default) it is
+   * `verify: 'verify_peer'` and `failIfNoPeerCert: true` (Erlang `verify`, `fail_if_no_peer_cert`)
+   * and needs `ca`, else NodeOptionError naming `ca`.
+   */
   readonly requestCert?: boolean;
-  /** With requestCert: refuse clients whose certificate does not verify (default true). */
+  /**
+   * node:tls `rejectUnauthorized` (with `requestCert`): true (default) refuses a client whose
+   * certificate is missing or does not verify against `ca`; false accepts any client and reports
+   * the verdict in the socket's `authorized` / `authorizationError`. Without `requestCert` it has
+   * no effect.
+   */
   readonly rejectUnauthorized?: boolean;
+  /**
+   * node:tls `ALPNProtocols`: the protocols we accept, in our preference order (RFC 7301): strings,
+   * Buffers, or one Buffer in wire format (length-prefixed names). Maps to sslsocket's
+   * `alpnPreferredProtocols` (Erlang `alpn_preferred_protocols`). Default: no ALPN. Throws
+   * NodeOptionError naming `ALPNProtocols` for another shape or a malformed wire-format Buffer.
+   */
   readonly ALPNProtocols?: readonly (string | Uint8Array)[] | Uint8Array;
+  /**
+   * node:tls `SNICallback(servername, callback)`: called with the client's SNI name (`''` when it
+   * sent none); answer `callback(null, secureContext)` with a context from
+   * {@link createSecureContext} to use its `cert` / `key`, or `callback(null)` for the server's own.
+   * Maps to sslsocket's `sniFun` (Erlang `sni_fun`). An error passed to the callback fails that
+   * handshake (`tlsClientError`).
+   */
   readonly SNICallback?: (servername: string, callback: (error: Error | null, context?: unknown) => void) => void;
-  /** Milliseconds for a handshake before the connection is dropped with tlsClientError (default 120000). */
+  /**
+   * node:tls `handshakeTimeout`: milliseconds a handshake may take before the connection is
+   * dropped and reported through `tlsClientError` (default 120000, node's). Maps to sslsocket's
+   * `handshakeTimeoutMs` (Erlang `handshake` timeout).
+   */
   readonly handshakeTimeout?: number;
+  /**
+   * net.Server `allowHalfOpen`: accepted for node's option type; the facade's server TLSSockets
+   * end their own side when the client ends (as with node's default, false).
+   */
   readonly allowHalfOpen?: boolean;
+  /**
+   * net.Server `pauseOnConnect`: accepted TCP sockets start paused (default false); passed to the
+   * underlying `net.Server`.
+   */
   readonly pauseOnConnect?: boolean;
-  /** Extra sslsocket server options for what node has no name for. */
+  /**
+   * Extra sslsocket server options for what node has no name for (`ocspResponse`, `earlyData`,
+   * `sessionTickets`, ...); they override what the node options above map to.
+   */
   readonly sslsocket?: ServerOptions;
 }
 

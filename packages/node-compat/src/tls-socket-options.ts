@@ -10,8 +10,13 @@ export interface PeerVerdict {
 
 /** Options of the TLSSocket constructor (node's names). */
 export interface TLSSocketOptions {
+  /** node:tls `isServer`: this socket is the server end (default false); set by the facade's servers. */
   readonly isServer?: boolean;
   /** Keep the writable side open after the peer ended (default false, as net.Socket). */
   readonly allowHalfOpen?: boolean;
+  /**
+   * stream `highWaterMark`: bytes of plaintext buffered before reading from the peer pauses
+   * (default: node's stream default).
+   */
   readonly highWaterMark?: number;
 }
