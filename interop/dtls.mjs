@@ -1,7 +1,8 @@
 // DTLS 1.2 interop (issue #18): our DtlsConnection against `openssl s_server -dtls1_2` /
 // `openssl s_client -dtls1_2` and `gnutls-serv --udp` / `gnutls-cli --udp`, both directions,
-// ECDHE-ECDSA and ECDHE-RSA AEAD suites, a small MTU, use_srtp (RFC 5764) and exporters compared
-// with what the peer prints (RFC 5705 keying material).
+// ECDHE-ECDSA and ECDHE-RSA AEAD and CBC suites (CBC with and without RFC 7366 encrypt-then-MAC),
+// a small MTU, use_srtp (RFC 5764) and exporters compared with what the peer prints (RFC 5705
+// keying material).
 import { createSocket } from 'node:dgram';
 import { CASE_WAIT, spawnPeer, waitFor } from './driver.mjs';
 
@@ -85,11 +86,13 @@ function hex(bytes) {
 }
 
 /** Waits for our side's handshake and checks the suite and SRTP profile it agreed. */
-async function handshakeDone(h, suite, srtp) {
+async function handshakeDone(h, suite, srtp, etm) {
   await waitFor(() => h.complete || h.error, CASE_WAIT, 'DTLS handshake');
   if (h.error) throw h.error;
   if (h.complete.cipherSuite !== suite) throw new Error(`suite ${h.complete.cipherSuite}, want ${suite}`);
   if (srtp !== undefined && h.complete.srtpProfile !== srtp) throw new Error(`srtp ${h.complete.srtpProfile}`);
+  // RFC 7366 with a CBC suite: encrypt-then-MAC unless the peer runs with -no_etm.
+  if (etm !== undefined && h.complete.encryptThenMac !== etm) throw new Error(`encrypt_then_mac ${!etm}, want ${etm}`);
 }
 
 /** RFC 5705: our exporter output must equal what the peer printed for the same label. */
@@ -126,7 +129,7 @@ const pskOptions = {
 
 async function ourClient(
   env,
-  { keyType, suite, mtu = 1200, srtp, exporter, startPeer, echo = false, psk = false, alpn },
+  { keyType, suite, mtu = 1200, srtp, exporter, startPeer, echo = false, psk = false, alpn, etm },
 ) {
   const c = env.creds[keyType];
   const port = await freeUdpPort();
@@ -154,7 +157,7 @@ async function ourClient(
   );
   try {
     h.start();
-    await handshakeDone(h, suite, srtp);
+    await handshakeDone(h, suite, srtp, etm);
     // s_server's stdin is written only now: a line waiting at the handshake would make it skip
     // printing the connection's details (cipher, SRTP profile, keying material).
     if (!echo) peer.stdin.write('hello from peer\n');
@@ -174,7 +177,7 @@ async function ourClient(
 }
 
 /** Our server; the peer client (spawned by `startPeer(port)`) sends "hello from peer", we answer. */
-async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, psk = false, alpn }) {
+async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, startPeer, psk = false, alpn, etm }) {
   const c = env.creds[keyType];
   const socket = createSocket('udp4');
   await new Promise((r) => socket.bind(0, '127.0.0.1', r));
@@ -200,7 +203,7 @@ async function ourServer(env, { keyType, suite, mtu = 1200, srtp, exporter, star
   );
   const peer = await startPeer(port, c);
   try {
-    await handshakeDone(h, suite, srtp);
+    await handshakeDone(h, suite, srtp, etm);
     await waitFor(() => h.data.includes('hello from peer') || h.error, CASE_WAIT, 'data from the peer');
     h.write('hello from sslsocket\n');
     await waitFor(() => peer.output.includes('hello from sslsocket') || h.error, CASE_WAIT, 'data at the peer');
@@ -218,8 +221,9 @@ const OPENSSL_SRTP = {
   SRTP_AEAD_AES_128_GCM: 'SRTP_AEAD_AES_128_GCM',
 };
 
-function opensslExtra({ mtu, srtp, exporter, psk, alpn }) {
+function opensslExtra({ mtu, srtp, exporter, psk, alpn, etm }) {
   return [
+    ...(etm === false ? ['-no_etm'] : []),
     ...(alpn === undefined ? [] : ['-alpn', alpn]),
     ...(psk ? ['-psk', PSK_HEX, '-psk_identity', PSK_IDENTITY] : []),
     ...(mtu === undefined ? [] : ['-mtu', String(mtu)]),
@@ -242,6 +246,11 @@ const ECDSA_CHACHA = {
   keyType: 'p256',
   suite: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
   openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+};
+const ECDSA_CBC = {
+  keyType: 'p256',
+  suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+  openssl: 'ECDHE-ECDSA-AES128-SHA256',
 };
 const EXPORTER = { label: EXPORT_LABEL, length: 32 };
 /** RFC 5764 §4.2: SRTP_AES128_CM_HMAC_SHA1_80 takes 2 × (16 + 14) bytes. */
@@ -272,6 +281,23 @@ const OPENSSL_CASES = [
       openssl: 'ECDHE-PSK-CHACHA20-POLY1305',
       psk: true,
     },
+  ],
+  // CBC suites (RFC 6347 §4.1.2.1), with RFC 7366 encrypt-then-MAC and, with -no_etm, without.
+  ['ECDHE-ECDSA AES-128-CBC-SHA256 encrypt-then-MAC with exporter', { ...ECDSA_CBC, etm: true, exporter: EXPORTER }],
+  ['ECDHE-ECDSA AES-128-CBC-SHA256 MAC-then-encrypt (-no_etm)', { ...ECDSA_CBC, etm: false }],
+  [
+    'ECDHE-ECDSA AES-256-CBC-SHA384 MAC-then-encrypt (-no_etm) at MTU 576',
+    {
+      keyType: 'p256',
+      suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+      openssl: 'ECDHE-ECDSA-AES256-SHA384',
+      etm: false,
+      mtu: 576,
+    },
+  ],
+  [
+    'ECDHE-RSA AES-128-CBC-SHA encrypt-then-MAC',
+    { keyType: 'rsa', suite: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', openssl: 'ECDHE-RSA-AES128-SHA', etm: true },
   ],
   [
     'use_srtp SRTP_AES128_CM_SHA1_80 keying material',
@@ -331,6 +357,10 @@ export function dtlsGnutlsCases() {
   for (const [label, o] of [
     ['ECDHE-ECDSA AES-128-GCM', ECDSA_GCM],
     ['ECDHE-RSA AES-256-GCM', RSA_GCM],
+    [
+      'ECDHE-ECDSA AES-128-CBC-SHA encrypt-then-MAC',
+      { keyType: 'p256', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', etm: true },
+    ],
   ]) {
     out.push({
       name: `dtls client ${label} (gnutls-serv --udp)`,
