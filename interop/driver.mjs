@@ -216,6 +216,25 @@ export function waitFor(predicate, timeout, what) {
   });
 }
 
+/** Waits until the connection behind `h` (from `attach`) has completed its handshake; throws its error. */
+export async function handshakeOf(h) {
+  await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
+  if (h.error) throw h.error;
+}
+
+/** Waits until the connection behind `h` has received `text`; throws its error. */
+export async function receivedOf(h, text, what) {
+  await waitFor(() => h.data.includes(text) || h.error, CASE_WAIT, what);
+  if (h.error) throw h.error;
+}
+
+/** Attaches `conn` to the one connection a `listenOnce` listener accepts, then closes the listener. */
+export async function attachAccepted(conn, l) {
+  const sock = await l.accepted;
+  l.close();
+  return { sock, h: attach(conn, sock) };
+}
+
 /**
  * Pumps bytes between a node socket and a Connection. Returns a handle that collects events and
  * received data; `flush()` sends pending output.
@@ -326,8 +345,7 @@ export async function ourClient(env, port, config) {
   const h = attach(conn, sock);
   await conn.start();
   h.flush();
-  await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-  if (h.error) throw h.error;
+  await handshakeOf(h);
   return { conn, h, sock };
 }
 
@@ -336,8 +354,7 @@ export async function echo(conn, h, text = 'hello') {
   conn.write(new TextEncoder().encode(`${text}\n`));
   h.flush();
   const want = [...text].reverse().join('');
-  await waitFor(() => h.data.includes(want) || h.error, CASE_WAIT, 'echo');
-  if (h.error) throw h.error;
+  await receivedOf(h, want, 'echo');
 }
 
 /** Closes our side, drops the socket and kills the openssl process, whatever state they are in. */

@@ -10,7 +10,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { attach, CASE_WAIT, connectTo, finish, freePort, listenOnce, spawnPeer, waitFor } from './driver.mjs';
+import {
+  attach,
+  attachAccepted,
+  CASE_WAIT,
+  connectTo,
+  finish,
+  freePort,
+  handshakeOf,
+  listenOnce,
+  receivedOf,
+  spawnPeer,
+  waitFor,
+} from './driver.mjs';
 
 const PEER = fileURLToPath(new URL('./peers/node24_peer.mjs', import.meta.url));
 const CACHE = fileURLToPath(new URL('../node_modules/.cache/sslsocket-node24', import.meta.url));
@@ -99,14 +111,10 @@ async function nodeClient(env, node, { ours, theirs, group, helloRetry, provider
     honorEccOrder,
   });
   const peer = await spawnPeer(node, [PEER, 'client', String(l.port), c.certPath, theirs.join(':')]);
-  const sock = await l.accepted;
-  l.close();
-  const h = attach(conn, sock);
+  const { sock, h } = await attachAccepted(conn, l);
   try {
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
-    await waitFor(() => h.data.includes('hello') || h.error, CASE_WAIT, 'data from node');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
+    await receivedOf(h, 'hello', 'data from node');
     conn.write(new TextEncoder().encode('world\n'));
     h.flush();
     await waitFor(() => /DATA world/.test(peer.output) || /ERROR/.test(peer.output), CASE_WAIT, 'our answer');
@@ -136,12 +144,10 @@ async function nodeServer(env, node, { ours, theirs, group, helloRetry, provider
   try {
     await conn.start();
     h.flush();
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
     conn.write(new TextEncoder().encode('hello\n'));
     h.flush();
-    await waitFor(() => h.data.includes('echo: hello') || h.error, CASE_WAIT, 'echo');
-    if (h.error) throw h.error;
+    await receivedOf(h, 'echo: hello', 'echo');
     expectGroups(h.complete, tracedGroup(srv.output), group, helloRetry);
   } finally {
     finish(conn, h, sock, srv);

@@ -3,7 +3,19 @@
 // extended master secret on the peer's side (GnuTLS %NO_SESSION_HASH, SSL_OP_NO_EXTENDED_MASTER_SECRET).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { attach, CASE_WAIT, connectTo, finish, freePort, listenOnce, spawnPeer, waitFor } from './driver.mjs';
+import {
+  attach,
+  attachAccepted,
+  CASE_WAIT,
+  connectTo,
+  finish,
+  freePort,
+  handshakeOf,
+  listenOnce,
+  receivedOf,
+  spawnPeer,
+  waitFor,
+} from './driver.mjs';
 
 const PYTHON_PEER = fileURLToPath(new URL('./peers/python_peer.py', import.meta.url));
 
@@ -47,15 +59,11 @@ async function ourServerAgainst(env, v, startPeer) {
     versions: [v.version],
   });
   const peer = await startPeer(l.port, c);
-  const sock = await l.accepted;
-  l.close();
-  const h = attach(conn, sock);
+  const { sock, h } = await attachAccepted(conn, l);
   try {
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
     checkParameters(h, v);
-    await waitFor(() => h.data.includes('hello') || h.error, CASE_WAIT, 'data from the peer');
-    if (h.error) throw h.error;
+    await receivedOf(h, 'hello', 'data from the peer');
     conn.write(new TextEncoder().encode('hello\n'));
     h.flush();
     await waitFor(() => peer.output.includes('hello') || h.error, CASE_WAIT, 'our answer at the peer');
@@ -77,13 +85,11 @@ async function ourClientAgainst(env, v, port, peer) {
   try {
     await conn.start();
     h.flush();
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
     checkParameters(h, v);
     conn.write(new TextEncoder().encode('hello\n'));
     h.flush();
-    await waitFor(() => h.data.includes('hello') || h.error, CASE_WAIT, 'echo');
-    if (h.error) throw h.error;
+    await receivedOf(h, 'hello', 'echo');
   } finally {
     finish(conn, h, sock, peer);
   }

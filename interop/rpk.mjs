@@ -2,7 +2,19 @@
 // +CTYPE-CLI-RAWPK), TLS 1.3, both roles: the server's key alone, and both sides' keys alone.
 import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { attach, CASE_WAIT, connectTo, finish, freePort, listenOnce, spawnPeer, waitFor } from './driver.mjs';
+import {
+  attach,
+  attachAccepted,
+  CASE_WAIT,
+  connectTo,
+  finish,
+  freePort,
+  handshakeOf,
+  listenOnce,
+  receivedOf,
+  spawnPeer,
+  waitFor,
+} from './driver.mjs';
 
 /** A credential's public key as a PEM file beside its key (GnuTLS --rawpkfile) and as DER SPKI. */
 function rawKey(cred) {
@@ -51,17 +63,13 @@ async function ourServer(env, clientRpk) {
   const args = ['--port', String(l.port), '127.0.0.1', '--insecure', '--priority', priority(clientRpk)];
   if (clientRpk) args.push('--rawpkkeyfile', client.keyPath, '--rawpkfile', client.pubPath);
   const peer = await spawnPeer('gnutls-cli', args, { stdin: 'hello\n' });
-  const sock = await l.accepted;
-  l.close();
-  const h = attach(conn, sock);
+  const { sock, h } = await attachAccepted(conn, l);
   try {
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
     if (clientRpk) checkTypes(h, { server: 'raw_public_key', client: 'raw_public_key' }, client.spki);
     else if (h.complete.certificateTypes?.server !== 'raw_public_key')
       throw new Error('server type is not RawPublicKey');
-    await waitFor(() => h.data.includes('hello') || h.error, CASE_WAIT, 'data from the peer');
-    if (h.error) throw h.error;
+    await receivedOf(h, 'hello', 'data from the peer');
     conn.write(new TextEncoder().encode('hello\n'));
     h.flush();
     await waitFor(() => peer.output.includes('hello') || h.error, CASE_WAIT, 'our answer at the peer');
@@ -98,13 +106,11 @@ async function ourClient(env, clientRpk) {
   try {
     await conn.start();
     h.flush();
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
     checkTypes(h, { server: 'raw_public_key', client: clientRpk ? 'raw_public_key' : 'x509' }, server.spki);
     conn.write(new TextEncoder().encode('hello\n'));
     h.flush();
-    await waitFor(() => h.data.includes('hello') || h.error, CASE_WAIT, 'echo');
-    if (h.error) throw h.error;
+    await receivedOf(h, 'hello', 'echo');
   } finally {
     finish(conn, h, sock, srv);
   }

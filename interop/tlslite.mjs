@@ -14,7 +14,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { attach, CASE_WAIT, connectTo, finish, freePort, listenOnce, spawnPeer, waitFor } from './driver.mjs';
+import {
+  attach,
+  attachAccepted,
+  CASE_WAIT,
+  connectTo,
+  finish,
+  freePort,
+  handshakeOf,
+  listenOnce,
+  receivedOf,
+  spawnPeer,
+  waitFor,
+} from './driver.mjs';
 
 const CACHE = fileURLToPath(new URL('../node_modules/.cache/sslsocket-tlslite-ng', import.meta.url));
 
@@ -99,12 +111,10 @@ async function tlsliteServer(env, found, algorithm, provider) {
   try {
     await conn.start();
     h.flush();
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
     conn.write(new TextEncoder().encode('hello\n'));
     h.flush();
-    await waitFor(() => h.data.includes('hello') || h.error, CASE_WAIT, 'echo');
-    if (h.error) throw h.error;
+    await receivedOf(h, 'hello', 'echo');
     await waitFor(() => srv.output.includes('Client compression algorithm used'), CASE_WAIT, 'tlslite report');
     expectReport(srv.output, algorithm);
   } finally {
@@ -133,14 +143,10 @@ async function tlsliteClient(env, found, algorithm, provider) {
     ),
     { env: { PYTHONPATH: found.dir } },
   );
-  const sock = await l.accepted;
-  l.close();
-  const h = attach(conn, sock);
+  const { sock, h } = await attachAccepted(conn, l);
   try {
-    await waitFor(() => h.complete || h.error, CASE_WAIT, 'handshake');
-    if (h.error) throw h.error;
-    await waitFor(() => h.data.includes('GET /') || h.error, CASE_WAIT, 'request');
-    if (h.error) throw h.error;
+    await handshakeOf(h);
+    await receivedOf(h, 'GET /', 'request');
     conn.write(new TextEncoder().encode('HTTP/1.0 200 ok\r\n\r\ncompressed\n'));
     conn.close();
     h.flush();
