@@ -25,18 +25,27 @@ import {
 import { frameCertificate } from './certificate-compression.js';
 import { type ClientHandshake, switchToHandshakeWrite } from './client-handshake.js';
 import { deriveSecret } from './key-schedule.js';
-import type { HandshakeKeys13 } from './traffic.js';
+import type { HandshakeKeys13, TrafficSecrets } from './traffic.js';
 
-/** What the client keeps after its handshake for tickets and post-handshake authentication. */
+/**
+ * What the client keeps after its handshake for tickets and post-handshake authentication: not the
+ * handshake itself, whose hello, key shares and transcript an established connection never needs.
+ */
 export class ClientPostHandshake {
   constructor(
     readonly core: ConnectionCore,
-    readonly hs: ClientHandshake,
+    /** The handshake's final configuration (credentials for post-handshake authentication). */
+    readonly config: ConnectionConfig,
+    /** The current traffic secrets (the Finished of post-handshake authentication uses them). */
+    readonly traffic: TrafficSecrets,
     /** The negotiated suite: tickets resume with it (RFC 8446 §4.6.1). */
     readonly suite: CipherSuite,
     readonly resumptionMasterSecret: Uint8Array,
-    /** Transcript through the client Finished: the base of post-handshake authentication. */
-    readonly handshakeTranscript: Transcript,
+    /**
+     * Transcript through the client Finished: the base of post-handshake authentication, kept only
+     * when we offered post_handshake_auth (RFC 8446 §4.2.6: else no CertificateRequest may come).
+     */
+    readonly handshakeTranscript: Transcript | undefined,
   ) {}
 }
 
@@ -106,7 +115,9 @@ export function sendClientSecondFlight(
     sendFinished(core, h, keys.clientHandshakeSecret, sink);
     hs.traffic.setWriteSecret(app.client);
     const resumption = deriveSecret(p, h, keys.masterSecret, 'res master', hs.transcript.current());
-    const after = new ClientPostHandshake(core, hs, keys.suite, resumption, hs.transcript.fork());
+    const transcript = hs.config.postHandshakeAuth === true ? hs.transcript.fork() : undefined;
+    hs.traffic.keepConfigOnly();
+    const after = new ClientPostHandshake(core, hs.config, hs.traffic, keys.suite, resumption, transcript);
     core.record.completeHandshake();
     return after;
   });
@@ -123,11 +134,13 @@ export function buildPostHandshakeAuthResponse(
     throw new TlsAlert('illegal_parameter', 'empty post-handshake context');
   if (!cr.extensions.has(ExtensionType.signature_algorithms))
     throw new TlsAlert('missing_extension', 'signature_algorithms');
+  if (flight.handshakeTranscript === undefined)
+    throw new TlsAlert('unexpected_message', 'unsolicited CertificateRequest');
   const transcript = flight.handshakeTranscript.fork();
   transcript.update(message.raw);
   const sink = postHandshakeSink(core, transcript);
-  return andThen(sendClientCertificate(core, flight.hs.config, cr, sink), () => {
-    const traffic = flight.hs.traffic;
+  return andThen(sendClientCertificate(core, flight.config, cr, sink), () => {
+    const traffic = flight.traffic;
     sendFinished(core, traffic.hash, traffic.writeSecret as Uint8Array, sink);
   });
 }

@@ -7,6 +7,7 @@ import type { HandshakeMessageBytes } from '@sslsocket/record';
 import { type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { acceptAlpn } from '../alpn.js';
 import { acceptCertificateTypes } from '../certificate-type.js';
+import type { ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore, expectType, type HandshakeState, type LocalRequest } from '../core.js';
 import { acceptMaxFragmentLength } from '../max-fragment.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
@@ -202,12 +203,21 @@ export class ClientConnected implements HandshakeState {
   readonly name = 'ClientConnected';
   readonly established = true;
   private readonly keyUpdates: KeyUpdates;
+  /** The ALPN protocol the handshake agreed (tickets remember it, RFC 8446 §4.2.10). */
+  private readonly alpn: string | undefined;
+  /**
+   * The handshake's final configuration. The handshake itself is not kept: an idle connection
+   * holds no hello, key share or transcript it will never use again.
+   */
+  private readonly config: ConnectionConfig;
 
   constructor(
     private readonly core: ConnectionCore,
-    private readonly hs: ClientHandshake,
+    hs: ClientHandshake,
     private readonly after: ClientPostHandshake,
   ) {
+    this.alpn = hs.alpn;
+    this.config = hs.config;
     this.keyUpdates = new KeyUpdates(core, hs.traffic, hs.config.maxUnansweredKeyUpdates);
   }
 
@@ -243,8 +253,8 @@ export class ClientConnected implements HandshakeState {
             lifetime: nst.ticketLifetime,
             receivedAt: core.now(),
             maxEarlyDataSize: early === undefined ? 0 : decodeU32(early),
-            alpn: this.hs.alpn,
-            serverName: this.hs.config.serverName === false ? undefined : this.hs.config.serverName,
+            alpn: this.alpn,
+            serverName: this.config.serverName === false ? undefined : this.config.serverName,
           },
         });
         return this;
@@ -254,7 +264,7 @@ export class ClientConnected implements HandshakeState {
         return this;
       case HandshakeType.certificate_request: {
         // RFC 8446 §4.6.2: only if we offered post_handshake_auth.
-        if (this.hs.config.postHandshakeAuth !== true)
+        if (this.config.postHandshakeAuth !== true)
           throw new TlsAlert('unexpected_message', 'unsolicited CertificateRequest');
         return andThen(buildPostHandshakeAuthResponse(this.after, message), () => this);
       }

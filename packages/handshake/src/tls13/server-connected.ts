@@ -5,6 +5,7 @@
  */
 import { type HandshakeMessageBytes, Reader } from '@sslsocket/record';
 import { type CipherSuite, type MaybePromise, type PublicKey, TlsAlert } from '@sslsocket/suites';
+import type { ConnectionConfig } from '../config.js';
 import { andThen, type ConnectionCore, type HandshakeState, type LocalRequest } from '../core.js';
 import { ConnectionStateError } from '../errors.js';
 import { Certificate, CertificateRequest } from '../messages/certificate.js';
@@ -23,6 +24,7 @@ import { offerCertificateCompression, unwrapCertificate } from './certificate-co
 import { resumptionPsk } from './key-schedule.js';
 import { KeyUpdates } from './key-update.js';
 import type { ServerHandshake } from './server-handshake.js';
+import type { TrafficSecrets } from './traffic.js';
 
 /** What tickets of a completed handshake resume (RFC 8446 §4.6.1): its suite and resumption secret. */
 export interface Resumption13 {
@@ -87,17 +89,30 @@ type PendingAuth = { readonly context: Uint8Array; readonly transcript: Transcri
   | { readonly step: 'finished'; readonly chain: Uint8Array[] }
 );
 
+/**
+ * The established server. It keeps what post-handshake messages need (the configuration, the
+ * traffic secrets, the transcript when the client offered post_handshake_auth), not the handshake:
+ * an idle connection holds no hello, key share or transcript it will never use.
+ */
 export class ServerConnected implements HandshakeState {
   readonly name = 'ServerConnected';
   readonly established = true;
   private pending: PendingAuth | undefined;
   private readonly keyUpdates: KeyUpdates;
+  private readonly config: ConnectionConfig;
+  private readonly traffic: TrafficSecrets;
+  private readonly serverName: string | undefined;
 
   constructor(
     private readonly core: ConnectionCore,
-    private readonly hs: ServerHandshake,
-    private readonly handshakeTranscript: Transcript,
+    hs: ServerHandshake,
+    /** The transcript through the client Finished, when the client offered post_handshake_auth. */
+    private readonly handshakeTranscript: Transcript | undefined,
   ) {
+    this.config = hs.config;
+    this.traffic = hs.traffic;
+    this.serverName = hs.serverName;
+    hs.traffic.keepConfigOnly();
     this.keyUpdates = new KeyUpdates(core, hs.traffic, hs.config.maxUnansweredKeyUpdates);
   }
 
@@ -115,16 +130,17 @@ export class ServerConnected implements HandshakeState {
       return this;
     }
     if (request !== 'requestCertificate') return undefined;
-    if (!this.hs.postHandshakeAuth) throw new ConnectionStateError('client did not offer post_handshake_auth');
+    const handshakeTranscript = this.handshakeTranscript;
+    if (handshakeTranscript === undefined) throw new ConnectionStateError('client did not offer post_handshake_auth');
     if (this.pending !== undefined) throw new ConnectionStateError('a certificate request is in flight');
     const context = this.core.random(16);
     const exts = new Extensions().set(
       ExtensionType.signature_algorithms,
-      encodeSignatureSchemeList(schemeCodes(this.hs.config.signatureAlgs)),
+      encodeSignatureSchemeList(schemeCodes(this.config.signatureAlgs)),
     );
-    offerCertificateCompression(this.hs.config, exts);
+    offerCertificateCompression(this.config, exts);
     const raw = frameHandshake(HandshakeType.certificate_request, new CertificateRequest(context, exts));
-    const transcript = this.handshakeTranscript.fork();
+    const transcript = handshakeTranscript.fork();
     transcript.update(raw);
     this.core.record.writeHandshakeOutsideTranscript(raw);
     this.pending = { context, transcript, step: 'certificate' };
@@ -134,7 +150,7 @@ export class ServerConnected implements HandshakeState {
   handle(received: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     // RFC 8879 §4: a CompressedCertificate answering our post-handshake CertificateRequest.
     if (this.pending?.step === 'certificate') {
-      return andThen(unwrapCertificate(this.hs.config, received), (message) => this.afterUnwrap(message));
+      return andThen(unwrapCertificate(this.config, received), (message) => this.afterUnwrap(message));
     }
     return this.afterUnwrap(received);
   }
@@ -154,13 +170,13 @@ export class ServerConnected implements HandshakeState {
         throw new TlsAlert('illegal_parameter', 'certificate_request_context mismatch');
       }
       if (cert.entries.length === 0) {
-        if (this.hs.config.failIfNoPeerCert === true)
+        if (this.config.failIfNoPeerCert === true)
           throw new TlsAlert('certificate_required', 'client sent no certificate');
         auth.transcript.update(message.raw);
         this.pending = { context: auth.context, transcript: auth.transcript, step: 'finished', chain: [] };
         return this;
       }
-      const key = authenticatePeer(core, this.hs.config, cert.chain, { serverName: this.hs.serverName });
+      const key = authenticatePeer(core, this.config, cert.chain, { serverName: this.serverName });
       return andThen(key, (k) => {
         auth.transcript.update(message.raw);
         this.pending = {
@@ -174,14 +190,14 @@ export class ServerConnected implements HandshakeState {
       });
     }
     if (auth.step === 'verify' && message.type === HandshakeType.certificate_verify) {
-      const offered = schemeCodes(this.hs.config.signatureAlgs);
+      const offered = schemeCodes(this.config.signatureAlgs);
       return andThen(checkCertificateVerify(core, message, auth.peerKey, offered, auth.transcript), () => {
         this.pending = { context: auth.context, transcript: auth.transcript, step: 'finished', chain: auth.chain };
         return this;
       });
     }
     if (auth.step === 'finished' && message.type === HandshakeType.finished) {
-      checkFinished(core, this.hs.traffic.hash, message, this.hs.traffic.readSecret as Uint8Array, auth.transcript);
+      checkFinished(core, this.traffic.hash, message, this.traffic.readSecret as Uint8Array, auth.transcript);
       this.pending = undefined;
       core.emit({ type: 'peerCertificate', chain: auth.chain });
       return this;

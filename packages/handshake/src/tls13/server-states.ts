@@ -110,7 +110,9 @@ export class ExpectClientFinished implements HandshakeState {
         hs.transcript.current(),
       ),
     };
-    const handshakeTranscript = hs.transcript.fork();
+    // Post-handshake authentication hashes on from here (RFC 8446 §4.6.2); only a client that
+    // offered post_handshake_auth can be asked, so no other connection keeps a transcript.
+    const handshakeTranscript = hs.postHandshakeAuth ? hs.transcript.fork() : undefined;
     core.record.completeHandshake();
     core.emit({
       type: 'handshakeComplete',

@@ -39,8 +39,18 @@ export class TrafficSecrets {
   constructor(
     private readonly core: ConnectionCore,
     /** The handshake these secrets belong to: its config says where keylog lines go. */
-    private readonly owner: { readonly config: ConnectionConfig },
+    private owner: { readonly config: ConnectionConfig },
   ) {}
+
+  /**
+   * The handshake is over: keep its final configuration only, so that the connected state, which
+   * keeps these secrets for KeyUpdate, does not keep the whole handshake (hello, key shares,
+   * transcript) alive with them.
+   */
+  keepConfigOnly(): void {
+    const config = this.owner.config;
+    this.owner = { config };
+  }
 
   /** Selects the suite whose AEAD and hash the next secrets use. */
   use(suite: CipherSuite, hash: HashAlgorithm = suite.prfHash): void {
