@@ -29,8 +29,6 @@ export {
 
 export class ConnectionCore {
   readonly record: RecordLayer;
-  readonly random: (length: number) => Uint8Array;
-  readonly now: () => number;
   /** The current state; only step() changes it. */
   private current: HandshakeState;
   /** The close state: close_notify received (read), close_notify or a fatal alert sent (write), the failure. */
@@ -57,12 +55,25 @@ export class ConnectionCore {
     readonly role: 'client' | 'server',
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
-    this.random = config.random ?? ((n) => config.provider.randomBytes(n));
-    this.now = config.clock === undefined ? () => Date.now() : () => (config.clock as { now(): number }).now();
     this.record = new RecordLayer(config.maxHandshakeSize ?? 256 * 1024);
     this.idleRecords = new IdleRecordGuard(config.maxIdleRecords);
     this.inbound = new InboundRecords(this);
     this.current = initial(this);
+  }
+
+  /**
+   * `length` random bytes: `config.random`, else the provider's. (Methods, not per-connection
+   * closures: an idle connection should keep no function objects of its own.)
+   */
+  random(length: number): Uint8Array {
+    const random = this.config.random;
+    return random === undefined ? this.config.provider.randomBytes(length) : random(length);
+  }
+
+  /** The time in ms: `config.clock`, else Date.now(). */
+  now(): number {
+    const clock = this.config.clock;
+    return clock === undefined ? Date.now() : clock.now();
   }
 
   /** The crypto provider from the configuration. */

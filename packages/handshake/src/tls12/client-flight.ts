@@ -87,7 +87,7 @@ export function sendClientFlight12(
     hs.peerKey,
     offeredGroups,
     config.minDhBits ?? 1024,
-    core.random,
+    (n) => core.random(n),
     (group) => (group === undefined ? undefined : config.keyShareSecret?.(group)),
   );
   const psk = isPskExchange(suite) ? clientPsk(hs.config, hs.identityHint) : undefined;

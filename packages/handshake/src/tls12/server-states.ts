@@ -70,13 +70,8 @@ export class ExpectClientKeyExchange12 implements HandshakeState {
     const suite = this.suite;
     const psk = isPskExchange(suite);
     const cke = decodeBody(message.body, (r) => decodeClientKeyExchange(r, psk, clientExchangeForm(suite)));
-    const secret = serverSecret(
-      core.provider,
-      suite,
-      hs.ephemeral,
-      cke.exchange,
-      hs.certified?.privateKey,
-      core.random,
+    const secret = serverSecret(core.provider, suite, hs.ephemeral, cke.exchange, hs.certified?.privateKey, (n) =>
+      core.random(n),
     );
     let key: MaybePromise<Uint8Array | undefined>;
     if (psk) {

@@ -130,8 +130,19 @@ export function exporter13(
   hash: HashAlgorithm,
   exporterMasterSecret: Uint8Array,
 ): SessionSecrets {
-  return {
-    exportKeyingMaterial: (label, context, length) =>
-      exportKeyingMaterial(provider, hash, exporterMasterSecret, label, context ?? new Uint8Array(0), length),
-  };
+  return new Exporter13(provider, hash, exporterMasterSecret);
+}
+
+/** The TLS 1.3 exporter as an object with a method (no per-connection closure kept while idle). */
+class Exporter13 implements SessionSecrets {
+  constructor(
+    private readonly provider: CryptoProvider,
+    private readonly hash: HashAlgorithm,
+    private readonly exporterMasterSecret: Uint8Array,
+  ) {}
+
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    const secret = this.exporterMasterSecret;
+    return exportKeyingMaterial(this.provider, this.hash, secret, label, context ?? new Uint8Array(0), length);
+  }
 }
