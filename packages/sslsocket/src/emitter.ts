@@ -2,7 +2,8 @@ type Handler = (...args: unknown[]) => void;
 
 /** A minimal typed event emitter (Node's and the DOM's differ; this works in both worlds). */
 export class Emitter<Events extends Record<string, unknown[]>> {
-  private readonly handlers = new Map<keyof Events, Set<Handler>>();
+  /** Made on the first `on()`: a socket nobody listens to keeps no Map. */
+  private handlers: Map<keyof Events, Set<Handler>> | undefined;
 
   /**
    * Adds `handler` for `event` (on an SslSocket: `data`, `closed`, `error`, `passive`, `session`,
@@ -13,6 +14,7 @@ export class Emitter<Events extends Record<string, unknown[]>> {
    * socket.on('data', (bytes) => console.log(bytes.length)).on('closed', (how) => console.log(how));
    */
   on<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
+    this.handlers ??= new Map();
     let set = this.handlers.get(event);
     if (set === undefined) {
       set = new Set();
@@ -24,7 +26,7 @@ export class Emitter<Events extends Record<string, unknown[]>> {
 
   /** Removes a handler added with `on` (a function never added is ignored). Returns this. */
   off<K extends keyof Events>(event: K, handler: (...args: Events[K]) => void): this {
-    this.handlers.get(event)?.delete(handler as unknown as Handler);
+    this.handlers?.get(event)?.delete(handler as unknown as Handler);
     return this;
   }
 
@@ -38,7 +40,7 @@ export class Emitter<Events extends Record<string, unknown[]>> {
   }
 
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
-    const set = this.handlers.get(event);
+    const set = this.handlers?.get(event);
     if (set === undefined || set.size === 0) return false;
     for (const handler of [...set]) handler(...(args as unknown[]));
     return true;
@@ -46,6 +48,6 @@ export class Emitter<Events extends Record<string, unknown[]>> {
 
   /** How many handlers `event` has now. */
   listenerCount(event: keyof Events): number {
-    return this.handlers.get(event)?.size ?? 0;
+    return this.handlers?.get(event)?.size ?? 0;
   }
 }

@@ -11,6 +11,9 @@ import type { Transport } from '@sslsocket/transport';
 /** Default `sendQueueLimit`: 256 KiB of ciphertext queued for the transport. */
 export const DEFAULT_SEND_QUEUE_LIMIT = 256 * 1024;
 
+/** `emptied()` of a queue nothing ever waited in: one shared Promise, not one per socket. */
+const NOTHING_WAITED: Promise<void> = Promise.resolve();
+
 interface Waiting {
   readonly data: Uint8Array | string;
   readonly resolve: () => void;
@@ -20,7 +23,7 @@ interface Waiting {
 export class SendQueue {
   private readonly waiting: Waiting[] = [];
   private draining = false;
-  private lastSettled: Promise<void> = Promise.resolve();
+  private lastSettled: Promise<void> = NOTHING_WAITED;
 
   constructor(
     private readonly transport: Transport,

@@ -3,6 +3,7 @@ import { Emitter } from './emitter.js';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { Inbox } from './inbox.js';
+import { Latch } from './latch.js';
 import { Mailbox } from './mailbox.js';
 import { isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import type { PeerClose, SslSocketEvents } from './socket-events.js';
@@ -23,6 +24,8 @@ export interface SocketPumpOptions {
   readonly maxSavedSessions?: number;
   /** Server: a session store or ticket key provider failed; the connection went on (session-options.ts). */
   readonly onSessionStoreError?: (error: SessionStoreError) => void;
+  /** `'hello'`: the handshake pauses at the peer's hello (`helloReceived`, `handshakeContinue`). */
+  readonly handshake?: 'hello' | 'full';
   /** Closes an established connection after this long without traffic (ms). */
   readonly idleTimeoutMs?: number;
   /** Ciphertext bytes queued for the transport beyond which send() waits (send-queue.ts). */
@@ -51,11 +54,8 @@ export abstract class SocketDelivery extends Emitter<SslSocketEvents> {
   /** Bytes of an incomplete length-prefixed packet the stream ended in. */
   private cutPacket = 0;
   private closedAnnounced = false;
-  private resolveMailboxOpened!: () => void;
-  /** Resolves once the mailbox delivers (a macrotask after the handshake settled). */
-  protected readonly mailboxOpened = new Promise<void>((resolve) => {
-    this.resolveMailboxOpened = resolve;
-  });
+  /** Settles once the mailbox delivers (a macrotask after the handshake settled). */
+  protected readonly mailboxOpened = new Latch();
 
   constructor(options: SocketPumpOptions) {
     super();
@@ -78,7 +78,7 @@ export abstract class SocketDelivery extends Emitter<SslSocketEvents> {
   /** Lets the mailbox deliver: the application has had its chance to attach listeners. */
   protected openMailbox(): void {
     this.mailbox.open();
-    this.resolveMailboxOpened();
+    this.mailboxOpened.resolve();
   }
 
   /** Also delivers events that waited in the mailbox for a listener of this type. */

@@ -45,7 +45,7 @@ export abstract class SocketInfo extends SocketPump {
       this.earlyData,
       this.peerEnd,
       this.peerAuth.ocspResponse,
-      this.keylogLines,
+      this.keylogLines ?? [],
       secrets,
     );
     return items.length === 0 ? all : pickInformation(all, items);
@@ -134,7 +134,7 @@ export abstract class SocketInfo extends SocketPump {
    * attached, so none is missed even when the ticket arrives with the handshake.
    */
   get savedSessions(): readonly (Session13 | Session12)[] {
-    return this.sessions;
+    return this.sessions ?? [];
   }
 
   /** The error that ended the connection, if any. */

@@ -10,6 +10,7 @@ import { type Transport, TransportError } from '@sslsocket/transport';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { AfterCloseBytes } from './handed-back-transport.js';
+import { Latch } from './latch.js';
 import { Linger } from './linger.js';
 import { LocalRequests } from './local-requests.js';
 import { DEFAULT_MAX_SAVED_SESSIONS } from './session-options.js';
@@ -18,6 +19,9 @@ import type { HelloExtensions } from './socket-events.js';
 import { SocketWrite } from './socket-write.js';
 
 export type { SocketPumpOptions } from './socket-delivery.js';
+
+/** The sink of a socket whose verifier reports nothing (a server's): shared, never written. */
+const NO_PEER_AUTH: PeerAuthSink = Object.freeze({});
 
 /**
  * The moving half of an {@link SslSocket}: reads the transport into the engine, turns engine
@@ -35,7 +39,8 @@ export abstract class SocketPump extends SocketWrite {
   protected pendingRead: Promise<Uint8Array | null> | undefined;
   protected parameters: NegotiatedParameters | undefined;
   protected earlyData: boolean | undefined;
-  protected readonly keylogLines: string[] = [];
+  /** SSLKEYLOGFILE lines of this connection, when the engine logs keys (made on the first). */
+  protected keylogLines: string[] | undefined;
   protected readonly requests = new LocalRequests();
   protected readonly peerAuth: PeerAuthSink;
   /** The client's chain from post-handshake authentication, newer than the handshake's. */
@@ -45,19 +50,16 @@ export abstract class SocketPump extends SocketWrite {
   private pumping = false;
   /** After a failure: the bounded wait that lets our alert reach a peer that is still sending. */
   protected linger: Linger | undefined;
-  private resolveHandshake!: () => void;
-  private rejectHandshake!: (error: Error) => void;
-  private resolvePeerClose!: () => void;
-  protected readonly peerClose: Promise<void>;
-  /** Resolves when the handshake completes; rejects with the alert or transport error. */
-  readonly handshakeDone: Promise<void>;
-  protected readonly sessions: (Session13 | Session12)[] = [];
+  /** The handshake completed (resolved) or failed (rejected); see {@link handshakeDone}. */
+  private readonly handshakeLatch = new Latch();
+  /** The peer ended its direction (close_notify or end of stream) or the connection failed. */
+  protected readonly peerCloseLatch = new Latch();
+  /** Sessions the server sent (a client's, made on the first ticket). */
+  protected sessions: (Session13 | Session12)[] | undefined;
   private readonly onSession: ((session: Session13 | Session12) => void) | undefined;
   private readonly onSessionStoreError: SocketPumpOptions['onSessionStoreError'];
   private readonly maxSavedSessions: number;
-  private resolveHello: ((extensions: HelloExtensions) => void) | undefined;
-  /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
-  readonly helloReceived: Promise<HelloExtensions>;
+  private readonly helloLatch = new Latch<HelloExtensions>();
 
   constructor(
     transport: Transport,
@@ -69,24 +71,27 @@ export abstract class SocketPump extends SocketWrite {
     this.onSession = options.onSession;
     this.onSessionStoreError = options.onSessionStoreError;
     this.maxSavedSessions = options.maxSavedSessions ?? DEFAULT_MAX_SAVED_SESSIONS;
-    this.peerAuth = options.peerAuth ?? {};
-    this.handshakeDone = new Promise<void>((resolve, reject) => {
-      this.resolveHandshake = resolve;
-      this.rejectHandshake = reject;
-    });
-    // The handshake promise is observed by whoever awaits it; never let it count as unhandled.
-    this.handshakeDone.catch(() => undefined);
-    this.peerClose = new Promise((resolve) => {
-      this.resolvePeerClose = resolve;
-    });
-    this.helloReceived = new Promise((resolve) => {
-      this.resolveHello = resolve;
-    });
+    this.peerAuth = options.peerAuth ?? NO_PEER_AUTH;
     // The engine's receive() stays pending while paused at the hello, so the pause is observed as
     // it happens rather than from the event queue after receive() returns.
-    connection.on((event) => {
-      if (event.type === 'hello') this.resolveHello?.(event.extensions);
-    });
+    if (options.handshake === 'hello') {
+      connection.on((event) => {
+        if (event.type === 'hello') this.helloLatch.resolve(event.extensions);
+      });
+    }
+  }
+
+  /**
+   * Resolves when the handshake completes; rejects with the alert or transport error. (Made on
+   * first use: an established socket nobody asks keeps no Promise for it.)
+   */
+  get handshakeDone(): Promise<void> {
+    return this.handshakeLatch.wait();
+  }
+
+  /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
+  get helloReceived(): Promise<HelloExtensions> {
+    return this.helloLatch.wait();
   }
 
   /** Starts moving bytes: the client's first flight, then the read loop. */
@@ -174,7 +179,7 @@ export abstract class SocketPump extends SocketWrite {
     // Before our close() our direction stays open (RFC 8446 §6.1: close_notify and FIN end only the
     // peer's direction); close() releases the transport then.
     if (!this.closedLocally) return;
-    void this.mailboxOpened.then(() =>
+    void this.mailboxOpened.wait().then(() =>
       setTimeout(() => {
         if (!this.downgrading && !this.handedBack) void this.transport.close().catch(() => undefined);
       }, 0),
@@ -193,7 +198,7 @@ export abstract class SocketPump extends SocketWrite {
       // recv() and the iterator fail with SocketStateError('truncated').
       this.peerClosed = true;
       this.peerEnd = 'truncated';
-      this.resolvePeerClose();
+      this.peerCloseLatch.resolve();
       this.deliverClosed();
     }
     // The peer's direction is over, ours is not: RFC 8446 §6.1 lets each side close its own
@@ -220,7 +225,7 @@ export abstract class SocketPump extends SocketWrite {
         }
         this.handshakeSettled = true;
         this.idle?.touch();
-        this.resolveHandshake();
+        this.handshakeLatch.resolve();
         break;
       case 'data':
         this.receiveData(event.data);
@@ -230,14 +235,14 @@ export abstract class SocketPump extends SocketWrite {
         this.peerEnd = 'close_notify';
         // Records after close_notify in the same read are not TLS any more (see pump()).
         this.afterClose.push(this.connection.takeUnread());
-        this.resolvePeerClose();
+        this.peerCloseLatch.resolve();
         this.deliverClosed();
         break;
       case 'error':
         this.fail(event.error);
         break;
       case 'hello':
-        this.resolveHello?.(event.extensions);
+        this.helloLatch.resolve(event.extensions);
         break;
       case 'alertReceived':
         if (event.alert.description === 'no_renegotiation') this.requests.onNoRenegotiation();
@@ -254,11 +259,13 @@ export abstract class SocketPump extends SocketWrite {
         this.requests.onPeerCertificate(event.chain);
         break;
       case 'keylog':
+        this.keylogLines ??= [];
         this.keylogLines.push(event.line);
         break;
       case 'newSessionTicket':
         // Only the newest maxSavedSessions are kept: the engine's idle-ticket limit restarts whenever
         // data arrives, so a server alternating data and tickets would otherwise grow these forever.
+        this.sessions ??= [];
         this.sessions.push(event.session);
         if (this.sessions.length > this.maxSavedSessions) this.sessions.shift();
         this.onSession?.(event.session);
@@ -286,10 +293,10 @@ export abstract class SocketPump extends SocketWrite {
     this.requests.failAll(error);
     if (!this.handshakeSettled) {
       this.handshakeSettled = true;
-      this.rejectHandshake(error);
+      this.handshakeLatch.reject(error);
       setTimeout(() => this.openMailbox(), 0);
     }
-    this.resolvePeerClose();
+    this.peerCloseLatch.resolve();
     this.inbox.wake();
     if (!this.inbox.rejectWaiter(error) && (this.isActive || this.listenerCount('error') > 0)) {
       this.mailbox.post('error', error);
