@@ -48,8 +48,12 @@ export class Tls13Protection implements RecordProtection {
   readonly maxCiphertextLength = MAX_PLAINTEXT + MAX_TLS13_EXPANSION;
   private readonly counter: SequenceCounter;
   private readonly nonce = new Uint8Array(12);
-  private readonly aad = new Uint8Array(5);
-  private readonly trailer = new Uint8Array(1);
+  /**
+   * The reused header (opening) and trailer (sealing) buffers, made on first use: a protection
+   * works one direction, so it needs only one of them, and an idle connection keeps no other.
+   */
+  private aad: Uint8Array | undefined;
+  private trailer: Uint8Array | undefined;
   private readonly padding: PaddingPolicy | undefined;
   private readonly maxInnerPlaintext: number;
 
@@ -142,6 +146,7 @@ export class Tls13Protection implements RecordProtection {
 
   /** The one-byte trailer (the inner content type), reused: sealTo reads it before returning. */
   private trailerFor(contentType: number): Uint8Array {
+    this.trailer ??= new Uint8Array(1);
     const trailer = this.trailer;
     trailer[0] = contentType;
     return trailer;
@@ -159,6 +164,7 @@ export class Tls13Protection implements RecordProtection {
     if (length > this.maxCiphertextLength) throw new TlsAlert('record_overflow', `ciphertext of ${length} bytes`);
     if (length < this.key.tagLength + 1) throw new TlsAlert('bad_record_mac', 'record too short to be authentic');
     const sequence = this.counter.take();
+    this.aad ??= new Uint8Array(5);
     const aad = this.aad;
     writeHeader(aad, 0, contentType, version, length);
     const nonce = this.nonceFor(sequence);
