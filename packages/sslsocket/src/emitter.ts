@@ -1,5 +1,12 @@
 type Handler = (...args: unknown[]) => void;
 
+/**
+ * The key of {@link Emitter}'s method that emits an event on behalf of a queue (mailbox.ts): a
+ * symbol, so it is no part of the socket's public API, and a method, so a queue needs no closure
+ * of its own per socket.
+ */
+export const emitQueued: unique symbol = Symbol('emitQueued');
+
 /** A minimal typed event emitter (Node's and the DOM's differ; this works in both worlds). */
 export class Emitter<Events extends Record<string, unknown[]>> {
   /** Made on the first `on()`: a socket nobody listens to keeps no Map. */
@@ -37,6 +44,11 @@ export class Emitter<Events extends Record<string, unknown[]>> {
       handler(...args);
     };
     return this.on(event, wrapper);
+  }
+
+  /** Emits an event a queue (the socket's mailbox) held back until a listener was there. */
+  [emitQueued](event: keyof Events, args: unknown[]): void {
+    this.emit(event, ...(args as Events[keyof Events]));
   }
 
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {

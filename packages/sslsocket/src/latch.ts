@@ -23,7 +23,7 @@ export class Latch<T = void> {
   }
 
   /**
-   * The signal's Promise, the same one on every call. A rejection counts as handled (the socket
+   * The signal's Promise: the same one on every call until it settles. A rejection counts as handled (the socket
    * reports failures through its own calls and events; nobody waiting must not crash the process).
    */
   wait(): Promise<T> {
@@ -39,13 +39,19 @@ export class Latch<T = void> {
     return this.promise;
   }
 
+  /** Settled: the resolving functions and the Promise go (a later wait() makes a settled one). */
+  private release(): void {
+    this.settle = undefined;
+    this.promise = undefined;
+  }
+
   /** Settles with `value`; later calls (either kind) are ignored. */
   resolve(value: T): void {
     if (this.state !== PENDING) return;
     this.state = RESOLVED;
     this.outcome = value;
     this.settle?.resolve(value);
-    this.settle = undefined;
+    this.release();
   }
 
   /** Settles with `error`; later calls (either kind) are ignored. */
@@ -54,6 +60,6 @@ export class Latch<T = void> {
     this.state = REJECTED;
     this.outcome = error;
     this.settle?.reject(error);
-    this.settle = undefined;
+    this.release();
   }
 }

@@ -1,3 +1,5 @@
+import { type Emitter, emitQueued } from './emitter.js';
+
 /**
  * Erlang's process mailbox for socket messages: events that carry data (`data`, `closed`, `error`,
  * `passive`, `session`) are kept until the application can receive them, never dropped because no
@@ -19,10 +21,10 @@ export class Mailbox<Events extends Record<string, unknown[]>> {
   bytes = 0;
 
   constructor(
-    private readonly emit: (type: keyof Events, args: unknown[]) => void,
-    private readonly hasListener: (type: keyof Events) => boolean,
-    /** Called when queued data left, so a read loop paused on `bytes` can go on. */
-    private readonly drained: () => void,
+    /** Whose listeners receive the events. */
+    private readonly owner: Emitter<Events>,
+    /** Woken when queued data left, so a read loop paused on `bytes` can go on. */
+    private readonly reader: { wake(): void },
   ) {}
 
   /** Queues an event and delivers whatever can be delivered now. */
@@ -72,11 +74,11 @@ export class Mailbox<Events extends Record<string, unknown[]>> {
         progress = false;
         for (let i = 0; i < this.queue.length; i++) {
           const entry = this.queue[i] as (typeof this.queue)[number];
-          if (!this.hasListener(entry.type)) continue;
+          if (this.owner.listenerCount(entry.type) === 0) continue;
           this.queue.splice(i, 1);
           this.bytes -= entry.bytes;
           released ||= entry.bytes > 0;
-          this.emit(entry.type, entry.args);
+          this.owner[emitQueued](entry.type, entry.args);
           progress = true;
           break;
         }
@@ -84,6 +86,6 @@ export class Mailbox<Events extends Record<string, unknown[]>> {
     } finally {
       this.flushing = false;
     }
-    if (released) this.drained();
+    if (released) this.reader.wake();
   }
 }

@@ -65,11 +65,7 @@ export abstract class SocketDelivery extends Emitter<SslSocketEvents> {
     this.framer = isFramed(this.packetMode) ? new PacketFramer(this.packetMode, this.packetSize) : undefined;
     this.inbox = new Inbox(options.highWaterMark ?? 1024 * 1024);
     this.truncationIsError = options.unexpectedEof === 'error';
-    this.mailbox = new Mailbox<SslSocketEvents>(
-      (type, args) => this.emit(type, ...(args as SslSocketEvents[typeof type])),
-      (type) => this.listenerCount(type) > 0,
-      () => this.inbox.wake(),
-    );
+    this.mailbox = new Mailbox<SslSocketEvents>(this, this.inbox);
   }
 
   /** Ends the socket with `error` (socket-pump.ts). */
