@@ -18,7 +18,7 @@ describe('load beside hostile peers (short)', () => {
     const ca = await testCa();
     const server = await startEchoProcess('sslsocket', ca, { handshakeTimeoutMs: 1500 });
     cleanup.add(() => server.kill());
-    const load = { good: 100, hostile: 12, concurrency: 25, bytesPerClient: 32_768, hostileCapMs: 3000 };
+    const load = { good: 100, hostile: 12, concurrency: 25, bytesPerClient: 32_768, hostileCapMs: 2000 };
     const rounds = await loadRounds(server, ca, load, 2, 5000);
     for (const { report } of rounds) {
       expect(report.failed).toEqual([]);
@@ -26,8 +26,11 @@ describe('load beside hostile peers (short)', () => {
       expect(report.bytesChecked).toBeGreaterThan(0);
     }
     const kept = retained(server.baseline, rounds);
+    // Measured: +1.8 to +2.0 MB after the first round (compiled code, the session store), +0.2 to
+    // +0.3 MB after the second; a connection that kept 10 KB would add 1 MB a round.
     expect(kept.heapGrowth).toBeLessThan(4 * MB);
-    // 100 connections move RSS by little more than the allocator's noise: 16 MB of slack.
+    expect(kept.heapGrowthLastRound).toBeLessThan(1 * MB);
+    // Measured: +1 to +2 MB from the first round to the second (the first rose ~30 MB).
     expect(kept.rssGrowthLastRound).toBeLessThan(Math.max(16 * MB, kept.firstRoundRssRise / 2));
     await server.close();
   }, 60_000);
