@@ -1,102 +1,10 @@
 // The load harness shared by the short load test (npm test) and the long one (npm run test:stress):
-// an echo server (ours, or node:tls for comparison), good node:tls clients that check every byte
-// with SHA-256, and hostile connections beside them.
+// good node:tls clients that check every byte with SHA-256, and hostile connections beside them,
+// against an echo server in its own process (test/support/echo-server.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { handshake, type SslListenSocket, type SslSocket } from 'sslsocket';
 import { record, sleep, type TestCa } from './peers.js';
-
-export interface EchoServer {
-  readonly port: number;
-  /** Why handshakes failed (error name or alert), for the report. */
-  readonly failures?: Map<string, number>;
-  /** Connections whose echo loop finished (either way). */
-  readonly served: () => number;
-  close(): Promise<void>;
-}
-
-/** Our echo server: an accept loop that hands each transport to its own handshake + echo task. */
-export function ourEcho(listener: SslListenSocket): EchoServer {
-  let served = 0;
-  let open = true;
-  const failures = new Map<string, number>();
-  const tasks = new Set<Promise<void>>();
-  const serve = async (socket: SslSocket): Promise<void> => {
-    try {
-      for await (const chunk of socket) await socket.send(chunk);
-    } catch {
-      // hostile or reset peers end here
-    } finally {
-      await socket.close({ timeoutMs: 1000 }).catch(() => undefined);
-      served++;
-    }
-  };
-  const loop = (async () => {
-    while (open) {
-      const transport = await listener.transportAccept().catch(() => undefined);
-      if (transport === undefined) continue;
-      const task = handshake(transport).then(serve, (error: unknown) => {
-        const why =
-          error instanceof Error ? `${error.name} ${(error as { description?: string }).description ?? ''}` : '?';
-        failures.set(why.trim(), (failures.get(why.trim()) ?? 0) + 1);
-        served++;
-      });
-      tasks.add(task);
-      void task.finally(() => tasks.delete(task));
-    }
-  })();
-  return {
-    port: listener.address.port,
-    served: () => served,
-    failures,
-    close: async () => {
-      open = false;
-      await listener.close();
-      await loop.catch(() => undefined);
-      await Promise.all([...tasks]);
-    },
-  };
-}
-
-/** node:tls's echo server with the same certificate, for comparison. */
-export async function nodeEcho(ca: TestCa, handshakeTimeoutMs: number): Promise<EchoServer> {
-  let served = 0;
-  const sockets = new Set<tls.TLSSocket>();
-  const server = tls.createServer(
-    { cert: ca.leaf.certificatePem, key: ca.leaf.keyPem, handshakeTimeout: handshakeTimeoutMs, allowHalfOpen: true },
-    (socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('data', (chunk) => socket.write(chunk));
-      socket.on('end', () => socket.end());
-      socket.on('close', () => {
-        served++;
-        sockets.delete(socket);
-      });
-    },
-  );
-  server.on('tlsClientError', () => {
-    served++;
-  });
-  // Every TCP connection, handshaking or not: server.close() waits for all of them.
-  const raw = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    raw.add(socket);
-    socket.on('close', () => raw.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    served: () => served,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        for (const socket of raw) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 export interface GoodResult {
   readonly handshakeMs: number;
@@ -258,11 +166,6 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-/** TCP handles open in this process. */
-export function tcpHandles(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
-}
-
 export interface LoadReport {
   readonly good: number;
   readonly failed: GoodResult[];
@@ -270,27 +173,20 @@ export interface LoadReport {
   readonly p50: number;
   readonly p99: number;
   readonly wallMs: number;
-  readonly peakRss: number;
+}
+
+export interface LoadOptions {
+  readonly good: number;
+  readonly hostile: number;
+  readonly concurrency: number;
+  readonly bytesPerClient: number;
+  readonly hostileCapMs: number;
+  /** Delay between client starts (ms), so 1,000 connects do not all hit the listen backlog at once. */
+  readonly rampMs?: number;
 }
 
 /** Runs `good` clients (at most `concurrency` at once) beside `hostile` attackers against `port`. */
-export async function runLoad(
-  port: number,
-  ca: TestCa,
-  options: {
-    good: number;
-    hostile: number;
-    concurrency: number;
-    bytesPerClient: number;
-    hostileCapMs: number;
-    /** Delay between client starts (ms), so 1,000 connects do not all hit the listen backlog at once. */
-    rampMs?: number;
-  },
-): Promise<LoadReport> {
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
+export async function runLoad(port: number, ca: TestCa, options: LoadOptions): Promise<LoadReport> {
   const started = performance.now();
   const attackers = Array.from({ length: options.hostile }, (_, i) =>
     sleep(i * 5).then(() =>
@@ -308,7 +204,6 @@ export async function runLoad(
   });
   const wallMs = performance.now() - started;
   await Promise.all(attackers);
-  clearInterval(sampler);
   const latencies = results.filter((r) => r.ok).map((r) => r.handshakeMs);
   return {
     good: results.filter((r) => r.ok).length,
@@ -317,6 +212,5 @@ export async function runLoad(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     wallMs,
-    peakRss,
   };
 }

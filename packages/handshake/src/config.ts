@@ -23,6 +23,16 @@ import type { ServerSessionCache, Session12 } from './tls12/session.js';
 export type { Session12 } from './tls12/session.js';
 
 /** A certificate chain (DER, leaf first) with its private key. */
+/**
+ * The server's record of PSK identities (hex) whose 0-RTT data was accepted (RFC 8446 §8.1).
+ * `has(identity)` true means: refuse this identity's early data (seen before, or the record is
+ * full); `add(identity)` records an acceptance.
+ */
+export interface EarlyDataReplay {
+  has(identity: string): boolean;
+  add(identity: string): unknown;
+}
+
 export interface CertifiedKey {
   readonly certificateChain: readonly Uint8Array[];
   readonly privateKey: PrivateKey;
@@ -225,9 +235,10 @@ export interface ConnectionConfig {
   readonly earlyData?: Uint8Array;
   /**
    * Server: shared record of tickets whose early data was accepted; a ticket seen again gets its
-   * early data rejected (single-use tickets for 0-RTT, RFC 8446 §8.1).
+   * early data rejected (single-use tickets for 0-RTT, RFC 8446 §8.1). A `Set<string>` will do; a
+   * bounded record answers `has` with true when it can remember no more (early data refused).
    */
-  readonly earlyDataReplay?: Set<string>;
+  readonly earlyDataReplay?: EarlyDataReplay;
   /** Server: accepted difference between the client's and our ticket age, ms (default 10000). */
   readonly earlyDataAgeWindow?: number;
   /** Client: an external PSK to offer. */

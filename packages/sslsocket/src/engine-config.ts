@@ -12,6 +12,7 @@ import {
 import { defaultProvider } from '#default-provider';
 import { readBinaryFile } from '#platform';
 import { loadCertKey, loadKey, loadRoots, readCached } from './credential-files.js';
+import { BoundedEarlyDataReplay } from './early-data-replay.js';
 import { combinedKeylog } from './keylog-file.js';
 import { rawPublicKeyConfig } from './raw-public-key-config.js';
 import { serverSessionConfig } from './session-config.js';
@@ -313,12 +314,20 @@ export async function serverEngineConfig(options: ServerOptions & Tls12ServerOpt
     ...serverSessionConfig(options, provider),
     ...(await tls12Server(options)),
     ...(options.earlyData === 'enabled'
-      ? { maxEarlyDataSize: options.maxEarlyDataSize ?? 16384, earlyDataReplay: new Set<string>() }
+      ? { maxEarlyDataSize: options.maxEarlyDataSize ?? 16384, earlyDataReplay: earlyDataReplay(options) }
       : {}),
     ...(await staticStaple(options)),
     ...rpk,
   };
   return config;
+}
+
+/**
+ * The listener's single-use record of 0-RTT tickets, kept while a ticket can be used: its lifetime
+ * (default 7200 s, as the engine's) plus the engine's ticket-age window (10 s).
+ */
+function earlyDataReplay(options: ServerOptions): BoundedEarlyDataReplay {
+  return new BoundedEarlyDataReplay({ retainMs: (options.ticketLifetime ?? 7200) * 1000 + 10_000 });
 }
 
 export { clearPemCache } from './credential-files.js';

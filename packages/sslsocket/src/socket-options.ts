@@ -362,7 +362,12 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions, Server
    * sent as ticket_lifetime_hint / ticket_lifetime; older tickets are refused on resumption.
    */
   readonly ticketLifetime?: number;
-  /** TLS 1.3 0-RTT: accept early data on resumed connections (default 'disabled'). */
+  /**
+   * TLS 1.3 0-RTT: accept early data on resumed connections (default 'disabled'). Each ticket's
+   * early data is accepted once (RFC 8446 §8.1): the listener remembers the ticket until it expires
+   * (`ticketLifetime` + 10 s), at most 50,000 tickets at a time; past that, early data is refused
+   * and the handshake continues in 1-RTT.
+   */
   readonly earlyData?: 'enabled' | 'disabled';
   /** TLS 1.3 0-RTT: the most early data a ticket allows (default 16384 when enabled). */
   readonly maxEarlyDataSize?: number;
