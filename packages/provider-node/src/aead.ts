@@ -25,6 +25,8 @@ type AnyAeadDecipher = crypto.DecipherCCM;
 class NodeAeadKey implements AeadKey {
   readonly algorithm: AeadAlgorithm;
   readonly tagLength: number;
+  /** node:crypto is synchronous: the record layer may open records where the chunk lies. */
+  readonly openDetachedSync = true;
   readonly #cipher: crypto.CipherCCMTypes;
   readonly #key: crypto.KeyObject | Uint8Array;
   readonly #options: crypto.CipherCCMOptions;
