@@ -5,7 +5,10 @@ import type { OpenedRecord, RecordProtection } from './protection/record-protect
 
 const EMPTY = new Uint8Array(0);
 
-/** A record after deframing and unprotection. `fragment` is a view valid until the next `feed()`. */
+/**
+ * A record after deframing and unprotection. `fragment` is a view valid until the next `feed()`,
+ * `lend()` or `keepUnread()`.
+ */
 export interface InboundRecord {
   readonly contentType: number;
   /** The legacy record version from the header. */
@@ -61,6 +64,11 @@ export class RecordReader {
   private lent = false;
   /** The caller's bytes behind a record completed in our buffer, read in place once it is consumed. */
   private rest: Uint8Array | undefined;
+  /**
+   * Our buffer, kept while we read lent bytes after a record put together in it: the next record a
+   * chunk boundary cuts goes there. Dropped whenever everything is consumed (idle connections keep none).
+   */
+  private spare: Uint8Array | undefined;
   private protection: RecordProtection = new NullProtection();
   private pending = false;
   private ahead: AheadRecord[] = [];
@@ -171,16 +179,33 @@ export class RecordReader {
     this.rest = undefined;
     if (this.lent) {
       const unread = this.buffer.subarray(this.start, this.end);
-      const size = this.recordSize();
-      this.release();
-      this.append(unread, size);
+      if (unread.length === 0 && rest === undefined) {
+        this.release();
+        return;
+      }
+      // Room for the whole record the unread bytes begin, so the next chunk completes it in place.
+      const own = this.ownBuffer(Math.max(unread.length, this.recordSize()));
+      own.set(unread);
+      this.buffer = own;
+      this.lent = false;
+      this.start = 0;
+      this.end = unread.length;
     }
     if (rest !== undefined) this.append(rest);
+  }
+
+  /** A buffer of ours for at least `size` bytes: the spare one when it is big enough. */
+  private ownBuffer(size: number): Uint8Array {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare !== undefined && spare.length >= size) return spare;
+    return new Uint8Array(Math.max(size, this.initialCapacity));
   }
 
   /** Drops the buffer (everything consumed, or handed out): an idle connection holds none. */
   private release(): void {
     this.buffer = EMPTY;
+    this.spare = undefined;
     this.lent = false;
     this.rest = undefined;
     this.start = 0;
@@ -214,7 +239,8 @@ export class RecordReader {
         const wanted = Math.max(live + bytes.length, reserve, this.recordSize());
         let capacity = Math.max(this.lent ? 0 : this.buffer.length, this.initialCapacity);
         while (capacity < wanted) capacity *= 2;
-        const grown = new Uint8Array(capacity);
+        // Lent bytes move into a buffer of exactly the record's size (see keepUnread).
+        const grown = this.lent ? this.ownBuffer(wanted) : new Uint8Array(capacity);
         grown.set(this.buffer.subarray(this.start, this.end));
         this.buffer = grown;
         this.lent = false;
@@ -239,7 +265,9 @@ export class RecordReader {
       return early.result;
     }
     if (this.end === this.start && this.rest !== undefined) {
-      // The record put together from two chunks is consumed: go on in the caller's chunk.
+      // The record put together from two chunks is consumed: go on in the caller's chunk, and keep
+      // our buffer for the next record a chunk boundary cuts.
+      if (!this.lent) this.spare = this.buffer;
       this.buffer = this.rest;
       this.rest = undefined;
       this.lent = true;
