@@ -239,9 +239,13 @@ export class ConnectionCore {
   /** Feeds bytes from the peer. Never throws: failures become alerts and an error event. */
   receive(bytes: Uint8Array): MaybePromise<void> {
     if (this.failed !== undefined || this.readClosed) return;
-    this.record.feed(bytes);
-    if (this.busy !== undefined) return this.busy;
-    return this.drive();
+    // Whole records are opened where they lie in `bytes`; what is left unread when this returns (a
+    // record cut by the chunk's end, records behind a pending step) is copied, so the caller may
+    // reuse `bytes` at once.
+    this.record.lend(bytes);
+    const driven = this.busy ?? this.drive();
+    this.record.keepUnread();
+    return driven;
   }
 
   /**

@@ -277,8 +277,14 @@ export class RecordLayer {
 
   // ---- reading ----
 
-  feed(bytes: Uint8Array): void {
-    this.reader.feed(bytes);
+  /** Received bytes, read where they lie until {@link keepUnread} (RecordReader.lend). */
+  lend(bytes: Uint8Array): void {
+    this.reader.lend(bytes);
+  }
+
+  /** Copies what is unread of lent bytes, so their owner may reuse them. */
+  keepUnread(): void {
+    this.reader.keepUnread();
   }
 
   /** The next complete handshake message, or null. */

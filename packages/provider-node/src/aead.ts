@@ -18,16 +18,19 @@ import { AEAD_PARAMS, cipherTakesKeyObject } from './features.js';
 const NONCE_LENGTH = 12;
 
 // node's typings overload createCipheriv per mode; one CCM-typed alias covers all three modes here
-// because every call passes authTagLength and the AAD options CCM requires.
+// (#cipherFor and #setAad pass authTagLength and the AAD's plaintextLength where CCM requires them).
 type AnyAeadCipher = crypto.CipherCCM;
 type AnyAeadDecipher = crypto.DecipherCCM;
 
 class NodeAeadKey implements AeadKey {
   readonly algorithm: AeadAlgorithm;
   readonly tagLength: number;
+  /** node:crypto is synchronous: the record layer may open records where the chunk lies. */
+  readonly openDetachedSync = true;
   readonly #cipher: crypto.CipherCCMTypes;
   readonly #key: crypto.KeyObject | Uint8Array;
-  readonly #options: crypto.CipherCCMOptions;
+  /** CCM only: GCM and ChaCha20-Poly1305 default to the 16-byte tag TLS uses, and skip the option checks. */
+  readonly #options: crypto.CipherCCMOptions | undefined;
   readonly #ccm: boolean;
 
   constructor(algorithm: AeadAlgorithm, key: Uint8Array) {
@@ -41,15 +44,14 @@ class NodeAeadKey implements AeadKey {
     // Imported once per traffic key; a copy is kept when the runtime only takes raw bytes so later
     // changes to the caller's array cannot alter the key.
     this.#key = cipherTakesKeyObject ? crypto.createSecretKey(key) : new Uint8Array(key);
-    this.#options = { authTagLength: params.tagLength };
     this.#ccm = algorithm.includes('CCM');
+    this.#options = this.#ccm ? { authTagLength: params.tagLength } : undefined;
   }
 
   seal(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): void {
     checkNonce(nonce);
-    const cipher = crypto.createCipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadCipher;
-    // CCM must know the plaintext length before the AAD (RFC 3610 §2.2); GCM and ChaCha20 ignore it.
-    cipher.setAAD(aad, { plaintextLength: length });
+    const cipher = this.#cipherFor(nonce);
+    this.#setAad(cipher, aad, length);
     const body = cipher.update(buffer.subarray(offset, offset + length));
     cipher.final();
     buffer.set(body, offset);
@@ -75,8 +77,8 @@ class NodeAeadKey implements AeadKey {
       return;
     }
     checkNonce(nonce);
-    const cipher = crypto.createCipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadCipher;
-    cipher.setAAD(aad, { plaintextLength: length });
+    const cipher = this.#cipherFor(nonce);
+    this.#setAad(cipher, aad, length);
     // The cipher reads the application data where it lies and its output is the only copy made;
     // the trailer (TLS 1.3's inner content type, RFC 8446 §5.2) goes through a second, tiny update:
     // measured cheaper than first copying the 16 KiB input next to it in the output buffer.
@@ -92,6 +94,20 @@ class NodeAeadKey implements AeadKey {
     const rest = cipher.final();
     if (rest.length > 0) output.set(rest, at);
     output.set(cipher.getAuthTag(), outputOffset + length);
+  }
+
+  #cipherFor(nonce: Uint8Array): AnyAeadCipher {
+    return (
+      this.#options === undefined
+        ? crypto.createCipheriv(this.#cipher, this.#key, nonce)
+        : crypto.createCipheriv(this.#cipher, this.#key, nonce, this.#options)
+    ) as AnyAeadCipher;
+  }
+
+  /** CCM must know the plaintext length before the AAD (RFC 3610 §2.2); the others take the AAD alone. */
+  #setAad(cipher: AnyAeadCipher | AnyAeadDecipher, aad: Uint8Array, plaintextLength: number): void {
+    if (this.#ccm) cipher.setAAD(aad, { plaintextLength });
+    else (cipher as crypto.CipherGCM | crypto.DecipherGCM).setAAD(aad);
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): boolean {
@@ -111,10 +127,14 @@ class NodeAeadKey implements AeadKey {
     checkNonce(nonce);
     const textLength = length - this.tagLength;
     if (textLength < 0) return null;
-    const decipher = crypto.createDecipheriv(this.#cipher, this.#key, nonce, this.#options) as AnyAeadDecipher;
+    const decipher = (
+      this.#options === undefined
+        ? crypto.createDecipheriv(this.#cipher, this.#key, nonce)
+        : crypto.createDecipheriv(this.#cipher, this.#key, nonce, this.#options)
+    ) as AnyAeadDecipher;
     // CCM needs the tag before any data; setting it first is valid for every mode.
     decipher.setAuthTag(buffer.subarray(offset + textLength, offset + length));
-    decipher.setAAD(aad, { plaintextLength: textLength });
+    this.#setAad(decipher, aad, textLength);
     try {
       // update() returns a fresh array: it is the plaintext the caller keeps, no copy back needed.
       const plain = decipher.update(buffer.subarray(offset, offset + textLength));

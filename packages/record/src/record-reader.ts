@@ -5,7 +5,10 @@ import type { OpenedRecord, RecordProtection } from './protection/record-protect
 
 const EMPTY = new Uint8Array(0);
 
-/** A record after deframing and unprotection. `fragment` is a view valid until the next `feed()`. */
+/**
+ * A record after deframing and unprotection. `fragment` is a view valid until the next `feed()`,
+ * `lend()` or `keepUnread()`.
+ */
 export interface InboundRecord {
   readonly contentType: number;
   /** The legacy record version from the header. */
@@ -57,6 +60,15 @@ export class RecordReader {
   private buffer: Uint8Array;
   private start = 0;
   private end = 0;
+  /** `buffer` is the caller's chunk, read where it lies (see {@link lend}): never written to. */
+  private lent = false;
+  /** The caller's bytes behind a record completed in our buffer, read in place once it is consumed. */
+  private rest: Uint8Array | undefined;
+  /**
+   * Our buffer, kept while we read lent bytes after a record put together in it: the next record a
+   * chunk boundary cuts goes there. Dropped whenever everything is consumed (idle connections keep none).
+   */
+  private spare: Uint8Array | undefined;
   private protection: RecordProtection = new NullProtection();
   private pending = false;
   private ahead: AheadRecord[] = [];
@@ -82,7 +94,7 @@ export class RecordReader {
 
   /** Bytes received but not yet returned as records. */
   get buffered(): number {
-    return this.end - this.start;
+    return this.end - this.start + (this.rest?.length ?? 0);
   }
 
   /** The current read epoch. */
@@ -110,27 +122,128 @@ export class RecordReader {
    * text hands them to the application.
    */
   takeUnread(): Uint8Array {
-    const unread = this.buffer.slice(this.start, this.end);
+    const live = this.end - this.start;
+    const rest = this.rest ?? EMPTY;
+    const unread = new Uint8Array(live + rest.length);
+    unread.set(this.buffer.subarray(this.start, this.end));
+    unread.set(rest, live);
     this.dropAhead();
-    this.buffer = EMPTY;
-    this.start = 0;
-    this.end = 0;
+    this.release();
     return unread;
   }
 
-  /** Appends received bytes; compacts or grows the buffer as needed. */
+  /** Appends received bytes (copied: the caller may reuse `bytes` as soon as this returns). */
   feed(bytes: Uint8Array): void {
+    this.lend(bytes);
+    this.keepUnread();
+  }
+
+  /**
+   * Appends received bytes without copying the whole records they hold: with a protection that
+   * leaves its input alone ({@link RecordProtection.opensLent}: plaintext, or a synchronous AEAD
+   * that decrypts into a fresh array) records are opened where they lie in `bytes`, and only a
+   * record cut by a chunk boundary is put together in the reader's own buffer. The caller must not
+   * change `bytes` until it called {@link keepUnread}, which copies whatever is still unread.
+   */
+  lend(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    if (this.end + bytes.length > this.buffer.length) {
+    if (this.pending || this.ahead.length > 0 || this.rest !== undefined || this.protection.opensLent !== true) {
+      // Earlier lent bytes go first, into our buffer, then these behind them.
+      this.keepUnread();
+      this.append(bytes);
+      return;
+    }
+    const live = this.end - this.start;
+    if (live === 0) {
+      this.buffer = bytes;
+      this.start = 0;
+      this.end = bytes.length;
+      this.lent = true;
+      return;
+    }
+    // A record began in the previous chunk: complete it with the bytes it lacks and read the rest
+    // of this chunk in place once it is consumed.
+    const missing = this.recordSize() - live;
+    if (missing > 0 && missing < bytes.length) {
+      this.append(bytes.subarray(0, missing));
+      this.rest = bytes.subarray(missing);
+      return;
+    }
+    this.append(bytes);
+  }
+
+  /** Copies what is still unread of lent bytes (see {@link lend}) into the reader's own buffer. */
+  keepUnread(): void {
+    const rest = this.rest;
+    if (!this.lent && rest === undefined) return;
+    this.rest = undefined;
+    if (this.lent) {
+      const unread = this.buffer.subarray(this.start, this.end);
+      if (unread.length === 0 && rest === undefined) {
+        this.release();
+        return;
+      }
+      // Room for the whole record the unread bytes begin, so the next chunk completes it in place.
+      const own = this.ownBuffer(Math.max(unread.length, this.recordSize()));
+      own.set(unread);
+      this.buffer = own;
+      this.lent = false;
+      this.start = 0;
+      this.end = unread.length;
+    }
+    if (rest !== undefined) this.append(rest);
+  }
+
+  /** A buffer of ours for at least `size` bytes: the spare one when it is big enough. */
+  private ownBuffer(size: number): Uint8Array {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare !== undefined && spare.length >= size) return spare;
+    return new Uint8Array(Math.max(size, this.initialCapacity));
+  }
+
+  /** Drops the buffer (everything consumed, or handed out): an idle connection holds none. */
+  private release(): void {
+    this.buffer = EMPTY;
+    this.spare = undefined;
+    this.lent = false;
+    this.rest = undefined;
+    this.start = 0;
+    this.end = 0;
+  }
+
+  /**
+   * Header plus body of the record at `start` when its header is buffered and its length is
+   * plausible, else 0. Sizes a buffer for a record that arrives in pieces.
+   */
+  private recordSize(): number {
+    if (this.end - this.start < RECORD_HEADER_LENGTH) return 0;
+    const b = this.buffer;
+    const length = ((b[this.start + 3] as number) << 8) | (b[this.start + 4] as number);
+    const limit = Math.max(this.maxPlaintext, this.protection.maxCiphertextLength);
+    return length > limit ? 0 : RECORD_HEADER_LENGTH + length;
+  }
+
+  /**
+   * Copies `bytes` behind the unread ones in the reader's own buffer, compacting or growing it; a
+   * new buffer has room for at least `reserve` bytes (the record being put together).
+   */
+  private append(bytes: Uint8Array, reserve = 0): void {
+    if (bytes.length === 0) return;
+    if (this.lent || this.end + bytes.length > this.buffer.length) {
       const live = this.end - this.start;
-      if (live + bytes.length <= this.buffer.length && !this.pending) {
+      if (!this.lent && live + bytes.length <= this.buffer.length && !this.pending) {
         this.buffer.copyWithin(0, this.start, this.end);
       } else {
-        let capacity = Math.max(this.buffer.length, this.initialCapacity);
-        while (capacity < live + bytes.length) capacity *= 2;
-        const grown = new Uint8Array(capacity);
+        // Room for the record being put together, so its pieces are copied once.
+        const wanted = Math.max(live + bytes.length, reserve, this.recordSize());
+        let capacity = Math.max(this.lent ? 0 : this.buffer.length, this.initialCapacity);
+        while (capacity < wanted) capacity *= 2;
+        // Lent bytes move into a buffer of exactly the record's size (see keepUnread).
+        const grown = this.lent ? this.ownBuffer(wanted) : new Uint8Array(capacity);
         grown.set(this.buffer.subarray(this.start, this.end));
         this.buffer = grown;
+        this.lent = false;
       }
       this.start = 0;
       this.end = live;
@@ -151,13 +264,23 @@ export class RecordReader {
       this.openAhead();
       return early.result;
     }
+    if (this.end === this.start && this.rest !== undefined) {
+      // The record put together from two chunks is consumed: go on in the caller's chunk, and keep
+      // our buffer for the next record a chunk boundary cuts.
+      if (!this.lent) this.spare = this.buffer;
+      this.buffer = this.rest;
+      this.rest = undefined;
+      this.lent = true;
+      this.start = 0;
+      this.end = this.buffer.length;
+    }
+    // A protection that writes into its input (or may finish later) never sees the caller's bytes.
+    if ((this.lent || this.rest !== undefined) && this.protection.opensLent !== true) this.keepUnread();
     const available = this.end - this.start;
     if (available === 0 && !this.pending && this.ahead.length === 0) {
       // Everything is consumed: an idle connection holds no read buffer (records already returned
       // keep their own views of the old one). The next feed() allocates what it needs.
-      this.buffer = EMPTY;
-      this.start = 0;
-      this.end = 0;
+      this.release();
       return null;
     }
     if (available < RECORD_HEADER_LENGTH) return null;

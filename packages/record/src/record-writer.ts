@@ -1,5 +1,6 @@
 import { isPromiseLike, type MaybePromise } from '@sslsocket/suites';
 import { MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './content-type.js';
+import { uninitialisedBytes } from './output-memory.js';
 import { NullProtection } from './protection/null-protection.js';
 import type { RecordProtection } from './protection/record-protection.js';
 
@@ -85,7 +86,17 @@ export class RecordWriter {
       if (isPromiseLike(sealed)) {
         // The record's size is known before sealing finishes: header + prefix + chunk + suffix.
         this.length = at + RECORD_HEADER_LENGTH + protection.prefixLength + chunk + protection.maxSuffixLength(chunk);
-        pending.push(sealed.then((total) => checkAsyncSize(out, at, total)));
+        const reserved = this.length;
+        pending.push(
+          sealed.then(
+            (total) => checkAsyncSize(out, at, total),
+            (error: unknown) => {
+              // The output may be uninitialised memory (output-memory.ts): a failed seal leaves none of it.
+              out.fill(0, at, reserved);
+              throw error;
+            },
+          ),
+        );
       } else {
         this.length = at + sealed;
       }
@@ -115,7 +126,7 @@ export class RecordWriter {
     if (this.segments.length > 0) {
       // A flight that outgrew its buffer while seals were in flight: join its parts once.
       const parts = [...this.segments, this.buffer.subarray(0, length)];
-      const joined = new Uint8Array(this.segmentBytes + length);
+      const joined = uninitialisedBytes(this.segmentBytes + length);
       let at = 0;
       for (const part of parts) {
         joined.set(part, at);
@@ -127,6 +138,9 @@ export class RecordWriter {
       return joined;
     }
     if (length === 0) return EMPTY;
+    // The buffer may be uninitialised memory (output-memory.ts): what the flight did not use is
+    // zeroed, so nothing but sealed records is reachable through the output's `.buffer`.
+    if (length < this.buffer.length) this.buffer.fill(0, length);
     const out = this.buffer.subarray(0, length);
     // The next flight allocates exactly what it needs, when it comes.
     this.buffer = EMPTY;
@@ -184,7 +198,7 @@ export class RecordWriter {
       // made of several writes.
       capacity = needed;
     }
-    const grown = new Uint8Array(capacity);
+    const grown = uninitialisedBytes(capacity);
     grown.set(this.buffer.subarray(0, this.length));
     this.buffer = grown;
   }

@@ -174,6 +174,12 @@ export interface AeadKey {
     offset: number,
     length: number,
   ): MaybePromise<Uint8Array | null>;
+  /**
+   * True when `openDetached` always returns synchronously (never a Promise). With it, and since
+   * openDetached never writes into `buffer`, the record layer opens records where the transport's
+   * chunk lies instead of first copying them into its own buffer.
+   */
+  readonly openDetachedSync?: boolean;
 }
 
 /** A raw AES-CBC key for TLS 1.2 CBC suites; lengths are whole blocks, no padding is applied. */

@@ -8,6 +8,8 @@ export class NullProtection implements RecordProtection {
   readonly prefixLength = 0;
   readonly nearLimit = false;
   readonly maxCiphertextLength = MAX_PLAINTEXT;
+  /** Plaintext records are returned as views: nothing is written into the buffer. */
+  readonly opensLent = true;
   private readonly counter = new SequenceCounter();
 
   /** `version` is the legacy record version to write (0x0301 for a first ClientHello is common). */

@@ -46,6 +46,12 @@ export interface RecordProtection {
    * the copy into the output buffer when the AEAD can encrypt from one buffer into another.
    */
   sealFrom?(contentType: number, data: Uint8Array, out: Uint8Array, at: number): MaybePromise<number> | undefined;
+  /**
+   * True when `open()` returns synchronously and never writes into the buffer it is given (a
+   * plaintext epoch, or an AEAD that decrypts into a fresh array): the reader may then open records
+   * in the caller's chunk without copying them into its own buffer (RecordReader.lend).
+   */
+  readonly opensLent?: boolean;
   /** Opens `buffer[offset, offset + length)` in place; throws TlsAlert on any failure. */
   open(
     contentType: number,

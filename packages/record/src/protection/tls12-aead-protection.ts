@@ -25,6 +25,8 @@ import {
 export class Tls12AeadProtection implements RecordProtection {
   readonly encrypted = true;
   readonly prefixLength: number;
+  /** A synchronous detached open leaves the buffer alone (RecordProtection.opensLent). */
+  readonly opensLent: boolean;
   readonly maxCiphertextLength = MAX_PLAINTEXT + MAX_TLS12_EXPANSION;
   private readonly counter = new SequenceCounter(2 ** 40);
   private readonly nonce = new Uint8Array(12);
@@ -41,6 +43,7 @@ export class Tls12AeadProtection implements RecordProtection {
     const expectedIv = this.xorNonce ? 12 : 4;
     if (iv.length !== expectedIv) throw new RangeError(`${key.algorithm} in TLS 1.2 needs a ${expectedIv}-byte IV`);
     this.prefixLength = this.xorNonce ? 0 : 8;
+    this.opensLent = key.openDetached !== undefined && key.openDetachedSync === true;
   }
 
   static create(

@@ -46,6 +46,8 @@ export class Tls13Protection implements RecordProtection {
   readonly encrypted = true;
   readonly prefixLength = 0;
   readonly maxCiphertextLength = MAX_PLAINTEXT + MAX_TLS13_EXPANSION;
+  /** A synchronous detached open leaves the buffer alone (RecordProtection.opensLent). */
+  readonly opensLent: boolean;
   private readonly counter: SequenceCounter;
   private readonly nonce = new Uint8Array(12);
   /**
@@ -66,6 +68,7 @@ export class Tls13Protection implements RecordProtection {
     this.counter = new SequenceCounter(options.rekeyAfterRecords ?? defaultRekeyLimit(key.algorithm));
     this.padding = options.padding;
     this.maxInnerPlaintext = options.maxInnerPlaintext ?? MAX_PLAINTEXT + 1;
+    this.opensLent = key.openDetached !== undefined && key.openDetachedSync === true;
   }
 
   /** Builds the protection from traffic key material. */
