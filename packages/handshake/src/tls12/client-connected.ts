@@ -23,19 +23,29 @@ import {
   renegotiationState,
 } from './handshake.js';
 
-/** The client's state once a TLS 1.2 handshake completed. */
+/**
+ * The client's state once a TLS 1.2 handshake completed. It keeps the configuration and what RFC
+ * 5746 needs to renegotiate (the verify_data), not the handshake: an idle connection holds no
+ * message log, transcript hashes or key exchange it will never use again.
+ */
 export class ClientConnected12 implements HandshakeState {
   readonly name = 'ClientConnected12';
   readonly established = true;
+  private readonly config: ConnectionConfig;
+  private readonly previous: RenegotiationState;
+
   constructor(
     private readonly core: ConnectionCore,
-    private readonly hs: Handshake12,
-  ) {}
+    hs: Handshake12,
+  ) {
+    this.config = hs.config;
+    this.previous = renegotiationState(hs);
+  }
 
   handle(message: HandshakeMessageBytes): MaybePromise<HandshakeState> {
     expectType(message, HandshakeType.hello_request, this.name);
     if (message.body.length !== 0) throw new TlsAlert('decode_error', 'HelloRequest must be empty');
-    if (this.hs.config.acceptHelloRequest === false || !renegotiationAllowed(this.hs)) {
+    if (this.config.acceptHelloRequest === false || !renegotiationAllowed(this.previous, this.config)) {
       refuseRenegotiation(this.core);
       return this;
     }
@@ -50,11 +60,11 @@ export class ClientConnected12 implements HandshakeState {
   /** Sends a renegotiation ClientHello under the current keys. */
   private renegotiate(): HandshakeState {
     const core = this.core;
-    if (!renegotiationAllowed(this.hs)) {
+    if (!renegotiationAllowed(this.previous, this.config)) {
       throw new TlsAlert('handshake_failure', 'the server does not support secure renegotiation');
     }
-    const previous = renegotiationState(this.hs);
-    const offer = makeTls12Offer(core, this.hs.config, previous.clientVerifyData);
+    const previous = this.previous;
+    const offer = makeTls12Offer(core, this.config, previous.clientVerifyData);
     if (offer === undefined) throw new TlsAlert('internal_error', 'no TLS 1.2 suites to renegotiate with');
     const random = core.random(32);
     const hello = new ClientHello(
@@ -63,12 +73,12 @@ export class ClientConnected12 implements HandshakeState {
       offer.sessionId ?? new Uint8Array(0),
       offer.suiteCodes,
       Uint8Array.of(0),
-      helloExtensions(this.hs.config, new Map(), undefined, undefined, 0x0a0a, offer, false),
+      helloExtensions(this.config, new Map(), undefined, undefined, 0x0a0a, offer, false),
     );
     const raw = frameHandshake(HandshakeType.client_hello, hello);
     core.record.flush();
     core.record.writeHandshakeOutsideTranscript(raw);
-    return new ExpectServerHello12(core, this.hs.config, { hello, raw, offer, offered13: false }, previous, this);
+    return new ExpectServerHello12(core, this.config, { hello, raw, offer, offered13: false }, previous, this);
   }
 }
 

@@ -19,7 +19,7 @@ import {
 } from '@sslsocket/suites';
 import { concat, equalBytes } from '../bytes.js';
 import type { ConnectionConfig } from '../config.js';
-import type { ConnectionCore, HandshakeState } from '../core.js';
+import type { ConnectionCore, HandshakeState, SessionSecrets } from '../core.js';
 import type { NegotiatedParameters } from '../events.js';
 import { CertificateVerify } from '../messages/certificate.js';
 import { frameHandshake, HandshakeType } from '../messages/handshake-type.js';
@@ -230,14 +230,21 @@ export function parameters12(hs: Handshake12, suite: CipherSuite): NegotiatedPar
 
 /** Completes a handshake on either side: keys for exporters, the event, pending writes. */
 export function completeHandshake12(core: ConnectionCore, hs: Handshake12, keys: Keys12): void {
-  const master = keys.master;
-  core.secrets = {
-    masterKeys: master,
-    exportKeyingMaterial: (label, context, length) =>
-      exportKeyingMaterial12(core.provider, master, label, context, length),
-  };
+  core.secrets = new Exporter12(core.provider, keys.master);
   core.emit({ type: 'handshakeComplete', parameters: parameters12(hs, keys.suite) });
   if (!core.handshakeComplete) core.record.completeHandshake();
+}
+
+/** RFC 5705: the TLS 1.2 exporter, an object with a method (no closure kept per connection). */
+class Exporter12 implements SessionSecrets {
+  constructor(
+    private readonly provider: CryptoProvider,
+    readonly masterKeys: MasterKeys,
+  ) {}
+
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    return exportKeyingMaterial12(this.provider, this.masterKeys, label, context, length);
+  }
 }
 
 /**
@@ -300,9 +307,9 @@ export function renegotiationState(hs: Handshake12): RenegotiationState {
 }
 
 /** Whether our configuration lets a renegotiation with this peer go ahead. */
-export function renegotiationAllowed(hs: Handshake12): boolean {
+export function renegotiationAllowed(previous: RenegotiationState, config: ConnectionConfig): boolean {
   // Erlang secure_renegotiate (default true): never renegotiate without RFC 5746.
-  return hs.secureRenegotiation || hs.config.secureRenegotiate === false;
+  return previous.secure || config.secureRenegotiate === false;
 }
 
 /** Declines a renegotiation with a no_renegotiation warning (RFC 5746 §4.5, RFC 5246 §7.2.2). */
