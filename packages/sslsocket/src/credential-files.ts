@@ -14,6 +14,7 @@ const pemCache = new Map<string, string>();
 /** Erlang `ssl:clear_pem_cache/0`: forget the contents of certificate and key files read so far. */
 export function clearPemCache(): void {
   pemCache.clear();
+  decodedPem.clear();
   clearPkixPemCache();
 }
 
@@ -30,11 +31,24 @@ export async function readCached(path: string, option: string): Promise<string> 
   }
 }
 
+/**
+ * Inline PEM texts (`cacerts: [pem]`, `cert`) and file texts already decoded, newest last: a client
+ * that connects with the same trusted CAs again shares their DER instead of keeping its own copy per
+ * connection. Bounded; emptied by clearPemCache().
+ */
+const decodedPem = new Map<string, readonly Uint8Array[]>();
+const DECODED_PEM_LIMIT = 16;
+
 function certificatesFrom(value: Uint8Array | readonly Uint8Array[] | string, option: string): Uint8Array[] {
   if (typeof value === 'string') {
+    const cached = decodedPem.get(value);
+    if (cached !== undefined) return [...cached];
     const blocks = decodePem(value).filter((block) => block.label === 'CERTIFICATE');
     if (blocks.length === 0) throw new OptionError(option, 'no CERTIFICATE block found');
-    return blocks.map((block) => block.der);
+    const ders = blocks.map((block) => block.der);
+    if (decodedPem.size >= DECODED_PEM_LIMIT) decodedPem.delete(decodedPem.keys().next().value as string);
+    decodedPem.set(value, ders);
+    return [...ders];
   }
   return value instanceof Uint8Array ? [value] : [...value];
 }
