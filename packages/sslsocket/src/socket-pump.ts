@@ -41,7 +41,8 @@ export abstract class SocketPump extends SocketWrite {
   protected earlyData: boolean | undefined;
   /** SSLKEYLOGFILE lines of this connection, when the engine logs keys (made on the first). */
   protected keylogLines: string[] | undefined;
-  protected readonly requests = new LocalRequests();
+  /** Renegotiation and post-handshake certificate requests in flight (made by the first one). */
+  private localRequests: LocalRequests | undefined;
   protected readonly peerAuth: PeerAuthSink;
   /** The client's chain from post-handshake authentication, newer than the handshake's. */
   protected peerChain: readonly Uint8Array[] | undefined;
@@ -59,7 +60,8 @@ export abstract class SocketPump extends SocketWrite {
   private readonly onSession: ((session: Session13 | Session12) => void) | undefined;
   private readonly onSessionStoreError: SocketPumpOptions['onSessionStoreError'];
   private readonly maxSavedSessions: number;
-  private readonly helloLatch = new Latch<HelloExtensions>();
+  /** Made with `handshake: 'hello'`, or when `helloReceived` is first asked for. */
+  private helloLatch: Latch<HelloExtensions> | undefined;
 
   constructor(
     transport: Transport,
@@ -75,8 +77,10 @@ export abstract class SocketPump extends SocketWrite {
     // The engine's receive() stays pending while paused at the hello, so the pause is observed as
     // it happens rather than from the event queue after receive() returns.
     if (options.handshake === 'hello') {
+      const latch = new Latch<HelloExtensions>();
+      this.helloLatch = latch;
       connection.on((event) => {
-        if (event.type === 'hello') this.helloLatch.resolve(event.extensions);
+        if (event.type === 'hello') latch.resolve(event.extensions);
       });
     }
   }
@@ -91,7 +95,14 @@ export abstract class SocketPump extends SocketWrite {
 
   /** With `handshake: 'hello'`: resolves with the peer's hello extensions when the handshake pauses. */
   get helloReceived(): Promise<HelloExtensions> {
+    this.helloLatch ??= new Latch();
     return this.helloLatch.wait();
+  }
+
+  /** The requests the application started and the peer answers (renegotiation, client certificate). */
+  protected get requests(): LocalRequests {
+    this.localRequests ??= new LocalRequests();
+    return this.localRequests;
   }
 
   /** Starts moving bytes: the client's first flight, then the read loop. */
@@ -215,7 +226,7 @@ export abstract class SocketPump extends SocketWrite {
     switch (event.type) {
       case 'handshakeComplete':
         if (event.parameters.renegotiated === true) {
-          this.requests.onRenegotiated();
+          this.localRequests?.onRenegotiated();
         }
         this.parameters = event.parameters;
         if (!this.handshakeSettled) {
@@ -242,10 +253,11 @@ export abstract class SocketPump extends SocketWrite {
         this.fail(event.error);
         break;
       case 'hello':
+        this.helloLatch ??= new Latch();
         this.helloLatch.resolve(event.extensions);
         break;
       case 'alertReceived':
-        if (event.alert.description === 'no_renegotiation') this.requests.onNoRenegotiation();
+        if (event.alert.description === 'no_renegotiation') this.localRequests?.onNoRenegotiation();
         // user_canceled during the handshake (RFC 8446 §6.1) means it will never complete. Other
         // warnings the engine lets through (RFC 5246 §7.2, e.g. unrecognized_name before a TLS 1.2
         // ServerHello) do not end it; fatal alerts arrive as 'error' events.
@@ -256,7 +268,7 @@ export abstract class SocketPump extends SocketWrite {
         break;
       case 'peerCertificate':
         if (event.chain.length > 0) this.peerChain = event.chain;
-        this.requests.onPeerCertificate(event.chain);
+        this.localRequests?.onPeerCertificate(event.chain);
         break;
       case 'keylog':
         this.keylogLines ??= [];
@@ -290,7 +302,7 @@ export abstract class SocketPump extends SocketWrite {
     // the peer's user_canceled) is a consequence: the engine's alert is the reason.
     const error = cause instanceof TransportError ? (this.connection.error ?? cause) : cause;
     this.failure = error;
-    this.requests.failAll(error);
+    this.localRequests?.failAll(error);
     if (!this.handshakeSettled) {
       this.handshakeSettled = true;
       this.handshakeLatch.reject(error);
