@@ -44,8 +44,11 @@ export class ConnectionCore {
   /** Exporter (and TLS 1.2 master) secrets, once the handshake derived them. */
   secrets: SessionSecrets | undefined;
 
-  /** The `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`. */
-  private readonly pause = new HelloPause();
+  /**
+   * The `handshake: 'hello'` pause, resolved by `continue()` / rejected by `cancel()`; only with
+   * that option (a connection without it keeps none).
+   */
+  private readonly pause: HelloPause | undefined;
   /** Dispatches each record that is not a handshake message (inbound-records.ts). */
   private readonly inbound: InboundRecords;
 
@@ -58,6 +61,7 @@ export class ConnectionCore {
     this.record = new RecordLayer(config.maxHandshakeSize ?? 256 * 1024);
     this.idleRecords = new IdleRecordGuard(config.maxIdleRecords);
     this.inbound = new InboundRecords(this);
+    this.pause = config.handshake === 'hello' ? new HelloPause() : undefined;
     this.current = initial(this);
   }
 
@@ -118,12 +122,12 @@ export class ConnectionCore {
    * builds its successors with the result.
    */
   helloPause(event: ConnectionEvent): Promise<ConfigUpdate> | undefined {
-    if (this.config.handshake !== 'hello') return undefined;
-    return this.pause.wait(() => this.emit(event));
+    return this.pause?.wait(() => this.emit(event));
   }
 
   /** Resumes a paused handshake, handing `extra` to the waiting state (see helloPause). */
   continueHandshake(extra: ConfigUpdate): void {
+    if (this.pause === undefined) throw new ConnectionStateError('the handshake is not paused');
     this.pause.resume(extra);
   }
 
@@ -133,7 +137,7 @@ export class ConnectionCore {
    * is neither paused nor in progress.
    */
   cancelHandshake(reason = 'handshake canceled'): void {
-    if (this.pause.paused) {
+    if (this.pause?.paused === true) {
       this.pause.cancel();
       return;
     }
