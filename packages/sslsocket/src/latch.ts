@@ -7,6 +7,9 @@
  * @module
  */
 
+/** One shared, already-resolved Promise, for a signal known to have happened. */
+export const HAPPENED: Promise<void> = Promise.resolve();
+
 const PENDING = 0;
 const RESOLVED = 1;
 const REJECTED = 2;

@@ -57,6 +57,11 @@ export class Mailbox<Events extends Record<string, unknown[]>> {
     this.flush();
   }
 
+  /** True once `open()` was called. */
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
   /** True while events wait. */
   get size(): number {
     return this.queue.length;

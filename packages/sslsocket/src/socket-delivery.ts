@@ -3,7 +3,7 @@ import { Emitter } from './emitter.js';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { Inbox } from './inbox.js';
-import { Latch } from './latch.js';
+import { HAPPENED, Latch } from './latch.js';
 import { Mailbox } from './mailbox.js';
 import { isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import type { PeerClose, SslSocketEvents } from './socket-events.js';
@@ -54,8 +54,8 @@ export abstract class SocketDelivery extends Emitter<SslSocketEvents> {
   /** Bytes of an incomplete length-prefixed packet the stream ended in. */
   private cutPacket = 0;
   private closedAnnounced = false;
-  /** Settles once the mailbox delivers (a macrotask after the handshake settled). */
-  protected readonly mailboxOpened = new Latch();
+  /** Waits for the mailbox to open; made only when something waits before it does. */
+  private mailboxOpenedLatch: Latch | undefined;
 
   constructor(options: SocketPumpOptions) {
     super();
@@ -74,7 +74,14 @@ export abstract class SocketDelivery extends Emitter<SslSocketEvents> {
   /** Lets the mailbox deliver: the application has had its chance to attach listeners. */
   protected openMailbox(): void {
     this.mailbox.open();
-    this.mailboxOpened.resolve();
+    this.mailboxOpenedLatch?.resolve();
+  }
+
+  /** Resolves once the mailbox delivers (a macrotask after the handshake settled). */
+  protected mailboxOpened(): Promise<void> {
+    if (this.mailbox.isOpen) return HAPPENED;
+    this.mailboxOpenedLatch ??= new Latch();
+    return this.mailboxOpenedLatch.wait();
   }
 
   /** Also delivers events that waited in the mailbox for a listener of this type. */

@@ -10,7 +10,7 @@ import { type Transport, TransportError } from '@sslsocket/transport';
 import type { PeerAuthSink } from './engine-config.js';
 import { SocketStateError } from './errors.js';
 import { AfterCloseBytes } from './handed-back-transport.js';
-import { Latch } from './latch.js';
+import { HAPPENED, Latch } from './latch.js';
 import { Linger } from './linger.js';
 import { LocalRequests } from './local-requests.js';
 import { DEFAULT_MAX_SAVED_SESSIONS } from './session-options.js';
@@ -54,7 +54,9 @@ export abstract class SocketPump extends SocketWrite {
   /** The handshake completed (resolved) or failed (rejected); see {@link handshakeDone}. */
   private readonly handshakeLatch = new Latch();
   /** The peer ended its direction (close_notify or end of stream) or the connection failed. */
-  protected readonly peerCloseLatch = new Latch();
+  private peerCloseSeen = false;
+  /** Made only when close() waits for the peer before it has closed. */
+  private peerCloseLatch: Latch | undefined;
   /** Sessions the server sent (a client's, made on the first ticket). */
   protected sessions: (Session13 | Session12)[] | undefined;
   private readonly onSession: ((session: Session13 | Session12) => void) | undefined;
@@ -171,6 +173,19 @@ export abstract class SocketPump extends SocketWrite {
     }
   }
 
+  /** The peer ended its direction (close_notify or end of stream), or the connection failed. */
+  private notePeerClose(): void {
+    this.peerCloseSeen = true;
+    this.peerCloseLatch?.resolve();
+  }
+
+  /** Resolves once the peer ended its direction or the connection failed (close() waits for it). */
+  protected peerClosedOrFailed(): Promise<void> {
+    if (this.peerCloseSeen) return HAPPENED;
+    this.peerCloseLatch ??= new Latch();
+    return this.peerCloseLatch.wait();
+  }
+
   /** Unread plaintext (passive), undelivered events (active) or post-close bytes reached the mark. */
   private get mustPause(): boolean {
     return (
@@ -190,7 +205,7 @@ export abstract class SocketPump extends SocketWrite {
     // Before our close() our direction stays open (RFC 8446 §6.1: close_notify and FIN end only the
     // peer's direction); close() releases the transport then.
     if (!this.closedLocally) return;
-    void this.mailboxOpened.wait().then(() =>
+    void this.mailboxOpened().then(() =>
       setTimeout(() => {
         if (!this.downgrading && !this.handedBack) void this.transport.close().catch(() => undefined);
       }, 0),
@@ -209,7 +224,7 @@ export abstract class SocketPump extends SocketWrite {
       // recv() and the iterator fail with SocketStateError('truncated').
       this.peerClosed = true;
       this.peerEnd = 'truncated';
-      this.peerCloseLatch.resolve();
+      this.notePeerClose();
       this.deliverClosed();
     }
     // The peer's direction is over, ours is not: RFC 8446 §6.1 lets each side close its own
@@ -246,7 +261,7 @@ export abstract class SocketPump extends SocketWrite {
         this.peerEnd = 'close_notify';
         // Records after close_notify in the same read are not TLS any more (see pump()).
         this.afterClose.push(this.connection.takeUnread());
-        this.peerCloseLatch.resolve();
+        this.notePeerClose();
         this.deliverClosed();
         break;
       case 'error':
@@ -308,7 +323,7 @@ export abstract class SocketPump extends SocketWrite {
       this.handshakeLatch.reject(error);
       setTimeout(() => this.openMailbox(), 0);
     }
-    this.peerCloseLatch.resolve();
+    this.notePeerClose();
     this.inbox.wake();
     if (!this.inbox.rejectWaiter(error) && (this.isActive || this.listenerCount('error') > 0)) {
       this.mailbox.post('error', error);

@@ -197,7 +197,7 @@ export class SslSocket extends SocketInfo {
     }
     if (options.downgrade === true) {
       const timedOut = await waitOrTimeout(
-        flushed.then(() => this.peerCloseLatch.wait()),
+        flushed.then(() => this.peerClosedOrFailed()),
         timeoutMs,
       );
       if (timedOut) throw new TimeoutError('the peer did not answer close_notify');
@@ -206,7 +206,7 @@ export class SslSocket extends SocketInfo {
       return this.handBack();
     }
     await waitOrTimeout(
-      flushed.then(() => this.transport.closeWrite().catch(() => undefined)).then(() => this.peerCloseLatch.wait()),
+      flushed.then(() => this.transport.closeWrite().catch(() => undefined)).then(() => this.peerClosedOrFailed()),
       timeoutMs,
     );
     this.idle?.stop();
