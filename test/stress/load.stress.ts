@@ -53,7 +53,11 @@ async function serve(kind: 'sslsocket' | 'node', ca: Awaited<ReturnType<typeof t
     kind === 'sslsocket'
       ? { handshakeTimeoutMs: 60_000, maxConcurrentHandshakes: 2048 }
       : { handshakeTimeoutMs: 60_000 };
-  const server = await startEchoProcess(kind, ca, options);
+  // STRESS_CPU_PROF=dir: each server process writes a V8 CPU profile to dir/<kind>/ when it exits
+  // (scripts/cpu-profile-split.mjs reads it).
+  const profileDir = process.env.STRESS_CPU_PROF;
+  const execArgv = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${kind}`];
+  const server = await startEchoProcess(kind, ca, options, { execArgv });
   cleanup.add(() => server.kill());
   const load = {
     good: GOOD,

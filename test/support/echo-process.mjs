@@ -85,7 +85,12 @@ function fail(error) {
   failures.set(why, (failures.get(why) ?? 0) + 1);
 }
 
-async function ourServer({ cert, key, options }) {
+/**
+ * Our echo: by default the s_server-style loop (every accepted transport handshakes at once, up to
+ * the listener's maxConcurrentHandshakes); with `serveLimit`, `listener.serve()`, which stops
+ * accepting while that many handshakes run.
+ */
+async function ourServer({ cert, key, options: { serveLimit, ...options } }) {
   const { handshake, listen } = await import('sslsocket');
   const listener = await listen(0, { host: '127.0.0.1', cert, key, ...options });
   let open = true;
@@ -100,6 +105,22 @@ async function ourServer({ cert, key, options }) {
       served++;
     }
   };
+  if (serveLimit !== undefined) {
+    const onError = (error, socket) => {
+      if (socket !== undefined) return;
+      fail(error);
+      served++;
+    };
+    const serving = listener.serve(serve, { maxConcurrentHandshakes: serveLimit, onError });
+    return {
+      port: listener.address.port,
+      extra: () => ({ queue: listener.queue }),
+      close: async () => {
+        await listener.close();
+        await serving.done;
+      },
+    };
+  }
   const loop = (async () => {
     while (open) {
       const transport = await listener.transportAccept().catch(() => undefined);
