@@ -1,4 +1,4 @@
-import { type AeadAlgorithm, type AeadKey, type CryptoProvider, nobleProvider } from '@sslsocket/suites';
+import { type CryptoProvider, nobleProvider } from '@sslsocket/suites';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,32 +10,7 @@ import {
   Tls12AeadProtection,
   Tls13Protection,
 } from './index.js';
-
-/**
- * noble's AEAD with a synchronous `openDetached` that decrypts a copy, as node:crypto does: the
- * reader may then open records where the caller's chunk lies (RecordReader.lend).
- */
-function lendingProvider(): CryptoProvider {
-  return {
-    ...nobleProvider,
-    aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
-      const inner = nobleProvider.aead(algorithm, key);
-      return {
-        algorithm: inner.algorithm,
-        tagLength: inner.tagLength,
-        openDetachedSync: true,
-        seal: (nonce, aad, buffer, offset, length) => inner.seal(nonce, aad, buffer, offset, length),
-        open: () => {
-          throw new Error('the record layer must prefer openDetached');
-        },
-        openDetached: (nonce, aad, buffer, offset, length) => {
-          const copy = buffer.slice(offset, offset + length);
-          return inner.open(nonce, aad, copy, 0, length) === true ? copy.subarray(0, length - inner.tagLength) : null;
-        },
-      };
-    },
-  } as CryptoProvider;
-}
+import { detachingProvider } from './test/detaching-provider.js';
 
 const key = new Uint8Array(16).fill(3);
 const iv = new Uint8Array(12).fill(4);
@@ -80,7 +55,7 @@ function readLent(reader: RecordReader, chunks: Uint8Array[]): { records: Inboun
 describe('records read where the chunk lies (RecordReader.lend)', () => {
   for (const [name, make] of Object.entries(protections)) {
     for (const [providerName, provider] of [
-      ['a synchronous detached open', lendingProvider()],
+      ['a synchronous detached open', detachingProvider(true)],
       ['an in-place open', nobleProvider],
     ] as const) {
       it(`${name}, ${providerName}: any chunking gives every byte back, never writes into the chunks, keeps no reference to them`, () => {
