@@ -11,6 +11,7 @@ import { type DtlsClientOptions, type DtlsServerOptions, isDtls } from './dtls-o
 import type { DtlsSocket } from './dtls-socket.js';
 import { clientEngineConfig, type PeerAuthSink, serverEngineConfig } from './engine-config.js';
 import { SocketStateError, TimeoutError } from './errors.js';
+import { DEFAULT_HELLO_TIMEOUT_MS, DEFAULT_MAX_PENDING_HELLOS, HelloGate, sentHello } from './hello-gate.js';
 import { type ServeOptions, type Serving, serve } from './serve.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
@@ -201,18 +202,38 @@ export class SslListenSocket {
    * resumption works across all its connections.
    */
   async handshakeOn(transport: Transport, extra?: ServerOptions): Promise<SslSocket> {
+    // A connection takes a handshake slot only once it has sent something (see awaitHello).
+    const ready = await this.awaitHello(transport);
     const limit = this.options.maxConcurrentHandshakes ?? 1024;
     if (this.handshaking >= limit) {
-      transport.destroy();
+      ready.destroy();
       throw new SocketStateError('einval', `${limit} handshakes are already running on this listener`);
     }
     this.handshaking++;
     try {
-      return await this.handshakeWith(transport, extra);
+      return await this.handshakeWith(ready, extra);
     } finally {
       this.handshaking--;
     }
   }
+
+  /**
+   * The pre-hello stage (`helloTimeoutMs`, `maxPendingHellos`): resolves with the transport once its
+   * peer has sent its first bytes; a silent peer is closed (no alert) and this rejects with a
+   * TimeoutError. `handshakeOn()` calls it; `serve()` calls it before waiting for a handshake slot.
+   */
+  awaitHello(transport: Transport): Promise<Transport> {
+    if (sentHello(transport)) return Promise.resolve(transport);
+    this.hellos ??= new HelloGate(
+      this.options.maxPendingHellos ?? DEFAULT_MAX_PENDING_HELLOS,
+      this.options.helloTimeoutMs ??
+        Math.min(DEFAULT_HELLO_TIMEOUT_MS, this.options.handshakeTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS),
+    );
+    return this.hellos.wait(transport);
+  }
+
+  /** Connections that have not sent their first byte yet (made on first use). */
+  private hellos: HelloGate | undefined;
 
   /** Handshakes in progress (bounded by `maxConcurrentHandshakes`). */
   private handshaking = 0;

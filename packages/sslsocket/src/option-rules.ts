@@ -225,4 +225,6 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
   nextProtocolsAdvertised: refused('NPN was replaced by ALPN: use alpnPreferredProtocols'),
   maxQueued: integer(1),
   maxConcurrentHandshakes: integer(1),
+  helloTimeoutMs: integer(1, 2 ** 31 - 1),
+  maxPendingHellos: integer(1),
 };

@@ -1,4 +1,5 @@
 import { type Transport, TransportError } from '@sslsocket/transport';
+import { SlotLine } from './slot-line.js';
 import type { ServerOptions } from './socket-options.js';
 import type { SslSocket } from './ssl-socket.js';
 
@@ -6,6 +7,8 @@ import type { SslSocket } from './ssl-socket.js';
 export interface ServableListener {
   transportAccept(): Promise<Transport>;
   handshakeOn(transport: Transport, extra?: ServerOptions): Promise<SslSocket>;
+  /** The pre-hello stage: resolves once the peer sent its first bytes (see `SslListenSocket.awaitHello`). */
+  awaitHello?(transport: Transport): Promise<Transport>;
 }
 
 /** Options of `serve()`. */
@@ -16,8 +19,17 @@ export interface ServeOptions {
    * that threw. Default: ignored. The server carries on either way.
    */
   readonly onError?: (error: Error, socket: SslSocket | undefined) => void;
-  /** Handshakes in progress at once (default 128); past that, accepting waits for one to finish. */
+  /**
+   * Handshakes in progress at once (default 128). A connection counts only once its first bytes
+   * arrived (the listener's `helloTimeoutMs` / `maxPendingHellos` bound silent ones); past the
+   * limit it waits in line for a slot, while accepting goes on.
+   */
   readonly maxConcurrentHandshakes?: number;
+  /**
+   * Connections that sent their first bytes and wait in line for a handshake slot (default 1024);
+   * a newcomer beyond it closes the one that has waited longest, whose error goes to `onError`.
+   */
+  readonly maxWaitingHandshakes?: number;
   /** Extra server options for every handshake (as `handshakeOn(transport, extra)`). */
   readonly extra?: ServerOptions;
 }
@@ -52,6 +64,7 @@ export function serve(
 ): Serving {
   const limit = options.maxConcurrentHandshakes ?? 128;
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError('maxConcurrentHandshakes must be a positive integer');
+  const slots = new SlotLine(limit, options.maxWaitingHandshakes ?? 1024);
   const report = (error: unknown, socket: SslSocket | undefined): void => {
     try {
       options.onError?.(error instanceof Error ? error : new Error(String(error)), socket);
@@ -59,8 +72,6 @@ export function serve(
       // A failing error reporter must not stop the server either.
     }
   };
-  let handshaking = 0;
-  let slotFreed: (() => void) | undefined;
   const runHandler = async (socket: SslSocket): Promise<void> => {
     try {
       await handler(socket);
@@ -72,24 +83,22 @@ export function serve(
   const handshake = async (transport: Transport): Promise<void> => {
     let socket: SslSocket;
     try {
-      socket = await listener.handshakeOn(transport, options.extra);
+      // Silent connections never take a slot: they wait in the listener's pre-hello stage.
+      const ready = listener.awaitHello === undefined ? transport : await listener.awaitHello(transport);
+      await slots.take(ready);
+      try {
+        socket = await listener.handshakeOn(ready, options.extra);
+      } finally {
+        slots.release();
+      }
     } catch (error) {
       report(error, undefined);
       return;
-    } finally {
-      handshaking--;
-      slotFreed?.();
     }
     await runHandler(socket);
   };
   const loop = async (): Promise<void> => {
     for (;;) {
-      while (handshaking >= limit) {
-        await new Promise<void>((resolve) => {
-          slotFreed = resolve;
-        });
-        slotFreed = undefined;
-      }
       let transport: Transport;
       try {
         transport = await listener.transportAccept();
@@ -100,7 +109,6 @@ export function serve(
         await new Promise((resolve) => setTimeout(resolve, 10));
         continue;
       }
-      handshaking++;
       void handshake(transport);
     }
   };
@@ -108,7 +116,7 @@ export function serve(
   return {
     done,
     get handshaking() {
-      return handshaking;
+      return slots.running;
     },
   };
 }

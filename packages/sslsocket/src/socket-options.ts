@@ -397,4 +397,17 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions, Server
    * silent peers cannot hold an unbounded number of half-done handshakes.
    */
   readonly maxConcurrentHandshakes?: number;
+  /**
+   * listen(): ms a new connection may stay silent before its first byte (default 10 s, or
+   * `handshakeTimeoutMs` if shorter). Until it sends, it holds no handshake slot; when this runs out
+   * it is closed without an alert (no TLS record arrived: nothing to answer) and `handshake()`
+   * rejects with a TimeoutError. An honest client sends its ClientHello right after connecting
+   * (RFC 8446 §4.1.2), so 10 s is generous; node:tls has only its 120 s handshake timeout.
+   */
+  readonly helloTimeoutMs?: number;
+  /**
+   * listen(): connections that may wait for their first byte at once (default 1024). A newcomer
+   * beyond it closes the OLDEST silent one, so holding many silent sockets never locks out others.
+   */
+  readonly maxPendingHellos?: number;
 }

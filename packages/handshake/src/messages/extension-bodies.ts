@@ -48,6 +48,9 @@ export function encodeServerName(hostName: string): Uint8Array {
   });
 }
 
+/** The longest DNS name, in octets (RFC 1035 §2.3.4). */
+const MAX_HOST_NAME = 255;
+
 /** The host_name in a ClientHello's server_name list (RFC 6066 §3: at most one of each type). */
 export function decodeServerName(data: Uint8Array): string | undefined {
   return whole(data, (r) => {
@@ -58,6 +61,11 @@ export function decodeServerName(data: Uint8Array): string | undefined {
       const name = list.vector16(1);
       if (type !== 0) continue;
       if (host !== undefined) throw new TlsAlert('illegal_parameter', 'two host names in server_name');
+      // A DNS name is at most 255 octets (RFC 1035 §2.3.4), so no certificate can match a longer
+      // one: RFC 6066 §3's unrecognized_name, as OpenSSL (TLSEXT_MAXLEN_host_name) answers.
+      if (name.length > MAX_HOST_NAME) {
+        throw new TlsAlert('unrecognized_name', `host name of ${name.length} bytes (at most ${MAX_HOST_NAME})`);
+      }
       // RFC 6066 §3: ASCII only, no trailing dot; NUL bytes are a sign of an attack.
       if (name.some((b) => b === 0 || b > 0x7e)) throw new TlsAlert('illegal_parameter', 'bad host name');
       host = new TextDecoder().decode(name);
