@@ -13,9 +13,15 @@ export type SslSocketEvents = {
   /**
    * `{ssl_closed, Socket}`: the peer closed. The argument says how: `'close_notify'` (a clean end)
    * or `'truncated'` (the stream ended without close_notify, RFC 8446 §6.1: data may be missing).
+   * A connection ends with `closed` or with `error`, not both (Erlang's `ssl_gen_statem:alert_user`
+   * sends `ssl_closed` for close_notify and `ssl_error` for any other alert); the one exception is a
+   * length-prefixed packet cut short (`packet: 1 | 2 | 4`): `error` (truncated), then `closed`.
    */
   closed: [PeerClose];
-  /** `{ssl_error, Socket, Reason}` */
+  /**
+   * `{ssl_error, Socket, Reason}`: the connection failed (a fatal alert sent or received, a
+   * transport error, a timeout). It is the last event: no `closed` follows.
+   */
   error: [Error];
   /** `{ssl_passive, Socket}`: an `active: N` count ran out. */
   passive: [];
