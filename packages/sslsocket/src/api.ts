@@ -172,9 +172,23 @@ export class SslListenSocket {
     return this.listener.address;
   }
 
-  /** For monitoring: connections waiting for `transportAccept()`, and those reset by `maxQueued`. */
-  get queue(): { readonly queued: number; readonly refused: number } {
-    return { queued: this.listener.queued ?? 0, refused: this.listener.refused ?? 0 };
+  /**
+   * For monitoring: connections waiting for `transportAccept()` (`queued`) and those reset by
+   * `maxQueued` (`refused`); accepted ones that have not sent a byte yet (`silent`) and those closed
+   * for it by `helloTimeoutMs` or `maxPendingHellos` (`dropped`).
+   */
+  get queue(): {
+    readonly queued: number;
+    readonly refused: number;
+    readonly silent: number;
+    readonly dropped: number;
+  } {
+    return {
+      queued: this.listener.queued ?? 0,
+      refused: this.listener.refused ?? 0,
+      silent: this.hellos?.waiting ?? 0,
+      dropped: this.hellos?.dropped ?? 0,
+    };
   }
 
   /**
@@ -221,6 +235,11 @@ export class SslListenSocket {
    * The pre-hello stage (`helloTimeoutMs`, `maxPendingHellos`): resolves with the transport once its
    * peer has sent its first bytes; a silent peer is closed (no alert) and this rejects with a
    * TimeoutError. `handshakeOn()` calls it; `serve()` calls it before waiting for a handshake slot.
+   *
+   * @example
+   * const transport = await server.transportAccept();
+   * const ready = await server.awaitHello(transport); // TimeoutError after helloTimeoutMs of silence
+   * const socket = await server.handshakeOn(ready);
    */
   awaitHello(transport: Transport): Promise<Transport> {
     if (sentHello(transport)) return Promise.resolve(transport);

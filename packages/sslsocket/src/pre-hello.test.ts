@@ -80,6 +80,7 @@ describe('pre-hello stage (#21 slowloris)', () => {
     }
     expect(errors.filter((error) => error instanceof TimeoutError)).toHaveLength(5);
     expect(errors[0]?.message).toMatch(/no ClientHello: dropped as the oldest of 8/);
+    expect(listener.queue).toMatchObject({ silent: 7, dropped: 5 });
   });
 
   it('transportAccept() + handshake(): silent connections beyond maxConcurrentHandshakes take no slot', async () => {
