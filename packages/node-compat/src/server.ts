@@ -7,7 +7,9 @@ import type { TLSSocket } from './tls-socket.js';
  * node's `tls.Server`: a `net.Server` whose connections become {@link TLSSocket}s. Handshakes run
  * concurrently, each bounded by `handshakeTimeout` (default 120 s, node's); a client that fails
  * (plain HTTP, a bad certificate, silence) is reported through `tlsClientError` and dropped
- * without touching the others. Events: `secureConnection` (socket), `tlsClientError` (error,
+ * without touching the others. A connection that sends nothing holds no handshake slot and is
+ * closed (no alert) after 10 s, or `handshakeTimeout` if shorter; past 1,024 such connections a
+ * newcomer drops the oldest (sslsocket's `helloTimeoutMs`, `maxPendingHellos`). Events: `secureConnection` (socket), `tlsClientError` (error,
  * socket), `keylog` (line, socket) and net.Server's. Certificates and keys load at the first
  * connection or `listen()`; a bad one is an `error` event naming the option.
  *
