@@ -78,6 +78,7 @@ async function serve(kind: 'sslsocket' | 'node', ca: Awaited<ReturnType<typeof t
   if (kind === 'sslsocket') {
     console.log(
       `sslsocket handshake failures: ${JSON.stringify(rounds[0]!.after.failures)}; ` +
+        `established connections ended by: ${JSON.stringify(rounds[0]!.after.ended)}; ` +
         `listener queue: ${JSON.stringify(rounds[0]!.after.queue)}`,
     );
   }

@@ -15,6 +15,8 @@ import * as v8 from 'node:v8';
 const kind = process.argv[2];
 let served = 0;
 const failures = new Map();
+/** Established connections that ended with an error, by error. */
+const ended = new Map();
 let peakRss = process.memoryUsage.rss();
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -77,12 +79,18 @@ function stats() {
     resources: counts(resources),
     served,
     failures: Object.fromEntries(failures),
+    ended: Object.fromEntries(ended),
   };
 }
 
-function fail(error) {
+/** Adds one to `error`'s name (and alert) in `map`. */
+function count(map, error) {
   const why = error instanceof Error ? `${error.name} ${error.description ?? ''}`.trim() : '?';
-  failures.set(why, (failures.get(why) ?? 0) + 1);
+  map.set(why, (map.get(why) ?? 0) + 1);
+}
+
+function fail(error) {
+  count(failures, error);
 }
 
 /**
@@ -98,8 +106,9 @@ async function ourServer({ cert, key, options: { serveLimit, ...options } }) {
   const serve = async (socket) => {
     try {
       for await (const chunk of socket) await socket.send(chunk);
-    } catch {
-      // hostile or reset peers end here
+    } catch (error) {
+      // Hostile or reset peers end here (a cut flood: TlsAlert unexpected_message).
+      count(ended, error);
     } finally {
       await socket.close({ timeoutMs: 1000 }).catch(() => undefined);
       served++;

@@ -29,6 +29,8 @@ export interface ServerStats {
   readonly served: number;
   /** Why handshakes failed (error name and alert), with counts. */
   readonly failures: Record<string, number>;
+  /** Established connections of our server that ended with an error (a cut flood ...), with counts. */
+  readonly ended: Record<string, number>;
   readonly queue?: { readonly queued: number; readonly refused: number };
   /** Event-loop delay since the server started listening (ms; `monitorEventLoopDelay`, 10 ms resolution). */
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };

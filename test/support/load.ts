@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { record, sleep, type TestCa } from './peers.js';
+import { ContentType, injectRecords } from './hostile.js';
+import { ourClient, record, sleep, type TestCa } from './peers.js';
 
 export interface GoodResult {
   readonly handshakeMs: number;
@@ -83,11 +84,14 @@ export const HOSTILE_KINDS = [
   'plain-http',
   'big-hello',
   'non-reader',
+  'empty-flood',
+  'warning-flood',
 ] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
 /** One hostile connection; resolves when the server (or its timeout) has ended it, at most `capMs`. */
 export function hostileClient(port: number, kind: HostileKind, capMs: number): Promise<void> {
+  if (kind === 'empty-flood' || kind === 'warning-flood') return recordFlooder(port, kind, capMs);
   return new Promise((resolve) => {
     // A non-reader completes a real handshake, writes 4 MiB to the echo and never reads the answer.
     const nonReader = kind === 'non-reader';
@@ -145,6 +149,30 @@ export function hostileClient(port: number, kind: HostileKind, capMs: number): P
       }
     });
   });
+}
+
+/**
+ * A flooder after a real handshake (our client, so it can write records the engine never would):
+ * 2,000 empty TLS 1.3 application_data records, or 2,000 TLS 1.2 warning alerts, in one burst.
+ * The server must cut it (test/hostile/floods.test.ts checks the alert); here it runs beside the
+ * good clients. Resolves once the server has ended the connection, at most `capMs` after the
+ * handshake (itself at most 15 s).
+ */
+async function recordFlooder(port: number, kind: 'empty-flood' | 'warning-flood', capMs: number): Promise<void> {
+  const tls13 = kind === 'empty-flood';
+  const versions = [tls13 ? 'tlsv1.3' : 'tlsv1.2'] as const;
+  const client = await ourClient(port, { versions, reuseSessions: false, handshakeTimeoutMs: 15_000 }).catch(
+    () => undefined,
+  );
+  if (client === undefined) return;
+  injectRecords(
+    client,
+    tls13 ? ContentType.applicationData : ContentType.alert,
+    tls13 ? new Uint8Array(0) : Uint8Array.of(1, 100),
+    2000,
+  );
+  await client.recv(0, capMs).catch(() => undefined);
+  await client.close({ timeoutMs: 100 }).catch(() => undefined);
 }
 
 /** Runs `tasks` with at most `limit` in flight. */
