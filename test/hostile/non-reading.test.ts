@@ -2,8 +2,11 @@
 // RSS against node:tls's 228-233 MB). sendQueueLimit bounds the ciphertext waiting in the
 // transport per connection; sends beyond it wait in order — an application that fires sends
 // without awaiting them loses nothing, and every byte arrives once the peer reads.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { SslSocket } from 'sslsocket';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, ourClient, ourServer, sleep } from '../support/peers.js';
+import { Cleanup, collectGarbage, ourClient, ourServer, sleep, testCa } from '../support/peers.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -63,4 +66,79 @@ describe('a client that never reads', () => {
     await Promise.all(sends);
     expect(received).toBe(32 * CHUNK);
   });
+
+  it('sends larger than sendQueueLimit: the memory the server holds per connection stays within the limit + one record', async () => {
+    // Today's figures before this bound (rev21-nonreading.mjs, 64 KiB sends): 143 KiB of
+    // ArrayBuffers per connection with a 16 KiB limit; a 1 MiB send held 1 MiB of ciphertext.
+    const limit = 64 * 1024;
+    const clients = 8;
+    const server = await ourServer(cleanup, { sendQueueLimit: limit });
+    const ca = await testCa();
+    // node:tls clients in a process of their own that handshake, then never read: their buffers
+    // stay out of this process's memory figures.
+    const peers = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', NON_READING_CLIENTS, String(server.address.port), String(clients)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    cleanup.add(() => {
+      peers.kill();
+    });
+    peers.stdin.end(ca.ca.certificatePem);
+    const sockets: SslSocket[] = [];
+    for (let i = 0; i < clients; i++) sockets.push(await server.accept());
+    await once(peers.stdout, 'data'); // every client is connected and paused
+    cleanup.add(async () => {
+      for (const socket of sockets) await socket.close({ timeoutMs: 100 }).catch(() => undefined);
+    });
+    // One 1 MiB array for every send on every connection, as the referee's server sends one
+    // 64 KiB array: the application's plaintext is not memory the socket adds per connection.
+    const chunk = new Uint8Array(1024 * 1024).fill(0x5a);
+    await collectGarbage();
+    const before = process.memoryUsage().arrayBuffers;
+    const sending = sockets.map(async (socket) => {
+      try {
+        for (;;) await socket.send(chunk);
+      } catch {
+        // the clients went away at the end of the test
+      }
+    });
+    // Until the kernel's buffers are full and nothing moves any more.
+    let written = -1;
+    for (let still = 0; still < 3; ) {
+      await sleep(100);
+      const now = sockets.reduce((sum, socket) => sum + socket.transport.stats.bytesWritten, 0);
+      still = now === written ? still + 1 : 0;
+      written = now;
+    }
+    await collectGarbage();
+    const held = (process.memoryUsage().arrayBuffers - before) / clients;
+    // One record beyond the limit (a part is at least 2^14 bytes, RFC 8446 §5.1) with its record
+    // overhead, and 8 KiB for whatever else a connection allocated while sending.
+    const record = 16 * 1024 + 256;
+    for (const socket of sockets) expect(socket.transport.stats.pendingWrite).toBeLessThanOrEqual(limit + record);
+    expect(held).toBeLessThanOrEqual(limit + record + 8 * 1024);
+    peers.kill();
+    await Promise.all(sending);
+  });
 });
+
+/** argv: port, count; stdin: the CA's PEM. Prints one line once every client is paused. */
+const NON_READING_CLIENTS = `
+import * as tls from 'node:tls';
+let ca = '';
+for await (const piece of process.stdin) ca += piece;
+const [port, count] = process.argv.slice(-2).map(Number);
+const held = [];
+for (let i = 0; i < count; i++) {
+  held.push(await new Promise((resolve, reject) => {
+    const socket = tls.connect({ port, host: '127.0.0.1', ca, servername: 'server.test' }, () => {
+      socket.pause();
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  }));
+}
+process.stdout.write('paused\\n');
+setInterval(() => undefined, 1000);
+`;

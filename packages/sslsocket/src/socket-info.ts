@@ -97,7 +97,9 @@ export abstract class SocketInfo extends SocketPump {
    * it has not; `'truncated'` when the stream ended without close_notify).
    */
   getstat(): TransportStats & { readonly peerClose: PeerClose | undefined } {
-    return { ...this.transport.stats, peerClose: this.peerEnd };
+    const stats = this.transport.stats;
+    // pendingWrite may be an accessor (node's adapter reads it live), which a spread would skip.
+    return { ...stats, pendingWrite: stats.pendingWrite, peerClose: this.peerEnd };
   }
 
   /** RFC 8446 §7.5 / RFC 5705 exporter (Erlang `export_key_materials`); context may be absent in TLS 1.2. */

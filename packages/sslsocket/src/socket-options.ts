@@ -162,10 +162,19 @@ export interface CommonOptions extends RawPublicKeyOptions {
    */
   readonly idleTimeoutMs?: number;
   /**
-   * Bytes of ciphertext waiting in the transport's write buffer beyond which `send()` waits for
-   * the transport to drain before sealing more (default 256 KiB). Bounds what a peer that never
-   * reads costs us per connection; sends keep their order and are never dropped: a waiting send's
-   * Promise settles once its bytes were handed on. Units: bytes, at least 1.
+   * Bounds what a peer that never reads costs us per connection (default 256 KiB; units: bytes, at
+   * least 1). It counts everything the socket holds for the peer: ciphertext the transport accepted
+   * and has not yet passed to the operating system (`getstat().pendingWrite`; over TCP, net.Socket's
+   * `writableLength`), records sealed and not yet written, and small sends gathered for the next
+   * record. Once that reaches the limit, `send()` waits for the transport to drain before sealing
+   * more, and a send larger than the room left is sealed in parts: so the socket never holds more
+   * than the limit plus one record (2^14 bytes and its overhead, RFC 8446 §5.1). Not counted: the
+   * arrays of sends still waiting (the application's own, referenced, not copied) and the kernel's
+   * socket buffer. Sends keep their order and are never dropped: each one's Promise settles once
+   * all its bytes were handed to the transport, or rejects when the connection failed first.
+   *
+   * @example
+   * listen(443, { cert, key, sendQueueLimit: 64 * 1024 }); // at most 80 KiB of output per client
    */
   readonly sendQueueLimit?: number;
   /**

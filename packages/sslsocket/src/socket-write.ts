@@ -99,6 +99,21 @@ export abstract class SocketWrite extends SocketDelivery {
     if (this.connection.sealing) this.gathered.release();
   }
 
+  /**
+   * What `sendQueueLimit` counts (send-queue.ts): ciphertext the transport accepted and has not
+   * passed to the operating system (`stats.pendingWrite`), plaintext of gathered sends already
+   * handed to the engine and not yet written, and gathered sends not yet handed to it. Bytes.
+   */
+  protected heldOutput(): number {
+    return this.transport.stats.pendingWrite + this.unflushed + this.gathered.bytes;
+  }
+
+  /** Writes what is gathered, then resolves once the transport drained (or closed, or failed). */
+  protected outputRoom(): Promise<void> {
+    const written = this.flushNow();
+    return written ?? this.transport.drained().catch(() => undefined);
+  }
+
   /** The gathered sends' batch, pushed to the engine, for the flush that writes them to settle. */
   private takeBatch(): SendBatch | undefined {
     this.pushGathered();

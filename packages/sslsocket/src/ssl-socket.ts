@@ -33,7 +33,10 @@ export class SslSocket extends SocketInfo {
     options: SocketPumpOptions,
   ) {
     super(transport, connection, role, options);
-    this.sendQueue = new SendQueue(transport, options.sendQueueLimit);
+    this.sendQueue = new SendQueue(
+      { held: () => this.heldOutput(), room: () => this.outputRoom() },
+      options.sendQueueLimit,
+    );
   }
 
   /**
@@ -62,7 +65,8 @@ export class SslSocket extends SocketInfo {
 
   /**
    * Erlang `ssl:send/2`: resolves once the records are handed to the transport. A send of at least
-   * 16 KiB is sealed and written before `send` returns; smaller sends issued in the same tick are
+   * 16 KiB is sealed and written before `send` returns (past `sendQueueLimit`, the part that fits;
+   * the rest as the transport drains, before any later send); smaller sends issued in the same tick are
    * gathered and sealed together into as few records as possible (RFC 8446 §5.1: record boundaries
    * carry no meaning for application data), handed to the transport in one write from a microtask,
    * and share one Promise. The Promise resolves once that write is done (on drain when the
@@ -78,7 +82,7 @@ export class SslSocket extends SocketInfo {
   send(data: Uint8Array | string): Promise<void> {
     // sendQueueLimit: past it, sends wait in order for the transport to drain (send-queue.ts).
     if (this.sendQueue.blocks && this.failure === undefined && !this.closedLocally) {
-      return this.sendQueue.enqueue(data, (queued) => this.sendNow(queued));
+      return this.sendQueue.enqueue(data.length, () => this.sendNow(data));
     }
     return this.sendNow(data);
   }
@@ -86,11 +90,34 @@ export class SslSocket extends SocketInfo {
   private sendNow(data: Uint8Array | string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closedLocally) return Promise.reject(new SocketStateError('closed', 'send after close'));
+    let framed: Uint8Array;
     try {
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
       // Erlang {packet, 1 | 2 | 4} puts the length header on every send.
-      const framed = framePacket(this.packetMode, bytes);
-      if (framed.length < STAGE_LIMIT && this.parameters !== undefined) return this.gather(framed);
+      framed = framePacket(this.packetMode, bytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.sendFramed(framed);
+  }
+
+  /** Seals framed bytes: gathered when small, else at once, in parts past `sendQueueLimit`. */
+  private sendFramed(framed: Uint8Array): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closedLocally) return Promise.reject(new SocketStateError('closed', 'send after close'));
+    if (framed.length < STAGE_LIMIT && this.parameters !== undefined) return this.gather(framed);
+    // sendQueueLimit counts sealed records too: what does not fit now waits at the head of the
+    // queue (before the handshake the engine only holds the bytes, so they go whole).
+    const allowed = this.parameters === undefined ? framed.length : this.sendQueue.allowance();
+    if (framed.length <= allowed) return this.sealNow(framed);
+    const first = this.sealNow(framed.subarray(0, allowed));
+    const rest = framed.subarray(allowed);
+    const later = this.sendQueue.enqueueFirst(rest.length, () => this.sendFramed(rest));
+    return Promise.all([first, later]).then(() => undefined);
+  }
+
+  private sealNow(framed: Uint8Array): Promise<void> {
+    try {
       // Gathered sends of this tick go first, then this one: all in the one write below.
       this.pushGathered();
       this.connection.write(framed);

@@ -2,7 +2,6 @@ import * as net from 'node:net';
 import { AcceptQueue } from './accept-queue.js';
 import { ChunkQueue } from './chunk-queue.js';
 import {
-  newStats,
   type Transport,
   type TransportAddress,
   TransportError,
@@ -32,8 +31,27 @@ function toTransportError(error: Error & { code?: string }): TransportError {
     : new TransportError(error.code ?? 'EIO', error.message, { cause: error });
 }
 
+/**
+ * Counters of a node socket. `pendingWrite` reads net.Socket's `writableLength` when asked: bytes
+ * written and not yet handed to the kernel, each write counted whole until libuv is done with it
+ * (the array stays referenced until then). A copy taken at write() would stay stale after writes
+ * that completed without a 'drain' (only a write that crossed the highWaterMark waits for one).
+ */
+class NodeSocketStats implements TransportStats {
+  bytesRead = 0;
+  reads = 0;
+  bytesWritten = 0;
+  writes = 0;
+
+  constructor(private readonly socket: net.Socket) {}
+
+  get pendingWrite(): number {
+    return this.socket.writableLength;
+  }
+}
+
 class NodeSocketTransport implements Transport {
-  readonly stats: TransportStats = newStats();
+  readonly stats: TransportStats;
   readonly closed: Promise<void>;
   private readonly queue: ChunkQueue;
   private readonly highWater: number;
@@ -43,6 +61,7 @@ class NodeSocketTransport implements Transport {
     private readonly socket: net.Socket,
     options: NodeTransportOptions,
   ) {
+    this.stats = new NodeSocketStats(socket);
     this.highWater = options.readHighWaterMark ?? 1024 * 1024;
     this.queue = new ChunkQueue(() => {
       if (this.queue.bytes < this.highWater && socket.isPaused()) socket.resume();
@@ -80,9 +99,7 @@ class NodeSocketTransport implements Transport {
     if (this.writeEnded || this.socket.destroyed) throw new TransportError('EPIPE', 'write after close');
     this.stats.bytesWritten += data.length;
     this.stats.writes++;
-    const below = this.socket.write(data);
-    this.stats.pendingWrite = this.socket.writableLength;
-    return below;
+    return this.socket.write(data);
   }
 
   drained(): Promise<void> {
@@ -91,7 +108,6 @@ class NodeSocketTransport implements Transport {
       const done = (): void => {
         this.socket.off('drain', done);
         this.socket.off('close', done);
-        this.stats.pendingWrite = this.socket.writableLength;
         resolve();
       };
       this.socket.on('drain', done);

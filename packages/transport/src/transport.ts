@@ -17,7 +17,10 @@ export interface TransportStats {
   reads: number;
   bytesWritten: number;
   writes: number;
-  /** Bytes accepted by `write()` but not yet handed to the operating system. */
+  /**
+   * Bytes accepted by `write()` but not yet handed to the operating system (may be a getter that
+   * reads the live figure: copy it by name, a spread of the stats skips it).
+   */
   pendingWrite: number;
 }
 
