@@ -67,6 +67,39 @@ describe('a client that never reads', () => {
     expect(received).toBe(32 * CHUNK);
   });
 
+  it('small sends fired without awaiting: gathered and sealed output counts toward the limit too', async () => {
+    const limit = 32 * 1024;
+    const server = await ourServer(cleanup, { sendQueueLimit: limit });
+    const accepted = server.accept();
+    const client = await ourClient(server.address.port);
+    const socket = await accepted;
+    cleanup.add(async () => {
+      await client.close({ timeoutMs: 200 });
+      await socket.close({ timeoutMs: 200 });
+    });
+    const small = 1024;
+    const count = 16_384; // 16 MiB, more than the kernel's buffers take on loopback (about 10 MiB)
+    const sends = Array.from({ length: count }, (_, i) => socket.send(new Uint8Array(small).fill(i & 0xff)));
+    let peak = 0;
+    let written = -1;
+    for (let still = 0; still < 3; ) {
+      await sleep(50);
+      peak = Math.max(peak, socket.transport.stats.pendingWrite);
+      still = socket.transport.stats.bytesWritten === written ? still + 1 : 0;
+      written = socket.transport.stats.bytesWritten;
+    }
+    // Gathered sends were flushed every 64 KiB whatever the limit: up to limit + 64 KiB before.
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(limit + 16 * 1024 + 256);
+    let received = 0;
+    while (received < count * small) {
+      const data = await client.recv(0, 10_000);
+      for (let j = 0; j < data.length; j += small) expect(data[j]).toBe(Math.floor((received + j) / small) & 0xff);
+      received += data.length;
+    }
+    await Promise.all(sends);
+  });
+
   it('sends larger than sendQueueLimit: the memory the server holds per connection stays within the limit + one record', async () => {
     // Today's figures before this bound (rev21-nonreading.mjs, 64 KiB sends): 143 KiB of
     // ArrayBuffers per connection with a 16 KiB limit; a 1 MiB send held 1 MiB of ciphertext.

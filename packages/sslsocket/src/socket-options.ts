@@ -168,7 +168,9 @@ export interface CommonOptions extends RawPublicKeyOptions {
    * `writableLength`), records sealed and not yet written, and small sends gathered for the next
    * record. Once that reaches the limit, `send()` waits for the transport to drain before sealing
    * more, and a send larger than the room left is sealed in parts: so the socket never holds more
-   * than the limit plus one record (2^14 bytes and its overhead, RFC 8446 §5.1). Not counted: the
+   * than the limit plus one record (2^14 bytes and its overhead, RFC 8446 §5.1); a limit below the
+   * transport's own highWaterMark (16 KiB for TCP) acts as that mark, since only a write past it
+   * waits for a drain. Not counted: the
    * arrays of sends still waiting (the application's own, referenced, not copied) and the kernel's
    * socket buffer. Sends keep their order and are never dropped: each one's Promise settles once
    * all its bytes were handed to the transport, or rejects when the connection failed first.
