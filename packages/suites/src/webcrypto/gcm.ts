@@ -3,7 +3,8 @@
  * RFC 8446 §5.3 and RFC 5288 use them).
  *
  * Per-record costs are what bulk throughput is made of here, so: the key is imported once per
- * traffic key, when the AeadKey is made; once imported, every `encrypt`/`decrypt` is called before
+ * traffic key, on its first use (a key that is never used, such as the write key of a connection
+ * that closes after its handshake, costs nothing); once imported, every `encrypt`/`decrypt` is called before
  * the method returns, on the caller's own views (WebCrypto copies its inputs synchronously, W3C Web
  * Cryptography API §14.3.1–2), so nothing is copied on our side; opening hands WebCrypto's fresh
  * result to the caller (`openDetached`) rather than copying it back. Several records can be in
@@ -16,22 +17,24 @@ import { bufferSource, copy, requireSubtle } from './subtle.js';
 
 export class SubtleGcmKey implements AeadKey {
   readonly tagLength = 16;
-  /** The imported key once `importKey` settled; until then calls wait on {@link importing}. */
+  /** The imported key once `importKey` settled; until then calls wait on {@link imported}. */
   private key: CryptoKey | undefined;
-  private readonly importing: Promise<CryptoKey>;
+  private importing: Promise<CryptoKey> | undefined;
 
   constructor(
     readonly algorithm: AeadAlgorithm,
-    raw: Uint8Array<ArrayBuffer>,
-  ) {
-    this.importing = requireSubtle()
-      .importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
+    private readonly raw: Uint8Array<ArrayBuffer>,
+  ) {}
+
+  /** Imports the key on first use; later calls share the same import. */
+  private imported(): Promise<CryptoKey> {
+    this.importing ??= requireSubtle()
+      .importKey('raw', this.raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
       .then((key) => {
         this.key = key;
         return key;
       });
-    // Observed by the first seal or open; an import failure surfaces there.
-    this.importing.catch(() => undefined);
+    return this.importing;
   }
 
   seal(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): Promise<void> {
@@ -60,7 +63,7 @@ export class SubtleGcmKey implements AeadKey {
     const iv = copy(nonce);
     const additionalData = copy(aad);
     const data = plaintext === input ? copy(input) : plaintext;
-    return this.importing.then((imported) => this.encrypt(imported, iv, additionalData, data, output, outputOffset));
+    return this.imported().then((key) => this.encrypt(key, iv, additionalData, data, output, outputOffset));
   }
 
   private async encrypt(
@@ -98,7 +101,7 @@ export class SubtleGcmKey implements AeadKey {
     const iv = copy(nonce);
     const additionalData = copy(aad);
     const data = copy(sealed);
-    return this.importing.then((imported) => this.decrypt(imported, iv, additionalData, data));
+    return this.imported().then((key) => this.decrypt(key, iv, additionalData, data));
   }
 
   private async decrypt(
