@@ -1,6 +1,8 @@
 // The rows of the benchmark table: what each measures, with which stacks, at which size, and the
 // targets of issue #17 (ratios to node:tls computed round by round; higher is better everywhere:
 // time and memory ratios are node:tls ÷ stack).
+import { NOBLE_BOUND } from './aead-bound.mjs';
+
 const tls13 = { version: '1.3', aead: 'AES-128-GCM', group: 'x25519', cert: 'ecdsa' };
 const chacha = { ...tls13, aead: 'CHACHA20-POLY1305' };
 const tls12 = { ...tls13, version: '1.2' };
@@ -16,12 +18,16 @@ const NATIVE = ['node:tls', 'lemon-tls', 'sslsocket'];
 // Clients against a node:tls server: sslsocket's WebCrypto client beside the WebCrypto peers.
 const WEBCRYPTO = ['node:tls', 'sslsocket/webcrypto-client', 'subtls', '@reclaimprotocol/tls'];
 const FORGE = ['node:tls', 'node-forge'];
+// sslsocket with nobleProvider at both ends, beside what noble's AEAD alone allows (aead-bound.mjs).
+const NOBLE = ['sslsocket/noble', NOBLE_BOUND];
 // lemon-tls 0.7 offers no X25519MLKEM768 (it hangs rather than refusing), and node:tls has it only
 // where Node links OpenSSL ≥ 3.5 (Node 24): on Node 20 its cell reads n/a.
 
 /**
  * @param {boolean} quick smoke sizes (`--quick`) or full ones
- * @returns the row list; `group` feeds the `native ratios:` line, `lemonTarget` the lemon-tls column.
+ * @returns the row list; `group` feeds the `native ratios:` line, `lemonTarget` the lemon-tls column,
+ *   `webTarget` the WebCrypto peers' column, `boundTarget` the noble bound's; `stackTasks` names a
+ *   task other than `task` for some stacks (the bound is computed, not a TLS connection).
  */
 export function rows(quick) {
   const MiB = 1024 * 1024;
@@ -160,6 +166,26 @@ export function rows(quick) {
       args: hs(webTls13, { count: quick ? 10 : 100 }),
       stacks: WEBCRYPTO,
       webTarget: 1.3,
+    },
+    {
+      id: 'bulk-noble',
+      label: 'bulk TLS 1.3 AES-128-GCM, nobleProvider both ends, beside its seal+open bound',
+      unit: 'MB/s',
+      task: 'bulk',
+      stackTasks: { [NOBLE_BOUND]: 'aeadBound' },
+      args: bulk(tls13, { bytes: bulkBytes / 16, transferOnly: true }),
+      stacks: NOBLE,
+      boundTarget: 0.8,
+    },
+    {
+      id: 'bulk-noble-chacha',
+      label: 'bulk TLS 1.3 ChaCha20-Poly1305, nobleProvider both ends, beside its seal+open bound',
+      unit: 'MB/s',
+      task: 'bulk',
+      stackTasks: { [NOBLE_BOUND]: 'aeadBound' },
+      args: bulk(chacha, { bytes: bulkBytes / 16, transferOnly: true }),
+      stacks: NOBLE,
+      boundTarget: 0.8,
     },
     {
       id: 'bulk-forge',
