@@ -175,7 +175,10 @@ if (only !== undefined && rows.length === 0 && !only.includes('record')) {
   process.exit(2);
 }
 const stacks = [...new Set(rows.flatMap((row) => row.stacks))];
-const workers = new Map(stacks.map((stack) => [stack, new Worker(stack)]));
+/** The process a stack's samples run in: its own, or another stack's (rows.mjs `stackTasks`). */
+const processOf = (row, stack) => row.stackTasks?.[stack]?.in ?? stack;
+const processes = [...new Set(rows.flatMap((row) => row.stacks.map((stack) => processOf(row, stack))))];
+const workers = new Map(processes.map((stack) => [stack, new Worker(stack)]));
 const samples = new Map(rows.map((row) => [row.id, Object.fromEntries(row.stacks.map((stack) => [stack, []]))]));
 const errors = new Map();
 const totalSamples = rows.reduce((n, row) => n + row.stacks.length * (row.fresh ? rounds : rounds + 1), 0);
@@ -198,10 +201,10 @@ for (let round = 0; round <= rounds; round++) {
       progress(`${warmUp ? 'warm-up' : `round ${round}/${rounds}`}: ${row.label} — ${stack}`);
       // The warm-up takes a smaller sample: it only has to load and compile the code.
       const args = warmUp && row.task === 'bulk' ? { ...row.args, bytes: row.args.bytes / 8 } : row.args;
-      const task = row.stackTasks?.[stack] ?? row.task;
+      const task = row.stackTasks?.[stack]?.task ?? row.task;
       let value;
       try {
-        value = row.fresh ? runFresh(stack, task, args) : await workers.get(stack).run(task, args);
+        value = row.fresh ? runFresh(stack, task, args) : await workers.get(processOf(row, stack)).run(task, args);
       } catch (error) {
         errors.set(`${row.id} ${stack}`, error.message);
         value = null;

@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nodeTls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { NOBLE_BOUND } from './aead-bound.mjs';
 import { CLIENT_ONLY, clientOnlyStack } from './peers.mjs';
 
 const certDir = process.env.BENCH_CERTS;
@@ -271,8 +270,6 @@ export async function loadStack(name) {
       const { connect } = await sslsocketStack('webcrypto', baseline);
       return { name, createServer: nodeStack.createServer, connect };
     }
-    case NOBLE_BOUND:
-      return { name };
     default:
       if (CLIENT_ONLY.includes(name)) return clientOnlyStack(name, nodeStack, certificate);
       throw new Error(`unknown stack ${name}`);
@@ -286,6 +283,5 @@ export const STACKS = [
   'sslsocket/webcrypto',
   'sslsocket/webcrypto-client',
   'sslsocket/noble',
-  NOBLE_BOUND,
   ...CLIENT_ONLY,
 ];
