@@ -231,6 +231,21 @@ describe('opening ahead straight from the buffer (RecordProtection.opensDetached
     );
   });
 
+  it('a record still opening in place keeps its bytes: the buffer grows rather than compacts under it', async () => {
+    const payloads = [1, 2, 3].map((n) => pattern(100, n));
+    const stream = sealStream(KEY_A, payloads);
+    const size = stream.length / 3;
+    const reader = new RecordReader({ openWindow: 1, initialCapacity: 256 });
+    reader.setProtection(Tls13Protection.create(slowProvider(() => 2), 'AES-128-GCM', KEY_A, IV));
+    // The first record and most of the second; the first starts opening (in place, asynchronously).
+    reader.feed(stream.subarray(0, size + 100));
+    const first = reader.next();
+    // The rest would fit if the buffer were compacted over the record being opened.
+    reader.feed(stream.subarray(size + 100));
+    const records = [await first, await reader.next(), await reader.next()];
+    expect(records.map((record) => record?.fragment)).toEqual(payloads);
+  });
+
   it('WebCrypto: records opened ahead under the old keys are opened again from the buffer after a key change', async () => {
     const first = [1, 2, 3].map((n) => pattern(5000, n));
     const second = [4, 5, 6].map((n) => pattern(5000, n));

@@ -232,7 +232,10 @@ export class RecordReader {
     if (bytes.length === 0) return;
     if (this.lent || this.end + bytes.length > this.buffer.length) {
       const live = this.end - this.start;
-      if (!this.lent && live + bytes.length <= this.buffer.length && !this.pending) {
+      // A record being opened in place still uses the bytes before `start`: grow into a new buffer
+      // then. An out-of-place open (opensDetached) has read them already, so they may be moved.
+      const movable = !this.pending || this.protection.opensDetached === true;
+      if (!this.lent && live + bytes.length <= this.buffer.length && movable) {
         this.buffer.copyWithin(0, this.start, this.end);
       } else {
         // Room for the record being put together, so its pieces are copied once.
