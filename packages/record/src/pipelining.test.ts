@@ -236,7 +236,14 @@ describe('opening ahead straight from the buffer (RecordProtection.opensDetached
     const stream = sealStream(KEY_A, payloads);
     const size = stream.length / 3;
     const reader = new RecordReader({ openWindow: 1, initialCapacity: 256 });
-    reader.setProtection(Tls13Protection.create(slowProvider(() => 2), 'AES-128-GCM', KEY_A, IV));
+    reader.setProtection(
+      Tls13Protection.create(
+        slowProvider(() => 2),
+        'AES-128-GCM',
+        KEY_A,
+        IV,
+      ),
+    );
     // The first record and most of the second; the first starts opening (in place, asynchronously).
     reader.feed(stream.subarray(0, size + 100));
     const first = reader.next();
