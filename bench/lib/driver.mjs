@@ -223,7 +223,7 @@ let recordLines = [];
 if (only === undefined || only.includes('record')) {
   progress('record layer beside the raw AEAD');
   const recordRun = spawnSync(nodePath, ['--expose-gc', join(benchDir, 'record.mjs')], {
-    env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '2', BENCH_SECONDS: '0.03', BENCH_WARMUP: '0.02' } : {}) },
+    env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '2', BENCH_SECONDS: '0.02', BENCH_WARMUP: '0.01' } : {}) },
     encoding: 'utf8',
   });
   recordLines = recordRun.stdout.trim().split('\n');

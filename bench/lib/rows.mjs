@@ -232,7 +232,7 @@ export function rows(quick) {
       lowerIsBetter: true,
       task: 'memory',
       fresh: true,
-      args: { cfg: tls13, count: quick ? 40 : 300 },
+      args: { cfg: tls13, count: quick ? 20 : 300 },
       stacks: NATIVE,
       group: 'memory',
       target: 1,
