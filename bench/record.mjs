@@ -8,6 +8,8 @@ import { ContentType, RecordReader, RecordWriter, Tls13Protection } from '@sslso
 import * as suites from '@sslsocket/suites';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 0.15);
+/** Seconds each step runs before the measured rounds (JIT warm-up); the driver's --quick shortens it. */
+const warmUpSeconds = Number(process.env.BENCH_WARMUP ?? 0.1);
 let providers = [suites.nobleProvider];
 if (suites.webcryptoProvider !== undefined) providers.push(suites.webcryptoProvider);
 try {
@@ -39,7 +41,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
  */
 async function measureAlternating(steps, bytes, count) {
   const runs = steps.map(() => []);
-  for (const step of steps) await measureOnce(step, bytes, 0.1);
+  for (const step of steps) await measureOnce(step, bytes, warmUpSeconds);
   for (let round = 0; round < count; round++) {
     for (const [i, step] of steps.entries()) runs[i].push(await measureOnce(step, bytes, seconds));
   }
@@ -132,7 +134,7 @@ for (const provider of providers) {
       const runs = await measureAlternating(
         [rawSealStep, recordSealStep, rawOpenStep, recordOpenStep],
         size,
-        size === 16384 ? rounds : 3,
+        size === 16384 ? rounds : Math.min(rounds, 3),
       );
       const [rawSeal, recordSeal, rawOpen, recordOpen] = runs.map(median);
       const rowRatio = Math.min(pairedRatio(runs[1], runs[0]), pairedRatio(runs[3], runs[2]));

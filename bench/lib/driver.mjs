@@ -7,8 +7,9 @@
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NOBLE_BOUND } from './aead-bound.mjs';
 import { writeCharts } from './charts.mjs';
 import { machineInfo } from './machine.mjs';
 import { rows as allRows } from './rows.mjs';
@@ -28,8 +29,9 @@ const quick = flag('--quick');
 const rounds = Number(option('--rounds') ?? (quick ? 2 : 5));
 const only = option('--only')?.split(',');
 const nodePath = process.env.BENCH_NODE ?? process.execPath;
-// --baseline DIR: another checkout (built) whose sslsocket runs as one more stack, `sslsocket@baseline`,
-// in every row sslsocket is in: before/after figures from the same interleaved rounds.
+// --baseline DIR: another checkout (built) whose sslsocket runs as one more stack in every row an
+// sslsocket stack is in (the row's first: `sslsocket@baseline`, `sslsocket/webcrypto-client@baseline`,
+// `sslsocket/noble@baseline`): before/after figures from the same interleaved rounds.
 const baseline = option('--baseline');
 const sampleTimeoutMs = quick ? 30_000 : 180_000;
 const started = performance.now();
@@ -155,15 +157,28 @@ function runFresh(stack, task, args) {
 }
 
 // ---- the run ----
+/** The sslsocket stack a row is about (the first one it lists), compared with its `@baseline` twin. */
+const primarySslsocket = (row) => row.stacks.find((stack) => stack.startsWith('sslsocket'));
 const rows = allRows(quick)
   .filter((row) => only === undefined || only.includes(row.id))
   .map((row) =>
-    baseline !== undefined && row.stacks.includes('sslsocket') && !row.fresh
-      ? { ...row, stacks: [...row.stacks, 'sslsocket@baseline'] }
+    baseline !== undefined && primarySslsocket(row) !== undefined && !row.fresh
+      ? { ...row, stacks: [...row.stacks, `${primarySslsocket(row)}@baseline`] }
       : row,
   );
+if (only !== undefined && rows.length === 0 && !only.includes('record')) {
+  console.error(
+    `bench: no row matches --only ${only.join(',')} (rows: ${allRows(quick)
+      .map((row) => row.id)
+      .join(', ')})`,
+  );
+  process.exit(2);
+}
 const stacks = [...new Set(rows.flatMap((row) => row.stacks))];
-const workers = new Map(stacks.map((stack) => [stack, new Worker(stack)]));
+/** The process a stack's samples run in: its own, or another stack's (rows.mjs `stackTasks`). */
+const processOf = (row, stack) => row.stackTasks?.[stack]?.in ?? stack;
+const processes = [...new Set(rows.flatMap((row) => row.stacks.map((stack) => processOf(row, stack))))];
+const workers = new Map(processes.map((stack) => [stack, new Worker(stack)]));
 const samples = new Map(rows.map((row) => [row.id, Object.fromEntries(row.stacks.map((stack) => [stack, []]))]));
 const errors = new Map();
 const totalSamples = rows.reduce((n, row) => n + row.stacks.length * (row.fresh ? rounds : rounds + 1), 0);
@@ -186,9 +201,10 @@ for (let round = 0; round <= rounds; round++) {
       progress(`${warmUp ? 'warm-up' : `round ${round}/${rounds}`}: ${row.label} — ${stack}`);
       // The warm-up takes a smaller sample: it only has to load and compile the code.
       const args = warmUp && row.task === 'bulk' ? { ...row.args, bytes: row.args.bytes / 8 } : row.args;
+      const task = row.stackTasks?.[stack]?.task ?? row.task;
       let value;
       try {
-        value = row.fresh ? runFresh(stack, row.task, args) : await workers.get(stack).run(row.task, args);
+        value = row.fresh ? runFresh(stack, task, args) : await workers.get(processOf(row, stack)).run(task, args);
       } catch (error) {
         errors.set(`${row.id} ${stack}`, error.message);
         value = null;
@@ -202,12 +218,16 @@ for (const worker of workers.values()) worker.stop();
 if (process.stderr.isTTY) process.stderr.write('\n');
 
 // ---- record layer alone beside the raw AEAD (bench/record.mjs, its own process) ----
-progress('record layer beside the raw AEAD');
-const recordRun = spawnSync(nodePath, ['--expose-gc', join(benchDir, 'record.mjs')], {
-  env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '2', BENCH_SECONDS: '0.03' } : {}) },
-  encoding: 'utf8',
-});
-const recordLines = recordRun.stdout.trim().split('\n');
+// Part of every run except an `--only` list that does not name `record`.
+let recordLines = [];
+if (only === undefined || only.includes('record')) {
+  progress('record layer beside the raw AEAD');
+  const recordRun = spawnSync(nodePath, ['--expose-gc', join(benchDir, 'record.mjs')], {
+    env: { ...process.env, ...(quick ? { BENCH_ROUNDS: '2', BENCH_SECONDS: '0.02', BENCH_WARMUP: '0.01' } : {}) },
+    encoding: 'utf8',
+  });
+  recordLines = recordRun.stdout.trim().split('\n');
+}
 if (process.stderr.isTTY) process.stderr.write('\n');
 rmSync(certDir, { recursive: true, force: true });
 
@@ -231,7 +251,7 @@ const results = rows.map((row) => {
   const series = (stack) => (perStack[stack] ?? []).map((v) => (row.task === 'memory' ? (v?.rss ?? null) : v));
   const ratios = {};
   for (const stack of row.stacks) {
-    if (stack === 'node:tls') continue;
+    if (stack === 'node:tls' || !row.stacks.includes('node:tls')) continue;
     ratios[`${stack} ÷ node:tls`] = summary(pairedRatios(series(stack), series('node:tls'), row.lowerIsBetter));
   }
   ratios['sslsocket ÷ lemon-tls'] = summary(pairedRatios(series('sslsocket'), series('lemon-tls'), row.lowerIsBetter));
@@ -246,9 +266,12 @@ const results = rows.map((row) => {
       pairedRatios(series('sslsocket/webcrypto-client'), best, row.lowerIsBetter),
     );
   }
-  if (row.stacks.includes('sslsocket@baseline'))
+  if (row.boundTarget !== undefined)
+    ratios['noble ÷ seal+open bound'] = summary(pairedRatios(series('sslsocket/noble'), series(NOBLE_BOUND)));
+  const primary = primarySslsocket(row);
+  if (row.stacks.includes(`${primary}@baseline`))
     ratios['sslsocket ÷ baseline'] = summary(
-      pairedRatios(series('sslsocket'), series('sslsocket@baseline'), row.lowerIsBetter),
+      pairedRatios(series(primary), series(`${primary}@baseline`), row.lowerIsBetter),
     );
   return { ...row, figures, ratios };
 });
@@ -260,14 +283,19 @@ const shownStacks = [
   'sslsocket/webcrypto',
   'sslsocket/webcrypto-client',
   ...WEB_PEERS,
+  'sslsocket/noble',
+  NOBLE_BOUND,
   'node-forge',
   'sslsocket@baseline',
+  'sslsocket/webcrypto-client@baseline',
+  'sslsocket/noble@baseline',
 ].filter((stack) => stacks.includes(stack));
 const machine = machineInfo(nodePath);
 const ratioColumns = [
   'sslsocket ÷ node:tls',
   'sslsocket ÷ lemon-tls',
   ...(rows.some((row) => row.webTarget !== undefined) ? ['webcrypto ÷ best WebCrypto peer'] : []),
+  ...(rows.some((row) => row.boundTarget !== undefined) ? ['noble ÷ seal+open bound'] : []),
   ...(baseline === undefined ? [] : ['sslsocket ÷ baseline']),
 ];
 const header = ['test', 'unit', ...shownStacks, ...ratioColumns, 'target'];
@@ -277,6 +305,7 @@ for (const row of results) {
     row.target === undefined ? undefined : `≥ ${row.target} × node:tls`,
     row.lemonTarget === undefined ? undefined : `≥ ${row.lemonTarget} × lemon`,
     row.webTarget === undefined ? undefined : `webcrypto ≥ ${row.webTarget} × best WebCrypto peer`,
+    row.boundTarget === undefined ? undefined : `noble ≥ ${row.boundTarget} × its seal+open bound`,
   ]
     .filter(Boolean)
     .join(', ');
@@ -293,13 +322,22 @@ if (errors.size > 0) {
   for (const [key, message] of [...errors].slice(0, 30)) console.log(`- ${key}: ${message}`);
 }
 
-console.log('\nRecord layer alone beside the raw AEAD (bench/record.mjs):\n');
-for (const line of recordLines) console.log(line);
+if (recordLines.length > 0) {
+  console.log('\nRecord layer alone beside the raw AEAD (bench/record.mjs):\n');
+  for (const line of recordLines) console.log(line);
+}
 
 // ---- files ----
 const date = new Date().toISOString().slice(0, 10);
-const resultsDir = join(benchDir, 'results');
+// --out DIR: write the JSON and charts there instead of bench/results/ (trial runs that must not
+// replace the published figures).
+const resultsDir = option('--out') === undefined ? join(benchDir, 'results') : resolve(option('--out'));
 mkdirSync(resultsDir, { recursive: true });
+/** A results path as printed: relative to the repository when inside it. */
+const shown = (dir) => {
+  const inRepo = relative(join(benchDir, '..'), dir);
+  return inRepo.startsWith('..') ? dir : inRepo;
+};
 const stem = `${date}-${machine.name}${machine.node.startsWith('v20.') ? '' : `-node${machine.node.split('.')[0].slice(1)}`}${baseline === undefined ? '' : '-baseline'}${quick ? '-quick' : ''}`;
 writeFileSync(
   join(resultsDir, `${stem}.json`),
@@ -330,9 +368,9 @@ try {
     ratioPath: join(resultsDir, `${stem}-ratios.svg`),
     bulkPath: join(resultsDir, `${stem}-bulk.svg`),
   });
-  console.log(`\nwrote bench/results/${stem}.json, ${stem}-ratios.svg, ${stem}-bulk.svg`);
+  console.log(`\nwrote ${shown(resultsDir)}/${stem}.json, ${stem}-ratios.svg, ${stem}-bulk.svg`);
 } catch (error) {
-  console.log(`\nwrote bench/results/${stem}.json (charts failed: ${error.message})`);
+  console.log(`\nwrote ${shown(resultsDir)}/${stem}.json (charts failed: ${error.message})`);
 }
 
 // ---- the fixed summary lines ----

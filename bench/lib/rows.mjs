@@ -1,6 +1,8 @@
 // The rows of the benchmark table: what each measures, with which stacks, at which size, and the
 // targets of issue #17 (ratios to node:tls computed round by round; higher is better everywhere:
 // time and memory ratios are node:tls ÷ stack).
+import { NOBLE_BOUND } from './aead-bound.mjs';
+
 const tls13 = { version: '1.3', aead: 'AES-128-GCM', group: 'x25519', cert: 'ecdsa' };
 const chacha = { ...tls13, aead: 'CHACHA20-POLY1305' };
 const tls12 = { ...tls13, version: '1.2' };
@@ -16,16 +18,24 @@ const NATIVE = ['node:tls', 'lemon-tls', 'sslsocket'];
 // Clients against a node:tls server: sslsocket's WebCrypto client beside the WebCrypto peers.
 const WEBCRYPTO = ['node:tls', 'sslsocket/webcrypto-client', 'subtls', '@reclaimprotocol/tls'];
 const FORGE = ['node:tls', 'node-forge'];
+// sslsocket with nobleProvider at both ends, beside what noble's AEAD alone allows (aead-bound.mjs).
+const NOBLE = ['sslsocket/noble', NOBLE_BOUND];
 // lemon-tls 0.7 offers no X25519MLKEM768 (it hangs rather than refusing), and node:tls has it only
 // where Node links OpenSSL ≥ 3.5 (Node 24): on Node 20 its cell reads n/a.
 
 /**
  * @param {boolean} quick smoke sizes (`--quick`) or full ones
- * @returns the row list; `group` feeds the `native ratios:` line, `lemonTarget` the lemon-tls column.
+ * @returns the row list; `group` feeds the `native ratios:` line, `lemonTarget` the lemon-tls column,
+ *   `webTarget` the WebCrypto peers' column, `boundTarget` the noble bound's; `stackTasks` gives
+ *   some stacks a task other than `task` (the bound is computed, not a TLS connection) and the
+ *   stack whose process runs it (the bound beside sslsocket/noble, same process, same JIT state).
  */
 export function rows(quick) {
   const MiB = 1024 * 1024;
   const bulkBytes = quick ? 8 * MiB : 128 * MiB;
+  // Pure-JavaScript AES runs at a few MB/s: 1/16 of the bulk size, but enough in --quick for the
+  // warm-up sample (1/8 of it) to compile noble's code before the counted rounds.
+  const nobleBytes = quick ? 2 * MiB : bulkBytes / 16;
   const bulk = (cfg, extra = {}) => ({ cfg, bytes: bulkBytes, writeSize: 256 * 1024, ...extra });
   const hs = (cfg, extra = {}) => ({ cfg, count: quick ? 20 : 200, seconds: quick ? 0.5 : 2, ...extra });
   const ttfb = (cfg, extra = {}) => ({ cfg, count: quick ? 3 : 15, ...extra });
@@ -162,6 +172,26 @@ export function rows(quick) {
       webTarget: 1.3,
     },
     {
+      id: 'bulk-noble',
+      label: 'bulk TLS 1.3 AES-128-GCM, nobleProvider both ends, beside its seal+open bound',
+      unit: 'MB/s',
+      task: 'bulk',
+      stackTasks: { [NOBLE_BOUND]: { task: 'aeadBound', in: 'sslsocket/noble' } },
+      args: bulk(tls13, { bytes: nobleBytes, transferOnly: true }),
+      stacks: NOBLE,
+      boundTarget: 0.8,
+    },
+    {
+      id: 'bulk-noble-chacha',
+      label: 'bulk TLS 1.3 ChaCha20-Poly1305, nobleProvider both ends, beside its seal+open bound',
+      unit: 'MB/s',
+      task: 'bulk',
+      stackTasks: { [NOBLE_BOUND]: { task: 'aeadBound', in: 'sslsocket/noble' } },
+      args: bulk(chacha, { bytes: nobleBytes, transferOnly: true }),
+      stacks: NOBLE,
+      boundTarget: 0.8,
+    },
+    {
       id: 'bulk-forge',
       label: 'bulk TLS 1.0 AES-128-CBC-SHA, RSA: node-forge (its only version and suite) as client of node:tls',
       unit: 'MB/s',
@@ -202,7 +232,7 @@ export function rows(quick) {
       lowerIsBetter: true,
       task: 'memory',
       fresh: true,
-      args: { cfg: tls13, count: quick ? 40 : 300 },
+      args: { cfg: tls13, count: quick ? 20 : 300 },
       stacks: NATIVE,
       group: 'memory',
       target: 1,

@@ -241,23 +241,33 @@ async function sslsocketStack(provider, baseline) {
   };
 }
 
-/** The stack named `name` (see STACKS). */
+/** The `--baseline DIR` checkout (see sslsocketStack). */
+function baselineDir() {
+  const dir = process.env.BENCH_BASELINE;
+  if (dir === undefined) throw new Error('a @baseline stack needs --baseline DIR');
+  return dir;
+}
+
+/**
+ * The stack named `name` (see STACKS). `sslsocket…@baseline` is the same sslsocket stack from the
+ * `--baseline DIR` checkout.
+ */
 export async function loadStack(name) {
-  switch (name) {
+  const baseline = name.endsWith('@baseline') ? baselineDir() : undefined;
+  switch (baseline === undefined ? name : name.slice(0, -'@baseline'.length)) {
     case 'node:tls':
       return nodeStack;
     case 'lemon-tls':
       return lemonStack();
     case 'sslsocket':
-      return sslsocketStack('node');
+      return sslsocketStack('node', baseline);
     case 'sslsocket/webcrypto':
-      return sslsocketStack('webcrypto');
-    case 'sslsocket@baseline':
-      if (process.env.BENCH_BASELINE === undefined) throw new Error('sslsocket@baseline needs --baseline DIR');
-      return sslsocketStack('node', process.env.BENCH_BASELINE);
+      return sslsocketStack('webcrypto', baseline);
+    case 'sslsocket/noble':
+      return sslsocketStack('noble', baseline);
     case 'sslsocket/webcrypto-client': {
       // sslsocket's WebCrypto client against node:tls, as the WebCrypto peers run.
-      const { connect } = await sslsocketStack('webcrypto');
+      const { connect } = await sslsocketStack('webcrypto', baseline);
       return { name, createServer: nodeStack.createServer, connect };
     }
     default:
@@ -272,5 +282,6 @@ export const STACKS = [
   'sslsocket',
   'sslsocket/webcrypto',
   'sslsocket/webcrypto-client',
+  'sslsocket/noble',
   ...CLIENT_ONLY,
 ];

@@ -3,10 +3,15 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { aeadBound } from './aead-bound.mjs';
 import { PatternChecker, patternAt } from './pattern.mjs';
 
-/** The server side of a bulk sample: `bytes` of the pattern in writes of `writeSize`, then end. */
-export async function sendPattern(connection, bytes, writeSize) {
+/**
+ * The server side of a bulk sample: `bytes` of the pattern in writes of `writeSize`, then end;
+ * `onStart` is called just before the first write.
+ */
+export async function sendPattern(connection, bytes, writeSize, onStart) {
+  onStart?.();
   for (let sent = 0; sent < bytes; sent += writeSize) {
     const pending = connection.write(patternAt(sent, Math.min(writeSize, bytes - sent)));
     if (pending !== undefined) await pending;
@@ -15,9 +20,9 @@ export async function sendPattern(connection, bytes, writeSize) {
 }
 
 /** Serves one bulk connection and resolves with the server once it listens. */
-export function bulkServer(stack, { cfg, bytes, writeSize }) {
+export function bulkServer(stack, { cfg, bytes, writeSize }, onStart) {
   return stack.createServer(cfg, (connection) => {
-    sendPattern(connection, bytes, writeSize).catch((error) => {
+    sendPattern(connection, bytes, writeSize, onStart).catch((error) => {
       console.error(`bench: ${stack.name} server: ${error.message}`);
     });
   });
@@ -40,13 +45,23 @@ function remoteBulkServer(stackName, args) {
   });
 }
 
-/** MB/s of `bytes` server → client over loopback TCP, every byte checked by the client. */
+/**
+ * MB/s of `bytes` server → client over loopback TCP, every byte checked by the client. The clock
+ * runs from connect() to the end of the stream, handshake included; with `transferOnly` (server in
+ * this process only) it starts when the server begins its first write: the data phase alone, for
+ * rows compared with a bound that has no handshake in it.
+ */
 export async function bulk(stack, args) {
-  const { cfg, bytes } = args;
-  const server = args.remote ? await remoteBulkServer(stack.name, args) : await bulkServer(stack, args);
+  const { cfg, bytes, transferOnly = false } = args;
+  if (transferOnly && args.remote) throw new Error('transferOnly needs the server in this process');
+  let start = 0;
+  const dataStarts = () => {
+    if (transferOnly) start = performance.now();
+  };
+  const server = args.remote ? await remoteBulkServer(stack.name, args) : await bulkServer(stack, args, dataStarts);
   try {
     const checker = new PatternChecker();
-    const start = performance.now();
+    start = performance.now();
     const client = await stack.connect(server.port, cfg);
     client.onData((data) => checker.check(data));
     await client.ended;
@@ -180,4 +195,4 @@ export async function idleMemory(stack, { cfg, count }) {
   return { rss: (after.rss - before.rss - young) / count, js: (after.js - before.js) / count, young: young / count };
 }
 
-export const TASKS = { bulk, handshakes, ttfb: timeToFirstByte, memory: idleMemory };
+export const TASKS = { bulk, handshakes, ttfb: timeToFirstByte, memory: idleMemory, aeadBound };

@@ -185,6 +185,90 @@ describe('pipelined opens (openWindow)', () => {
   });
 });
 
+describe('opening ahead straight from the buffer (RecordProtection.opensDetached)', () => {
+  it('WebCrypto: records in order for any chunking; a tampered record fails in its turn, nothing after it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 9000 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (sizes, chunkSize, tamperSeed) => {
+          const payloads = sizes.map((size, i) => pattern(size, i));
+          const stream = sealStream(KEY_A, payloads);
+          // RFC 8446 §5.2: header, content, content type byte, 16-byte tag.
+          const starts = payloads.map((_, i) =>
+            payloads.slice(0, i).reduce((sum, payload) => sum + 5 + payload.length + 17, 0),
+          );
+          const bad = tamperSeed === undefined ? undefined : tamperSeed % payloads.length;
+          if (bad !== undefined) stream[(starts[bad] as number) + 5 + ((tamperSeed as number) % 17)] ^= 0x80;
+          const reader = new RecordReader({ openWindow: 8, initialCapacity: 64 });
+          const protection = Tls13Protection.create(webcryptoProvider, 'AES-128-GCM', KEY_A, IV);
+          expect(protection.opensDetached).toBe(true);
+          reader.setProtection(protection);
+          const got: Uint8Array[] = [];
+          let failure: unknown;
+          try {
+            for (let at = 0; at < stream.length; at += chunkSize) {
+              // Later chunks are fed while earlier records are still being opened (compaction).
+              reader.feed(stream.subarray(at, at + chunkSize));
+              for (let record = await reader.next(); record !== null; record = await reader.next())
+                got.push(record.fragment.slice());
+            }
+          } catch (error) {
+            failure = error;
+          }
+          if (bad === undefined) {
+            expect(failure).toBeUndefined();
+            expect(got).toEqual(payloads);
+          } else {
+            expect(failure).toBeInstanceOf(TlsAlert);
+            expect((failure as TlsAlert).description).toBe('bad_record_mac');
+            expect(got).toEqual(payloads.slice(0, bad));
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('a record still opening in place keeps its bytes: the buffer grows rather than compacts under it', async () => {
+    const payloads = [1, 2, 3].map((n) => pattern(100, n));
+    const stream = sealStream(KEY_A, payloads);
+    const size = stream.length / 3;
+    const reader = new RecordReader({ openWindow: 1, initialCapacity: 256 });
+    reader.setProtection(
+      Tls13Protection.create(
+        slowProvider(() => 2),
+        'AES-128-GCM',
+        KEY_A,
+        IV,
+      ),
+    );
+    // The first record and most of the second; the first starts opening (in place, asynchronously).
+    reader.feed(stream.subarray(0, size + 100));
+    const first = reader.next();
+    // The rest would fit if the buffer were compacted over the record being opened.
+    reader.feed(stream.subarray(size + 100));
+    const records = [await first, await reader.next(), await reader.next()];
+    expect(records.map((record) => record?.fragment)).toEqual(payloads);
+  });
+
+  it('WebCrypto: records opened ahead under the old keys are opened again from the buffer after a key change', async () => {
+    const first = [1, 2, 3].map((n) => pattern(5000, n));
+    const second = [4, 5, 6].map((n) => pattern(5000, n));
+    const stream = new Uint8Array([...sealStream(KEY_A, first), ...sealStream(KEY_B, second)]);
+    const reader = new RecordReader({ openWindow: 8 });
+    reader.setProtection(Tls13Protection.create(webcryptoProvider, 'AES-128-GCM', KEY_A, IV));
+    reader.feed(stream);
+    const before = await readAll(reader, 3);
+    // RFC 8446 §4.6.3: the engine installs the next generation after the KeyUpdate record.
+    reader.setProtection(Tls13Protection.create(webcryptoProvider, 'AES-128-GCM', KEY_B, IV));
+    const after = await readAll(reader, 3);
+    expect([...before, ...after].map((r) => r.fragment)).toEqual([...first, ...second]);
+    expect(await reader.next()).toBeNull();
+  });
+});
+
 describe('idle connections keep no record buffers', () => {
   it('records returned before the buffer was released stay intact through later feeds', () => {
     const payloads = [5, 6, 7].map((n) => new Uint8Array(300).fill(n));

@@ -232,7 +232,10 @@ export class RecordReader {
     if (bytes.length === 0) return;
     if (this.lent || this.end + bytes.length > this.buffer.length) {
       const live = this.end - this.start;
-      if (!this.lent && live + bytes.length <= this.buffer.length && !this.pending) {
+      // A record being opened in place still uses the bytes before `start`: grow into a new buffer
+      // then. An out-of-place open (opensDetached) has read them already, so they may be moved.
+      const movable = !this.pending || this.protection.opensDetached === true;
+      if (!this.lent && live + bytes.length <= this.buffer.length && movable) {
         this.buffer.copyWithin(0, this.start, this.end);
       } else {
         // Room for the record being put together, so its pieces are copied once.
@@ -329,7 +332,8 @@ export class RecordReader {
   /**
    * Pipelining for asynchronous providers: starts opening the complete records that follow the one
    * in flight, each on its own copy (the buffer keeps the ciphertext, so a key change can drop them
-   * and open the same bytes again). Only protected application_data records qualify: in TLS 1.3
+   * and open the same bytes again), or straight from the buffer when the protection opens out of
+   * place (RecordProtection.opensDetached). Only protected application_data records qualify: in TLS 1.3
    * every protected record says so outside (RFC 8446 §5.2), and a TLS 1.2 ChangeCipherSpec or
    * alert stops the run. Sequence numbers are taken in order, so results come back in order.
    */
@@ -346,15 +350,17 @@ export class RecordReader {
       const size = RECORD_HEADER_LENGTH + length;
       if (this.end - at < size) return;
       const version = ((b[at + 1] as number) << 8) | (b[at + 2] as number);
-      const copy = b.slice(at + RECORD_HEADER_LENGTH, at + size);
+      // An out-of-place open reads the buffer and leaves it as it was: no copy needed.
+      const inPlace = protection.opensDetached !== true;
+      const source = inPlace ? b.slice(at + RECORD_HEADER_LENGTH, at + size) : b;
       let opened: MaybePromise<OpenedRecord>;
       try {
-        opened = protection.open(23, version, copy, 0, length);
+        opened = protection.open(23, version, source, inPlace ? 0 : at + RECORD_HEADER_LENGTH, length);
       } catch {
         // Not opened ahead: next() opens it in its turn and reports the failure then.
         return;
       }
-      const result = Promise.resolve(opened).then((record) => this.toInbound(record, version, copy, true));
+      const result = Promise.resolve(opened).then((record) => this.toInbound(record, version, source, true));
       // Observed by next() when the record's turn comes; never an unhandled rejection before that.
       result.catch(() => undefined);
       this.ahead.push({ size, result });

@@ -16,6 +16,7 @@ import { LocalRequests } from './local-requests.js';
 import { DEFAULT_MAX_SAVED_SESSIONS } from './session-options.js';
 import type { SocketPumpOptions } from './socket-delivery.js';
 import type { HelloExtensions } from './socket-events.js';
+import { ReadAhead } from './socket-read-ahead.js';
 import { SocketWrite } from './socket-write.js';
 
 export type { SocketPumpOptions } from './socket-delivery.js';
@@ -49,6 +50,8 @@ export abstract class SocketPump extends SocketWrite {
   protected failure: Error | undefined;
   protected closedLocally = false;
   private pumping = false;
+  /** Made on the first asynchronous receive() (WebCrypto): see socket-read-ahead.ts. */
+  private readAhead: ReadAhead | undefined;
   /** After a failure: the bounded wait that lets our alert reach a peer that is still sending. */
   protected linger: Linger | undefined;
   /** The handshake completed (resolved) or failed (rejected); see {@link handshakeDone}. */
@@ -122,7 +125,7 @@ export abstract class SocketPump extends SocketWrite {
       while ((this.failure === undefined || this.linger?.ended === false) && !this.handedBack) {
         let chunk: Uint8Array | null;
         try {
-          this.pendingRead = this.transport.read();
+          this.pendingRead = this.readAhead?.take() ?? this.transport.read();
           chunk = await this.pendingRead;
         } catch (error) {
           if (this.handedBack) break;
@@ -158,7 +161,7 @@ export abstract class SocketPump extends SocketWrite {
         this.pushGathered();
         // Synchronous providers open, answer and flush without a Promise per chunk.
         const received = this.connection.receive(chunk);
-        if (received !== undefined) await received;
+        if (received !== undefined) await this.whileReceiving(received);
         const flushed = this.flushNow();
         if (flushed !== undefined) await flushed;
         this.dispatchEvents();
@@ -184,6 +187,26 @@ export abstract class SocketPump extends SocketWrite {
     if (this.peerCloseSeen) return HAPPENED;
     this.peerCloseLatch ??= new Latch();
     return this.peerCloseLatch.wait();
+  }
+
+  /** Waits for an asynchronous receive(), reading on meanwhile once established (socket-read-ahead.ts). */
+  private whileReceiving(received: Promise<void>): Promise<void> {
+    if (!this.handshakeSettled) return received;
+    this.readAhead ??= new ReadAhead(
+      () => this.transport.read(),
+      () =>
+        this.failure === undefined &&
+        !this.handedBack &&
+        !this.downgrading &&
+        !this.connection.readClosed &&
+        this.connection.error === undefined &&
+        !this.mustPause,
+      (chunk) => {
+        this.idle?.touch();
+        this.connection.receive(chunk);
+      },
+    );
+    return this.readAhead.whileBusy(received);
   }
 
   /** Unread plaintext (passive), undelivered events (active) or post-close bytes reached the mark. */

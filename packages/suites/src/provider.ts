@@ -165,7 +165,10 @@ export interface AeadKey {
    * Optional fast path for the record layer: authenticates and decrypts like `open`, but returns the
    * `length - tagLength` plaintext bytes in a fresh array the caller owns (null when authentication
    * fails) and leaves `buffer` as it was. For providers whose cipher produces a new array anyway
-   * (node:crypto's `update()`), this saves copying the plaintext back and the caller's own copy.
+   * (node:crypto's `update()`, WebCrypto's `decrypt()`), this saves copying the plaintext back and
+   * the caller's own copy. Like `nonce` and `aad`, `buffer` is read before the method returns, even
+   * when it returns a Promise: the record reader opens records ahead of their turn straight from
+   * its buffer, which it may compact afterwards.
    */
   openDetached?(
     nonce: Uint8Array,

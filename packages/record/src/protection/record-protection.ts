@@ -52,6 +52,12 @@ export interface RecordProtection {
    * in the caller's chunk without copying them into its own buffer (RecordReader.lend).
    */
   readonly opensLent?: boolean;
+  /**
+   * True when `open()` leaves `buffer` as it was and is done reading it when it returns, even when it
+   * returns a Promise (AeadKey.openDetached): a reader may then open records ahead of their turn
+   * straight from its buffer, with no copy of their own.
+   */
+  readonly opensDetached?: boolean;
   /** Opens `buffer[offset, offset + length)` in place; throws TlsAlert on any failure. */
   open(
     contentType: number,

@@ -120,6 +120,11 @@ export class Tls12AeadProtection implements RecordProtection {
     return 5 + total;
   }
 
+  /** The key opens out of place (AeadKey.openDetached), so open() leaves the buffer as it was. */
+  get opensDetached(): boolean {
+    return this.key.openDetached !== undefined;
+  }
+
   open(
     contentType: number,
     _version: number,

@@ -155,6 +155,11 @@ export class Tls13Protection implements RecordProtection {
     return trailer;
   }
 
+  /** The key opens out of place (AeadKey.openDetached), so open() leaves the buffer as it was. */
+  get opensDetached(): boolean {
+    return this.key.openDetached !== undefined;
+  }
+
   open(
     contentType: number,
     version: number,

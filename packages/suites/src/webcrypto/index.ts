@@ -9,8 +9,6 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { nobleProvider } from '../noble/index.js';
 import {
-  type AeadAlgorithm,
-  type AeadKey,
   CryptoError,
   type CryptoProvider,
   type EcCurve,
@@ -21,92 +19,8 @@ import {
   type PublicKey,
   type SignatureSchemeName,
 } from '../provider.js';
-
-const subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle;
-
-function requireSubtle(): SubtleCrypto {
-  if (subtle === undefined) throw new CryptoError('crypto.subtle is not available in this runtime');
-  return subtle;
-}
-
-/** An ArrayBuffer-backed copy, as WebCrypto's BufferSource wants one. */
-function copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(bytes.length);
-  out.set(bytes);
-  return out;
-}
-
-class SubtleGcmKey implements AeadKey {
-  readonly tagLength = 16;
-  private key: Promise<CryptoKey> | undefined;
-
-  constructor(
-    readonly algorithm: AeadAlgorithm,
-    private readonly raw: Uint8Array<ArrayBuffer>,
-  ) {}
-
-  private cryptoKey(): Promise<CryptoKey> {
-    this.key ??= requireSubtle().importKey('raw', this.raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    return this.key;
-  }
-
-  async seal(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): Promise<void> {
-    // Copied before the first await: the caller reuses nonce and AAD buffers (see AeadKey).
-    const iv = copy(nonce);
-    const additionalData = copy(aad);
-    const plaintext = copy(buffer.subarray(offset, offset + length));
-    const sealed = await requireSubtle().encrypt(
-      { name: 'AES-GCM', iv, additionalData, tagLength: 128 },
-      await this.cryptoKey(),
-      plaintext,
-    );
-    buffer.set(new Uint8Array(sealed), offset);
-  }
-
-  /** Encrypts from the caller's data straight into `output` (WebCrypto copies its input anyway). */
-  async sealTo(
-    nonce: Uint8Array,
-    aad: Uint8Array,
-    input: Uint8Array,
-    trailer: Uint8Array | undefined,
-    output: Uint8Array,
-    outputOffset: number,
-  ): Promise<void> {
-    const iv = copy(nonce);
-    const additionalData = copy(aad);
-    let plaintext: Uint8Array<ArrayBuffer>;
-    if (trailer === undefined || trailer.length === 0) plaintext = copy(input);
-    else {
-      plaintext = new Uint8Array(input.length + trailer.length);
-      plaintext.set(input);
-      plaintext.set(trailer, input.length);
-    }
-    const sealed = await requireSubtle().encrypt(
-      { name: 'AES-GCM', iv, additionalData, tagLength: 128 },
-      await this.cryptoKey(),
-      plaintext,
-    );
-    output.set(new Uint8Array(sealed), outputOffset);
-  }
-
-  async open(nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): Promise<boolean> {
-    const iv = copy(nonce);
-    const additionalData = copy(aad);
-    const sealed = copy(buffer.subarray(offset, offset + length));
-    if (length < this.tagLength) return false;
-    try {
-      const plain = await requireSubtle().decrypt(
-        { name: 'AES-GCM', iv, additionalData, tagLength: 128 },
-        await this.cryptoKey(),
-        sealed,
-      );
-      buffer.set(new Uint8Array(plain), offset);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
+import { SubtleGcmKey } from './gcm.js';
+import { copy, requireSubtle, subtle } from './subtle.js';
 
 const NIST_GROUPS: Partial<Record<GroupName, { curve: EcCurve; size: number }>> = {
   secp256r1: { curve: 'P-256', size: 32 },
