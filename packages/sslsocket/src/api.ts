@@ -16,6 +16,7 @@ import { type ServeOptions, type Serving, serve } from './serve.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
 import type { ClientOptions, ServerOptions } from './socket-options.js';
 import { SslSocket } from './ssl-socket.js';
+import { DEFAULT_MIN_HANDSHAKE_STALL_MS, StallWatch } from './stall-watch.js';
 import { TimedAccept } from './timed-accept.js';
 import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
 
@@ -26,8 +27,13 @@ const paused = new WeakMap<
 >();
 
 /** Waits for the handshake, or with `handshake: 'hello'` for the peer's hello. */
-function settled(socket: SslSocket, options: ClientOptions | ServerOptions, host?: string): Promise<SslSocket> {
-  if (options.handshake !== 'hello') return withTimeout(socket, options.handshakeTimeoutMs);
+function settled(
+  socket: SslSocket,
+  options: ClientOptions | ServerOptions,
+  host?: string,
+  cut?: Promise<never>,
+): Promise<SslSocket> {
+  if (options.handshake !== 'hello') return withTimeout(socket, options.handshakeTimeoutMs, socket.handshakeDone, cut);
   paused.set(socket, { role: socket.role, options, ...(host === undefined ? {} : { host }) });
   return withTimeout(socket, options.handshakeTimeoutMs, socket.helloReceived);
 }
@@ -68,6 +74,8 @@ async function withTimeout(
   socket: SslSocket,
   timeoutMs: number | undefined,
   until: Promise<unknown> = socket.handshakeDone,
+  /** Rejects when the listener cuts this handshake to make room (see StallWatch): ends it as a timeout. */
+  cut?: Promise<never>,
 ): Promise<SslSocket> {
   const limit = timeoutMs ?? 30_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -75,7 +83,12 @@ async function withTimeout(
     timer = setTimeout(() => reject(new TimeoutError(`TLS handshake did not finish within ${limit} ms`)), limit);
   });
   try {
-    await Promise.race([until, socket.handshakeDone.then(() => undefined), timeout]);
+    await Promise.race([
+      until,
+      socket.handshakeDone.then(() => undefined),
+      timeout,
+      ...(cut === undefined ? [] : [cut]),
+    ]);
     return socket;
   } catch (error) {
     // A timeout cancels the handshake with an alert; a failed handshake already closes itself.
@@ -175,15 +188,18 @@ export class SslListenSocket {
   /**
    * For monitoring: connections waiting for `transportAccept()` (`queued`) and those reset by
    * `maxQueued` (`refused`); accepted ones that have not sent a byte yet (`silent`) and those closed
-   * for it by `helloTimeoutMs` or `maxPendingHellos` (`dropped`).
+   * for it by `helloTimeoutMs` or `maxPendingHellos` (`dropped`); handshakes cut because they had
+   * waited on their peer for `minHandshakeStallMs` while another connection needed the slot (`stalled`).
    */
   get queue(): {
     readonly queued: number;
     readonly refused: number;
     readonly silent: number;
     readonly dropped: number;
+    readonly stalled: number;
   } {
     return {
+      stalled: this.stallWatch?.cut ?? 0,
       queued: this.listener.queued ?? 0,
       refused: this.listener.refused ?? 0,
       silent: this.hellos?.waiting ?? 0,
@@ -219,16 +235,29 @@ export class SslListenSocket {
     // A connection takes a handshake slot only once it has sent something (see awaitHello).
     const ready = await this.awaitHello(transport);
     const limit = this.options.maxConcurrentHandshakes ?? 1024;
-    if (this.handshaking >= limit) {
+    // All slots taken: one stalled on its peer for minHandshakeStallMs makes room (StallWatch).
+    if (this.handshakes.size >= limit && !this.handshakes.cutOne()) {
       ready.destroy();
       throw new SocketStateError('einval', `${limit} handshakes are already running on this listener`);
     }
-    this.handshaking++;
+    const tracked = this.handshakes.track(ready);
     try {
-      return await this.handshakeWith(ready, extra);
+      return await this.handshakeWith(tracked.transport, extra, tracked.cut);
     } finally {
-      this.handshaking--;
+      tracked.done();
     }
+  }
+
+  /**
+   * Cuts the running handshake that has waited on its peer longest, if that wait reached
+   * `minHandshakeStallMs` (user_canceled + close_notify, as a handshake timeout); returns whether
+   * one was cut. `serve()` calls it while connections wait for a slot. See `minHandshakeStallMs`.
+   *
+   * @example
+   * if (waitingForSlot > 0) server.cutStalledHandshake();
+   */
+  cutStalledHandshake(): boolean {
+    return this.handshakes.cutOne();
   }
 
   /**
@@ -254,12 +283,17 @@ export class SslListenSocket {
   /** Connections that have not sent their first byte yet (made on first use). */
   private hellos: HelloGate | undefined;
 
-  /** Handshakes in progress (bounded by `maxConcurrentHandshakes`). */
-  private handshaking = 0;
+  /** Handshakes in progress (bounded by `maxConcurrentHandshakes`), watched for stalls. */
+  private get handshakes(): StallWatch {
+    this.stallWatch ??= new StallWatch(this.options.minHandshakeStallMs ?? DEFAULT_MIN_HANDSHAKE_STALL_MS);
+    return this.stallWatch;
+  }
 
-  private async handshakeWith(transport: Transport, extra?: ServerOptions): Promise<SslSocket> {
+  private stallWatch: StallWatch | undefined;
+
+  private async handshakeWith(transport: Transport, extra?: ServerOptions, cut?: Promise<never>): Promise<SslSocket> {
     if (extra === undefined || Object.keys(extra).length === 0) {
-      return serverHandshake(transport, this.config, this.options);
+      return serverHandshake(transport, this.config, this.options, cut);
     }
     const options = { ...this.options, ...extra };
     validateServerOptions(options);
@@ -277,7 +311,7 @@ export class SslListenSocket {
         : { ticketStore: shared.ticketStore }),
       ...(shared.earlyDataReplay === undefined ? {} : { earlyDataReplay: shared.earlyDataReplay }),
     };
-    return serverHandshake(transport, config, options);
+    return serverHandshake(transport, config, options, cut);
   }
 
   /**
@@ -392,6 +426,7 @@ async function serverHandshake(
   transport: Transport,
   config: ConnectionConfig,
   options: ServerOptions,
+  cut?: Promise<never>,
 ): Promise<SslSocket> {
   // A staple function gives each connection a fresh OCSP response (RFC 6066 §8).
   const staple = options.ocspResponse;
@@ -406,7 +441,7 @@ async function serverHandshake(
   }
   const socket = new SslSocket(transport, new ServerConnection(connectionConfig), 'server', options);
   await socket.start();
-  return settled(socket, options);
+  return settled(socket, options, undefined, cut);
 }
 
 /** `config` with this connection's OCSP staple (or none). */

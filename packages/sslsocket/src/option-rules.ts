@@ -226,5 +226,6 @@ export const SERVER_RULES: Readonly<Record<string, Check>> = {
   maxQueued: integer(1),
   maxConcurrentHandshakes: integer(1),
   helloTimeoutMs: integer(1, 2 ** 31 - 1),
+  minHandshakeStallMs: integer(1, 2 ** 31 - 1),
   maxPendingHellos: integer(1),
 };

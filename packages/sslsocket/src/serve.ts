@@ -1,5 +1,6 @@
 import { type Transport, TransportError } from '@sslsocket/transport';
 import { SlotLine } from './slot-line.js';
+import { SlotPressure } from './slot-pressure.js';
 import type { ServerOptions } from './socket-options.js';
 import type { SslSocket } from './ssl-socket.js';
 
@@ -9,6 +10,8 @@ export interface ServableListener {
   handshakeOn(transport: Transport, extra?: ServerOptions): Promise<SslSocket>;
   /** The pre-hello stage: resolves once the peer sent its first bytes (see `SslListenSocket.awaitHello`). */
   awaitHello?(transport: Transport): Promise<Transport>;
+  /** Cuts the handshake stalled on its peer longest, if any (see `SslListenSocket.cutStalledHandshake`). */
+  cutStalledHandshake?(): boolean;
 }
 
 /** Options of `serve()`. */
@@ -22,7 +25,10 @@ export interface ServeOptions {
   /**
    * Handshakes in progress at once (default 128). A connection counts only once its first bytes
    * arrived (the listener's `helloTimeoutMs` / `maxPendingHellos` bound silent ones); past the
-   * limit it waits in line for a slot, while accepting goes on.
+   * limit it waits in line for a slot, while accepting goes on. While anyone waits, a running
+   * handshake that has waited on its peer for the listener's `minHandshakeStallMs` (default 2 s) is
+   * cut (user_canceled + close_notify) to free its slot, longest stalled first; its TimeoutError
+   * goes to `onError`, and `listener.queue.stalled` counts it.
    */
   readonly maxConcurrentHandshakes?: number;
   /**
@@ -72,6 +78,7 @@ export function serve(
       // A failing error reporter must not stop the server either.
     }
   };
+  const pressure = new SlotPressure(slots, listener);
   const runHandler = async (socket: SslSocket): Promise<void> => {
     try {
       await handler(socket);
@@ -85,7 +92,9 @@ export function serve(
     try {
       // Silent connections never take a slot: they wait in the listener's pre-hello stage.
       const ready = listener.awaitHello === undefined ? transport : await listener.awaitHello(transport);
-      await slots.take(ready);
+      const slot = slots.take(ready);
+      if (slots.waiting > 0) pressure.start();
+      await slot;
       try {
         socket = await listener.handshakeOn(ready, options.extra);
       } finally {

@@ -29,6 +29,11 @@ export class SlotLine {
   /** Slots in use now. */
   running = 0;
 
+  /** Connections waiting in line now. */
+  get waiting(): number {
+    return this.line.length;
+  }
+
   constructor(
     private readonly limit: number,
     private readonly maxWaiting: number,

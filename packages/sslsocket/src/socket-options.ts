@@ -417,6 +417,18 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions, Server
    */
   readonly helloTimeoutMs?: number;
   /**
+   * listen(): ms a running handshake must have waited on its peer (a read outstanding, no bytes)
+   * before it may be cut to make room (default 2 000). Only under pressure: when every slot
+   * (`maxConcurrentHandshakes`, or `serve()`'s) is taken and another connection with bytes needs
+   * one, the handshake stalled longest is cut with user_canceled + close_notify, as
+   * `handshakeTimeoutMs` cuts one, and its `handshake()` rejects with a TimeoutError. A handshake
+   * whose bytes keep coming, or that waits on our own work (verifyFun, SNI callback, session
+   * store), is never cut. An honest peer answers each flight within a round trip (RFC 8446 §2), so a
+   * client that sends a byte or a ClientHello and goes quiet cannot keep good clients out; compare
+   * Apache mod_reqtimeout's minimum rate.
+   */
+  readonly minHandshakeStallMs?: number;
+  /**
    * listen(): connections that may wait for their first byte at once (default 1024). A newcomer
    * beyond it closes the OLDEST silent one, so holding many silent sockets never locks out others.
    */
