@@ -5,7 +5,7 @@
 import * as net from 'node:net';
 import { generateCaChain } from '@sslsocket/pkix';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, handshake, listen, type SslListenSocket, TimeoutError } from './index.js';
+import { connect, handshake, listen, type ServerOptions, type SslListenSocket, TimeoutError } from './index.js';
 
 const opened: net.Socket[] = [];
 const listeners: SslListenSocket[] = [];
@@ -91,7 +91,9 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-async function setup(options: Record<string, number>) {
+type Leaf = { certificatePem: string; keyPem: string };
+
+async function setup(options: Partial<ServerOptions> | ((leaf: Leaf) => Partial<ServerOptions>)) {
   const { ca, leaf } = await generateCaChain();
   const listener = await listen(0, {
     host: '127.0.0.1',
@@ -99,7 +101,7 @@ async function setup(options: Record<string, number>) {
     key: leaf.keyPem,
     handshakeTimeoutMs: 20_000,
     minHandshakeStallMs: 200,
-    ...options,
+    ...(typeof options === 'function' ? options(leaf) : options),
   });
   listeners.push(listener);
   return { listener, ca: ca.certificatePem, hello: await realClientHello(ca.certificatePem) };
@@ -132,6 +134,34 @@ describe('stalled handshakes are cut to make room (#21)', () => {
     expect(
       errors.filter((error) => error instanceof TimeoutError && /cut to make room/.test(error.message)),
     ).toHaveLength(1);
+  });
+
+  it('serve(): a handshake waiting on our own async work (a slow sniFun) is never cut, however long it takes', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const { listener, ca } = await setup((leaf) => ({
+      sniFun: async () => {
+        if (calls++ === 0) await gate;
+        return { cert: leaf.certificatePem, key: leaf.keyPem };
+      },
+    }));
+    const serving = listener.serve((socket) => socket.close({ timeoutMs: 500 }), { maxConcurrentHandshakes: 1 });
+    const first = connect('127.0.0.1', listener.address.port, clientOptions(ca));
+    await until(() => calls === 1);
+    const second = connect('127.0.0.1', listener.address.port, clientOptions(ca));
+    // The second waits in line while the first waits on sniFun: several of serve()'s rechecks go by
+    // (each 250 ms) past minHandshakeStallMs (200 ms), and the first must not be cut.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(listener.queue.stalled).toBe(0);
+    expect(serving.handshaking).toBe(1);
+    release();
+    for (const socket of await Promise.all([first, second]))
+      await socket.close({ timeoutMs: 500 }).catch(() => undefined);
+    expect(calls).toBe(2);
+    expect(listener.queue.stalled).toBe(0);
   });
 
   it('transportAccept() + handshake() (node-compat, s_server): a full listener cuts a stalled handshake instead of refusing', async () => {
