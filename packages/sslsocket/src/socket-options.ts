@@ -405,7 +405,8 @@ export interface ServerOptions extends CommonOptions, Tls12ServerOptions, Server
   /**
    * listen(): handshakes this listener runs at once (default 1024). A connection beyond it is
    * closed at once and its `handshake()` rejects with SocketStateError('einval'), so slow or
-   * silent peers cannot hold an unbounded number of half-done handshakes.
+   * silent peers cannot hold an unbounded number of half-done handshakes — unless a running one
+   * has waited on its peer for `minHandshakeStallMs`: that one is cut to make room instead.
    */
   readonly maxConcurrentHandshakes?: number;
   /**
