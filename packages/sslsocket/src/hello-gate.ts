@@ -21,11 +21,22 @@ export function sentHello(transport: Transport): boolean {
   return greeted.has(transport);
 }
 
+/** Runs `f` after the current turn's poll phase (setTimeout 0 where there is no setImmediate). */
+const afterPoll: (f: () => void) => void =
+  typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
+
 /** A connection that has not sent a byte yet. */
 interface Pending {
   readonly transport: Transport;
   readonly timer: ReturnType<typeof setTimeout>;
   readonly fail: (error: Error) => void;
+  /**
+   * Set once a whole turn of the event loop, poll phase included, has passed since the connection
+   * was accepted: only then could its first bytes have been read. Until then it is not silent, only
+   * unread (a burst of connections accepted in one busy turn has its ClientHellos still in the
+   * kernel), and it is never dropped as the oldest.
+   */
+  readable: boolean;
 }
 
 /**
@@ -41,6 +52,11 @@ interface Pending {
  *   (its wait rejects with a TimeoutError): refusing the newcomer instead would let anyone who holds
  *   `limit` silent sockets open shut everyone else out, while dropping the oldest means an attacker
  *   must open `limit` connections faster than a good client's ClientHello arrives (one RTT).
+ *   Only a connection that has had a chance to be read (a whole event-loop turn with its poll
+ *   phase since it was accepted) counts as silent: when a burst of more than `limit` connections is
+ *   accepted in one busy turn, the gate holds them all for that turn rather than drop honest
+ *   clients whose ClientHello already waits in the kernel, so it may briefly exceed `limit` by what
+ *   one turn accepts (bounded by the listen backlog).
  *
  * The first chunk read is handed back as the first read of the returned transport.
  *
@@ -72,8 +88,11 @@ export class HelloGate {
    */
   wait(transport: Transport): Promise<Transport> {
     if (this.pending.size >= this.limit) {
+      // Entries become readable in insertion order, so the oldest is the only candidate.
       const oldest = this.pending.values().next().value as Pending;
-      oldest.fail(new TimeoutError(`no ClientHello: dropped as the oldest of ${this.limit} silent connections`));
+      if (oldest.readable) {
+        oldest.fail(new TimeoutError(`no ClientHello: dropped as the oldest of ${this.limit} silent connections`));
+      }
     }
     return new Promise<Transport>((resolve, reject) => {
       let done = false;
@@ -97,8 +116,16 @@ export class HelloGate {
           transport.destroy();
           reject(error);
         },
+        readable: false,
       };
       this.pending.add(entry);
+      // setImmediate runs in the check phase after this turn's poll phase; the second one runs after
+      // the next poll phase, the first in which a read of this connection can complete.
+      afterPoll(() =>
+        afterPoll(() => {
+          entry.readable = true;
+        }),
+      );
       transport.read().then(
         (chunk) => {
           if (!finish()) return;
