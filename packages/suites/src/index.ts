@@ -3,6 +3,7 @@ export * from './ffdhe.js';
 export * from './host-name.js';
 export * from './kem-groups.js';
 export * from './key-share-check.js';
+export * from './ml-kem.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble/index.js';
 export * from './not-tls.js';
 export * from './provider.js';

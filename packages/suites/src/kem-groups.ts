@@ -13,7 +13,7 @@
  * @module
  */
 import { concatBytes } from '@noble/hashes/utils.js';
-import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
+import { MLKEM_ENCAPS_RANDOM_LENGTH, MLKEM_SEED_LENGTH, type MlKemBackend, nobleMlKem } from './ml-kem.js';
 import { CryptoError, type GroupName, type KeyShare, type KeyShareResponse } from './provider.js';
 
 /** The groups built on ML-KEM. */
@@ -65,16 +65,10 @@ export const KEM_GROUPS: Readonly<Record<KemGroupName, KemGroupLayout>> = Object
   MLKEM1024: K1024,
 });
 
-/** ML-KEM seed (d || z, FIPS 203 §7.1) and encapsulation randomness (m, §7.2) lengths. */
-export const MLKEM_SEED_LENGTH = 64;
-export const MLKEM_ENCAPS_RANDOM_LENGTH = 32;
-
 /** True for the groups of this module. */
 export function isKemGroup(group: string): group is KemGroupName {
   return Object.hasOwn(KEM_GROUPS, group);
 }
-
-const KEM = { 512: ml_kem512, 768: ml_kem768, 1024: ml_kem1024 } as const;
 
 /** A provider's synchronous ECDHE half: its public value and the agreement with the peer's. */
 export interface EcdhHalf {
@@ -128,6 +122,7 @@ function splitKey(
 /**
  * The initiator (client) side of an ML-KEM group. `privateKey`, when given, is the 64-byte ML-KEM
  * seed followed by the ECDHE scalar of a hybrid (whatever the wire order), so handshakes replay.
+ * `backend` is the ML-KEM implementation (noble's unless the provider has a native one).
  *
  * @throws CryptoError for an injected key of the wrong length, or a server value of the wrong length
  *   or that the ECDHE half rejects.
@@ -140,10 +135,11 @@ export function kemKeyShare(
   ecdh: EcdhHalfFactory,
   random: RandomBytes,
   privateKey?: Uint8Array,
+  backend: MlKemBackend = nobleMlKem,
 ): KeyShare {
   const layout = KEM_GROUPS[group];
   const key = splitKey(group, layout, MLKEM_SEED_LENGTH, privateKey);
-  const kem = KEM[layout.kem].keygen(key.kem ?? random(MLKEM_SEED_LENGTH));
+  const kem = backend.keygen(layout.kem, key.kem, random);
   const half = layout.ecdh === undefined ? undefined : ecdh(layout.ecdh.group, key.scalar);
   return {
     group: group as GroupName,
@@ -152,7 +148,7 @@ export function kemKeyShare(
       const parts = split(group, layout, peerPublic, layout.ciphertextLength, 'server share');
       let kemSecret: Uint8Array;
       try {
-        kemSecret = KEM[layout.kem].decapsulate(parts.kem, kem.secretKey);
+        kemSecret = kem.decapsulate(parts.kem);
       } catch (cause) {
         throw new CryptoError(`${group} ML-KEM decapsulation failed`, { cause });
       }
@@ -164,7 +160,7 @@ export function kemKeyShare(
 /**
  * The responder (server) side: encapsulates to the client's key and answers with the ciphertext
  * (and our ECDHE value, in wire order). `privateKey`, when given, is the 32-byte encapsulation
- * randomness followed by the ECDHE scalar of a hybrid.
+ * randomness followed by the ECDHE scalar of a hybrid. `backend` is the ML-KEM implementation.
  *
  * @throws CryptoError for a client value of the wrong length, an encapsulation key that fails the
  *   FIPS 203 §7.2 modulus check, or an ECDHE value the ECDHE half rejects.
@@ -177,13 +173,14 @@ export function kemAcceptKeyShare(
   ecdh: EcdhHalfFactory,
   random: RandomBytes,
   privateKey?: Uint8Array,
+  backend: MlKemBackend = nobleMlKem,
 ): KeyShareResponse {
   const layout = KEM_GROUPS[group];
   const key = splitKey(group, layout, MLKEM_ENCAPS_RANDOM_LENGTH, privateKey);
   const parts = split(group, layout, peerPublic, layout.encapsulationKeyLength, 'client share');
   let encapsulated: { cipherText: Uint8Array; sharedSecret: Uint8Array };
   try {
-    encapsulated = KEM[layout.kem].encapsulate(parts.kem, key.kem ?? random(MLKEM_ENCAPS_RANDOM_LENGTH));
+    encapsulated = backend.encapsulate(layout.kem, parts.kem, key.kem, random);
   } catch (cause) {
     throw new CryptoError(`invalid ML-KEM-${layout.kem} encapsulation key`, { cause });
   }
