@@ -12,4 +12,5 @@
  */
 
 export type { CryptoProvider } from '@sslsocket/suites';
+export { nodeMlKem } from './ml-kem.js';
 export { createNodeProvider, type NodeProviderOptions, nodeProvider } from './node-provider.js';

@@ -34,6 +34,7 @@ import {
   KEM_GROUPS,
   kemAcceptKeyShare,
   kemKeyShare,
+  nobleMlKem,
   schemeParameters,
 } from '@sslsocket/suites';
 import { createAeadKey } from './aead.js';
@@ -51,6 +52,7 @@ import {
 } from './features.js';
 import * as hashes from './hash.js';
 import { ecdhShare, ffdhShare, montgomeryShare, type SyncKeyShare } from './key-exchange.js';
+import { nodeMlKem } from './ml-kem.js';
 import { rawRsaAvailable, rsaDecrypt, rsaEncrypt } from './rsa-encryption.js';
 import { sign, verify } from './signature.js';
 
@@ -112,7 +114,8 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
     if (curve !== undefined) return ecdhSupported.has(curve);
     if (group === 'x25519' || group === 'x448') return montgomerySupported.has(group);
     if (isFfdheGroup(group)) return ffdhSupported;
-    // The ML-KEM groups: ML-KEM from @noble/post-quantum (node 20 has none), a hybrid's ECDHE half native.
+    // The ML-KEM groups: ML-KEM native where node:crypto has it (Node ≥ 24.7), else from
+    // @noble/post-quantum (node 20 has none); a hybrid's ECDHE half native.
     if (isKemGroup(group)) {
       const half = KEM_GROUPS[group].ecdh?.group;
       return half === undefined || nativeGroup(half);
@@ -126,12 +129,13 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
     if (curve !== undefined) return ecdhShare(group, curve, privateKey);
     if (group === 'x25519' || group === 'x448') return montgomeryShare(group, privateKey);
     if (isFfdheGroup(group)) return ffdhShare(group, ffdhePrime(group), FFDHE_GENERATOR, privateKey);
-    return kemKeyShare(group as Parameters<typeof kemKeyShare>[0], ecdhHalf, random, privateKey) as SyncKeyShare;
+    return kemKeyShare(group as Parameters<typeof kemKeyShare>[0], ecdhHalf, random, privateKey, mlKem) as SyncKeyShare;
   }
 
   /** The ECDHE half of a hybrid ML-KEM group, on node:crypto. */
   const ecdhHalf = (group: HybridEcdhGroup, scalar?: Uint8Array): SyncKeyShare => nativeShare(group, scalar);
   const random = (length: number): Uint8Array => crypto.randomFillSync(new Uint8Array(length));
+  const mlKem = nodeMlKem ?? nobleMlKem;
 
   return {
     name: 'node',
@@ -195,7 +199,7 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
     acceptKeyShare(group: GroupName, peerPublic: Uint8Array, privateKey?: Uint8Array): MaybePromise<KeyShareResponse> {
       if (!nativeGroup(group)) return viaFallback(group).acceptKeyShare(group, peerPublic, privateKey);
       // An ML-KEM group's responder encapsulates; for plain (EC)DH it is a key share completed at once.
-      if (isKemGroup(group)) return kemAcceptKeyShare(group, peerPublic, ecdhHalf, random, privateKey);
+      if (isKemGroup(group)) return kemAcceptKeyShare(group, peerPublic, ecdhHalf, random, privateKey, mlKem);
       const share = nativeShare(group, privateKey);
       return { publicKey: share.publicKey, sharedSecret: share.complete(peerPublic) };
     },
