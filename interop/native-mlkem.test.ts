@@ -13,8 +13,8 @@ const found = findNode24();
 if (found.node === undefined) console.log(`skip native ML-KEM checks: ${found.why}`);
 
 describe.runIf(found.node !== undefined)('nodeProvider native ML-KEM on Node 24', () => {
-  it('X25519MLKEM768 and MLKEM768: share lengths, secrets and handshakes against noble, both ways', () => {
+  it('X25519MLKEM768 and MLKEM768: share lengths, secrets, handshakes against noble both ways, illegal_parameter for a bad ek', () => {
     const out = execFileSync(found.node as string, [CHECK], { encoding: 'utf8', timeout: 60000 });
-    expect(out).toMatch(/^native-mlkem: 36 checks passed$/m);
+    expect(out).toMatch(/^native-mlkem: 38 checks passed$/m);
   });
 });

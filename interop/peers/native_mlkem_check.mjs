@@ -2,7 +2,8 @@
 // ML-KEM path here, and agree byte for byte with the pure-JS noble provider. Checks, for
 // X25519MLKEM768 and MLKEM768: the wire share lengths (client share = ek (+ X25519), server share =
 // ciphertext (+ X25519), RFC 10024 §4.1 / draft-ietf-tls-mlkem §3), the shared secret across the two
-// providers both ways, a malformed encapsulation key as a CryptoError on both, and a full TLS 1.3
+// providers both ways, a malformed encapsulation key as a CryptoError on both and as illegal_parameter
+// from a native server (RFC 8446 §4.2.8, draft-ietf-tls-mlkem), and a full TLS 1.3
 // handshake sslsocket(native) <-> sslsocket(noble) both ways over an in-memory pump.
 // Prints `native-mlkem: N checks passed` and exits 0, or prints the failure and exits 1.
 import { ClientConnection, ServerConnection } from '@sslsocket/handshake';
@@ -61,6 +62,27 @@ function handshake(group, clientProvider, serverProvider, creds) {
   check(data.map((e) => new TextDecoder().decode(e.data)).join('') === 'ping', `${group} application data`);
 }
 
+/** A native server sent a client share whose ML-KEM key fails the modulus check: illegal_parameter. */
+function hostileShare(group, bad, creds) {
+  const hostile = Object.create(nobleProvider);
+  hostile.keyShare = (g, key) => ({ ...nobleProvider.keyShare(g, key), publicKey: bad });
+  const client = new ClientConnection({
+    provider: hostile,
+    serverName: 'localhost',
+    pinnedCertificate: creds.p256.der,
+    groups: [group],
+  });
+  const server = new ServerConnection({
+    provider: nodeProvider,
+    certificateChain: [creds.p256.der],
+    privateKey: creds.p256.privateKey,
+    groups: [group],
+  });
+  client.start();
+  pump(client, server);
+  check(server.error?.description === 'illegal_parameter', `${group}: bad ek alert ${server.error?.description}`);
+}
+
 function throwsCryptoError(fn) {
   try {
     fn();
@@ -102,6 +124,7 @@ try {
       throwsCryptoError(() => nobleProvider.acceptKeyShare(group, bad)),
       `${group}: noble refuses a bad ek`,
     );
+    hostileShare(group, bad, creds);
     // A seeded client share replays to the same bytes on both (native raw-seed import vs noble).
     const seed = new Uint8Array(64 + (layout.ecdh?.scalarLength ?? 0)).fill(9);
     check(
