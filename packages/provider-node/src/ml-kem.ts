@@ -35,7 +35,10 @@ function importKey(kind: 'public' | 'private', kem: MlKemParameterSet, key: Uint
     : crypto.createPrivateKey(options as unknown as crypto.PrivateKeyInput);
 }
 
-const generateKeyPair = crypto.generateKeyPairSync as unknown as (type: string) => { privateKey: KeyObject };
+const generateKeyPair = crypto.generateKeyPairSync as unknown as (type: string) => {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+};
 
 function exportPublic(key: KeyObject): Uint8Array {
   return toU8(key.export({ format: 'raw-public' } as unknown as crypto.KeyExportOptions<'der'>) as Buffer);
@@ -44,10 +47,13 @@ function exportPublic(key: KeyObject): Uint8Array {
 function makeBackend(kem: NativeKem): MlKemBackend {
   return Object.freeze<MlKemBackend>({
     keygen(set, seed) {
-      const privateKey =
-        seed === undefined ? generateKeyPair(KEY_TYPE[set]).privateKey : importKey('private', set, seed);
+      // A fresh pair comes with its public half; an imported seed derives it.
+      const { privateKey, publicKey } =
+        seed === undefined
+          ? generateKeyPair(KEY_TYPE[set])
+          : { privateKey: importKey('private', set, seed), publicKey: undefined };
       return {
-        publicKey: exportPublic(crypto.createPublicKey(privateKey)),
+        publicKey: exportPublic(publicKey ?? crypto.createPublicKey(privateKey)),
         decapsulate: (cipherText: Uint8Array): Uint8Array => toU8(kem.decapsulate(privateKey, cipherText)),
       };
     },
