@@ -73,6 +73,7 @@ export type { DtlsConnectionInformation, DtlsSocket } from './dtls-socket.js';
 export { toDuplex } from './duplex.js';
 export { clearPemCache, resolveProvider } from './engine-config.js';
 export { formatError, SocketStateError, TimeoutError } from './errors.js';
+export type * from './limit-options.js';
 export { listenOn } from './listen-on.js';
 export { DEFAULT_MAX_PACKET, type PacketMode } from './packet-framing.js';
 export { type ServableListener, type ServeOptions, type Serving, serve } from './serve.js';
