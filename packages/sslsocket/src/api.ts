@@ -10,7 +10,8 @@ import { connectTcp, listenTcp, loadDtls } from '#platform';
 import { type DtlsClientOptions, type DtlsServerOptions, isDtls } from './dtls-options.js';
 import type { DtlsSocket } from './dtls-socket.js';
 import { clientEngineConfig, type PeerAuthSink, serverEngineConfig } from './engine-config.js';
-import { SocketStateError, TimeoutError } from './errors.js';
+import { SocketStateError } from './errors.js';
+import { settled } from './handshake-settle.js';
 import { DEFAULT_HELLO_TIMEOUT_MS, DEFAULT_MAX_PENDING_HELLOS, HelloGate, sentHello } from './hello-gate.js';
 import { type ServeOptions, type Serving, serve } from './serve.js';
 import { saveSession, sessionKey, takeSession } from './session-store.js';
@@ -20,84 +21,7 @@ import { DEFAULT_MIN_HANDSHAKE_STALL_MS, StallWatch } from './stall-watch.js';
 import { TimedAccept } from './timed-accept.js';
 import { OptionError, validateClientOptions, validateServerOptions } from './validate-options.js';
 
-/** Options of sockets paused by `handshake: 'hello'`, for handshakeContinue. */
-const paused = new WeakMap<
-  SslSocket,
-  { role: 'client' | 'server'; options: ClientOptions | ServerOptions; host?: string }
->();
-
-/** Waits for the handshake, or with `handshake: 'hello'` for the peer's hello. */
-function settled(
-  socket: SslSocket,
-  options: ClientOptions | ServerOptions,
-  host?: string,
-  cut?: Promise<never>,
-): Promise<SslSocket> {
-  if (options.handshake !== 'hello') return withTimeout(socket, options.handshakeTimeoutMs, socket.handshakeDone, cut);
-  paused.set(socket, { role: socket.role, options, ...(host === undefined ? {} : { host }) });
-  return withTimeout(socket, options.handshakeTimeoutMs, socket.helloReceived);
-}
-
-/**
- * Erlang `handshake_continue/2,3`: completes a handshake paused with `handshake: 'hello'`, with
- * options chosen from the hello (`socket.helloReceived` has its extensions).
- *
- * @example
- * const socket = await handshake(transport, { ...options, handshake: 'hello' });
- * const extensions = await socket.helloReceived;
- * await handshakeContinue(socket, { cert, key });
- */
-export async function handshakeContinue(
-  socket: SslSocket,
-  extra: ClientOptions | ServerOptions = {},
-): Promise<SslSocket> {
-  const state = paused.get(socket);
-  if (state === undefined) throw new TypeError('handshakeContinue: the socket was not paused with handshake: hello');
-  paused.delete(socket);
-  const options = { ...state.options, ...extra, handshake: 'full' as const };
-  const config =
-    state.role === 'server'
-      ? await serverEngineConfig(options as ServerOptions)
-      : await clientEngineConfig(options as ClientOptions, state.host);
-  const { handshake: _pause, ...rest } = config as ConnectionConfig & { handshake?: unknown };
-  await socket.continueHandshake(rest);
-  return withTimeout(socket, options.handshakeTimeoutMs);
-}
-
-/** Erlang `handshake_cancel/1`: aborts a paused handshake (user_canceled) and closes the transport. */
-export async function handshakeCancel(socket: SslSocket): Promise<void> {
-  paused.delete(socket);
-  await socket.cancelHandshake();
-}
-
-async function withTimeout(
-  socket: SslSocket,
-  timeoutMs: number | undefined,
-  until: Promise<unknown> = socket.handshakeDone,
-  /** Rejects when the listener cuts this handshake to make room (see StallWatch): ends it as a timeout. */
-  cut?: Promise<never>,
-): Promise<SslSocket> {
-  const limit = timeoutMs ?? 30_000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`TLS handshake did not finish within ${limit} ms`)), limit);
-  });
-  try {
-    await Promise.race([
-      until,
-      socket.handshakeDone.then(() => undefined),
-      timeout,
-      ...(cut === undefined ? [] : [cut]),
-    ]);
-    return socket;
-  } catch (error) {
-    // A timeout cancels the handshake with an alert; a failed handshake already closes itself.
-    socket.abortHandshake(error as Error);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { handshakeCancel, handshakeContinue } from './handshake-settle.js';
 
 /**
  * Erlang `ssl:connect/3,4` and `connect/2`: opens TCP to host:port (or upgrades an existing
