@@ -14,17 +14,23 @@ afterEach(() => cleanup.run());
 const CHUNK = 64 * 1024;
 const COUNT = 160; // 10 MiB
 
+/** Our server's socket (with `sendQueueLimit: limit`) and our client, closed after the test. */
+async function readerlessPair(limit: number): Promise<{ client: SslSocket; socket: SslSocket }> {
+  const server = await ourServer(cleanup, { sendQueueLimit: limit });
+  const accepted = server.accept();
+  const client = await ourClient(server.address.port);
+  const socket = await accepted;
+  cleanup.add(async () => {
+    await client.close({ timeoutMs: 200 });
+    await socket.close({ timeoutMs: 200 });
+  });
+  return { client, socket };
+}
+
 describe('a client that never reads', () => {
   it('the server holds at most sendQueueLimit + one send for the transport, and loses nothing', async () => {
     const limit = 128 * 1024;
-    const server = await ourServer(cleanup, { sendQueueLimit: limit });
-    const accepted = server.accept();
-    const client = await ourClient(server.address.port);
-    const socket = await accepted;
-    cleanup.add(async () => {
-      await client.close({ timeoutMs: 200 });
-      await socket.close({ timeoutMs: 200 });
-    });
+    const { client, socket } = await readerlessPair(limit);
     // Fire-and-forget sends, as an application that ignores send()'s Promise would.
     const sends = Array.from({ length: COUNT }, (_, i) => socket.send(new Uint8Array(CHUNK).fill(i & 0xff)));
     let peak = 0;
@@ -69,14 +75,7 @@ describe('a client that never reads', () => {
 
   it('small sends fired without awaiting: gathered and sealed output counts toward the limit too', async () => {
     const limit = 32 * 1024;
-    const server = await ourServer(cleanup, { sendQueueLimit: limit });
-    const accepted = server.accept();
-    const client = await ourClient(server.address.port);
-    const socket = await accepted;
-    cleanup.add(async () => {
-      await client.close({ timeoutMs: 200 });
-      await socket.close({ timeoutMs: 200 });
-    });
+    const { client, socket } = await readerlessPair(limit);
     const small = 1024;
     const count = 16_384; // 16 MiB, more than the kernel's buffers take on loopback (about 10 MiB)
     const sends = Array.from({ length: count }, (_, i) => socket.send(new Uint8Array(small).fill(i & 0xff)));
