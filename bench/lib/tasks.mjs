@@ -63,10 +63,22 @@ export async function bulk(stack, args) {
     const checker = new PatternChecker();
     start = performance.now();
     const client = await stack.connect(server.port, cfg);
-    client.onData((data) => checker.check(data));
+    // The first mismatch is kept and thrown below: some stacks swallow what their data callback
+    // throws, which would otherwise read as a short stream rather than a wrong byte.
+    let mismatch;
+    client.onData((data) => {
+      if (mismatch !== undefined) return;
+      try {
+        checker.check(data);
+      } catch (error) {
+        mismatch = error;
+        client.destroy();
+      }
+    });
     await client.ended;
     const seconds = (performance.now() - start) / 1000;
     client.destroy();
+    if (mismatch !== undefined) throw mismatch;
     if (checker.position !== bytes) throw new Error(`${stack.name} received ${checker.position} of ${bytes} bytes`);
     return bytes / seconds / 1e6;
   } finally {
