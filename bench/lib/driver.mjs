@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NOBLE_BOUND } from './aead-bound.mjs';
-import { writeCharts } from './charts.mjs';
+import { writeRunCharts } from './charts.mjs';
 import { machineInfo } from './machine.mjs';
 import { rows as allRows } from './rows.mjs';
 import { pairedRatios, summary } from './stats.mjs';
@@ -359,35 +359,20 @@ const shown = (dir) => {
   return inRepo.startsWith('..') ? dir : inRepo;
 };
 const stem = `${date}-${machine.name}${machine.node.startsWith('v20.') ? '' : `-node${machine.node.split('.')[0].slice(1)}`}${baseline === undefined ? '' : '-baseline'}${quick ? '-quick' : ''}`;
-writeFileSync(
-  join(resultsDir, `${stem}.json`),
-  `${JSON.stringify({ date: new Date().toISOString(), quick, rounds, machine, rows: results.map(({ stacks: _s, ...row }) => row), errors: Object.fromEntries(failures.map((f) => [`${f.row} ${f.stack}`, f.message])), failures, recordLayer: recordLines }, null, 1)}\n`,
-);
-const chartRatios = [];
-const chartBulk = [];
-for (const row of results) {
-  for (const [name, s] of Object.entries(row.ratios)) {
-    if (s === undefined || !name.endsWith('÷ node:tls')) continue;
-    chartRatios.push({ row: row.label, stack: name.replace(' ÷ node:tls', ''), ...s });
-  }
-  if (row.task === 'bulk') {
-    for (const stack of row.stacks) {
-      const s = row.figures[stack]?.summary;
-      if (s !== undefined) chartBulk.push({ row: row.label, stack, ...s });
-    }
-  }
-}
+const run = {
+  date: new Date().toISOString(),
+  quick,
+  rounds,
+  machine,
+  stacks: shownStacks,
+  rows: results.map(({ stacks: _s, ...row }) => row),
+  errors: Object.fromEntries(failures.map((f) => [`${f.row} ${f.stack}`, f.message])),
+  failures,
+  recordLayer: recordLines,
+};
+writeFileSync(join(resultsDir, `${stem}.json`), `${JSON.stringify(run, null, 1)}\n`);
 try {
-  await writeCharts({
-    ratios: chartRatios,
-    bulk: chartBulk,
-    title: {
-      main: `sslsocket benchmark, ${date}`,
-      sub: `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${rounds} rounds`,
-    },
-    ratioPath: join(resultsDir, `${stem}-ratios.svg`),
-    bulkPath: join(resultsDir, `${stem}-bulk.svg`),
-  });
+  await writeRunCharts(run, join(resultsDir, stem));
   console.log(`\nwrote ${shown(resultsDir)}/${stem}.json, ${stem}-ratios.svg, ${stem}-bulk.svg`);
 } catch (error) {
   console.log(`\nwrote ${shown(resultsDir)}/${stem}.json (charts failed: ${error.message})`);
