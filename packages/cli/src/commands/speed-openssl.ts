@@ -23,17 +23,33 @@ export function opensslCipherName(suite: CipherSuite): { cipher: string; note?: 
   return { cipher: name };
 }
 
-function run(args: readonly string[]): Promise<string> {
+/** The command run by default: `openssl` from PATH. */
+export const OPENSSL_COMMAND = 'openssl';
+
+function run(command: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('openssl', args, { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(command, args, { timeout: 120_000 }, (error, stdout, stderr) => {
       if (error !== null) {
         const detail = (stderr || error.message).trim().split('\n')[0] ?? '';
-        reject(new Error((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'openssl not found on PATH' : detail));
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        reject(new Error(missing ? `${command === OPENSSL_COMMAND ? 'openssl' : command} not found on PATH` : detail));
         return;
       }
       resolve(stdout);
     });
   });
+}
+
+/**
+ * `openssl version` (e.g. `OpenSSL 3.0.19 27 Jan 2026`), or `{ error }` when the command cannot run:
+ * checked before anything is measured, so a missing openssl fails at once, not after our figures.
+ */
+export async function opensslVersion(command = OPENSSL_COMMAND): Promise<{ version: string } | { error: string }> {
+  try {
+    return { version: (await run(command, ['version'])).trim() };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 /**
@@ -52,7 +68,12 @@ export function parseOpensslSpeed(output: string): number {
  * separately for `seconds` each (OpenSSL takes whole seconds, at least 1) and combined as one seal
  * then one open per record, 1 / (1/E + 1/D), the same work as our record column.
  */
-export async function measureOpenssl(suite: CipherSuite, bytes: number, seconds: number): Promise<OpensslFigure> {
+export async function measureOpenssl(
+  suite: CipherSuite,
+  bytes: number,
+  seconds: number,
+  command = OPENSSL_COMMAND,
+): Promise<OpensslFigure> {
   const { cipher, note } = opensslCipherName(suite);
   // -elapsed: wall-clock time, as our column is timed (OpenSSL divides by CPU time otherwise, which
   // flatters it on a loaded machine).
@@ -67,8 +88,8 @@ export async function measureOpenssl(suite: CipherSuite, bytes: number, seconds:
     String(Math.max(1, Math.round(seconds))),
   ];
   try {
-    const encrypt = parseOpensslSpeed(await run(base));
-    const decrypt = parseOpensslSpeed(await run(['speed', '-decrypt', ...base.slice(1)]));
+    const encrypt = parseOpensslSpeed(await run(command, base));
+    const decrypt = parseOpensslSpeed(await run(command, ['speed', '-decrypt', ...base.slice(1)]));
     const combined = 1 / (1 / encrypt + 1 / decrypt);
     return { megabytesPerSecond: combined / 1e6, cipher, ...(note === undefined ? {} : { note }) };
   } catch (error) {

@@ -145,6 +145,50 @@ describe('sslsocket speed -compare openssl', () => {
     expect(io.err).toContain('openssl speed -evp chacha20-poly1305');
   });
 
+  it('times a cipher once for the suites that share it, right after our figure for the first of them', async () => {
+    const io = capture();
+    const code = await runSpeed(
+      ['-seconds', '0.05', '-compare', 'openssl', 'TLS_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256'],
+      io,
+      { tty: false },
+    );
+    expect(code).toBe(0);
+    const progress = io.err.split('\n');
+    expect(progress.filter((line) => /openssl speed -evp aes-128-gcm: [0-9.]+ MB\/s/.test(line))).toHaveLength(1);
+    expect(progress).toContain(
+      'speed [openssl 2/2] TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: openssl speed -evp aes-128-gcm: measured above',
+    );
+    // Beside our record figure: after the first suite's record line, before its connection line.
+    const at = (text: string) => progress.findIndex((line) => line.includes(text));
+    expect(at('[openssl 1/2]')).toBeGreaterThan(at('TLS_AES_128_GCM_SHA256 node record'));
+    expect(at('[openssl 1/2]')).toBeLessThan(at('TLS_AES_128_GCM_SHA256 node connection'));
+    const [first, second] = tableRows(io.out) as [string[], string[]];
+    expect(Number(first[6])).toBeGreaterThan(0);
+    expect(second[6]).toBe(first[6]);
+    expect(io.out).toMatch(/^\(openssl MB\/s: OpenSSL \d+\.\d+.*-bytes 16384/m);
+  });
+
+  it('says under the table where OpenSSL times less than our record layer (CBC without its HMAC)', async () => {
+    const io = capture();
+    expect(
+      await runSpeed(['-seconds', '0.05', '-compare', 'openssl', 'ECDHE-ECDSA-AES128-SHA'], io, { tty: false }),
+    ).toBe(0);
+    expect(io.out).toContain(
+      '(note: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: openssl times aes-128-cbc, cipher only, no HMAC;',
+    );
+  });
+
+  it('fails at once, before measuring, with exit 1 and a readable error when openssl cannot run', async () => {
+    const io = capture();
+    const code = await runSpeed(['-compare', 'openssl', 'TLS_AES_128_GCM_SHA256'], io, {
+      tty: false,
+      openssl: '/nonexistent/bin/openssl',
+    });
+    expect(code).toBe(1);
+    expect(io.err).toBe('error: -compare openssl: /nonexistent/bin/openssl not found on PATH\n');
+    expect(io.out).toBe('');
+  });
+
   it('rejects another tool with exit 2', async () => {
     const io = capture();
     expect(await runSpeed(['-compare', 'boringssl'], io, { tty: false })).toBe(2);

@@ -6,11 +6,12 @@ import {
   connectionUnsupported,
   measureConnection,
   measureRecord,
-  type Progress,
   type ServerIdentity,
   suiteVersion,
 } from './speed-measure.js';
-import { measureOpenssl } from './speed-openssl.js';
+import { OPENSSL_COMMAND, opensslVersion } from './speed-openssl.js';
+import { OpensslComparison } from './speed-openssl-compare.js';
+import { ProgressDisplay } from './speed-progress.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'seconds', value: 'N', help: 'seconds per measurement, decimals allowed (default 1)' },
@@ -50,10 +51,13 @@ at the same record size as one encryption and one decryption per record (1 / (1/
 'openssl speed -elapsed -evp CIPHER -bytes N' and the same with -decrypt; wall-clock time like our
 columns; whole seconds, at least 1), and
 'record/openssl', our record column divided by it. No framing, nonces or I/O on OpenSSL's side.
+Each cipher is timed once, right after our record figure for the first suite that uses it; lines
+under the table name the openssl version and the suites where OpenSSL times less than a record
+(CBC without its HMAC, CCM_8 with a 16-byte tag). openssl must be on PATH (checked first).
 Progress goes to stderr (a live line on a terminal, one line per measurement otherwise); the table
 goes to stdout: one row per suite and provider, '-' where a measurement does not apply.
 
-exit codes: 0 every measurement ran, 1 a measurement failed, 2 bad flag or unknown suite
+exit codes: 0 every measurement ran, 1 a measurement failed or openssl is missing, 2 bad flag or unknown suite
 `;
 
 type ProviderName = 'node' | 'noble' | 'webcrypto';
@@ -70,9 +74,11 @@ export interface SpeedRow {
   readonly opensslMBps?: number | undefined;
 }
 
-/** Options for tests: force the terminal progress display on or off. */
+/** Options for tests: force the terminal progress display on or off, run another openssl command. */
 export interface SpeedOptions {
   readonly tty?: boolean;
+  /** The command `-compare openssl` runs (default `openssl` from PATH). */
+  readonly openssl?: string;
 }
 
 function providersFrom(value: string | undefined): ProviderName[] {
@@ -133,53 +139,18 @@ export function formatSpeedTable(rows: readonly SpeedRow[], compare = false): st
   return `${[render(header), ...cells.map(render)].join('\n')}\n`;
 }
 
-/**
- * Progress on stderr: on a terminal one line rewritten in place (a bar per measurement); elsewhere
- * (CI logs, pipes) one finished line per measurement, so logs stay readable.
- */
-class ProgressDisplay {
-  private lastDraw = 0;
-  constructor(
-    private readonly io: CommandIo,
-    private readonly tty: boolean,
-    private readonly total: number,
-  ) {}
-
-  step(index: number, label: string): Progress {
-    return (fraction) => {
-      if (!this.tty) return;
-      const now = performance.now();
-      if (fraction < 1 && now - this.lastDraw < 100) return;
-      this.lastDraw = now;
-      const width = 20;
-      const filled = Math.round(fraction * width);
-      this.io.stderr(`\r\x1b[K[${index}/${this.total}] ${'#'.repeat(filled)}${'.'.repeat(width - filled)} ${label}`);
-    };
-  }
-
-  done(index: number, label: string, result: string): void {
-    if (this.tty) this.io.stderr(`\r\x1b[K[${index}/${this.total}] ${label}: ${result}`);
-    else this.io.stderr(`speed [${index}/${this.total}] ${label}: ${result}\n`);
-  }
-
-  finish(): void {
-    if (this.tty) this.io.stderr('\r\x1b[K');
-  }
-}
-
 async function measureAll(
-  io: CommandIo,
   suites: readonly CipherSuite[],
   providers: readonly ProviderName[],
   seconds: number,
   recordSize: number,
-  tty: boolean,
+  display: ProgressDisplay,
+  afterRecord?: (suite: CipherSuite) => Promise<void>,
 ): Promise<{ rows: SpeedRow[]; failures: number }> {
   const identity: ServerIdentity = await generateSelfSigned().then((generated) => ({
     cert: generated.certificatePem,
     key: generated.keyPem,
   }));
-  const display = new ProgressDisplay(io, tty, suites.length * providers.length * 2);
   const rows: SpeedRow[] = [];
   let failures = 0;
   let step = 0;
@@ -199,6 +170,8 @@ async function measureAll(
         failures++;
         display.done(step, `${label} record`, `failed: ${(error as Error).message}`);
       }
+      // -compare openssl: OpenSSL's figure for the suite's cipher right after ours, same machine state.
+      if (providerName === providers[0]) await afterRecord?.(suite);
       step++;
       const skip = connectionUnsupported(suite);
       if (skip !== undefined) {
@@ -238,31 +211,6 @@ async function measureAll(
   return { rows, failures };
 }
 
-/** Runs `openssl speed` once per suite (not per provider) and adds its figure to every row of the suite. */
-async function compareOpenssl(
-  io: CommandIo,
-  suites: readonly CipherSuite[],
-  rows: readonly SpeedRow[],
-  seconds: number,
-  recordSize: number,
-): Promise<{ rows: SpeedRow[]; failures: number }> {
-  const figures = new Map<string, number>();
-  let failures = 0;
-  for (const [index, suite] of suites.entries()) {
-    const figure = await measureOpenssl(suite, recordSize, seconds);
-    const label = `speed [openssl ${index + 1}/${suites.length}] ${suite.name}`;
-    if ('error' in figure) {
-      failures++;
-      io.stderr(`${label}: failed: ${figure.error}\n`);
-      continue;
-    }
-    figures.set(suite.name, figure.megabytesPerSecond);
-    const note = figure.note === undefined ? '' : ` (${figure.note})`;
-    io.stderr(`${label}: openssl speed -evp ${figure.cipher}: ${figure.megabytesPerSecond.toFixed(1)} MB/s${note}\n`);
-  }
-  return { rows: rows.map((row) => ({ ...row, opensslMBps: figures.get(row.suite) })), failures };
-}
-
 /**
  * `sslsocket speed`: record-layer and in-memory connection throughput per suite and provider.
  * Exit 0 when every measurement ran, 1 when one failed, 2 for a bad flag or suite name.
@@ -287,8 +235,9 @@ export async function runSpeed(argv: readonly string[], io: CommandIo, options: 
     providers = providersFrom(stringFlag(args, 'provider'));
     suites = suitesFrom(args.positional);
     const tool = stringFlag(args, 'compare');
-    if (tool !== undefined && tool !== 'openssl') throw new UsageError(`-compare takes 'openssl', got '${tool}'`);
-    compare = tool === 'openssl';
+    if (tool !== undefined && tool.toLowerCase() !== 'openssl')
+      throw new UsageError(`-compare takes 'openssl', got '${tool}'`);
+    compare = tool !== undefined;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\n`);
@@ -297,16 +246,27 @@ export async function runSpeed(argv: readonly string[], io: CommandIo, options: 
     throw error;
   }
   const tty = options.tty ?? (io === processIo && process.stderr.isTTY === true);
-  const measured = await measureAll(io, suites, providers, seconds, recordSize, tty);
-  let { rows, failures } = measured;
+  const display = new ProgressDisplay(io, tty, suites.length * providers.length * 2);
+  let openssl: OpensslComparison | undefined;
   if (compare) {
-    const compared = await compareOpenssl(io, suites, rows, seconds, recordSize);
-    rows = compared.rows;
-    failures += compared.failures;
+    // Before measuring anything: a missing openssl fails now, not after minutes of our own figures.
+    const command = options.openssl ?? OPENSSL_COMMAND;
+    const probe = await opensslVersion(command);
+    if ('error' in probe) {
+      io.stderr(`error: -compare openssl: ${probe.error}\n`);
+      return ExitCode.failure;
+    }
+    openssl = new OpensslComparison(display, suites.length, recordSize, seconds, command, probe.version);
   }
+  const measured = await measureAll(suites, providers, seconds, recordSize, display, (suite) =>
+    openssl === undefined ? Promise.resolve() : openssl.measure(suite),
+  );
+  const rows = openssl === undefined ? measured.rows : openssl.addTo(measured.rows);
+  const failures = measured.failures + (openssl?.failures ?? 0);
   io.stdout(formatSpeedTable(rows, compare));
   io.stdout(
     `(${seconds} s per measurement; record: ${recordSize}-byte records sealed and opened; connection: 64 KiB writes client -> server in memory)\n`,
   );
+  if (openssl !== undefined) io.stdout(openssl.footnotes());
   return failures === 0 ? ExitCode.ok : ExitCode.failure;
 }
