@@ -78,6 +78,24 @@ function nodeStreamConnection(socket) {
   };
 }
 
+/**
+ * TCP_NODELAY, as sslsocket's transport and the client-only peers set it: with Nagle on, a stack
+ * that writes a flight as several small writes waits for the peer's delayed ACK (about 40 ms on
+ * Linux) in every handshake, which measures its TCP settings rather than its TLS. lemon-tls 0.7
+ * attaches its TCP socket after connect() returns (`setSocket`), so it is set there.
+ */
+function noDelay(socket) {
+  if (typeof socket.setSocket !== 'function') {
+    socket.setNoDelay(true);
+    return;
+  }
+  const attach = socket.setSocket;
+  socket.setSocket = (tcp) => {
+    tcp.setNoDelay(true);
+    return attach.call(socket, tcp);
+  };
+}
+
 function nodeLike(name, tls, extraOptions) {
   const versionOptions = (cfg) => {
     const version = { 1.3: 'TLSv1.3', 1.2: 'TLSv1.2', '1.0': 'TLSv1' }[cfg.version];
@@ -92,6 +110,8 @@ function nodeLike(name, tls, extraOptions) {
           onConnection(nodeStreamConnection(socket)),
         );
         server.on('tlsClientError', () => undefined);
+        // TCP_NODELAY on every accepted socket (lemon-tls keeps its net.Server in _tcpServer).
+        (server._tcpServer ?? server).on('connection', (tcp) => tcp.setNoDelay(true));
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () =>
           resolve({ port: server.address().port, close: () => new Promise((done) => server.close(() => done())) }),
@@ -111,6 +131,7 @@ function nodeLike(name, tls, extraOptions) {
         // The session listener must exist before the handshake ends: the ticket can come with it.
         let connection;
         const socket = tls.connect(options, () => resolve(connection));
+        noDelay(socket);
         connection = nodeStreamConnection(socket);
         socket.once('error', reject);
       });
