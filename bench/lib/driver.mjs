@@ -92,35 +92,42 @@ class Worker {
   }
 
   start() {
-    this.child = fork(join(here, 'worker.mjs'), ['ipc', this.stack], {
+    const child = fork(join(here, 'worker.mjs'), ['ipc', this.stack], {
       env,
       execPath: nodePath,
       execArgv: ['--expose-gc'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    this.child = child;
+    this.dead = false;
     this.stderr = '';
-    this.child.stderr.on('data', (data) => {
-      this.stderr = (this.stderr + data).slice(-2000);
+    // Every handler checks that its child is still the current one: a child killed after a timeout
+    // exits while its replacement may already be running a sample.
+    const current = () => child === this.child;
+    child.stderr.on('data', (data) => {
+      if (current()) this.stderr = (this.stderr + data).slice(-2000);
     });
     this.ready = new Promise((resolve, reject) => {
-      this.child.once('message', resolve);
-      this.child.once('exit', () => reject(new Error(`${this.stack} worker exited: ${crashReason(this.stderr)}`)));
+      child.once('message', resolve);
+      child.once('exit', () => reject(new Error(`${this.stack} worker exited: ${crashReason(this.stderr)}`)));
     });
     this.ready.catch(() => undefined);
-    this.child.on('message', (message) => {
+    child.on('message', (message) => {
       const entry = this.pending.get(message.id);
       if (entry === undefined) return;
       this.pending.delete(message.id);
       if (message.error !== undefined) entry.reject(new Error(message.error));
       else entry.resolve(message.value);
     });
-    this.child.on('exit', () => {
+    // A message sent just as the child died: its exit (below) fails the sample.
+    child.on('error', () => undefined);
+    child.on('exit', () => {
+      if (!current()) return;
       for (const entry of this.pending.values())
         entry.reject(new Error(`${this.stack} worker exited: ${crashReason(this.stderr)}`));
       this.pending.clear();
       this.dead = true;
     });
-    this.dead = false;
   }
 
   async run(task, args) {
@@ -129,9 +136,11 @@ class Worker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        // A stack that hangs (e.g. a group it does not implement) is restarted for the next sample.
+        // A stack that hangs (e.g. a group it does not implement) is killed, and the next sample
+        // in this process starts a fresh one (not the dying one, whose exit comes later).
         this.pending.delete(id);
         this.child.kill();
+        this.dead = true;
         reject(new Error(`no result within ${sampleTimeoutMs / 1000} s`));
       }, sampleTimeoutMs);
       this.pending.set(id, {
