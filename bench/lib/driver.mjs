@@ -336,7 +336,9 @@ for (const row of results) {
   );
 }
 const sizes = quick ? 'quick (smoke) sizes' : 'full sizes';
-const caption = `${rounds} interleaved rounds after a warm-up round, ${sizes}; cells: median (min–max) of the rounds; ratios taken round by round (time and memory: node:tls ÷ stack, so > 1 is better). Loopback TCP, both ends in one process unless noted; every received byte checked. Machine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.map((n) => n.toFixed(1)).join(' ')} at the end; Node ${machine.node} (OpenSSL ${machine.nodeOpenssl}).`;
+// #17's method is the median of at least 5 rounds: a table of fewer says so in its first line.
+const fewRounds = rounds < 5 ? ' (fewer than the 5 of the method: a trial, not a figure to publish)' : '';
+const caption = `${rounds} interleaved rounds${fewRounds} after a warm-up round, ${sizes}; cells: median (min–max) of the rounds; ratios taken round by round (time and memory: node:tls ÷ stack, so > 1 is better). Loopback TCP, both ends in one process unless noted; every received byte checked. Machine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.map((n) => n.toFixed(1)).join(' ')} at the end; Node ${machine.node} (OpenSSL ${machine.nodeOpenssl}).`;
 console.log(`\n${caption}\n`);
 console.log(table.join('\n'));
 // Failed samples, grouped by row, stack and message: they are the n/a cells and the `[n of N]` ones.
