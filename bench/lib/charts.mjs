@@ -117,10 +117,16 @@ export async function writeCharts({ ratios, bulk, stacks, title, ratioPath, bulk
       title,
       subtitle: 'bar: median of the rounds, line: min–max; gray: node:tls (1.0); red dashes: the row’s target (#17)',
       extraLayers: [
-        { mark: { type: 'rule', color: 'gray' }, encoding: { x: { datum: 1, type: 'quantitative' } } },
+        {
+          // One line per panel: the rows of a panel collapse to one before the rule is drawn.
+          transform: [{ aggregate: [{ op: 'count', as: 'stacks' }] }],
+          mark: { type: 'rule', color: 'gray' },
+          encoding: { x: { datum: 1, type: 'quantitative' } },
+        },
         {
           mark: { type: 'rule', color: '#d62728', strokeDash: [5, 3], strokeWidth: 1.5 },
-          encoding: { x: { field: 'target', type: 'quantitative' } },
+          // One line per panel (every stack of a row carries the row's target).
+          encoding: { x: { aggregate: 'max', field: 'target', type: 'quantitative' } },
         },
       ],
     }),

@@ -1,0 +1,118 @@
+// The benchmark's promise that every received byte is checked (issue #17, bench/lib/pattern.mjs and
+// tasks.mjs `bulk`): a stack that drops, reorders or repeats a byte must fail its sample, with the
+// stream offset in the reason, whether or not the stack swallows what its data callback throws
+// (sslsocket's read loop and the WebCrypto peers do).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface Cfg {
+  readonly version: string;
+  readonly aead: string;
+  readonly group: string;
+  readonly cert: string;
+}
+interface Connection {
+  onData(fn: (data: Uint8Array) => void): void;
+  [key: string]: unknown;
+}
+interface Stack {
+  readonly name: string;
+  createServer(cfg: Cfg, onConnection: (connection: unknown) => void): Promise<unknown>;
+  connect(port: number, cfg: Cfg, session?: unknown): Promise<Connection>;
+}
+type Bulk = (stack: Stack, args: { cfg: Cfg; bytes: number; writeSize: number }) => Promise<number>;
+
+const bench = (path: string): string => new URL(`../../bench/lib/${path}`, import.meta.url).href;
+const cfg: Cfg = { version: '1.3', aead: 'AES-128-GCM', group: 'x25519', cert: 'ecdsa' };
+const args = { cfg, bytes: 1024 * 1024, writeSize: 64 * 1024 };
+
+let certDir: string;
+let bulk: Bulk;
+let loadStack: (name: string) => Promise<Stack>;
+
+beforeAll(async () => {
+  // As the driver does: a self-signed ECDSA P-256 certificate for localhost, from openssl.
+  certDir = mkdtempSync(join(tmpdir(), 'sslsocket-bench-test-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(certDir, 'ecdsa.key'),
+      '-out',
+      join(certDir, 'ecdsa.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  // stacks.mjs reads BENCH_CERTS when it is loaded.
+  process.env.BENCH_CERTS = certDir;
+  ({ bulk } = (await import(bench('tasks.mjs'))) as { bulk: Bulk });
+  ({ loadStack } = (await import(bench('stacks.mjs'))) as { loadStack: (name: string) => Promise<Stack> });
+});
+
+afterAll(() => {
+  rmSync(certDir, { recursive: true, force: true });
+  delete process.env.BENCH_CERTS;
+});
+
+/** `stack` with a client whose received chunks pass through `damage` (chunk number from 1). */
+function damaged(stack: Stack, damage: (chunk: Uint8Array, index: number) => Uint8Array[]): Stack {
+  return {
+    name: stack.name,
+    createServer: (c, onConnection) => stack.createServer(c, onConnection),
+    async connect(port, c, session) {
+      const connection = await stack.connect(port, c, session);
+      const onData = connection.onData.bind(connection);
+      let index = 0;
+      connection.onData = (fn) =>
+        onData((data) => {
+          index++;
+          for (const part of damage(Uint8Array.from(data), index)) fn(part);
+        });
+      return connection;
+    },
+  };
+}
+
+const DAMAGES: [string, (chunk: Uint8Array, index: number) => Uint8Array[]][] = [
+  ['drops a byte', (chunk, index) => [index === 3 ? chunk.subarray(1) : chunk]],
+  [
+    'swaps two bytes',
+    (chunk, index) => {
+      if (index === 3) [chunk[0], chunk[1]] = [chunk[1] as number, chunk[0] as number];
+      return [chunk];
+    },
+  ],
+  ['repeats a chunk', (chunk, index) => (index === 3 ? [chunk, chunk] : [chunk])],
+];
+
+describe('bench: every received byte is checked', () => {
+  for (const name of ['node:tls', 'sslsocket']) {
+    it(`${name}: an undamaged stream gives a figure`, async () => {
+      expect(await bulk(await loadStack(name), args)).toBeGreaterThan(0);
+    });
+
+    for (const [what, damage] of DAMAGES) {
+      it(`${name}: a client that ${what} fails the sample, naming the offset`, async () => {
+        await expect(bulk(damaged(await loadStack(name), damage), args)).rejects.toThrow(
+          /received byte stream differs from what was sent near offset \d+/,
+        );
+      });
+    }
+  }
+});
