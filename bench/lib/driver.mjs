@@ -4,12 +4,12 @@
 // rotates per round), after a warm-up round that is not counted. Ratios to node:tls are taken round
 // by round. Prints a Markdown table, writes bench/results/<date>-<machine>.json (every sample and the
 // machine) and two SVG charts, and ends with the `record-layer ratio:` and `native ratios:` lines.
-import { execFileSync, fork, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fork, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NOBLE_BOUND } from './aead-bound.mjs';
+import { makeCertificates } from './certs.mjs';
 import { writeRunCharts } from './charts.mjs';
 import { machineInfo } from './machine.mjs';
 import { rows as allRows } from './rows.mjs';
@@ -39,33 +39,8 @@ const baseline = option('--baseline');
 const sampleTimeoutMs = quick ? 30_000 : 60_000;
 const started = performance.now();
 
-// ---- certificates (openssl: an ECDSA P-256 and an RSA-2048 self-signed certificate) ----
-const certDir = mkdtempSync(join(tmpdir(), 'sslsocket-bench-'));
-for (const [name, keyArgs] of [
-  ['ecdsa', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']],
-  ['rsa', ['-newkey', 'rsa:2048']],
-]) {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      ...keyArgs,
-      '-nodes',
-      '-keyout',
-      join(certDir, `${name}.key`),
-      '-out',
-      join(certDir, `${name}.pem`),
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-    ],
-    { stdio: 'ignore' },
-  );
-}
+// ---- certificates (lib/certs.mjs: an ECDSA P-256 and an RSA-2048 self-signed certificate) ----
+const certDir = makeCertificates();
 const env = { ...process.env, BENCH_CERTS: certDir, ...(baseline === undefined ? {} : { BENCH_BASELINE: baseline }) };
 
 // ---- stack workers ----

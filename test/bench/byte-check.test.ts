@@ -2,10 +2,7 @@
 // tasks.mjs `bulk`): a stack that drops, reorders or repeats a byte must fail its sample, with the
 // stream offset in the reason, whether or not the stack swallows what its data callback throws
 // (sslsocket's read loop and the WebCrypto peers do).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Cfg {
@@ -34,31 +31,9 @@ let bulk: Bulk;
 let loadStack: (name: string) => Promise<Stack>;
 
 beforeAll(async () => {
-  // As the driver does: a self-signed ECDSA P-256 certificate for localhost, from openssl.
-  certDir = mkdtempSync(join(tmpdir(), 'sslsocket-bench-test-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(certDir, 'ecdsa.key'),
-      '-out',
-      join(certDir, 'ecdsa.pem'),
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-    ],
-    { stdio: 'ignore' },
-  );
+  // As the driver does (bench/lib/certs.mjs): a self-signed ECDSA P-256 certificate for localhost.
+  const { makeCertificates } = (await import(bench('certs.mjs'))) as { makeCertificates: (kinds: string[]) => string };
+  certDir = makeCertificates(['ecdsa']);
   // stacks.mjs reads BENCH_CERTS when it is loaded.
   process.env.BENCH_CERTS = certDir;
   ({ bulk } = (await import(bench('tasks.mjs'))) as { bulk: Bulk });
