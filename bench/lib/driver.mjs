@@ -374,6 +374,15 @@ const smallest = (group) => {
     .filter((v) => v !== undefined);
   return values.length === 0 ? 'n/a' : Math.min(...values).toFixed(2);
 };
+// Which rows each figure of the fixed line is the smallest of (the line itself keeps its format).
+const groupRows = (group) =>
+  results
+    .filter((row) => row.group === group && row.ratios['sslsocket ÷ node:tls'] !== undefined)
+    .map((row) => row.id)
+    .join(' ') || 'none';
+console.log(
+  `(native ratios over the rows: bulk ${groupRows('bulk')}; handshake ${groupRows('handshake')}; memory ${groupRows('memory')})`,
+);
 console.log(
   `native ratios: bulk ${smallest('bulk')}, handshake ${smallest('handshake')}, memory ${smallest('memory')}`,
 );
