@@ -273,7 +273,8 @@ const results = rows.map((row) => {
   return { ...row, figures, ratios };
 });
 
-const shownStacks = [
+/** The table's stack columns in this order; a stack a row adds that is not listed comes last. */
+const COLUMN_ORDER = [
   'node:tls',
   'lemon-tls',
   'sslsocket',
@@ -286,7 +287,12 @@ const shownStacks = [
   'sslsocket@baseline',
   'sslsocket/webcrypto-client@baseline',
   'sslsocket/noble@baseline',
-].filter((stack) => stacks.includes(stack));
+];
+// Every stack that ran gets a column: one missing from COLUMN_ORDER must not vanish from the table.
+const shownStacks = [
+  ...COLUMN_ORDER.filter((stack) => stacks.includes(stack)),
+  ...stacks.filter((stack) => !COLUMN_ORDER.includes(stack)),
+];
 const machine = machineInfo(nodePath);
 const ratioColumns = [
   'sslsocket ÷ node:tls',
