@@ -121,12 +121,18 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint
   if (prk.length < hashLen) throw new CryptoError(`HKDF-Expand PRK shorter than ${hashLen} bytes`);
   const name = HASH_NAMES[algorithm];
   const out = new Uint8Array(length);
-  const counter = new Uint8Array(1);
-  let previous: Uint8Array = new Uint8Array(0);
+  // One HMAC input per block, laid out as T(i-1) || info || i; T(0) is empty, so the first block
+  // (the only one TLS 1.3's Expand-Label asks for up to Hash.length bytes) hashes from hashLen on.
+  const input = new Uint8Array(hashLen + info.length + 1);
+  input.set(info, hashLen);
   for (let at = 0, i = 1; at < length; i++) {
-    counter[0] = i;
-    previous = crypto.createHmac(name, prk).update(previous).update(info).update(counter).digest();
-    out.set(previous.subarray(0, Math.min(hashLen, length - at)), at);
+    input[input.length - 1] = i;
+    const block = crypto
+      .createHmac(name, prk)
+      .update(i === 1 ? input.subarray(hashLen) : input)
+      .digest();
+    out.set(block.subarray(0, Math.min(hashLen, length - at)), at);
+    input.set(block, 0);
     at += hashLen;
   }
   return out;
