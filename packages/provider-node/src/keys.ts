@@ -198,9 +198,10 @@ export function montgomeryKeyPair(
 }
 
 /**
- * Whether this runtime has raw key formats (`'raw-public'`, Node ≥ 24.?): X25519/X448 public values
- * then go in and out of KeyObjects as they are on the wire (RFC 7748 §5), with no JWK object or
- * base64url string per handshake. Checked once at load with a round trip of RFC 7748 §6.1's Alice.
+ * Whether this runtime has raw key formats (`'raw-public'`: Node 24 has them, Node 20 not; detected,
+ * not assumed from the version): X25519/X448 public values then go in and out of KeyObjects as they
+ * are on the wire (RFC 7748 §5), with no JWK object or base64url string per handshake. Checked once
+ * at load with a round trip of RFC 7748 §6.1's Alice.
  */
 export const rawPublicKeys: boolean = (() => {
   try {

@@ -89,8 +89,10 @@ function signatureKind(
  * Creates a CryptoProvider on `node:crypto`.
  *
  * Everything is synchronous; keys for AEAD, CBC and HMAC are imported once as KeyObjects, and
- * certificate keys are imported once per key object and cached. Operations the runtime cannot do
- * go to `options.fallback` (by default the pure `nobleProvider`).
+ * certificate keys are imported once per key object and cached. HMAC-SHA-256 over inputs of at most
+ * 256 bytes (HKDF and the TLS 1.2 PRF in the key schedules) runs in JavaScript, cheaper there than a
+ * `createHmac` call, except in FIPS mode. Operations the runtime cannot do go to `options.fallback`
+ * (by default the pure `nobleProvider`).
  *
  * @example
  * ```ts
