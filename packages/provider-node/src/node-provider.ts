@@ -5,7 +5,6 @@
  * @module
  */
 
-import * as crypto from 'node:crypto';
 import type {
   AeadAlgorithm,
   AeadKey,
@@ -53,6 +52,7 @@ import {
 import * as hashes from './hash.js';
 import { ecdhShare, ffdhShare, montgomeryShare, type SyncKeyShare } from './key-exchange.js';
 import { nodeMlKem } from './ml-kem.js';
+import { randomBytes } from './random-pool.js';
 import { rawRsaAvailable, rsaDecrypt, rsaEncrypt } from './rsa-encryption.js';
 import { sign, verify } from './signature.js';
 
@@ -136,15 +136,13 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
 
   /** The ECDHE half of a hybrid ML-KEM group, on node:crypto. */
   const ecdhHalf = (group: HybridEcdhGroup, scalar?: Uint8Array): SyncKeyShare => nativeShare(group, scalar);
-  const random = (length: number): Uint8Array => crypto.randomFillSync(new Uint8Array(length));
+  const random = randomBytes;
   const mlKem = nodeMlKem ?? nobleMlKem;
 
   return {
     name: 'node',
 
-    randomBytes(length: number): Uint8Array {
-      return crypto.randomFillSync(new Uint8Array(length));
-    },
+    randomBytes,
 
     hash(algorithm: HashAlgorithm): HashContext {
       return hashSupported.has(algorithm)
