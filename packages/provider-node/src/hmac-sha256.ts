@@ -99,19 +99,16 @@ function start(): void {
 function absorb(data: Uint8Array): void {
   totalLength += data.length;
   let at = 0;
+  // Byte loops rather than set(subarray()): the parts are a few dozen bytes, and a subarray is an
+  // allocation.
   if (bufferedLength > 0) {
-    at = Math.min(BLOCK - bufferedLength, data.length);
-    buffered.set(data.subarray(0, at), bufferedLength);
-    bufferedLength += at;
+    while (at < data.length && bufferedLength < BLOCK) buffered[bufferedLength++] = data[at++] as number;
     if (bufferedLength < BLOCK) return;
     compress(buffered, 0);
     bufferedLength = 0;
   }
   for (; at + BLOCK <= data.length; at += BLOCK) compress(data, at);
-  if (at < data.length) {
-    buffered.set(data.subarray(at), 0);
-    bufferedLength = data.length - at;
-  }
+  while (at < data.length) buffered[bufferedLength++] = data[at++] as number;
 }
 
 /** FIPS 180-4 §5.1.1 padding and the final compressions; the digest goes to `out[0..32)`. */
