@@ -86,6 +86,23 @@ describe('nodeProvider hashes', () => {
     });
   }
 
+  it('SHA-256 inputs on either side of the short-input bound (JavaScript HMAC below, OpenSSL above) agree with noble', () => {
+    const h = NOBLE['SHA-256'];
+    const key = new Uint8Array(32).fill(7);
+    for (const length of [200, 255, 256, 257, 300, 1000]) {
+      const data = new Uint8Array(length).map((_, i) => i);
+      expect(nodeProvider.hmac('SHA-256', key, data)).toEqual(hmac(h, key, data));
+      // HKDF-Expand hashes T(i-1) || info || i; the PRF A(i) || label || seed.
+      const info = data.subarray(0, length - 33);
+      expect(nodeProvider.hkdfExpand('SHA-256', key, info, 80)).toEqual(expand(h, key, info, 80));
+      const seed = data.subarray(0, length - 40);
+      const label = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+      expect(nodeProvider.prf12('SHA-256', key, label, seed, 80)).toEqual(
+        referencePrf('SHA-256', key, label, seed, 80),
+      );
+    }
+  });
+
   it('RFC 5869 Appendix A.1 (test case 1)', () => {
     const prk = nodeProvider.hkdfExtract('SHA-256', hex('000102030405060708090a0b0c'), new Uint8Array(22).fill(0x0b));
     expect(Buffer.from(prk).toString('hex')).toBe('077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5');

@@ -10,6 +10,24 @@ import type { HashAlgorithm, HashContext, MacKey } from '@sslsocket/suites';
 import { CryptoError } from '@sslsocket/suites';
 import { toU8 } from './bytes.js';
 import { HASH_LENGTHS, HASH_NAMES, hmacTakesKeyObject } from './features.js';
+import { hmacSha256 } from './hmac-sha256.js';
+
+/**
+ * Inputs up to this many bytes get HMAC-SHA-256 from hmac-sha256.ts (a few compressions cost less
+ * than one createHmac); longer ones, other hashes and FIPS mode (OpenSSL's HMAC only) stay native.
+ */
+const SHORT_HMAC_INPUT = 256;
+const jsShortHmac = (() => {
+  try {
+    return crypto.getFips() === 0;
+  } catch {
+    return false;
+  }
+})();
+
+function shortSha256(algorithm: HashAlgorithm, inputLength: number): boolean {
+  return jsShortHmac && algorithm === 'SHA-256' && inputLength <= SHORT_HMAC_INPUT;
+}
 
 /** A transcript hash; `clone()` is node's `Hash.copy()`, which forks the native state. */
 class NodeHashContext implements HashContext {
@@ -57,6 +75,7 @@ function hmacKey(key: Uint8Array): crypto.KeyObject | Uint8Array {
 
 /** One-shot HMAC (RFC 2104). Raw key bytes: importing a KeyObject would cost more than it saves here. */
 export function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
+  if (shortSha256(algorithm, data.length)) return hmacSha256(key, [data]);
   return toU8(crypto.createHmac(HASH_NAMES[algorithm], key).update(data).digest());
 }
 
@@ -119,14 +138,30 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint
   }
   // RFC 5869 §2.3: PRK is "at least HashLen octets" (as nobleProvider enforces too).
   if (prk.length < hashLen) throw new CryptoError(`HKDF-Expand PRK shorter than ${hashLen} bytes`);
-  const name = HASH_NAMES[algorithm];
   const out = new Uint8Array(length);
-  const counter = new Uint8Array(1);
-  let previous: Uint8Array = new Uint8Array(0);
+  if (shortSha256(algorithm, hashLen + info.length + 1)) {
+    const counter = new Uint8Array(1);
+    let previous: Uint8Array = new Uint8Array(0);
+    for (let at = 0, i = 1; at < length; i++, at += hashLen) {
+      counter[0] = i;
+      previous = hmacSha256(prk, [previous, info, counter]);
+      out.set(previous.subarray(0, Math.min(hashLen, length - at)), at);
+    }
+    return out;
+  }
+  const name = HASH_NAMES[algorithm];
+  // One HMAC input per block, laid out as T(i-1) || info || i; T(0) is empty, so the first block
+  // (the only one TLS 1.3's Expand-Label asks for up to Hash.length bytes) hashes from hashLen on.
+  const input = new Uint8Array(hashLen + info.length + 1);
+  input.set(info, hashLen);
   for (let at = 0, i = 1; at < length; i++) {
-    counter[0] = i;
-    previous = crypto.createHmac(name, prk).update(previous).update(info).update(counter).digest();
-    out.set(previous.subarray(0, Math.min(hashLen, length - at)), at);
+    input[input.length - 1] = i;
+    const block = crypto
+      .createHmac(name, prk)
+      .update(i === 1 ? input.subarray(hashLen) : input)
+      .digest();
+    out.set(block.subarray(0, Math.min(hashLen, length - at)), at);
+    input.set(block, 0);
     at += hashLen;
   }
   return out;
@@ -146,12 +181,19 @@ export function prf12(
   if (!Number.isInteger(length) || length < 0) throw new CryptoError(`PRF length ${length} out of range`);
   const name = HASH_NAMES[algorithm];
   const hashLen = HASH_LENGTHS[algorithm];
+  const short = shortSha256(algorithm, hashLen + label.length + seed.length);
+  const mac = (...parts: Uint8Array[]): Uint8Array => {
+    if (short) return hmacSha256(secret, parts);
+    const h = crypto.createHmac(name, secret);
+    for (const part of parts) h.update(part);
+    return h.digest();
+  };
   const out = new Uint8Array(length);
-  let a: Uint8Array = crypto.createHmac(name, secret).update(label).update(seed).digest();
+  let a: Uint8Array = mac(label, seed);
   for (let at = 0; at < length; at += hashLen) {
-    const block = crypto.createHmac(name, secret).update(a).update(label).update(seed).digest();
+    const block = mac(a, label, seed);
     out.set(block.subarray(0, Math.min(hashLen, length - at)), at);
-    if (at + hashLen < length) a = crypto.createHmac(name, secret).update(a).digest();
+    if (at + hashLen < length) a = mac(a);
   }
   return out;
 }

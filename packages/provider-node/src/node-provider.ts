@@ -5,7 +5,6 @@
  * @module
  */
 
-import * as crypto from 'node:crypto';
 import type {
   AeadAlgorithm,
   AeadKey,
@@ -53,6 +52,7 @@ import {
 import * as hashes from './hash.js';
 import { ecdhShare, ffdhShare, montgomeryShare, type SyncKeyShare } from './key-exchange.js';
 import { nodeMlKem } from './ml-kem.js';
+import { randomBytes } from './random-pool.js';
 import { rawRsaAvailable, rsaDecrypt, rsaEncrypt } from './rsa-encryption.js';
 import { sign, verify } from './signature.js';
 
@@ -89,8 +89,10 @@ function signatureKind(
  * Creates a CryptoProvider on `node:crypto`.
  *
  * Everything is synchronous; keys for AEAD, CBC and HMAC are imported once as KeyObjects, and
- * certificate keys are imported once per key object and cached. Operations the runtime cannot do
- * go to `options.fallback` (by default the pure `nobleProvider`).
+ * certificate keys are imported once per key object and cached. HMAC-SHA-256 over inputs of at most
+ * 256 bytes (HKDF and the TLS 1.2 PRF in the key schedules) runs in JavaScript, cheaper there than a
+ * `createHmac` call, except in FIPS mode. Operations the runtime cannot do go to `options.fallback`
+ * (by default the pure `nobleProvider`).
  *
  * @example
  * ```ts
@@ -134,15 +136,13 @@ export function createNodeProvider(options: NodeProviderOptions = {}): CryptoPro
 
   /** The ECDHE half of a hybrid ML-KEM group, on node:crypto. */
   const ecdhHalf = (group: HybridEcdhGroup, scalar?: Uint8Array): SyncKeyShare => nativeShare(group, scalar);
-  const random = (length: number): Uint8Array => crypto.randomFillSync(new Uint8Array(length));
+  const random = randomBytes;
   const mlKem = nodeMlKem ?? nobleMlKem;
 
   return {
     name: 'node',
 
-    randomBytes(length: number): Uint8Array {
-      return crypto.randomFillSync(new Uint8Array(length));
-    },
+    randomBytes,
 
     hash(algorithm: HashAlgorithm): HashContext {
       return hashSupported.has(algorithm)

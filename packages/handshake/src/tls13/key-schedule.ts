@@ -5,12 +5,49 @@
  * @module
  */
 
-import { Writer } from '@sslsocket/record';
 import type { CryptoProvider, HashAlgorithm } from '@sslsocket/suites';
-import { utf8 } from '../bytes.js';
+import { equalBytes, utf8 } from '../bytes.js';
 
 export function hashLength(hash: HashAlgorithm): number {
   return hash === 'SHA-384' ? 48 : hash === 'SHA-512' ? 64 : hash === 'SHA-1' ? 20 : 32;
+}
+
+/**
+ * "tls13 " || Label in UTF-8 for the labels seen so far. The schedule's own labels are a dozen
+ * constants; exporter labels come from the application, so the cache stops growing at a bound.
+ */
+const fullLabels = new Map<string, Uint8Array>();
+const FULL_LABEL_CACHE_LIMIT = 64;
+
+function fullLabel(label: string): Uint8Array {
+  let bytes = fullLabels.get(label);
+  if (bytes === undefined) {
+    bytes = utf8(`tls13 ${label}`);
+    if (fullLabels.size < FULL_LABEL_CACHE_LIMIT) fullLabels.set(label, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * RFC 8446 §7.1 HkdfLabel: struct { uint16 length; opaque label<7..255>; opaque context<0..255>; },
+ * encoded in one small array (no growable writer: the key schedule builds a few dozen per handshake).
+ * Throws RangeError when a field does not fit its length prefix.
+ */
+export function hkdfLabel(label: string, context: Uint8Array, length: number): Uint8Array {
+  const name = fullLabel(label);
+  if (!Number.isInteger(length) || length < 0 || length > 0xffff) {
+    throw new RangeError(`HkdfLabel length out of range: ${length}`);
+  }
+  if (name.length > 255) throw new RangeError(`HkdfLabel label of ${name.length} bytes exceeds 255`);
+  if (context.length > 255) throw new RangeError(`HkdfLabel context of ${context.length} bytes exceeds 255`);
+  const info = new Uint8Array(4 + name.length + context.length);
+  info[0] = length >>> 8;
+  info[1] = length & 0xff;
+  info[2] = name.length;
+  info.set(name, 3);
+  info[3 + name.length] = context.length;
+  info.set(context, 4 + name.length);
+  return info;
 }
 
 /** RFC 8446 §7.1: HKDF-Expand-Label(Secret, Label, Context, Length) with the "tls13 " prefix. */
@@ -22,11 +59,7 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const w = new Writer(64 + context.length);
-  w.u16(length);
-  w.vector8(utf8(`tls13 ${label}`));
-  w.vector8(context);
-  return p.hkdfExpand(hash, secret, w.finish(), length);
+  return p.hkdfExpand(hash, secret, hkdfLabel(label, context, length), length);
 }
 
 /** RFC 8446 §7.1: Derive-Secret(Secret, Label, Messages) given Transcript-Hash(Messages). */
@@ -40,15 +73,45 @@ export function deriveSecret(
   return hkdfExpandLabel(p, hash, secret, label, transcriptHash, hashLength(hash));
 }
 
-/** Hash of the empty string, the context of "derived" secrets. */
+/**
+ * Values of the schedule that depend on the provider and hash only, computed once per provider:
+ * Hash(""), and without a PSK the Early Secret and the salt of the Handshake Secret (RFC 8446 §7.1:
+ * HKDF-Extract(0, 0) and Derive-Secret(., "derived", "")). The Early Secret leaves as a copy; the
+ * others only reach the provider as inputs, never a caller.
+ */
+interface ScheduleConstants {
+  readonly emptyHash: Uint8Array;
+  readonly early: Uint8Array;
+  readonly derivedFromEarly: Uint8Array;
+}
+const constants = new WeakMap<CryptoProvider, Map<HashAlgorithm, ScheduleConstants>>();
+
+function scheduleConstants(p: CryptoProvider, hash: HashAlgorithm): ScheduleConstants {
+  let byHash = constants.get(p);
+  if (byHash === undefined) {
+    byHash = new Map();
+    constants.set(p, byHash);
+  }
+  let known = byHash.get(hash);
+  if (known === undefined) {
+    const empty = p.digest(hash, new Uint8Array(0));
+    const zeros = new Uint8Array(hashLength(hash));
+    const early = p.hkdfExtract(hash, zeros, zeros);
+    known = { emptyHash: empty, early, derivedFromEarly: deriveSecret(p, hash, early, 'derived', empty) };
+    byHash.set(hash, known);
+  }
+  return known;
+}
+
+/** Hash of the empty string, the context of "derived" secrets (shared: read it, never change it). */
 function emptyHash(p: CryptoProvider, hash: HashAlgorithm): Uint8Array {
-  return p.digest(hash, new Uint8Array(0));
+  return scheduleConstants(p, hash).emptyHash;
 }
 
 /** Early Secret = HKDF-Extract(0, PSK or zeros). */
 export function earlySecret(p: CryptoProvider, hash: HashAlgorithm, psk?: Uint8Array): Uint8Array {
-  const zeros = new Uint8Array(hashLength(hash));
-  return p.hkdfExtract(hash, zeros, psk ?? zeros);
+  if (psk === undefined) return scheduleConstants(p, hash).early.slice();
+  return p.hkdfExtract(hash, new Uint8Array(hashLength(hash)), psk);
 }
 
 /** Handshake Secret = HKDF-Extract(Derive-Secret(early, "derived", ""), (EC)DHE). */
@@ -58,7 +121,12 @@ export function handshakeSecret(
   early: Uint8Array,
   sharedSecret: Uint8Array | undefined,
 ): Uint8Array {
-  const salt = deriveSecret(p, hash, early, 'derived', emptyHash(p, hash));
+  const known = scheduleConstants(p, hash);
+  // Without a PSK the salt is a constant; with one it is derived (the comparison is of secrets, so
+  // in constant time).
+  const salt = equalBytes(early, known.early)
+    ? known.derivedFromEarly
+    : deriveSecret(p, hash, early, 'derived', emptyHash(p, hash));
   return p.hkdfExtract(hash, salt, sharedSecret ?? new Uint8Array(hashLength(hash)));
 }
 
