@@ -8,7 +8,8 @@
 // after:
 //   heap   V8 heap used (JS objects, closures, Promises, timers)            KiB per connection
 //   ext    ArrayBuffer backing stores and other external memory              KiB per connection
-//   rss    resident set growth less V8's young generation growth (bench/lib/tasks.mjs says why)
+//   rss    resident set growth, all of it; (young) is the part that is V8's young generation
+//          (bench/lib/idle-memory.mjs and bench/README.md "The memory row" say why it matters)
 //
 // Usage: npm run build && node scripts/heap-per-connection.mjs [--count 500] [--stack sslsocket|node:tls]
 //        [--role client|server] [--version 1.3|1.2] [--warmup 100] [--top 25]
@@ -219,7 +220,7 @@ async function measure(stackName, role, certDir, version, count, top, warmup) {
   const result = {
     heap: (after.heap - start.heap) / count,
     ext: (after.ext - start.ext) / count,
-    rss: (after.rss - start.rss - (after.young - start.young)) / count,
+    rss: (after.rss - start.rss) / count,
     young: (after.young - start.young) / count,
     connections: kept.length,
   };

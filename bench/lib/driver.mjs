@@ -242,7 +242,12 @@ const results = rows.map((row) => {
   const figures = Object.fromEntries(
     Object.entries(perStack).map(([stack, values]) => [
       stack,
-      { samples: values, summary: summary(values.map((v) => (row.task === 'memory' ? v?.rss : v))) },
+      {
+        samples: values,
+        summary: summary(values.map((v) => (row.task === 'memory' ? v?.rss : v))),
+        // memory: the part of the resident set that is V8's young generation (lib/idle-memory.mjs).
+        ...(row.task === 'memory' ? { young: summary(values.map((v) => v?.young)) } : {}),
+      },
     ]),
   );
   const series = (stack) => (perStack[stack] ?? []).map((v) => (row.task === 'memory' ? (v?.rss ?? null) : v));

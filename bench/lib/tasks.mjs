@@ -2,8 +2,8 @@
 // MB/s, handshakes/s, milliseconds or bytes per connection.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { aeadBound } from './aead-bound.mjs';
+import { idleMemory } from './idle-memory.mjs';
 import { PatternChecker, patternAt } from './pattern.mjs';
 
 /**
@@ -165,46 +165,6 @@ export async function timeToFirstByte(stack, { cfg, count, resumed = false }) {
   } finally {
     await server.close();
   }
-}
-
-async function memoryNow() {
-  for (let i = 0; i < 3; i++) {
-    globalThis.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const usage = process.memoryUsage();
-  // V8's young generation (semispaces + new large objects): resident bytes, see idleMemory.
-  const young = getHeapSpaceStatistics()
-    .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
-    .reduce((sum, space) => sum + space.physical_space_size, 0);
-  return { js: usage.heapUsed + usage.arrayBuffers, rss: usage.rss, young };
-}
-
-/**
- * Resident-set growth per idle established connection (client and server side both in this
- * process, post-handshake tickets received). Run in a fresh process per sample.
- *
- * `rss` leaves out what V8's young generation grew by (`young`, also reported): while objects that
- * live on survive scavenges, V8 doubles the semispaces up to --max-semi-space-size (16 MiB each on
- * Node 20), a cost of the process that does not grow with the connection count. Left in, it is
- * spread over `count` and the figure depends on it (sslsocket: ~135 KiB at 300 connections,
- * ~103 KiB at 500, ~60 KiB either way without it; node:tls, with little JS per connection, ~92 KiB).
- */
-export async function idleMemory(stack, { cfg, count }) {
-  const servers = [];
-  const server = await stack.createServer(cfg, (connection) => servers.push(connection));
-  // One connection first, so code loading and first-use caches are not counted per connection.
-  (await stack.connect(server.port, cfg)).destroy();
-  const before = await memoryNow();
-  const clients = [];
-  for (let i = 0; i < count; i++) clients.push(await stack.connect(server.port, cfg));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const after = await memoryNow();
-  if (servers.length < count) throw new Error(`${stack.name}: only ${servers.length} of ${count} accepted`);
-  for (const connection of [...clients, ...servers]) connection.destroy();
-  await server.close();
-  const young = after.young - before.young;
-  return { rss: (after.rss - before.rss - young) / count, js: (after.js - before.js) / count, young: young / count };
 }
 
 export const TASKS = { bulk, handshakes, ttfb: timeToFirstByte, memory: idleMemory, aeadBound };

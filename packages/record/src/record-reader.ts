@@ -3,6 +3,9 @@ import { isKnownContentType, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './conte
 import { NullProtection } from './protection/null-protection.js';
 import type { OpenedRecord, RecordProtection } from './protection/record-protection.js';
 
+/** The empty list every reader starts with; never pushed to (the push site replaces it first). */
+const NONE: never[] = [];
+
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -71,7 +74,8 @@ export class RecordReader {
   private spare: Uint8Array | undefined;
   private protection: RecordProtection = new NullProtection();
   private pending = false;
-  private ahead: AheadRecord[] = [];
+  /** Starts as the shared empty NONE: an array of its own on the first record opened ahead (#17). */
+  private ahead: AheadRecord[] = NONE;
   private readonly openWindow: number;
   private readonly initialCapacity: number;
   /** Unprotected ChangeCipherSpec records pass through in TLS 1.3 (RFC 8446 §5); the engine checks them. */
@@ -113,7 +117,7 @@ export class RecordReader {
   }
 
   private dropAhead(): void {
-    if (this.ahead.length > 0) this.ahead = [];
+    if (this.ahead.length > 0) this.ahead = NONE;
   }
 
   /**
@@ -363,7 +367,8 @@ export class RecordReader {
       const result = Promise.resolve(opened).then((record) => this.toInbound(record, version, source, true));
       // Observed by next() when the record's turn comes; never an unhandled rejection before that.
       result.catch(() => undefined);
-      this.ahead.push({ size, result });
+      if (this.ahead === NONE) this.ahead = [{ size, result }];
+      else this.ahead.push({ size, result });
       at += size;
     }
   }

@@ -5,6 +5,8 @@ import { NullProtection } from './protection/null-protection.js';
 import type { RecordProtection } from './protection/record-protection.js';
 
 const EMPTY = new Uint8Array(0);
+/** The empty list every writer starts with; never pushed to (each push site replaces it first). */
+const NONE: never[] = [];
 
 /** Options for {@link RecordWriter}. */
 export interface RecordWriterOptions {
@@ -25,11 +27,13 @@ export class RecordWriter {
   private buffer: Uint8Array;
   private length = 0;
   private protection: RecordProtection = new NullProtection();
-  private inFlight: Promise<unknown>[] = [];
+  // The three lists start as the shared empty NONE and get an array of their own on their first
+  // push: most connections never seal asynchronously nor recycle (#17, memory per idle connection).
+  private inFlight: Promise<unknown>[] = NONE;
   /** Earlier parts of this flight, left where asynchronous seals are still writing them. */
-  private segments: Uint8Array[] = [];
+  private segments: Uint8Array[] = NONE;
   private segmentBytes = 0;
-  private readonly pool: ArrayBuffer[] = [];
+  private pool: ArrayBuffer[] = NONE;
   maxFragment: number;
 
   constructor(options: RecordWriterOptions = {}) {
@@ -109,7 +113,8 @@ export class RecordWriter {
         this.inFlight = this.inFlight.filter((entry) => entry !== all);
       },
     );
-    this.inFlight.push(all);
+    if (this.inFlight === NONE) this.inFlight = [all];
+    else this.inFlight.push(all);
     return all;
   }
 
@@ -132,7 +137,7 @@ export class RecordWriter {
         joined.set(part, at);
         at += part.length;
       }
-      this.segments = [];
+      this.segments = NONE;
       this.segmentBytes = 0;
       this.buffer = EMPTY;
       return joined;
@@ -156,7 +161,8 @@ export class RecordWriter {
     const backing = output.buffer;
     if (!(backing instanceof ArrayBuffer) || backing.byteLength < 4096 || this.pool.length >= 4) return;
     if (this.pool.includes(backing)) return;
-    this.pool.push(backing);
+    if (this.pool === NONE) this.pool = [backing];
+    else this.pool.push(backing);
   }
 
   /** Waits for asynchronous seals to finish (a no-op for synchronous providers). */
@@ -182,7 +188,8 @@ export class RecordWriter {
     if (this.length > 0 && this.inFlight.length > 0) {
       // Asynchronous seals are still writing into this buffer: moving it would lose their output.
       // Leave it as a segment of the flight and continue in a new buffer.
-      this.segments.push(this.buffer.subarray(0, this.length));
+      if (this.segments === NONE) this.segments = [this.buffer.subarray(0, this.length)];
+      else this.segments.push(this.buffer.subarray(0, this.length));
       this.segmentBytes += this.length;
       this.buffer = new Uint8Array(Math.max(extra, 1024));
       this.length = 0;

@@ -7,6 +7,7 @@ import {
   normalizeHostName,
   parseCipherString,
   strToSuite,
+  TlsAlert,
   webcryptoProvider,
 } from '@sslsocket/suites';
 import { defaultProvider } from '#default-provider';
@@ -63,6 +64,13 @@ function suitesFrom(ciphers: CommonOptions['ciphers']): number[] | undefined {
 /** Where a connection's verifier leaves what it learned besides the key (the stapled OCSP response). */
 export interface PeerAuthSink {
   ocspResponse?: Uint8Array;
+  /**
+   * Lets the verifier go of what it holds (the options, the roots): set by the verifier, called by
+   * the socket once the peer can no longer send a Certificate to verify (a TLS 1.3 client after
+   * the handshake, RFC 8446 §4.6.2: only the client authenticates after it). Without it every idle
+   * client connection kept its whole options object alive (#17).
+   */
+  release?: (() => void) | undefined;
 }
 
 /** The verification hook the engine calls with the peer's chain. */
@@ -75,12 +83,24 @@ function verifier(
   sink: PeerAuthSink = {},
 ): VerifyCertificate {
   if ((options.verify ?? (purpose === 'sslserver' ? 'verify_peer' : 'verify_none')) === 'verify_none') {
+    // Holds only the sink: nothing to release.
     return (chain, ctx) => {
       if (ctx.ocspResponse !== undefined) sink.ocspResponse = ctx.ocspResponse;
       return parseCertificate(chain[0] as Uint8Array).publicKey;
     };
   }
+  let held: { options: typeof options; roots: readonly Uint8Array[]; provider: CryptoProvider } | undefined = {
+    options,
+    roots,
+    provider,
+  };
+  sink.release = () => {
+    held = undefined;
+    sink.release = undefined;
+  };
   return async (chain, ctx) => {
+    if (held === undefined) throw new TlsAlert('unexpected_message', 'no certificate is expected from the peer now');
+    const { options, roots, provider } = held;
     if (ctx.ocspResponse !== undefined) sink.ocspResponse = ctx.ocspResponse;
     const isIp = hostname !== undefined && (/^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.includes(':'));
     const result = await verifyChain(chain, {

@@ -267,6 +267,9 @@ export abstract class SocketPump extends SocketWrite {
           this.localRequests?.onRenegotiated();
         }
         this.parameters = event.parameters;
+        // RFC 8446 §4.6.2: after a TLS 1.3 handshake only the client authenticates, so a client's
+        // verifier has nothing left to verify and lets go of the options and roots it holds.
+        if (this.role === 'client' && event.parameters.version === 'tlsv1.3') this.peerAuth.release?.();
         if (!this.handshakeSettled) {
           // Resolve first, deliver afterwards: events wait one macrotask, by which time whoever
           // awaited the handshake has attached its listeners.

@@ -12,7 +12,13 @@ export class ChunkQueue {
   private failure: Error | undefined;
   bytes = 0;
 
-  constructor(private readonly onDrain: () => void = () => {}) {}
+  /** `onDrain` runs whenever a read takes from the queue (the source may resume). */
+  constructor(private readonly onDrain: () => void = noDrain) {}
+
+  /** A read took from the queue; subclasses that own their source override this (no closure each). */
+  protected drained(): void {
+    this.onDrain();
+  }
 
   get isEnded(): boolean {
     return this.ended;
@@ -59,13 +65,13 @@ export class ChunkQueue {
         this.head = 0;
       }
       this.bytes -= chunk.length;
-      this.onDrain();
+      this.drained();
       return Promise.resolve(chunk);
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve(null);
     if (this.waiting !== undefined) return Promise.reject(new TransportError('EBUSY', 'read() already pending'));
-    this.onDrain();
+    this.drained();
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
     });
@@ -73,3 +79,4 @@ export class ChunkQueue {
 }
 
 const EMPTY = new Uint8Array(0);
+const noDrain = (): void => {};
