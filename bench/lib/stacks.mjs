@@ -2,7 +2,7 @@
 // runs the same code against node:tls, lemon-tls and sslsocket with each provider. A stack is
 // { createServer(cfg, onConnection) → { port, close() }, connect(port, cfg, session?) → conn }, and a
 // conn is { write(bytes) → Promise only under backpressure, end(), destroy(), onData(fn), ended,
-// resumed(), session() }.
+// resumed(), session(), negotiated?() → { version: 'TLSv1.3' | ..., suite: IANA name } }.
 //
 // cfg: { version: '1.3' | '1.2', aead: 'AES-128-GCM' | 'CHACHA20-POLY1305', group: 'x25519' |
 // 'X25519MLKEM768', cert: 'ecdsa' | 'rsa' }. Certificates come from BENCH_CERTS (the driver makes
@@ -73,6 +73,7 @@ function nodeStreamConnection(socket) {
     destroy: () => socket.destroy(),
     onData: (fn) => socket.on('data', fn),
     ended,
+    negotiated: () => ({ version: socket.getProtocol(), suite: socket.getCipher()?.standardName }),
     resumed: () => socket.isSessionReused(),
     session: () => (session !== undefined ? Promise.resolve(session) : sessionArrived),
   };
@@ -220,6 +221,10 @@ async function sslsocketStack(provider, baseline) {
       get ended() {
         if (!started) this.onData(() => undefined);
         return ended;
+      },
+      negotiated: () => {
+        const info = socket.connectionInformation();
+        return { version: info.protocol === 'tlsv1.3' ? 'TLSv1.3' : 'TLSv1.2', suite: info.selectedCipherSuite };
       },
       resumed: () => socket.connectionInformation().sessionResumption,
       session: () =>

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { aeadBound } from './aead-bound.mjs';
 import { idleMemory } from './idle-memory.mjs';
+import { negotiationMismatch } from './negotiated.mjs';
 import { PatternChecker, patternAt } from './pattern.mjs';
 
 /**
@@ -19,9 +20,18 @@ export async function sendPattern(connection, bytes, writeSize, onStart) {
   connection.end();
 }
 
-/** Serves one bulk connection and resolves with the server once it listens. */
-export function bulkServer(stack, { cfg, bytes, writeSize }, onStart) {
+/**
+ * Serves one bulk connection and resolves with the server once it listens. A connection that did
+ * not negotiate the row's version and suite is dropped unsent, `onMismatch` told why.
+ */
+export function bulkServer(stack, { cfg, bytes, writeSize }, onStart, onMismatch) {
   return stack.createServer(cfg, (connection) => {
+    const mismatch = negotiationMismatch(connection, cfg);
+    if (mismatch !== undefined) {
+      (onMismatch ?? console.error)(`${stack.name} server: ${mismatch}`);
+      connection.destroy();
+      return;
+    }
     sendPattern(connection, bytes, writeSize, onStart).catch((error) => {
       console.error(`bench: ${stack.name} server: ${error.message}`);
     });
@@ -58,14 +68,21 @@ export async function bulk(stack, args) {
   const dataStarts = () => {
     if (transferOnly) start = performance.now();
   };
-  const server = args.remote ? await remoteBulkServer(stack.name, args) : await bulkServer(stack, args, dataStarts);
+  let mismatch;
+  const onMismatch = (reason) => {
+    mismatch ??= new Error(reason);
+  };
+  const server = args.remote
+    ? await remoteBulkServer(stack.name, args)
+    : await bulkServer(stack, args, dataStarts, onMismatch);
   try {
     const checker = new PatternChecker();
     start = performance.now();
     const client = await stack.connect(server.port, cfg);
+    const clientMismatch = negotiationMismatch(client, cfg);
+    if (clientMismatch !== undefined) onMismatch(`${stack.name} client: ${clientMismatch}`);
     // The first mismatch is kept and thrown below: some stacks swallow what their data callback
     // throws, which would otherwise read as a short stream rather than a wrong byte.
-    let mismatch;
     client.onData((data) => {
       if (mismatch !== undefined) return;
       try {
@@ -86,13 +103,29 @@ export async function bulk(stack, args) {
   }
 }
 
-/** A server that keeps each connection until the client leaves (so its session tickets go out). */
-function holdingServer(stack, cfg, greeting) {
-  return stack.createServer(cfg, (connection) => {
+/**
+ * A server that keeps each connection until the client leaves (so its session tickets go out).
+ * `check()` throws when its first connection did not negotiate the row's version and suite (the
+ * first only: the check stays out of the timed connections' way).
+ */
+async function holdingServer(stack, cfg, greeting) {
+  let checked = false;
+  let mismatch;
+  const server = await stack.createServer(cfg, (connection) => {
+    if (!checked) {
+      checked = true;
+      mismatch = negotiationMismatch(connection, cfg);
+    }
     if (greeting !== undefined) connection.write(greeting);
     connection.onData(() => undefined);
     connection.ended.then(() => connection.destroy());
   });
+  return {
+    ...server,
+    check() {
+      if (mismatch !== undefined) throw new Error(`${stack.name} server: ${mismatch}`);
+    },
+  };
 }
 
 /** A session to resume, from one full handshake (RFC 8446 §4.6.1 ticket, or RFC 5077 / session id). */
@@ -131,7 +164,9 @@ export async function handshakes(
       }
     };
     await Promise.all(Array.from({ length: parallel }, worker));
-    return done / ((performance.now() - start) / 1000);
+    const perSecond = done / ((performance.now() - start) / 1000);
+    server.check();
+    return perSecond;
   } finally {
     await server.close();
   }
@@ -160,6 +195,7 @@ export async function timeToFirstByte(stack, { cfg, count, resumed = false }) {
       if (resumed && !connection.resumed()) throw new Error(`${stack.name} did not resume`);
       connection.destroy();
     }
+    server.check();
     times.sort((a, b) => a - b);
     return times[times.length >> 1];
   } finally {

@@ -1,7 +1,9 @@
-// The benchmark's promise that every received byte is checked (issue #17, bench/lib/pattern.mjs and
-// tasks.mjs `bulk`): a stack that drops, reorders or repeats a byte must fail its sample, with the
-// stream offset in the reason, whether or not the stack swallows what its data callback throws
-// (sslsocket's read loop and the WebCrypto peers do).
+// What every benchmark sample checks (issue #17, bench/lib/tasks.mjs):
+//  - every received byte (lib/pattern.mjs): a stack that drops, reorders or repeats a byte fails its
+//    sample, with the stream offset in the reason, whether or not the stack swallows what its data
+//    callback throws (sslsocket's read loop and the WebCrypto peers do);
+//  - the row's version and suite (lib/negotiated.mjs): a connection that negotiated something else
+//    fails the sample instead of timing other work.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,6 +23,7 @@ interface Stack {
   connect(port: number, cfg: Cfg, session?: unknown): Promise<Connection>;
 }
 type Bulk = (stack: Stack, args: { cfg: Cfg; bytes: number; writeSize: number }) => Promise<number>;
+type Handshakes = (stack: Stack, args: { cfg: Cfg; count: number }) => Promise<number>;
 
 const bench = (path: string): string => new URL(`../../bench/lib/${path}`, import.meta.url).href;
 const cfg: Cfg = { version: '1.3', aead: 'AES-128-GCM', group: 'x25519', cert: 'ecdsa' };
@@ -28,6 +31,7 @@ const args = { cfg, bytes: 1024 * 1024, writeSize: 64 * 1024 };
 
 let certDir: string;
 let bulk: Bulk;
+let handshakes: Handshakes;
 let loadStack: (name: string) => Promise<Stack>;
 
 beforeAll(async () => {
@@ -36,7 +40,7 @@ beforeAll(async () => {
   certDir = makeCertificates(['ecdsa']);
   // stacks.mjs reads BENCH_CERTS when it is loaded.
   process.env.BENCH_CERTS = certDir;
-  ({ bulk } = (await import(bench('tasks.mjs'))) as { bulk: Bulk });
+  ({ bulk, handshakes } = (await import(bench('tasks.mjs'))) as { bulk: Bulk; handshakes: Handshakes });
   ({ loadStack } = (await import(bench('stacks.mjs'))) as { loadStack: (name: string) => Promise<Stack> });
 });
 
@@ -90,4 +94,34 @@ describe('bench: every received byte is checked', () => {
       });
     }
   }
+});
+
+describe('bench: every sample runs the version and suite of its row', () => {
+  // A server set up for AES-128-GCM under a ChaCha20-Poly1305 row, and sslsocket's client, which
+  // offers every suite: the connection works, with the wrong suite.
+  const chacha: Cfg = { ...cfg, aead: 'CHACHA20-POLY1305' };
+  const misconfigured = async (): Promise<Stack> => {
+    const node = await loadStack('node:tls');
+    const sslsocket = await loadStack('sslsocket');
+    return {
+      name: 'misconfigured',
+      createServer: (_c, onConnection) => node.createServer(cfg, onConnection),
+      connect: (port, c, session) => sslsocket.connect(port, c, session),
+    };
+  };
+  const wrong = /negotiated TLSv1\.3 TLS_AES_128_GCM_SHA256, the row is TLSv1\.3 TLS_CHACHA20_POLY1305_SHA256/;
+
+  it('a bulk sample fails', async () => {
+    await expect(bulk(await misconfigured(), { ...args, cfg: chacha })).rejects.toThrow(wrong);
+  });
+
+  it('a handshake sample fails', async () => {
+    await expect(handshakes(await misconfigured(), { cfg: chacha, count: 3 })).rejects.toThrow(wrong);
+  });
+
+  it('the rows as configured pass (server and client of each stack)', async () => {
+    for (const name of ['node:tls', 'sslsocket']) {
+      expect(await handshakes(await loadStack(name), { cfg: chacha, count: 3 })).toBeGreaterThan(0);
+    }
+  });
 });
