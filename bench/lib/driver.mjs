@@ -37,6 +37,9 @@ const baseline = option('--baseline');
 // the slowest legitimate full-size sample takes a few seconds even on a loaded machine, and
 // 5 rounds + warm-up of one hanging stack must leave the full run inside its 15 minutes.
 const sampleTimeoutMs = quick ? 30_000 : 60_000;
+// A fresh-process sample (the memory row: 1,000 sequential handshakes of one stack, lemon-tls's
+// at a few dozen a second on a loaded machine) gets three times as long.
+const freshTimeoutMs = 3 * sampleTimeoutMs;
 const started = performance.now();
 
 // ---- certificates (lib/certs.mjs: an ECDSA P-256 and an RSA-2048 self-signed certificate) ----
@@ -142,9 +145,9 @@ function runFresh(stack, task, args) {
   const result = spawnSync(
     nodePath,
     ['--expose-gc', join(here, 'worker.mjs'), 'once', stack, task, JSON.stringify(args)],
-    { env, encoding: 'utf8', timeout: sampleTimeoutMs },
+    { env, encoding: 'utf8', timeout: freshTimeoutMs },
   );
-  if (result.error?.code === 'ETIMEDOUT') throw new Error(`${stack}: no result within ${sampleTimeoutMs / 1000} s`);
+  if (result.error?.code === 'ETIMEDOUT') throw new Error(`${stack}: no result within ${freshTimeoutMs / 1000} s`);
   if (result.status !== 0) throw new Error(`${stack}: ${crashReason(result.stderr ?? '')}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
