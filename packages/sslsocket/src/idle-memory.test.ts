@@ -84,4 +84,14 @@ describe('an idle established connection', () => {
     // No timeout was asked for: an idle socket arms no timer (the handshake timeout is cleared).
     expect(timers() - timersBefore).toBeLessThanOrEqual(2);
   }, 120_000);
+
+  it('makes no send queue for sends that never wait (sendQueueLimit not reached)', async () => {
+    const [client, server] = [sockets.at(-2), sockets.at(-1)] as [SslSocket, SslSocket];
+    const queueOf = (socket: SslSocket): unknown => (socket as unknown as { waitingSends?: unknown }).waitingSends;
+    // The field exists (so a rename cannot make this pass unnoticed) and is empty.
+    expect(Object.hasOwn(client, 'waitingSends')).toBe(true);
+    await client.send('ping');
+    await server.send('pong');
+    for (const socket of sockets) expect(queueOf(socket)).toBeUndefined();
+  });
 });
