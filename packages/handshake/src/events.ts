@@ -69,12 +69,17 @@ export type ConnectionEvent =
   | { readonly type: 'sessionStoreError'; readonly error: SessionStoreError };
 
 /** The event queue of one connection, with the optional listener `on()` installs. */
+/** The empty queue every connection starts with; never pushed to (emit() replaces it first). */
+const NONE: never[] = [];
+
 export class EventQueue {
-  private readonly queue: ConnectionEvent[] = [];
+  /** The shared empty NONE while nothing is queued: an idle connection keeps no array (#17). */
+  private queue: ConnectionEvent[] = NONE;
   private listener: ((event: ConnectionEvent) => void) | undefined;
 
   emit(event: ConnectionEvent): void {
-    this.queue.push(event);
+    if (this.queue === NONE) this.queue = [event];
+    else this.queue.push(event);
     this.listener?.(event);
   }
 
@@ -84,6 +89,9 @@ export class EventQueue {
 
   /** Events since the last call, oldest first. */
   take(): ConnectionEvent[] {
-    return this.queue.splice(0, this.queue.length);
+    if (this.queue.length === 0) return [];
+    const events = this.queue;
+    this.queue = NONE;
+    return events;
   }
 }

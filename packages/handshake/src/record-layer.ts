@@ -20,6 +20,9 @@ import {
 import { isPromiseLike, type MaybePromise, TlsAlert } from '@sslsocket/suites';
 import { concat } from './bytes.js';
 
+/** The empty list every record layer starts with; never pushed to (each push site replaces it first). */
+const NONE: never[] = [];
+
 /** The record size limits one handshake agreed (RFC 8449 §4, RFC 6066 §4). */
 export interface RecordLimits {
   readonly version: 'tlsv1.3' | 'tlsv1.2';
@@ -60,9 +63,11 @@ export class RecordLayer {
   private readonly reader = new RecordReader();
   private readonly writer = new RecordWriter();
   private readonly reassembler: HandshakeReassembler;
-  private flight: Uint8Array[] = [];
-  private output: Uint8Array[] = [];
-  private sealing: Promise<void>[] = [];
+  // The three lists are the shared empty NONE until something is pushed: an idle connection keeps
+  // none of its own (#17).
+  private flight: Uint8Array[] = NONE;
+  private output: Uint8Array[] = NONE;
+  private sealing: Promise<void>[] = NONE;
   /** Application data written before the handshake completed. */
   private pendingWrites: Uint8Array[] | undefined = [];
   /** TLS 1.2: the read protection the peer's next ChangeCipherSpec installs. */
@@ -170,26 +175,31 @@ export class RecordLayer {
 
   private writeRecords(type: number, data: Uint8Array): void {
     const r = this.writer.writeRecords(type, data);
-    if (isPromiseLike(r)) this.sealing.push(r.then(() => this.writer.settle()));
+    if (isPromiseLike(r)) {
+      const sealed = r.then(() => this.writer.settle());
+      if (this.sealing === NONE) this.sealing = [sealed];
+      else this.sealing.push(sealed);
+    }
   }
 
   /** Appends a handshake message to `transcript` and the current flight. */
   queueHandshake(raw: Uint8Array, transcript: TranscriptSink): void {
     transcript.update(raw);
-    this.flight.push(raw);
+    if (this.flight === NONE) this.flight = [raw];
+    else this.flight.push(raw);
   }
 
   /** Writes the buffered flight as handshake records under the current write keys. */
   flush(): void {
     if (this.flight.length === 0) return;
     const data = this.flight.length === 1 ? (this.flight[0] as Uint8Array) : concat(...this.flight);
-    this.flight = [];
+    this.flight = NONE;
     this.writeRecords(ContentType.handshake, data);
   }
 
   /** Forgets the unsent flight (a fatal alert replaces it). */
   dropFlight(): void {
-    this.flight = [];
+    this.flight = NONE;
   }
 
   /** Writes a handshake message that is not part of the transcript (KeyUpdate, NewSessionTicket). */
@@ -246,10 +256,13 @@ export class RecordLayer {
   takeOutput(): Uint8Array | null {
     this.flush();
     if (this.sealing.length > 0) return null;
-    if (this.writer.pendingBytes > 0) this.output.push(this.writer.takeOutput());
+    if (this.writer.pendingBytes > 0) {
+      if (this.output === NONE) this.output = [this.writer.takeOutput()];
+      else this.output.push(this.writer.takeOutput());
+    }
     if (this.output.length === 0) return null;
     const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concat(...this.output);
-    this.output = [];
+    this.output = NONE;
     return out;
   }
 
@@ -265,7 +278,7 @@ export class RecordLayer {
   takeSealing(): Promise<unknown> | undefined {
     if (this.sealing.length === 0) return undefined;
     const s = this.sealing;
-    this.sealing = [];
+    this.sealing = NONE;
     return Promise.all(s);
   }
 

@@ -110,7 +110,8 @@ export class RecordWriter {
     const all: Promise<void> = (pending.length === 1 ? (pending[0] as Promise<unknown>) : Promise.all(pending)).then(
       () => {
         // Once sealed, the records are ordinary output: takeOutput() may hand them over.
-        this.inFlight = this.inFlight.filter((entry) => entry !== all);
+        const rest = this.inFlight.filter((entry) => entry !== all);
+        this.inFlight = rest.length === 0 ? NONE : rest;
       },
     );
     if (this.inFlight === NONE) this.inFlight = [all];
@@ -175,7 +176,8 @@ export class RecordWriter {
       try {
         await Promise.all(current);
       } finally {
-        this.inFlight = this.inFlight.filter((entry) => !current.includes(entry));
+        const rest = this.inFlight.filter((entry) => !current.includes(entry));
+        this.inFlight = rest.length === 0 ? NONE : rest;
       }
     } while (this.inFlight.length > 0);
   }

@@ -4,7 +4,8 @@
  * post-handshake messages (TLS 1.3 tickets) arrived; a full GC before and after. The bound is
  * memory, not time, so it is fit for `npm test`: about 19 KiB per pair when this test was written
  * (node:tls about 6.5 KiB), 30 KiB before the handshake's state, the socket's eager Promises and
- * closures were dropped. `node scripts/heap-per-connection.mjs` measures each role on its own,
+ * closures were dropped; about 17 KiB since the transport's shared listeners, the released TLS 1.3
+ * client verifier, the send queue made on demand and the lists made on first push (#17). `node scripts/heap-per-connection.mjs` measures each role on its own,
  * beside node:tls.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -17,8 +18,8 @@ import { connect, listen, type SslListenSocket, type SslSocket } from './index.j
 const PAIRS = 200;
 /** Pairs opened first, so compiled code and first-use caches are not counted per connection. */
 const WARM_UP = 40;
-/** KiB of JS heap one idle pair may keep: ~19 measured, the 30 of before fails. */
-const BOUND_KIB = 24;
+/** KiB of JS heap one idle pair may keep: ~17 measured; 20 leaves room for noise, 30 (before) fails. */
+const BOUND_KIB = 20;
 
 let ca: Awaited<ReturnType<typeof generateCaChain>>;
 let listener: SslListenSocket;
@@ -83,4 +84,14 @@ describe('an idle established connection', () => {
     // No timeout was asked for: an idle socket arms no timer (the handshake timeout is cleared).
     expect(timers() - timersBefore).toBeLessThanOrEqual(2);
   }, 120_000);
+
+  it('makes no send queue for sends that never wait (sendQueueLimit not reached)', async () => {
+    const [client, server] = [sockets.at(-2), sockets.at(-1)] as [SslSocket, SslSocket];
+    const queueOf = (socket: SslSocket): unknown => (socket as unknown as { waitingSends?: unknown }).waitingSends;
+    // The field exists (so a rename cannot make this pass unnoticed) and is empty.
+    expect(Object.hasOwn(client, 'waitingSends')).toBe(true);
+    await client.send('ping');
+    await server.send('pong');
+    for (const socket of sockets) expect(queueOf(socket)).toBeUndefined();
+  });
 });

@@ -1,5 +1,8 @@
 import { TimeoutError } from './errors.js';
 
+/** The empty buffer list every inbox starts with; never pushed to (push() replaces it first). */
+const NONE: never[] = [];
+
 /** A recv() length meaning "one whole chunk", as framed packet modes read. */
 export const WHOLE_CHUNK = -1;
 
@@ -16,7 +19,8 @@ interface RecvWaiter {
  * signal to the read loop (it stops reading the transport while `bytes >= highWaterMark`).
  */
 export class Inbox {
-  private readonly chunks: Uint8Array[] = [];
+  /** The shared empty NONE until data arrives: an idle connection keeps no array (#17). */
+  private chunks: Uint8Array[] = NONE;
   /** Bytes buffered. */
   bytes = 0;
   private recvWaiter: RecvWaiter | undefined;
@@ -38,7 +42,8 @@ export class Inbox {
   }
 
   push(data: Uint8Array): void {
-    this.chunks.push(data);
+    if (this.chunks === NONE) this.chunks = [data];
+    else this.chunks.push(data);
     this.bytes += data.length;
   }
 

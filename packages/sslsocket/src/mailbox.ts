@@ -1,5 +1,8 @@
 import { type Emitter, emitQueued } from './emitter.js';
 
+/** The empty event list every mailbox starts with; never pushed to (post() replaces it first). */
+const NONE: never[] = [];
+
 /**
  * Erlang's process mailbox for socket messages: events that carry data (`data`, `closed`, `error`,
  * `passive`, `session`) are kept until the application can receive them, never dropped because no
@@ -14,7 +17,8 @@ import { type Emitter, emitQueued } from './emitter.js';
  *   handler's notice, and nothing is lost when a listener is attached late.
  */
 export class Mailbox<Events extends Record<string, unknown[]>> {
-  private readonly queue: { type: keyof Events; args: unknown[]; bytes: number }[] = [];
+  /** The shared empty NONE until an event waits: an idle connection keeps no array (#17). */
+  private queue: { type: keyof Events; args: unknown[]; bytes: number }[] = NONE;
   private opened = false;
   private flushing = false;
   /** Bytes of queued `data` events (the socket pauses reading above its high-water mark). */
@@ -31,7 +35,8 @@ export class Mailbox<Events extends Record<string, unknown[]>> {
   post<K extends keyof Events>(type: K, ...args: Events[K]): void {
     const first = args[0];
     const bytes = first instanceof Uint8Array ? first.length : 0;
-    this.queue.push({ type, args, bytes });
+    if (this.queue === NONE) this.queue = [{ type, args, bytes }];
+    else this.queue.push({ type, args, bytes });
     this.bytes += bytes;
     this.flush();
   }

@@ -23,6 +23,15 @@ import { STAGE_LIMIT } from './send-coalescer.js';
  */
 export const DEFAULT_SEND_QUEUE_LIMIT = 256 * 1024;
 
+/**
+ * Plaintext bytes a send may seal now, `held` bytes being held against `limit`: the room left, but
+ * at least one record's worth (a limit below 16 KiB still lets records of full size out, one at a
+ * time). Also used before a socket has a queue (it makes one only when a send first waits).
+ */
+export function sendAllowance(limit: number, held: number): number {
+  return Math.max(limit - held, STAGE_LIMIT);
+}
+
 /** `emptied()` of a queue nothing ever waited in: one shared Promise, not one per socket. */
 const NOTHING_WAITED: Promise<void> = Promise.resolve();
 
@@ -59,14 +68,6 @@ export class SendQueue {
   /** True when a send must wait: earlier sends wait, or the socket holds `limit` bytes or more. */
   get blocks(): boolean {
     return this.waiting.length > 0 || this.target.held() >= this.limit;
-  }
-
-  /**
-   * Plaintext bytes a send may seal now: the room left below the limit, but at least one record's
-   * worth (a limit below 16 KiB still lets records of full size out, one at a time).
-   */
-  allowance(): number {
-    return Math.max(this.limit - this.target.held(), STAGE_LIMIT);
   }
 
   /** Bytes of plaintext waiting here (for monitoring and tests). */

@@ -5,7 +5,7 @@ import { SocketStateError, TimeoutError } from './errors.js';
 import { WHOLE_CHUNK } from './inbox.js';
 import { framePacket, isFramed, PacketFramer, type PacketMode } from './packet-framing.js';
 import { STAGE_LIMIT } from './send-coalescer.js';
-import { SendQueue } from './send-queue.js';
+import { DEFAULT_SEND_QUEUE_LIMIT, SendQueue, sendAllowance } from './send-queue.js';
 import { SocketInfo } from './socket-info.js';
 import type { ActiveMode } from './socket-options.js';
 import type { SocketPumpOptions } from './socket-pump.js';
@@ -23,8 +23,12 @@ export type { HelloExtensions, PeerClose, SslSocketEvents } from './socket-event
  * or in active mode through `data` events.
  */
 export class SslSocket extends SocketInfo {
-  /** Sends waiting for the transport to drain below `sendQueueLimit`. */
-  private readonly sendQueue: SendQueue;
+  /**
+   * Sends waiting for the transport to drain below `sendQueueLimit`: made the first time a send
+   * must wait, so the many connections that never fill their output keep none (#17).
+   */
+  private waitingSends: SendQueue | undefined;
+  private readonly sendQueueLimit: number;
 
   constructor(
     transport: Transport,
@@ -33,10 +37,20 @@ export class SslSocket extends SocketInfo {
     options: SocketPumpOptions,
   ) {
     super(transport, connection, role, options);
-    this.sendQueue = new SendQueue(
+    this.sendQueueLimit = options.sendQueueLimit ?? DEFAULT_SEND_QUEUE_LIMIT;
+  }
+
+  private get sendQueue(): SendQueue {
+    this.waitingSends ??= new SendQueue(
       { held: () => this.heldOutput(), room: () => this.outputRoom() },
-      options.sendQueueLimit,
+      this.sendQueueLimit,
     );
+    return this.waitingSends;
+  }
+
+  /** A send must wait (send-queue.ts): earlier sends wait, or the socket holds the limit already. */
+  private get sendBlocks(): boolean {
+    return this.waitingSends?.blocks ?? this.heldOutput() >= this.sendQueueLimit;
   }
 
   /**
@@ -81,7 +95,7 @@ export class SslSocket extends SocketInfo {
    */
   send(data: Uint8Array | string): Promise<void> {
     // sendQueueLimit: past it, sends wait in order for the transport to drain (send-queue.ts).
-    if (this.sendQueue.blocks && this.failure === undefined && !this.closedLocally) {
+    if (this.sendBlocks && this.failure === undefined && !this.closedLocally) {
       return this.sendQueue.enqueue(data.length, () => this.sendNow(data));
     }
     return this.sendNow(data);
@@ -108,7 +122,8 @@ export class SslSocket extends SocketInfo {
     if (framed.length < STAGE_LIMIT && this.parameters !== undefined) return this.gather(framed);
     // sendQueueLimit counts sealed records too: what does not fit now waits at the head of the
     // queue (before the handshake the engine only holds the bytes, so they go whole).
-    const allowed = this.parameters === undefined ? framed.length : this.sendQueue.allowance();
+    const allowed =
+      this.parameters === undefined ? framed.length : sendAllowance(this.sendQueueLimit, this.heldOutput());
     if (framed.length <= allowed) return this.sealNow(framed);
     const first = this.sealNow(framed.subarray(0, allowed));
     const rest = framed.subarray(allowed);
@@ -215,7 +230,7 @@ export class SslSocket extends SocketInfo {
     // would wait forever) or never answers must not keep close() pending.
     let flushed = Promise.resolve();
     // Sends still waiting for the transport go out before close_notify, within timeoutMs.
-    if (this.sendQueue.blocks) await waitOrTimeout(this.sendQueue.emptied(), timeoutMs);
+    if (this.sendBlocks) await waitOrTimeout(this.sendQueue.emptied(), timeoutMs);
     if (!this.closedLocally && this.failure === undefined) {
       this.closedLocally = true;
       this.pushGathered();

@@ -5,7 +5,8 @@ import { TransportError } from './transport.js';
  * a stored error, one waiting reader, and a byte count for pausing the source.
  */
 export class ChunkQueue {
-  private readonly chunks: Uint8Array[] = [];
+  /** The shared empty NONE whenever everything was read: an idle connection keeps no array (#17). */
+  private chunks: Uint8Array[] = NONE;
   private head = 0;
   private waiting: { resolve: (chunk: Uint8Array | null) => void; reject: (error: Error) => void } | undefined;
   private ended = false;
@@ -32,7 +33,8 @@ export class ChunkQueue {
       resolve(chunk);
       return;
     }
-    this.chunks.push(chunk);
+    if (this.chunks === NONE) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     this.bytes += chunk.length;
   }
 
@@ -60,7 +62,10 @@ export class ChunkQueue {
     if (this.head < this.chunks.length) {
       const chunk = this.chunks[this.head] as Uint8Array;
       this.chunks[this.head++] = EMPTY;
-      if (this.head > 64 && this.head * 2 > this.chunks.length) {
+      if (this.head === this.chunks.length) {
+        this.chunks = NONE;
+        this.head = 0;
+      } else if (this.head > 64 && this.head * 2 > this.chunks.length) {
         this.chunks.splice(0, this.head);
         this.head = 0;
       }
@@ -79,4 +84,6 @@ export class ChunkQueue {
 }
 
 const EMPTY = new Uint8Array(0);
+/** The empty list of a queue with nothing unread; never pushed to (push() replaces it first). */
+const NONE: never[] = [];
 const noDrain = (): void => {};
