@@ -220,3 +220,24 @@ describe('openDetached (the record layer keeps the plaintext array node:crypto r
     );
   });
 });
+
+describe('nodeProvider AEAD key lifetime', () => {
+  it('seals the same from its first use (raw key) to its later ones (imported once), whatever the caller does to its key array', () => {
+    for (const algorithm of algorithms) {
+      const key = new Uint8Array(KEY_LENGTH[algorithm]).map((_, i) => i * 7 + 1);
+      const original = key.slice();
+      const aeadKey = nodeProvider.aead(algorithm, key);
+      key.fill(0);
+      const plain = Uint8Array.of(1, 2, 3, 4, 5);
+      for (let use = 0; use < 4; use++) {
+        const nonce = new Uint8Array(12).fill(use);
+        const buffer = new Uint8Array(plain.length + aeadKey.tagLength);
+        buffer.set(plain);
+        aeadKey.seal(nonce, new Uint8Array(0), buffer, 0, plain.length);
+        expect(buffer).toEqual(reference(algorithm, original, nonce, new Uint8Array(0), plain));
+        expect(aeadKey.open(nonce, new Uint8Array(0), buffer, 0, buffer.length)).toBe(true);
+        expect(buffer.subarray(0, plain.length)).toEqual(plain);
+      }
+    }
+  });
+});

@@ -3,8 +3,9 @@
  *
  * Node has no "seal into this buffer" call: each record needs its own cipher object (the nonce is
  * fixed at construction) and `update()` returns a fresh Buffer. The key is imported once as a
- * KeyObject, the caller's nonce is passed straight through (node copies it into the native context),
- * and the output lands in the caller's buffer with a single `set` for the body and one for the tag.
+ * KeyObject at its second use, the caller's nonce is passed straight through (node copies it into
+ * the native context), and the output lands in the caller's buffer with a single `set` for the body
+ * and one for the tag.
  *
  * @module
  */
@@ -28,7 +29,9 @@ class NodeAeadKey implements AeadKey {
   /** node:crypto is synchronous: the record layer may open records where the chunk lies. */
   readonly openDetachedSync = true;
   readonly #cipher: crypto.CipherCCMTypes;
-  readonly #key: crypto.KeyObject | Uint8Array;
+  /** The caller's key copied, until its second use imports it (see {@link NodeAeadKey.#keyForUse}). */
+  #key: crypto.KeyObject | Uint8Array;
+  #used = false;
   /** CCM only: GCM and ChaCha20-Poly1305 default to the 16-byte tag TLS uses, and skip the option checks. */
   readonly #options: crypto.CipherCCMOptions | undefined;
   readonly #ccm: boolean;
@@ -41,9 +44,8 @@ class NodeAeadKey implements AeadKey {
     this.algorithm = algorithm;
     this.tagLength = params.tagLength;
     this.#cipher = params.cipher as crypto.CipherCCMTypes;
-    // Imported once per traffic key; a copy is kept when the runtime only takes raw bytes so later
-    // changes to the caller's array cannot alter the key.
-    this.#key = cipherTakesKeyObject ? crypto.createSecretKey(key) : new Uint8Array(key);
+    // A copy, so later changes to the caller's array cannot alter the key.
+    this.#key = new Uint8Array(key);
     this.#ccm = algorithm.includes('CCM');
     this.#options = this.#ccm ? { authTagLength: params.tagLength } : undefined;
   }
@@ -96,11 +98,31 @@ class NodeAeadKey implements AeadKey {
     output.set(cipher.getAuthTag(), outputOffset + length);
   }
 
+  /**
+   * The key for one cipher object: the raw copy at the first use, a KeyObject (imported once, the
+   * copy wiped) from the second on. A TLS 1.3 handshake key protects one or two records and a short
+   * connection's application keys may protect none, so importing at creation cost a KeyObject per
+   * key that a record stream alone pays back.
+   */
+  #keyForUse(): crypto.KeyObject | Uint8Array {
+    const key = this.#key;
+    if (!this.#used) {
+      this.#used = true;
+      return key;
+    }
+    if (key instanceof Uint8Array && cipherTakesKeyObject) {
+      this.#key = crypto.createSecretKey(key);
+      key.fill(0);
+    }
+    return this.#key;
+  }
+
   #cipherFor(nonce: Uint8Array): AnyAeadCipher {
+    const key = this.#keyForUse();
     return (
       this.#options === undefined
-        ? crypto.createCipheriv(this.#cipher, this.#key, nonce)
-        : crypto.createCipheriv(this.#cipher, this.#key, nonce, this.#options)
+        ? crypto.createCipheriv(this.#cipher, key, nonce)
+        : crypto.createCipheriv(this.#cipher, key, nonce, this.#options)
     ) as AnyAeadCipher;
   }
 
@@ -127,10 +149,11 @@ class NodeAeadKey implements AeadKey {
     checkNonce(nonce);
     const textLength = length - this.tagLength;
     if (textLength < 0) return null;
+    const key = this.#keyForUse();
     const decipher = (
       this.#options === undefined
-        ? crypto.createDecipheriv(this.#cipher, this.#key, nonce)
-        : crypto.createDecipheriv(this.#cipher, this.#key, nonce, this.#options)
+        ? crypto.createDecipheriv(this.#cipher, key, nonce)
+        : crypto.createDecipheriv(this.#cipher, key, nonce, this.#options)
     ) as AnyAeadDecipher;
     // CCM needs the tag before any data; setting it first is valid for every mode.
     decipher.setAuthTag(buffer.subarray(offset + textLength, offset + length));

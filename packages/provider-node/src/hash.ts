@@ -25,6 +25,8 @@ const jsShortHmac = (() => {
   }
 })();
 
+const FIRST_BLOCK = Uint8Array.of(1);
+
 function shortSha256(algorithm: HashAlgorithm, inputLength: number): boolean {
   return jsShortHmac && algorithm === 'SHA-256' && inputLength <= SHORT_HMAC_INPUT;
 }
@@ -138,17 +140,24 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint
   }
   // RFC 5869 §2.3: PRK is "at least HashLen octets" (as nobleProvider enforces too).
   if (prk.length < hashLen) throw new CryptoError(`HKDF-Expand PRK shorter than ${hashLen} bytes`);
-  const out = new Uint8Array(length);
   if (shortSha256(algorithm, hashLen + info.length + 1)) {
+    // T(1) = HMAC(PRK, info || 0x01) is all TLS 1.3's Expand-Label asks for up to Hash.length.
+    let block = hmacSha256(prk, [info, FIRST_BLOCK]);
+    if (length === hashLen) return block;
+    const out = new Uint8Array(length);
     const counter = new Uint8Array(1);
-    let previous: Uint8Array = new Uint8Array(0);
-    for (let at = 0, i = 1; at < length; i++, at += hashLen) {
-      counter[0] = i;
-      previous = hmacSha256(prk, [previous, info, counter]);
-      out.set(previous.subarray(0, Math.min(hashLen, length - at)), at);
+    for (let at = 0, i = 1; at < length; at += hashLen) {
+      out.set(block.subarray(0, Math.min(hashLen, length - at)), at);
+      if (at + hashLen >= length) break;
+      counter[0] = ++i;
+      const next = hmacSha256(prk, [block, info, counter]);
+      block.fill(0);
+      block = next;
     }
+    block.fill(0);
     return out;
   }
+  const out = new Uint8Array(length);
   const name = HASH_NAMES[algorithm];
   // One HMAC input per block, laid out as T(i-1) || info || i; T(0) is empty, so the first block
   // (the only one TLS 1.3's Expand-Label asks for up to Hash.length bytes) hashes from hashLen on.

@@ -149,6 +149,9 @@ function sha256(data: Uint8Array): Uint8Array {
   return out;
 }
 
+const pad = new Uint8Array(BLOCK);
+const innerDigest = new Uint8Array(32);
+
 /**
  * HMAC-SHA-256(key, parts[0] || parts[1] || ...) per RFC 2104 §2: the parts are hashed in order,
  * never joined. Returns a fresh 32-byte array.
@@ -156,26 +159,23 @@ function sha256(data: Uint8Array): Uint8Array {
 export function hmacSha256(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
   // RFC 2104 §2: a key longer than B is hashed first; a shorter one is padded with zeros.
   const k = key.length > BLOCK ? sha256(key) : key;
-  const pad = new Uint8Array(BLOCK);
-  for (let i = 0; i < k.length; i++) pad[i] = (k[i] as number) ^ 0x36;
-  pad.fill(0x36, k.length);
-  const inner = new Uint8Array(32);
+  for (let i = 0; i < BLOCK; i++) pad[i] = (i < k.length ? (k[i] as number) : 0) ^ 0x36;
   start();
   absorb(pad);
   for (const part of parts) absorb(part);
-  finish(inner);
+  finish(innerDigest);
   for (let i = 0; i < BLOCK; i++) pad[i] = (pad[i] as number) ^ (0x36 ^ 0x5c);
   const out = new Uint8Array(32);
   start();
   absorb(pad);
-  absorb(inner);
+  absorb(innerDigest);
   finish(out);
   // No key material stays behind in the shared working memory.
   pad.fill(0);
-  inner.fill(0);
-  if (k !== key) k.fill(0);
+  innerDigest.fill(0);
   buffered.fill(0);
   schedule.fill(0);
   state.fill(0);
+  if (k !== key) k.fill(0);
   return out;
 }

@@ -32,11 +32,22 @@ export interface Encodable {
  * const raw = frameHandshake(HandshakeType.finished, new Finished(verifyData));
  */
 export function frameHandshake(type: number, body: Encodable | Uint8Array): Uint8Array {
+  if (body instanceof Uint8Array) {
+    // A body already encoded: the frame is its 4-byte header and one copy, sized exactly.
+    if (!Number.isInteger(type) || type < 0 || type > 0xff) throw new RangeError(`u8 out of range: ${type}`);
+    if (body.length > 0xffffff) throw new RangeError(`handshake body of ${body.length} bytes exceeds 2^24 - 1`);
+    const framed = new Uint8Array(4 + body.length);
+    framed[0] = type;
+    framed[1] = body.length >>> 16;
+    framed[2] = (body.length >>> 8) & 0xff;
+    framed[3] = body.length & 0xff;
+    framed.set(body, 4);
+    return framed;
+  }
   const w = new Writer(512);
   w.u8(type);
   const h = w.begin24();
-  if (body instanceof Uint8Array) w.bytes(body);
-  else body.encode(w);
+  body.encode(w);
   w.end(h);
   return w.finish().slice();
 }

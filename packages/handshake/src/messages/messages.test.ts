@@ -29,6 +29,20 @@ describe('message codecs round-trip RFC 8448 messages byte for byte', () => {
     expect(reencode(raw, decode)).toEqual(raw);
   });
 
+  it('frames an already-encoded body as the codec would (RFC 8446 §4: type, uint24 length, body)', () => {
+    for (const [name, actor] of [
+      ['Certificate', 'server'],
+      ['Finished', 'server'],
+    ] as const) {
+      const raw = tv(3, actor, `construct a ${name}`, name);
+      const framed = frameHandshake(raw[0] as number, raw.subarray(4));
+      expect(framed).toEqual(raw);
+      expect(framed.buffer.byteLength).toBe(raw.length);
+    }
+    expect(frameHandshake(20, new Uint8Array(0x10203))).toEqual(Uint8Array.of(20, 1, 2, 3, ...new Uint8Array(0x10203)));
+    expect(() => frameHandshake(256, new Uint8Array(1))).toThrow(RangeError);
+  });
+
   it('reads the ClientHello extensions (SNI, versions, key share) and keeps legacy fields', () => {
     const raw = tv(3, 'client', 'construct a ClientHello', 'ClientHello');
     const ch = ClientHello.decode(new Reader(raw.subarray(4)));
