@@ -245,7 +245,9 @@ export class RecordLayer {
   /** Bytes to send, or null when there are none or sealing is still running. */
   takeOutput(): Uint8Array | null {
     this.flush();
-    if (this.sealing.length > 0) return null;
+    // Seals a settle() already took (takeSealing) may still run: whoever awaits them takes the
+    // output afterwards (a send issued meanwhile starts its own flush after this one).
+    if (this.sealing.length > 0 || this.writer.sealing) return null;
     if (this.writer.pendingBytes > 0) this.output.push(this.writer.takeOutput());
     if (this.output.length === 0) return null;
     const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concat(...this.output);
