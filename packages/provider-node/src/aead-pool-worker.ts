@@ -18,6 +18,7 @@ import {
   CTL_SLEEPERS,
   CTL_STOP,
   CTL_SUBMITTED,
+  CTL_WAKING,
   H_AAD_LENGTH,
   H_KEY,
   H_LENGTH,
@@ -42,6 +43,8 @@ export interface PoolWorkerData {
   readonly memory: SharedArrayBuffer;
   readonly slots: number;
   readonly keys: MessagePort;
+  /** How long an idle worker polls for the next record before it sleeps, in microseconds. */
+  readonly spinMicros: number;
 }
 
 const data = workerData as PoolWorkerData;
@@ -75,6 +78,26 @@ function keyFor(id: number): AeadKey {
     if (key === undefined) throw new Error(`AEAD pool worker: unknown key ${id}`);
   }
   return key;
+}
+
+/**
+ * Polls `submitted` for up to `spinMicros`: true when a record came meanwhile. Costs this worker's
+ * core only while the pool is in use, and only between records.
+ */
+function spin(submitted: number): boolean {
+  if (data.spinMicros <= 0) return false;
+  const until = performance.now() + data.spinMicros / 1000;
+  do {
+    if (Atomics.load(control, CTL_SUBMITTED) !== submitted || Atomics.load(control, CTL_STOP) !== 0) return true;
+  } while (performance.now() < until);
+  return false;
+}
+
+/** Wakes one sleeping worker unless a wake is already on its way (see aead-ring.ts). */
+function wakeAnother(): void {
+  if (Atomics.load(control, CTL_SLEEPERS) > 0 && Atomics.compareExchange(control, CTL_WAKING, 0, 1) === 0) {
+    if (Atomics.notify(control, CTL_SUBMITTED, 1) === 0) Atomics.store(control, CTL_WAKING, 0);
+  }
 }
 
 /** Runs the operation in `slot` and publishes its result. */
@@ -112,14 +135,23 @@ for (;;) {
   if (claimed !== submitted) {
     // Read the entry before claiming it (see aead-ring.ts: it cannot change until it is claimed).
     const slot = Atomics.load(queue, (claimed >>> 0) % slots);
-    if (Atomics.compareExchange(control, CTL_CLAIMED, claimed, (claimed + 1) | 0) === claimed) run(slot);
+    if (Atomics.compareExchange(control, CTL_CLAIMED, claimed, (claimed + 1) | 0) === claimed) {
+      // More records queued behind this one: a sleeping worker takes them (this thread pays the wake).
+      if (((submitted - claimed) | 0) > 1) wakeAnother();
+      run(slot);
+    }
     continue;
   }
   if (Atomics.load(control, CTL_STOP) !== 0) break;
   readKeys();
+  // Records often come a few at a time with short gaps (a TCP chunk's worth, a send's worth):
+  // polling a little before sleeping spares the submitting thread a wake-up (see aead-ring.ts).
+  if (spin(submitted)) continue;
   Atomics.add(control, CTL_SLEEPERS, 1);
   // Returns at once when a record was submitted since `submitted` was read.
-  Atomics.wait(control, CTL_SUBMITTED, submitted);
+  const woken = Atomics.wait(control, CTL_SUBMITTED, submitted);
   Atomics.sub(control, CTL_SLEEPERS, 1);
+  // Sleepers first, then the flag: whoever sees the flag clear also sees this worker awake.
+  if (woken === 'ok') Atomics.store(control, CTL_WAKING, 0);
 }
 data.keys.close();

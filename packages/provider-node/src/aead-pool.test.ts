@@ -24,7 +24,7 @@ const AEADS: [AeadAlgorithm, number][] = [
 ];
 
 /** Every record goes to the workers (minBytes 0); maxQueued is high so none is done here instead. */
-const pool = new AeadPool({ workers: 2, slots: 64, maxQueued: 64 });
+const pool = new AeadPool({ workers: 2, slots: 64, maxQueued: 64, spinMicros: 0 });
 afterAll(async () => {
   await pool.close();
 });
@@ -170,7 +170,7 @@ describe('pool failures', () => {
     // A worker finishes a record in ~20 µs: terminating it at once leaves some in flight. A few
     // tries make a run where the worker finished all 64 before it stopped (never seen) harmless.
     for (let attempt = 0; attempt < 5 && rejected === 0; attempt++) {
-      const dying = new AeadPool({ workers: 1, slots: 64, maxQueued: 64 });
+      const dying = new AeadPool({ workers: 1, slots: 64, maxQueued: 64, spinMicros: 0 });
       const key = createPoolAeadKey(dying, 'AES-128-GCM', rawKey, 0);
       const buffers = Array.from({ length: 64 }, () => plain.slice());
       const results = buffers.map((buffer) => key.seal(nonce, aad, buffer, 0, plain.length));
@@ -204,13 +204,13 @@ describe('pool failures', () => {
     const nonce = bytes(12, 3);
     const aad = bytes(5, 3);
     const plain = bytes(16384, 2);
-    const closing = new AeadPool({ workers: 1, slots: 16, maxQueued: 16 });
+    const closing = new AeadPool({ workers: 1, slots: 16, maxQueued: 16, spinMicros: 0 });
     const key = createPoolAeadKey(closing, 'AES-128-GCM', rawKey, 0);
     const sealed = Array.from({ length: 16 }, () => key.seal(nonce, aad, plain.slice(), 0, 16384 - 16));
     await closing.close();
     // close() waited for every record: all fulfilled.
     expect((await Promise.allSettled(sealed)).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
-    const destroyed = new AeadPool({ workers: 1, slots: 16, maxQueued: 16 });
+    const destroyed = new AeadPool({ workers: 1, slots: 16, maxQueued: 16, spinMicros: 0 });
     const other = createPoolAeadKey(destroyed, 'AES-128-GCM', rawKey, 0);
     const inFlight = Array.from({ length: 16 }, () => other.seal(nonce, aad, plain.slice(), 0, 16384 - 16));
     destroyed.destroy();

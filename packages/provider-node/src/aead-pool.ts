@@ -21,6 +21,7 @@ import {
   CTL_SLEEPERS,
   CTL_STOP,
   CTL_SUBMITTED,
+  CTL_WAKING,
   H_AAD_LENGTH,
   H_KEY,
   H_LENGTH,
@@ -84,6 +85,8 @@ export interface AeadPoolOptions {
   readonly slots: number;
   /** Records waiting for a worker beyond which the calling thread does them itself. */
   readonly maxQueued: number;
+  /** How long an idle worker polls for the next record before it sleeps (µs). */
+  readonly spinMicros: number;
 }
 
 /**
@@ -144,7 +147,12 @@ export class AeadPool {
     const workers: Worker[] = [];
     for (let i = 0; i < options.workers; i++) {
       const channel = new MessageChannel();
-      const workerData: PoolWorkerData = { memory: this.ring.memory, slots, keys: channel.port2 };
+      const workerData: PoolWorkerData = {
+        memory: this.ring.memory,
+        slots,
+        keys: channel.port2,
+        spinMicros: options.spinMicros,
+      };
       const worker = new Worker(script, { workerData, transferList: [channel.port2], name: `sslsocket-aead-${i}` });
       // A process that is done exits even with the pool's workers asleep; while records are in
       // flight the pool holds a reference (see hold()).
@@ -250,7 +258,15 @@ export class AeadPool {
     Atomics.store(ring.queue, (position >>> 0) % ring.slots, slot);
     this.submitted = (position + 1) | 0;
     Atomics.store(control, CTL_SUBMITTED, this.submitted);
-    if (Atomics.load(control, CTL_SLEEPERS) > 0) Atomics.notify(control, CTL_SUBMITTED, 1);
+    // A wake only when every worker sleeps and none is being woken (aead-ring.ts): an awake worker
+    // reads `submitted` again before it sleeps, and a woken one wakes the next when more wait.
+    if (
+      Atomics.load(control, CTL_SLEEPERS) === this.workers.length &&
+      Atomics.compareExchange(control, CTL_WAKING, 0, 1) === 0 &&
+      Atomics.notify(control, CTL_SUBMITTED, 1) === 0
+    ) {
+      Atomics.store(control, CTL_WAKING, 0);
+    }
     this.hold();
     this.arm();
     return promise;

@@ -34,6 +34,12 @@ export interface NodePoolProviderOptions extends NodeProviderOptions {
    * Default twice the worker count.
    */
   readonly maxQueued?: number;
+  /**
+   * How long an idle worker polls for the next record before it sleeps, in microseconds. Waking a
+   * sleeping worker costs the calling thread a system call (measured 14 µs on an idle 2-core VM,
+   * far more on a busy one); polling costs the worker's own core. Default 200; 0 sleeps at once.
+   */
+  readonly spinMicros?: number;
 }
 
 /** A {@link CryptoProvider} with worker threads to stop. */
@@ -81,6 +87,7 @@ export function createNodePoolProvider(options: NodePoolProviderOptions = {}): N
   const workers = Math.max(1, Math.floor(options.workers ?? 2));
   const minBytes = Math.max(0, options.minBytes ?? 4096);
   const slots = Math.max(1, Math.floor(options.slots ?? 128));
+  const spinMicros = Math.max(0, options.spinMicros ?? 200);
   const maxQueued = Math.max(1, Math.floor(options.maxQueued ?? workers * 2));
   const base = createNodeProvider(options.fallback === undefined ? {} : { fallback: options.fallback });
   let pool: AeadPool | undefined;
@@ -91,7 +98,7 @@ export function createNodePoolProvider(options: NodePoolProviderOptions = {}): N
     aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
       if (!aeadSupported.has(algorithm)) return base.aead(algorithm, key);
       // Workers start with the first traffic key, not when the provider is made.
-      pool ??= new AeadPool({ workers, slots, maxQueued });
+      pool ??= new AeadPool({ workers, slots, maxQueued, spinMicros });
       return createPoolAeadKey(pool, algorithm, key, minBytes);
     },
     async close(): Promise<void> {
