@@ -39,22 +39,9 @@ import {
   STATE_QUEUED,
 } from './aead-ring.js';
 import { uninitialisedBytes } from './bytes.js';
+import { WorkerPoolError } from './worker-pool-error.js';
 
-/**
- * Why a pooled seal or open was rejected: a worker exited or failed (`reason: 'worker-exit'`), or
- * the pool was destroyed while the record was in a worker (`'destroyed'`). A failed
- * authentication is never this error: it is `false` / `null`, as with the synchronous provider.
- */
-export class WorkerPoolError extends Error {
-  override readonly name = 'WorkerPoolError';
-  constructor(
-    readonly reason: 'worker-exit' | 'destroyed',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { WorkerPoolError };
 
 /** `Atomics.waitAsync` (ES2024; Node ≥ 16): typed here, the project's lib is ES2023. */
 const waitAsync = (
@@ -407,7 +394,6 @@ export class AeadPool {
     }
     this.stop();
     await Promise.all(this.workers.map((worker) => worker.terminate()));
-    this.failure = new WorkerPoolError('destroyed', 'the AEAD pool is closed');
   }
 
   /** Ends the workers now; records in flight reject with WorkerPoolError('destroyed'). */
