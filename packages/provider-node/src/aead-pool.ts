@@ -255,7 +255,14 @@ export class AeadPool {
       Atomics.store(control, CTL_WAKING, 0);
     }
     this.hold();
-    this.arm();
+    if (this.armed) {
+      // The waitAsync wake reaches this thread only once it returns to its event loop, which a
+      // busy bulk writer or reader may not do for a millisecond or more: records finished
+      // meanwhile are collected here, and their Promises settle with this turn's microtasks.
+      this.collect();
+    } else {
+      this.arm();
+    }
     return promise;
   }
 

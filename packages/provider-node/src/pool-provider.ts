@@ -37,7 +37,7 @@ export interface NodePoolProviderOptions extends NodeProviderOptions {
   /**
    * How long an idle worker polls for the next record before it sleeps, in microseconds. Waking a
    * sleeping worker costs the calling thread a system call (measured 14 µs on an idle 2-core VM,
-   * far more on a busy one); polling costs the worker's own core. Default 200; 0 sleeps at once.
+   * far more on a busy one); polling costs the worker's own core. Default 50; 0 sleeps at once.
    */
   readonly spinMicros?: number;
 }
@@ -87,7 +87,7 @@ export function createNodePoolProvider(options: NodePoolProviderOptions = {}): N
   const workers = Math.max(1, Math.floor(options.workers ?? 2));
   const minBytes = Math.max(0, options.minBytes ?? 4096);
   const slots = Math.max(1, Math.floor(options.slots ?? 128));
-  const spinMicros = Math.max(0, options.spinMicros ?? 200);
+  const spinMicros = Math.max(0, options.spinMicros ?? 50);
   const maxQueued = Math.max(1, Math.floor(options.maxQueued ?? workers * 2));
   const base = createNodeProvider(options.fallback === undefined ? {} : { fallback: options.fallback });
   let pool: AeadPool | undefined;
