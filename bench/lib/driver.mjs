@@ -12,7 +12,7 @@ import { NOBLE_BOUND } from './aead-bound.mjs';
 import { makeCertificates } from './certs.mjs';
 import { writeRunCharts } from './charts.mjs';
 import { machineInfo } from './machine.mjs';
-import { rows as allRows } from './rows.mjs';
+import { rows as allRows, POOL_STACKS } from './rows.mjs';
 import { pairedRatios, summary } from './stats.mjs';
 
 /** The WebCrypto TLS clients on npm that sslsocket's WebCrypto client is compared with. */
@@ -260,6 +260,9 @@ const results = rows.map((row) => {
     ratios[`${stack} ÷ node:tls`] = summary(pairedRatios(series(stack), series('node:tls'), row.lowerIsBetter));
   }
   ratios['sslsocket ÷ lemon-tls'] = summary(pairedRatios(series('sslsocket'), series('lemon-tls'), row.lowerIsBetter));
+  // The worker-pool stacks (rows.mjs POOL_STACKS) are compared with lemon-tls as sslsocket is.
+  for (const stack of POOL_STACKS.filter((name) => row.stacks.includes(name) && row.stacks.includes('lemon-tls')))
+    ratios[`${stack} ÷ lemon-tls`] = summary(pairedRatios(series(stack), series('lemon-tls'), row.lowerIsBetter));
   if (row.webTarget !== undefined) {
     // The best WebCrypto peer of each round: sslsocket's WebCrypto client ÷ the faster of them.
     const peers = WEB_PEERS.map(series);
@@ -308,6 +311,10 @@ const ratioColumns = [
   ...(rows.some((row) => row.webTarget !== undefined) ? ['webcrypto ÷ best WebCrypto peer'] : []),
   ...(rows.some((row) => row.boundTarget !== undefined) ? ['noble ÷ seal+open bound'] : []),
   ...(baseline === undefined ? [] : ['sslsocket ÷ baseline']),
+  ...POOL_STACKS.filter((stack) => stacks.includes(stack)).flatMap((stack) => [
+    `${stack} ÷ node:tls`,
+    `${stack} ÷ lemon-tls`,
+  ]),
 ];
 const header = ['test', 'unit', ...shownStacks, ...ratioColumns, 'target'];
 const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];

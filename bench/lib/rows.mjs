@@ -15,6 +15,12 @@ const forgeTls10 = { version: '1.0', aead: 'AES-128-CBC', group: 'secp256r1', ce
 
 const ALL = ['node:tls', 'lemon-tls', 'sslsocket', 'sslsocket/webcrypto'];
 const NATIVE = ['node:tls', 'lemon-tls', 'sslsocket'];
+/**
+ * sslsocket with the node provider's records on 1 and 2 worker threads (createNodePoolProvider,
+ * #17's "one connection on more than one core"): on the bulk rows beside sslsocket, with their own
+ * ratios to node:tls and lemon-tls.
+ */
+export const POOL_STACKS = ['sslsocket/pool-1', 'sslsocket/pool-2'];
 // Clients against a node:tls server: sslsocket's WebCrypto client beside the WebCrypto peers.
 const WEBCRYPTO = ['node:tls', 'sslsocket/webcrypto-client', 'subtls', '@reclaimprotocol/tls'];
 const FORGE = ['node:tls', 'node-forge'];
@@ -46,7 +52,7 @@ export function rows(quick) {
       unit: 'MB/s',
       task: 'bulk',
       args: bulk(tls13),
-      stacks: ALL,
+      stacks: [...ALL, ...POOL_STACKS],
       group: 'bulk',
       target: 0.7,
       lemonTarget: 1.15,
@@ -57,7 +63,7 @@ export function rows(quick) {
       unit: 'MB/s',
       task: 'bulk',
       args: bulk(tls13, { remote: true }),
-      stacks: NATIVE,
+      stacks: [...NATIVE, ...POOL_STACKS],
       group: 'bulk',
       target: 0.7,
       lemonTarget: 1.15,
@@ -68,7 +74,7 @@ export function rows(quick) {
       unit: 'MB/s',
       task: 'bulk',
       args: bulk(chacha),
-      stacks: NATIVE,
+      stacks: [...NATIVE, ...POOL_STACKS],
       group: 'bulk',
       target: 0.7,
       lemonTarget: 1.15,
@@ -79,7 +85,7 @@ export function rows(quick) {
       unit: 'MB/s',
       task: 'bulk',
       args: bulk(tls12),
-      stacks: NATIVE,
+      stacks: [...NATIVE, ...POOL_STACKS],
       group: 'bulk',
       target: 0.7,
       lemonTarget: 1.15,

@@ -234,7 +234,7 @@ async function sslsocketStack(provider, baseline) {
     };
   };
   return {
-    name: `sslsocket${provider === 'node' ? '' : `/${provider}`}${baseline === undefined ? '' : '@baseline'}`,
+    name: `sslsocket${provider === 'node' ? '' : `/${typeof provider === 'string' ? provider : provider.name}`}${baseline === undefined ? '' : '@baseline'}`,
     async createServer(cfg, onConnection) {
       const { cert, key } = certificate(cfg.cert);
       const listener = await listen(0, { cert, key, ciphers: [suite(cfg)], ...common(cfg) });
@@ -267,6 +267,19 @@ async function sslsocketStack(provider, baseline) {
   };
 }
 
+/**
+ * sslsocket with the node provider's records sealed and opened on `workers` worker threads
+ * (createNodePoolProvider, issue #17): stack `sslsocket/pool-N`. The provider's name is the stack's.
+ */
+async function poolStack(workers, baseline) {
+  const { createNodePoolProvider } =
+    baseline === undefined
+      ? await import('@sslsocket/provider-node')
+      : await import(pathToFileURL(join(baseline, 'packages/provider-node/dist/index.js')).href);
+  const provider = createNodePoolProvider({ workers });
+  return sslsocketStack({ ...provider, name: `pool-${workers}` }, baseline);
+}
+
 /** The `--baseline DIR` checkout (see sslsocketStack). */
 function baselineDir() {
   const dir = process.env.BENCH_BASELINE;
@@ -291,6 +304,10 @@ export async function loadStack(name) {
       return sslsocketStack('webcrypto', baseline);
     case 'sslsocket/noble':
       return sslsocketStack('noble', baseline);
+    case 'sslsocket/pool-1':
+      return poolStack(1, baseline);
+    case 'sslsocket/pool-2':
+      return poolStack(2, baseline);
     case 'sslsocket/webcrypto-client': {
       // sslsocket's WebCrypto client against node:tls, as the WebCrypto peers run.
       const { connect } = await sslsocketStack('webcrypto', baseline);
@@ -309,5 +326,7 @@ export const STACKS = [
   'sslsocket/webcrypto',
   'sslsocket/webcrypto-client',
   'sslsocket/noble',
+  'sslsocket/pool-1',
+  'sslsocket/pool-2',
   ...CLIENT_ONLY,
 ];

@@ -255,7 +255,9 @@ export class RecordLayer {
   /** Bytes to send, or null when there are none or sealing is still running. */
   takeOutput(): Uint8Array | null {
     this.flush();
-    if (this.sealing.length > 0) return null;
+    // Seals a settle() already took (takeSealing) may still run: whoever awaits them takes the
+    // output afterwards (a send issued meanwhile starts its own flush after this one).
+    if (this.sealing.length > 0 || this.writer.sealing) return null;
     if (this.writer.pendingBytes > 0) {
       if (this.output === NONE) this.output = [this.writer.takeOutput()];
       else this.output.push(this.writer.takeOutput());

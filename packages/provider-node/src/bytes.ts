@@ -57,3 +57,12 @@ export function leftPad(bytes: Uint8Array, length: number): Uint8Array {
   out.set(bytes, length - bytes.length);
   return out;
 }
+
+/**
+ * `length` bytes in a plain Uint8Array over an ArrayBuffer of its own, not zero-filled (node's
+ * `allocUnsafeSlow`: never a slice of the shared pool). The caller overwrites every byte.
+ */
+export function uninitialisedBytes(length: number): Uint8Array {
+  const bytes = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
+}

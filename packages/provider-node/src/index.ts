@@ -14,3 +14,9 @@
 export type { CryptoProvider } from '@sslsocket/suites';
 export { nodeMlKem } from './ml-kem.js';
 export { createNodeProvider, type NodeProviderOptions, nodeProvider } from './node-provider.js';
+export {
+  createNodePoolProvider,
+  type NodePoolProvider,
+  type NodePoolProviderOptions,
+  WorkerPoolError,
+} from './pool-provider.js';

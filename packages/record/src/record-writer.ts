@@ -172,7 +172,9 @@ export class RecordWriter {
     // Always one await, even with nothing in flight: callers (the engine's cancel path) have come to
     // rely on settle() letting already-queued microtasks run first.
     do {
-      const current = this.inFlight;
+      // A copy: writeRecords() pushes onto the live array, and what it adds while this waits must
+      // not be dropped from the list by the filter below (it was not awaited here).
+      const current = this.inFlight.slice();
       try {
         await Promise.all(current);
       } finally {
