@@ -220,6 +220,20 @@ describe('pool failures', () => {
     expect(destroyed.usable).toBe(false);
   });
 
+  it('option values that are not integers in range throw RangeError before any worker starts', () => {
+    for (const bad of [
+      { workers: 0 },
+      { workers: Number.NaN },
+      { workers: 1.5 },
+      { slots: -1 },
+      { slots: 1 << 20 },
+      { minBytes: -1 },
+      { spinMicros: Number.POSITIVE_INFINITY },
+      { maxQueued: 0 },
+    ])
+      expect(() => createNodePoolProvider(bad), JSON.stringify(bad)).toThrow(RangeError);
+  });
+
   it('records below minBytes stay on the calling thread, synchronous', () => {
     const provider = createNodePoolProvider({ workers: 1, minBytes: 4096 });
     const key = provider.aead('AES-128-GCM', bytes(16, 1));

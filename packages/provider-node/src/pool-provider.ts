@@ -72,6 +72,9 @@ export interface NodePoolProvider extends CryptoProvider {
  * core, it only adds hand-over costs. The workers are `unref()`ed: a process that is done exits
  * while they sleep; `close()` ends them.
  *
+ * @throws RangeError when an option is not an integer in its range (workers 1–256, slots 1–65536,
+ *   spinMicros 0–1,000,000, minBytes ≥ 0, maxQueued ≥ 1), so a NaN or a negative count fails here
+ *   instead of as a pool without workers.
  * @example
  * ```ts
  * import { createNodePoolProvider } from '@sslsocket/provider-node';
@@ -84,11 +87,11 @@ export interface NodePoolProvider extends CryptoProvider {
  * ```
  */
 export function createNodePoolProvider(options: NodePoolProviderOptions = {}): NodePoolProvider {
-  const workers = Math.max(1, Math.floor(options.workers ?? 2));
-  const minBytes = Math.max(0, options.minBytes ?? 4096);
-  const slots = Math.max(1, Math.floor(options.slots ?? 128));
-  const spinMicros = Math.max(0, options.spinMicros ?? 50);
-  const maxQueued = Math.max(1, Math.floor(options.maxQueued ?? workers * 2));
+  const workers = poolOption('workers', options.workers, 2, 1, 256);
+  const minBytes = poolOption('minBytes', options.minBytes, 4096, 0, Number.MAX_SAFE_INTEGER);
+  const slots = poolOption('slots', options.slots, 128, 1, 65536);
+  const spinMicros = poolOption('spinMicros', options.spinMicros, 50, 0, 1_000_000);
+  const maxQueued = poolOption('maxQueued', options.maxQueued, workers * 2, 1, Number.MAX_SAFE_INTEGER);
   const base = createNodeProvider(options.fallback === undefined ? {} : { fallback: options.fallback });
   let pool: AeadPool | undefined;
   return {
@@ -108,4 +111,14 @@ export function createNodePoolProvider(options: NodePoolProviderOptions = {}): N
       pool?.destroy();
     },
   };
+}
+
+/** An integer option in [min, max], or its default when absent; anything else is a RangeError. */
+function poolOption(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < min || chosen > max)
+    throw new RangeError(
+      `createNodePoolProvider: ${name} must be an integer from ${min} to ${max}, got ${String(value)}`,
+    );
+  return chosen;
 }
